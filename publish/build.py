@@ -1,0 +1,197 @@
+"""Which files, which editions, written safely.
+
+Every article is rendered completely in memory first; only then are its editions
+written, each to a temporary file in the output folder and renamed into place. A
+failure therefore never leaves a partial file, and the previous editions survive.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from publish.errors import InputError, OptionsError, OutputError, PublishError
+from publish.model import Article
+from publish.options import RenderOptions
+from publish.parse import Parsed, parse
+from publish.source import read_source
+
+#: Edition name -> (module, function). Imported on first use, so a text-only build
+#: never loads reportlab or ebooklib.
+RENDERERS: dict[str, tuple[str, str]] = {
+    "epub": ("publish.render.epub", "render_epub"),
+    "pdf": ("publish.render.pdf", "render_pdf"),
+    "txt": ("publish.render.text", "render_text"),
+}
+FORMATS: tuple[str, ...] = tuple(RENDERERS)
+#: Refuse inputs larger than this before reading them (see README, "Limits").
+MAX_INPUT_BYTES = 64 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class ArticleResult:
+    """What happened to one input file."""
+
+    source: Path
+    slug: str | None = None
+    written: tuple[Path, ...] = ()
+    warnings: tuple[str, ...] = ()
+    error: PublishError | None = None
+
+
+@dataclass
+class BuildReport:
+    """Results in input order; `ok` when no article failed."""
+
+    results: list[ArticleResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(result.error is None for result in self.results)
+
+    @property
+    def written(self) -> list[Path]:
+        return [path for result in self.results for path in result.written]
+
+
+def renderer(fmt: str) -> Callable[[Article, RenderOptions], bytes]:
+    try:
+        module, function = RENDERERS[fmt]
+    except KeyError:
+        raise OptionsError(f"unknown format {fmt!r}", hint=f"choose from {', '.join(FORMATS)}") from None
+    return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
+
+
+def parse_formats(value: str | Sequence[str]) -> tuple[str, ...]:
+    """`"epub,pdf"` -> ("epub", "pdf"), in canonical order, checked."""
+    names = value.split(",") if isinstance(value, str) else list(value)
+    chosen = {name.strip().lower() for name in names if name.strip()}
+    for name in chosen:
+        renderer_known = name in RENDERERS
+        if not renderer_known:
+            raise OptionsError(f"unknown format {name!r}", hint=f"choose from {', '.join(FORMATS)}")
+    if not chosen:
+        raise OptionsError("no format given", hint=f"choose from {', '.join(FORMATS)}")
+    return tuple(fmt for fmt in FORMATS if fmt in chosen)
+
+
+def collect_sources(paths: Iterable[str | Path]) -> list[Path]:
+    """Files as given; folders give their `*.txt` files, sorted, recursively."""
+    sources: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            sources.extend(sorted(p for p in path.rglob("*.txt")
+                                  if p.is_file() and not any(part.startswith(".") for part in p.parts)))
+        elif path.is_file():
+            sources.append(path)
+        else:
+            raise OptionsError(f"{raw}: no such file or folder")
+    return sources
+
+
+def read_article(path: Path, encoding: str | None = None, default_language: str = "en") -> Parsed:
+    """File -> article, with every warning from decoding and parsing."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise InputError(f"file is {size:,} bytes; the limit is {MAX_INPUT_BYTES:,}", path=str(path))
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", path=str(path)) from None
+    source = read_source(data, str(path), encoding)
+    parsed = parse(source.text, str(path), default_language)
+    return Parsed(parsed.article, source.warnings + parsed.warnings)
+
+
+def render_all(article: Article, formats: Sequence[str], options: RenderOptions) -> dict[str, bytes]:
+    """Every requested edition in memory; any failure raises before anything is written."""
+    editions: dict[str, bytes] = {}
+    for fmt in formats:
+        try:
+            editions[fmt] = renderer(fmt)(article, options)
+        except PublishError as error:
+            raise error.located(article.source_path) from error
+        except (RecursionError, MemoryError, ValueError, KeyError, IndexError, TypeError,
+                AttributeError, OSError, UnicodeError) as error:
+            raise PublishError(
+                f"could not render the {fmt} edition: {type(error).__name__}: {error}",
+                path=article.source_path, hint="this is a bug in publish; run with --verbose and report it",
+            ) from error
+    return editions
+
+
+def write_atomic(folder: Path, name: str, data: bytes) -> Path:
+    """Write `folder/name` so that readers only ever see the old file or the new one."""
+    target = folder / name
+    if target.parent.resolve() != folder.resolve() or name in ("", ".", ".."):
+        raise OutputError(f"refusing to write {name!r} outside {folder}")
+    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, target)  # replaces a symlink itself, never its target
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def prepare_output(out_dir: Path) -> Path:
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise OutputError(f"cannot create the output folder: {error.strerror}", path=str(out_dir)) from None
+    if not out_dir.is_dir():
+        raise OutputError("the output path is not a folder", path=str(out_dir))
+    return out_dir
+
+
+def build(
+    paths: Iterable[str | Path],
+    out_dir: str | Path = "dist",
+    formats: Sequence[str] = FORMATS,
+    options: RenderOptions = RenderOptions(),
+    *,
+    encoding: str | None = None,
+    on_result: Callable[[ArticleResult], None] | None = None,
+) -> BuildReport:
+    """Build every edition of every article; one bad article does not stop the batch."""
+    folder = prepare_output(Path(out_dir))
+    formats = parse_formats(formats)
+    report = BuildReport()
+    slugs: dict[str, Path] = {}
+    for source in collect_sources(paths):
+        result = build_one(source, folder, formats, options, encoding, slugs)
+        report.results.append(result)
+        if on_result:
+            on_result(result)
+    return report
+
+
+def build_one(source: Path, folder: Path, formats: Sequence[str], options: RenderOptions,
+              encoding: str | None, slugs: dict[str, Path]) -> ArticleResult:
+    warnings: tuple[str, ...] = ()
+    try:
+        parsed = read_article(source, encoding)
+        warnings = parsed.warnings
+        article = parsed.article
+        if article.slug in slugs:
+            raise InputError(f"slug {article.slug!r} is already used by {slugs[article.slug]}",
+                             path=str(source), hint="give one of them a `slug:` header line")
+        slugs[article.slug] = source
+        editions = render_all(article, formats, options)
+        written = tuple(write_atomic(folder, f"{article.slug}.{fmt}", data) for fmt, data in editions.items())
+    except PublishError as error:
+        return ArticleResult(source, warnings=warnings, error=error.located(str(source)))
+    except OSError as error:
+        return ArticleResult(source, warnings=warnings,
+                             error=OutputError(f"cannot write: {error.strerror}", path=str(folder)))
+    return ArticleResult(source, slug=article.slug, written=written, warnings=warnings)

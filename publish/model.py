@@ -1,0 +1,182 @@
+"""The article model: the one thing every renderer sees.
+
+Frozen dataclasses with no I/O. Parsing builds them, renderers read them, and whatever
+two renderers both need to know about an article (its plain text, word count, stable
+identifier, dateline wording) is computed here, once, so the editions cannot disagree.
+
+Inline text is a small tree: plain `Text`, a `Quotation` (its quotation marks stay in
+the text, as written) and an `Editorial` insertion (its brackets stay in the text).
+Concatenating the text of every leaf gives back the paragraph exactly.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, TypeAlias
+
+#: Namespace for content-derived identifiers: same article text -> same urn:uuid.
+IDENTIFIER_NAMESPACE = uuid.UUID("6f1c1e0a-5b7e-4d1e-9a57-2f0c8d3b9e41")
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A run of plain text."""
+
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "text", "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Quotation:
+    """Quoted speech, marks included. `closed` is False when the quote runs on into the
+    next paragraph, as news style does for quotes of several paragraphs."""
+
+    children: tuple[Inline, ...]
+    closed: bool = True
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "quotation", "closed": self.closed,
+                "children": [child.to_dict() for child in self.children]}
+
+
+@dataclass(frozen=True, slots=True)
+class Editorial:
+    """An editor's insertion into the reporter's text, brackets included."""
+
+    children: tuple[Inline, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "editorial", "children": [child.to_dict() for child in self.children]}
+
+
+Inline: TypeAlias = Text | Quotation | Editorial
+
+
+def plain_text(runs: tuple[Inline, ...]) -> str:
+    """The exact characters of a run tree, markup dropped."""
+    parts: list[str] = []
+    stack: list[Inline] = list(reversed(runs))
+    while stack:
+        run = stack.pop()
+        if isinstance(run, Text):
+            parts.append(run.text)
+        else:
+            stack.extend(reversed(run.children))
+    return "".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """One block of body text."""
+
+    runs: tuple[Inline, ...]
+
+    @property
+    def text(self) -> str:
+        return plain_text(self.runs)
+
+    def to_dict(self) -> list[dict[str, Any]]:
+        return [run.to_dict() for run in self.runs]
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """Where and when the story was filed, as the wire wrote it (`BAKU, Azerbaijan`,
+    `September 21`)."""
+
+    place: str
+    date_text: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The dateline as one phrase, without its closing full stop."""
+        return f"{self.place}, {self.date_text}" if self.date_text else self.place
+
+    @property
+    def lead_in(self) -> str:
+        """How every edition sets the dateline in front of the lead paragraph."""
+        return f"{self.text}."
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"place": self.place, "date_text": self.date_text}
+
+
+@dataclass(frozen=True)
+class Article:
+    """One news article, ready to render."""
+
+    title: str
+    slug: str
+    paragraphs: tuple[Paragraph, ...]
+    date: datetime.date | None = None
+    dateline: Dateline | None = None
+    author: str | None = None
+    source: str | None = None
+    language: str = "en"
+    #: Where it was read from; for messages only, never part of an edition.
+    source_path: str | None = field(default=None, compare=False)
+
+    @cached_property
+    def identifier(self) -> str:
+        """A `urn:uuid` derived from the content, so rebuilding never changes it."""
+        content = self.content_dict()
+        digest = json.dumps(content, ensure_ascii=False, sort_keys=True)
+        return uuid.uuid5(IDENTIFIER_NAMESPACE, digest).urn
+
+    @cached_property
+    def content_hash(self) -> str:
+        """SHA-256 of the content, for up-to-date checks."""
+        data = json.dumps(self.content_dict(), ensure_ascii=False, sort_keys=True).encode()
+        return hashlib.sha256(data).hexdigest()
+
+    @property
+    def lead_in(self) -> str | None:
+        """Text set before the first paragraph (the dateline), if any."""
+        return self.dateline.lead_in if self.dateline else None
+
+    def body_texts(self) -> Iterator[str]:
+        """The body as the reader meets it: dateline, then each paragraph's text."""
+        for index, paragraph in enumerate(self.paragraphs):
+            if index == 0 and self.lead_in:
+                yield f"{self.lead_in} {paragraph.text}"
+            else:
+                yield paragraph.text
+
+    @cached_property
+    def words(self) -> tuple[str, ...]:
+        """Every word of the body, in order (whitespace-separated)."""
+        return tuple(word for text in self.body_texts() for word in text.split())
+
+    @property
+    def date_iso(self) -> str | None:
+        return self.date.isoformat() if self.date else None
+
+    def content_dict(self) -> dict[str, Any]:
+        """Everything that makes the article what it is (no path, no slug)."""
+        return {
+            "title": self.title,
+            "date": self.date_iso,
+            "dateline": self.dateline.to_dict() if self.dateline else None,
+            "author": self.author,
+            "source": self.source,
+            "language": self.language,
+            "paragraphs": [paragraph.to_dict() for paragraph in self.paragraphs],
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form printed by `publish inspect`."""
+        return {
+            "source_path": self.source_path,
+            "slug": self.slug,
+            "identifier": self.identifier,
+            "words": len(self.words),
+            **self.content_dict(),
+        }

@@ -1,0 +1,73 @@
+"""The archival plain-text edition.
+
+Its layout is a format, not a theme: a `Key: Value` header (long values folded onto
+indented lines), a blank line, then paragraphs wrapped by display width and split by
+one blank line. `publish.parse` reads it back to the same article, which is what makes
+this file a master copy rather than a printout.
+"""
+
+from __future__ import annotations
+
+from wcwidth import wcswidth
+
+from publish.model import Article
+from publish.options import RenderOptions
+
+
+def render_text(article: Article, options: RenderOptions = RenderOptions()) -> bytes:
+    """UTF-8, LF line ends, one final newline."""
+    width = options.width
+    lines: list[str] = []
+    for key, value in header_fields(article):
+        lines.extend(wrap(value, width, first_prefix=f"{key}: ", next_prefix="  "))
+    for text in article.body_texts():
+        lines.append("")
+        lines.extend(wrap(text, width))
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def header_fields(article: Article) -> list[tuple[str, str]]:
+    """The self-description an archivist reads first; absent values are left out."""
+    fields = [
+        ("Title", article.title),
+        ("Date", article.date_iso),
+        ("Dateline", article.dateline.text if article.dateline else None),
+        ("Author", article.author),
+        ("Source", article.source),
+        ("Language", article.language),
+        ("Words", str(len(article.words))),
+        ("Identifier", article.identifier),
+    ]
+    return [(key, value) for key, value in fields if value]
+
+
+def display_width(text: str) -> int:
+    """Columns a terminal gives `text` (East Asian wide characters count two)."""
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
+
+
+def wrap(text: str, width: int, first_prefix: str = "", next_prefix: str = "") -> list[str]:
+    """Greedy fill by display width. Words are never broken, so a single word wider than
+    the column (a long URL) stands alone on an over-long line rather than being split."""
+    lines: list[str] = []
+    current = first_prefix
+    current_width = display_width(first_prefix)
+    empty = True
+    for word in text.split(" "):
+        if not word:
+            continue
+        word_width = display_width(word)
+        if empty:
+            current += word
+            current_width += word_width
+            empty = False
+        elif current_width + 1 + word_width <= width:
+            current += " " + word
+            current_width += 1 + word_width
+        else:
+            lines.append(current)
+            current = next_prefix + word
+            current_width = display_width(next_prefix) + word_width
+    lines.append(current)
+    return lines

@@ -1,0 +1,173 @@
+"""Source bytes -> clean text.
+
+Wire copy arrives in many encodings and with invisible debris. This stage turns bytes
+into NFC text with LF line ends and nothing that could break XML, PDF or a text
+viewer, and reports every guess and every removal as a warning: nothing is "fixed"
+silently.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from publish.errors import InputError
+
+#: Legacy encodings we are willing to guess, in order of preference on a tie.
+#: cp1252 is a superset of Latin-1 for printable text; cp1251 covers Russian wires.
+LEGACY_ENCODINGS: tuple[str, ...] = ("cp1252", "cp1251")
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or EPUB/DOCX)"),
+    (b"GIF8", "a GIF image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"\x7fELF", "an executable"),
+)
+
+# Characters removed by hygiene, by the name used in the warning.
+_REMOVE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("control character", re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")),
+    ("lone surrogate", re.compile(r"[\ud800-\udfff]")),
+    ("zero-width character", re.compile(r"[\u200b\u2060\ufeff\u180e]")),
+    # Joiners carry meaning inside Arabic, Indic or emoji sequences; elsewhere they are debris.
+    ("stray joiner", re.compile(r"(?<![^\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f])")),
+    ("bidirectional control", re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")),
+    ("noncharacter", re.compile(r"[\ufdd0-\ufdef\ufffe\uffff]")),
+)
+_ODD_SPACES = re.compile(r"[\t\v\f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+_MIXED_SCRIPT_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04ff])\w+\b")
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """Decoded, cleaned text plus what was guessed or removed on the way."""
+
+    text: str
+    encoding: str
+    warnings: tuple[str, ...] = ()
+
+
+def read_source(data: bytes, path: str | None = None, encoding: str | None = None) -> SourceText:
+    """Decode and clean one article's bytes; raise `InputError` when they are not text."""
+    text, used, warnings = _decode(data, path, encoding)
+    text, cleaned = clean_text(text)
+    return SourceText(text=text, encoding=used, warnings=tuple(warnings + cleaned))
+
+
+def _line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def _decode(data: bytes, path: str | None, encoding: str | None) -> tuple[str, str, list[str]]:
+    if encoding:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise InputError(f"unknown encoding {encoding!r}", path=path,
+                             hint="use a Python codec name such as utf-8, cp1252 or cp1251") from None
+        return _strict(data, encoding, path), encoding, []
+
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            return _strict(data[len(bom):], name, path, skipped=len(bom)), name, []
+
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise InputError(f"this is {what}, not a text article", path=path, line=1)
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(f"binary data: NUL byte at byte offset {nul}", path=path,
+                         line=_line_of(data, nul), hint="articles must be plain text")
+
+    try:
+        return data.decode("utf-8"), "utf-8", []
+    except UnicodeDecodeError as error:
+        bad = error.start
+
+    guessed = _guess_legacy(data)
+    if guessed is None:
+        raise InputError(
+            f"not valid UTF-8 (byte 0x{data[bad]:02x} at byte offset {bad}) and no legacy encoding fits",
+            path=path, line=_line_of(data, bad),
+            hint="convert the file to UTF-8 or name its encoding with --encoding",
+        )
+    text, name = guessed
+    warning = (f"not valid UTF-8 (byte 0x{data[bad]:02x} at byte offset {bad}, line "
+               f"{_line_of(data, bad)}); decoded as {name}, a guess by charset-normalizer: "
+               f"check the letters, or name the encoding with --encoding")
+    return text, name, [warning]
+
+
+def _strict(data: bytes, encoding: str, path: str | None, skipped: int = 0) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        offset = error.start + skipped
+        raise InputError(
+            f"cannot decode as {encoding} at byte offset {offset}: {error.reason}",
+            path=path, line=_line_of(data, error.start),
+            hint="fix the file or name its real encoding with --encoding",
+        ) from None
+
+
+def _guess_legacy(data: bytes) -> tuple[str, str] | None:
+    """Pick the least chaotic legacy decoding; on a tie, the one that mixes scripts least."""
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data, cp_isolation=list(LEGACY_ENCODINGS)))
+    if not matches:
+        return None
+    best_chaos = min(match.chaos for match in matches)
+    tied = [m for m in matches if m.chaos <= best_chaos + 0.01]
+
+    def rank(match: object) -> tuple[int, int]:
+        text = str(match)
+        name = codecs.lookup(match.encoding).name  # type: ignore[attr-defined]
+        order = [codecs.lookup(e).name for e in LEGACY_ENCODINGS]
+        return (len(_MIXED_SCRIPT_WORD.findall(text)), order.index(name) if name in order else 99)
+
+    chosen = min(tied, key=rank)
+    return str(chosen), codecs.lookup(chosen.encoding).name
+
+
+def clean_text(text: str) -> tuple[str, list[str]]:
+    """Normalise line ends, spaces and Unicode form; remove what no edition may carry."""
+    warnings: list[str] = []
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    odd = _ODD_SPACES.findall(text)
+    if odd:
+        text = _ODD_SPACES.sub(" ", text)
+        warnings.append("replaced " + _describe(odd) + " with plain spaces")
+    removed: list[str] = []
+    for name, pattern in _REMOVE:
+        found = pattern.findall(text)
+        if found:
+            text = pattern.sub("", text)
+            removed.append(f"{len(found)} {name}{'s' if len(found) > 1 else ''} ({_codepoints(found)})")
+    if removed:
+        warnings.append("removed " + ", ".join(removed))
+    return unicodedata.normalize("NFC", text), warnings
+
+
+def _codepoints(chars: list[str]) -> str:
+    return ", ".join(f"U+{ord(c):04X}" for c in sorted(set(chars)))
+
+
+def _describe(chars: list[str]) -> str:
+    counts = Counter(chars)
+    return ", ".join(
+        f"{n} × U+{ord(c):04X} {unicodedata.name(c, 'SPACE').lower()}" for c, n in sorted(counts.items())
+    )

@@ -1,0 +1,19 @@
+"""The installed (non-editable) package must carry its templates."""
+
+import subprocess
+import sys
+import zipfile
+
+from conftest import ROOT
+
+
+def test_wheel_ships_templates_and_entry_point(tmp_path):
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+                   check=True, capture_output=True, timeout=600)
+    wheel = next(tmp_path.glob("publish-*.whl"))
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        entry_points = next(archive.read(n).decode() for n in names if n.endswith("entry_points.txt"))
+    for template in ("epub/article.xhtml", "epub/article.css", "epub/nav.xhtml", "pdf/style.toml"):
+        assert f"publish/templates/{template}" in names
+    assert "publish = publish.cli:main" in entry_points

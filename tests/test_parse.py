@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from conftest import BAD, CORPUS, SEED, article_from
+from publish.errors import InputError, PublishError
+from publish.model import Editorial, Quotation, Text
+from publish.parse import derive_title, make_slug, normalise_language, parse, parse_inlines
+from publish.source import read_source
+
+SEED_TEXT = SEED.read_bytes().decode("utf-8")
+
+
+def test_seed_parses_exactly(seed_article):
+    article = seed_article
+    assert article.date == datetime.date(2023, 9, 21)
+    assert article.dateline is not None
+    assert article.dateline.place == "BAKU, Azerbaijan"
+    assert article.dateline.date_text == "September 21"
+    assert len(article.paragraphs) == 7
+    assert article.language == "en"
+    assert article.source == "Trend"
+    assert article.author is None
+    assert article.title == ("Azerbaijan conducted local anti-terrorist activities and "
+                             "neutralized all Armenian illegal\u2026")
+    assert len(article.title) <= 90
+    assert article.slug == "2023-09-21-azerbaijan-conducted-local-anti-terrorist-activities-and-neutralized"
+    assert article.source_path == str(SEED)
+
+    lead = article.paragraphs[0]
+    assert lead.text.startswith("Azerbaijan conducted local")
+    editorials = [run for run in lead.runs if isinstance(run, Editorial)]
+    assert len(editorials) == 1
+    assert editorials[0].children == (Text(
+        "[which haven\u2019t been withdrawn from the country\u2019s Karabakh region contrary to the "
+        "trilateral statement signed by Azerbaijani, Armenian and Russian leaders following the "
+        "2020 second Karabakh war]"),)
+    quotes = [run for p in article.paragraphs for run in p.runs if isinstance(run, Quotation)]
+    assert len(quotes) == 4 and all(q.closed for q in quotes)
+    assert article.paragraphs[4].text.endswith("Yevlakh city,\u201d the official said")
+
+
+def test_seed_loses_and_duplicates_no_text(seed_article):
+    """Every source word comes back once, in order; only quote marks changed."""
+    source_words = SEED_TEXT.replace("date 2023-09-21", "", 1).split()
+    model_words = " ".join(seed_article.body_texts()).split()
+    normalise = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2019": "'", "\u2018": "'"})
+    assert [w.translate(normalise) for w in model_words] == source_words
+
+
+def test_title_first_article():
+    parsed = parse(read_source((CORPUS / "title_first.txt").read_bytes()).text, "title_first.txt")
+    article = parsed.article
+    assert article.title == "Georgia opens a new border crossing with Armenia"
+    assert article.date is None and any("undated" in w for w in parsed.warnings)
+    assert article.slug == "undated-georgia-opens-a-new-border-crossing-with-armenia"
+    assert article.dateline.place == "TBILISI, Georgia" and article.dateline.date_text == "March 3"
+    assert len(article.paragraphs) == 3
+    # Hard-wrapped lines joined, typography applied.
+    assert "Georgia on Friday opened a new border crossing with Armenia, the country\u2019s" in article.paragraphs[0].text
+    assert article.paragraphs[2].text.endswith("for cars \u2014 at least until the end of the year\u2026")
+
+
+def test_date_from_file_name_when_no_header():
+    article = parse("A headline\n\nSome body text here.", "wire/2022-11-05-story.txt").article
+    assert article.date == datetime.date(2022, 11, 5)
+    assert article.slug == "2022-11-05-a-headline"
+
+
+def test_header_block_article():
+    article = article_from(CORPUS / "header_block.txt")
+    assert article.title == "Armenia and Azerbaijan agree to meet on border commission"
+    assert article.date == datetime.date(2024, 4, 19)
+    assert article.author == "Leyla Mammadova"
+    assert article.source == "Trend"
+    assert article.language == "en"
+    assert article.dateline.place == "YEREVAN, Armenia"
+    assert len(article.paragraphs) == 3
+    assert any(isinstance(run, Editorial) for run in article.paragraphs[0].runs)
+    assert "didn\u2019t" in article.paragraphs[1].text
+
+
+def test_header_values_fold_and_slug_is_cleaned():
+    text = "title: A very long\n  headline folded\nslug: ../../etc/passwd\ndate: 2024-01-01\n\nBody."
+    article = parse(text).article
+    assert article.title == "A very long headline folded"
+    assert article.slug == "etc-passwd"
+
+
+@pytest.mark.parametrize("name, language, place", [
+    ("azerbaijani.txt", "az", "BAKI"), ("russian.txt", "ru", "БАКУ"),
+    ("armenian.txt", "hy", "ԵՐԵՎԱՆ"), ("georgian.txt", "ka", "თბილისი"),
+])
+def test_non_latin_articles(name, language, place):
+    article = article_from(CORPUS / name)
+    assert article.language == language
+    assert article.slug.isascii() and len(article.slug) <= 80
+    assert article.dateline is not None and article.dateline.place == place
+    assert any(isinstance(run, Editorial) for p in article.paragraphs for run in p.runs)
+
+
+def test_language_guessed_from_script():
+    parsed = parse("Заголовок\n\nМОСКВА, 5 мая. Текст статьи на русском языке.")
+    assert parsed.article.language == "ru"
+    assert any("guessed 'ru'" in w for w in parsed.warnings)
+
+
+@pytest.mark.parametrize("value, expected", [("EN-gb", "en-GB"), ("sr_latn", "sr-Latn"), ("az", "az")])
+def test_language_tags_normalised(value, expected):
+    assert normalise_language(value) == expected
+
+
+@pytest.mark.parametrize("value", ["C", "POSIX.UTF-8", "english language"])
+def test_bad_language_is_an_error(value):
+    with pytest.raises(InputError, match="BCP 47"):
+        normalise_language(value)
+
+
+def test_inline_runs_nest_and_stay_lossless():
+    text = "\u201cHe [Aliyev] said \u00abyes\u00bb,\u201d she wrote [unclosed and \u201copen"
+    runs = parse_inlines(text)
+    assert "".join(_leaves(runs)) == text
+    quote = runs[0]
+    assert isinstance(quote, Quotation) and quote.closed
+    assert any(isinstance(child, Editorial) for child in quote.children)
+    assert isinstance(runs[-1], Quotation) and not runs[-1].closed
+
+
+def _leaves(runs):
+    for run in runs:
+        if isinstance(run, Text):
+            yield run.text
+        else:
+            yield from _leaves(run.children)
+
+
+def test_derived_title_is_cut_at_a_word_boundary():
+    lead = parse_inlines("Word " * 40 + "end.")
+    from publish.model import Paragraph
+    title = derive_title(Paragraph(lead))
+    assert len(title) <= 90 and title.endswith("Word\u2026")
+    short = derive_title(Paragraph(parse_inlines("Mr. Smith went to Washington. Then home.")))
+    assert short == "Mr. Smith went to Washington"
+
+
+def test_slug_rules():
+    date = datetime.date(2024, 1, 2)
+    assert make_slug("Ərdoğan: «Шах и мат»!", date) == "2024-01-02-erdogan-shakh-i-mat"
+    long = make_slug("word " * 40, date)
+    assert len(long) <= 80 and long.startswith("2024-01-02-word-") and not long.endswith("-")
+    assert make_slug("///", None) == "undated-article"
+
+
+@pytest.mark.parametrize("name, line, message", [
+    ("empty.txt", 1, "empty article"),
+    ("whitespace.txt", 1, "empty article"),
+    ("no_paragraphs.txt", 3, "no paragraphs"),
+    ("impossible_date.txt", 1, "2023-02-30 does not exist"),
+    ("undecodable.txt", 3, "not valid UTF-8"),
+    ("image.txt", 1, "PNG image"),
+])
+def test_bad_input_raises_publish_error_with_place(name, line, message):
+    with pytest.raises(PublishError) as caught:
+        article_from(BAD / name)
+    error = caught.value
+    assert error.path == str(BAD / name)
+    assert error.line == line
+    assert message in str(error)
+    assert str(error).startswith(f"{BAD / name}:{line}: ")
+
+
+@pytest.mark.parametrize("value", ["2023-9-21", "21/09/2023", "tomorrow"])
+def test_malformed_dates(value):
+    with pytest.raises(InputError, match="malformed date"):
+        parse(f"date: {value}\ntitle: T\n\nBody text.", "x.txt")
+
+
+def test_header_without_blank_line_is_an_error():
+    with pytest.raises(InputError) as caught:
+        parse("title: T\nThe body starts without a blank line.", "x.txt")
+    assert caught.value.line == 2

@@ -1,0 +1,47 @@
+from conftest import CORPUS, GOOD_CORPUS, SEED, article_from, assert_words_in_order
+from publish.options import RenderOptions
+from publish.parse import parse
+from publish.render.text import display_width, render_text, wrap
+
+
+def test_seed_text_edition(seed_article):
+    data = render_text(seed_article)
+    text = data.decode("utf-8")
+    assert text.endswith("\n") and not text.endswith("\n\n")
+    assert "\r" not in text and "\t" not in text
+    assert all(display_width(line) <= 72 for line in text.split("\n"))
+    assert all(line == line.rstrip() for line in text.split("\n"))
+    header, body = text.split("\n\n", 1)
+    assert "Date: 2023-09-21" in header and "Source: Trend" in header
+    assert "Dateline: BAKU, Azerbaijan, September 21" in header
+    assert f"Identifier: {seed_article.identifier}" in header
+    assert body.startswith("BAKU, Azerbaijan, September 21. Azerbaijan conducted")
+    assert_words_in_order(seed_article.words, body)
+    assert "[which haven\u2019t been withdrawn" in body.replace("\n", " ")
+
+
+def test_every_source_word_in_order_in_the_text_edition():
+    raw = SEED.read_text(encoding="utf-8").replace("date 2023-09-21", "", 1)
+    curly = str.maketrans({'"': None, "'": None})
+    edition = render_text(article_from(SEED)).decode().split("\n\n", 1)[1]
+    plain = edition.translate(str.maketrans({"\u201c": None, "\u201d": None, "\u2019": None}))
+    assert_words_in_order(raw.translate(curly).split(), plain)
+
+
+def test_text_edition_round_trips_for_the_corpus():
+    for path in [SEED, *GOOD_CORPUS]:
+        article = article_from(path)
+        again = parse(render_text(article).decode(), "edition.txt").article
+        assert again == article, path
+
+
+def test_width_option_and_wide_characters():
+    assert wrap("日本語 日本語 日本語", 13) == ["日本語 日本語", "日本語"]
+    assert wrap("日本語 日本語 日本語", 12) == ["日本語", "日本語", "日本語"]
+    long_word = "https://example.org/" + "x" * 100
+    assert wrap(f"see {long_word} now", 40) == ["see", long_word, "now"]
+    article = article_from(CORPUS / "header_block.txt")
+    narrow = render_text(article, RenderOptions(width=40)).decode()
+    for line in narrow.split("\n"):
+        # Only an unbreakable token (the urn:uuid) may overrun the column.
+        assert display_width(line) <= 40 or len(line.split()) <= 2, line

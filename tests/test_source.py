@@ -1,0 +1,60 @@
+import codecs
+
+import pytest
+
+from publish.errors import InputError
+from publish.source import clean_text, read_source
+
+TEXT = "Президент заявил: «переговоры продолжатся». Café déjà vu — ok."
+
+
+@pytest.mark.parametrize("data, encoding", [
+    (TEXT.encode("utf-8"), "utf-8"),
+    (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8"),
+    (codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"), "utf-16-le"),
+    (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16-be"),
+])
+def test_unicode_encodings(data, encoding):
+    source = read_source(data)
+    assert source.text == TEXT and source.encoding == encoding and not source.warnings
+
+
+@pytest.mark.parametrize("text, encoding", [
+    ("Президент Азербайджана заявил, что переговоры продолжатся на следующей неделе.", "cp1251"),
+    ("Le ministre a déclaré à la presse que la réunion était terminée.", "cp1252"),
+    ("Café owners in Zürich said the economy is weak.", "cp1252"),
+])
+def test_legacy_encodings_are_guessed_with_a_warning(text, encoding):
+    source = read_source(text.encode(encoding))
+    assert source.text == text
+    assert source.encoding == encoding
+    assert any(f"decoded as {encoding}" in warning for warning in source.warnings)
+
+
+def test_explicit_encoding_wins():
+    assert read_source("Café".encode("latin-1"), encoding="latin-1").text == "Café"
+    with pytest.raises(InputError, match="unknown encoding"):
+        read_source(b"x", encoding="no-such-codec")
+
+
+def test_hygiene_normalises_and_reports():
+    dirty = "a\r\nb\rc\td\u00a0e\u200bf\u0007g\u202eh\ufeffi"
+    text, warnings = clean_text(dirty)
+    assert text == "a\nb\nc d efghi"
+    assert any("U+0009" in w and "U+00A0" in w for w in warnings)
+    assert any("U+200B" in w and "U+0007" in w and "U+202E" in w for w in warnings)
+
+
+def test_joiners_kept_inside_scripts_that_need_them():
+    text, _ = clean_text("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 a\u200db")
+    assert "\u200c" in text and "\u200d" not in text
+
+
+def test_text_is_nfc():
+    assert read_source("e\u0301".encode()).text == "\u00e9"
+
+
+def test_binary_is_refused_with_offset():
+    with pytest.raises(InputError, match="NUL byte at byte offset 3") as caught:
+        read_source(b"abc\x00def\n", "x.txt")
+    assert caught.value.line == 1
