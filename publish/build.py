@@ -108,11 +108,23 @@ def read_article(path: Path, encoding: str | None = None, default_language: str 
     return Parsed(parsed.article, source.warnings + parsed.warnings)
 
 
-def render_all(article: Article, formats: Sequence[str], options: RenderOptions) -> dict[str, bytes]:
-    """Every requested edition in memory; any failure raises before anything is written."""
+def preflight(fmt: str) -> Callable[[Article, RenderOptions], tuple[str, ...]] | None:
+    """A renderer module's optional `preflight(article, options) -> warnings` check (for
+    example glyphs no font has); under `--strict` it raises instead of warning."""
+    module, _ = RENDERERS[fmt]
+    return getattr(importlib.import_module(module), "preflight", None)
+
+
+def render_all(article: Article, formats: Sequence[str], options: RenderOptions,
+               warnings: list[str] | None = None) -> dict[str, bytes]:
+    """Every requested edition in memory; any failure raises before anything is written.
+    Warnings from the renderers' preflight checks are appended to `warnings`."""
     editions: dict[str, bytes] = {}
     for fmt in formats:
         try:
+            check = preflight(fmt)
+            if check is not None and warnings is not None:
+                warnings.extend(check(article, options))
             editions[fmt] = renderer(fmt)(article, options)
         except PublishError as error:
             raise error.located(article.source_path) from error
@@ -178,20 +190,20 @@ def build(
 
 def build_one(source: Path, folder: Path, formats: Sequence[str], options: RenderOptions,
               encoding: str | None, slugs: dict[str, Path]) -> ArticleResult:
-    warnings: tuple[str, ...] = ()
+    warnings: list[str] = []
     try:
         parsed = read_article(source, encoding)
-        warnings = parsed.warnings
+        warnings.extend(parsed.warnings)
         article = parsed.article
         if article.slug in slugs:
             raise InputError(f"slug {article.slug!r} is already used by {slugs[article.slug]}",
                              path=str(source), hint="give one of them a `slug:` header line")
         slugs[article.slug] = source
-        editions = render_all(article, formats, options)
+        editions = render_all(article, formats, options, warnings)
         written = tuple(write_atomic(folder, f"{article.slug}.{fmt}", data) for fmt, data in editions.items())
     except PublishError as error:
-        return ArticleResult(source, warnings=warnings, error=error.located(str(source)))
+        return ArticleResult(source, warnings=tuple(warnings), error=error.located(str(source)))
     except OSError as error:
-        return ArticleResult(source, warnings=warnings,
+        return ArticleResult(source, warnings=tuple(warnings),
                              error=OutputError(f"cannot write: {error.strerror}", path=str(folder)))
-    return ArticleResult(source, slug=article.slug, written=written, warnings=warnings)
+    return ArticleResult(source, slug=article.slug, written=written, warnings=tuple(warnings))
