@@ -1,6 +1,6 @@
 """The EPUB 3 edition (with an NCX for EPUB 2 readers), packaged by ebooklib.
 
-The XHTML comes from our own autoescaped jinja2 templates and reaches ebooklib as
+The XHTML and SVG come from our own autoescaped jinja2 templates and reach ebooklib as
 finished bytes (ebooklib's own HTML re-serialisation would rewrite our markup). The
 ZIP that ebooklib writes is then re-packed with fixed timestamps and order, so the same
 article always gives the same bytes.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 from ebooklib import epub
 
@@ -18,12 +19,32 @@ from publish.options import ZIP_EPOCH, RenderOptions
 from publish.templates import environment, read_bytes
 
 ARTICLE_FILE = "article.xhtml"
+COVER_FILE = "cover.xhtml"
+COVER_IMAGE = "cover.svg"
 NAV_FILE = "nav.xhtml"
 STYLE_FILE = "css/article.css"
 
+#: EPUB Accessibility 1.1 claims: what the book is and how it can be read.
+ACCESSIBILITY: tuple[tuple[str, str], ...] = (
+    ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
+    ("schema:accessMode", "textual"),
+    ("schema:accessMode", "visual"),
+    ("schema:accessModeSufficient", "textual"),
+    ("schema:accessibilityFeature", "structuralNavigation"),
+    ("schema:accessibilityFeature", "readingOrder"),
+    ("schema:accessibilityFeature", "tableOfContents"),
+    ("schema:accessibilityFeature", "alternativeText"),
+    ("schema:accessibilityFeature", "displayTransformability"),
+    ("schema:accessibilityHazard", "none"),
+    ("schema:accessibilitySummary",
+     "A single news article in reflowable text with a heading, marked dateline, quotations and "
+     "editorial insertions, a table of contents and a cover image described by alternative text. "
+     "No hazards; all content is available as text."),
+)
+
 
 def render_epub(article: Article, options: RenderOptions = RenderOptions()) -> bytes:
-    """A complete, valid, reproducible EPUB of one article."""
+    """A complete, valid, accessible, reproducible EPUB of one article."""
     env = environment(options.template_dirs)
     book = epub.EpubBook()
     book.set_identifier(article.identifier)
@@ -35,31 +56,84 @@ def render_epub(article: Article, options: RenderOptions = RenderOptions()) -> b
         book.add_metadata("DC", "date", article.date_iso)
     if article.source:
         book.add_metadata("DC", "source", article.source)
-    if options.publisher:
-        book.add_metadata("DC", "publisher", options.publisher)
+    publisher = options.publisher or article.source
+    if publisher:
+        book.add_metadata("DC", "publisher", publisher)
+    for prop, value in ACCESSIBILITY:
+        book.add_metadata(None, "meta", value, {"property": prop})
+    book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
 
+    alt = cover_description(article)
     style = epub.EpubItem(uid="style", file_name=STYLE_FILE, media_type="text/css",
                           content=read_bytes("epub/article.css", options.template_dirs))
+    cover_image = epub.EpubItem(uid="cover-image", file_name=COVER_IMAGE, media_type="image/svg+xml",
+                                content=env.get_template("epub/cover.svg").render(
+                                    article=article, alt=alt, credit=article.source or "", kicker=options.publisher or "",
+                                    **cover_layout(article.title)).encode("utf-8"))
+    cover_image.properties = ["cover-image"]
+    cover = _document("cover", COVER_FILE, env.get_template("epub/cover.xhtml").render(
+        article=article, image=COVER_IMAGE, alt=alt, cover_label="Cover"))
     body = _document("article", ARTICLE_FILE, env.get_template("epub/article.xhtml").render(
         article=article, publisher=options.publisher))
     nav = _document("nav", NAV_FILE, env.get_template("epub/nav.xhtml").render(
         article=article, contents_label="Contents",
         entries=[{"href": ARTICLE_FILE, "title": article.title}],
-        landmarks=[{"type": "toc", "href": NAV_FILE, "title": "Contents"},
+        landmarks=[{"type": "cover", "href": COVER_FILE, "title": "Cover"},
+                   {"type": "toc", "href": NAV_FILE, "title": "Contents"},
                    {"type": "bodymatter", "href": ARTICLE_FILE, "title": article.title}],
     ), properties=["nav"])
-    for item in (style, body, nav):
+    for item in (style, cover_image, cover, body, nav):
         book.add_item(item)
     book.add_item(epub.EpubNcx())
     book.toc = [epub.Link(ARTICLE_FILE, article.title, "article")]
-    book.spine = [body, (nav, "no")]
+    book.spine = [cover, body, (nav, "no")]
 
     raw = io.BytesIO()
-    epub.write_epub(raw, book, {
+    writer = _Writer(raw, book, {
         "mtime": options.timestamp(article),
         "epub2_guide": False, "epub3_landmark": False, "epub3_pages": False,
     })
+    writer.process()
+    writer.write()
     return repack(raw.getvalue(), options.timestamp(article).timetuple()[:6])
+
+
+class _Writer(epub.EpubWriter):  # type: ignore[misc]
+    """ebooklib's writer, plus `xml:lang` on the package element (reading systems and
+    Ace use it as the publication's language)."""
+
+    def _write_opf_file(self, root: Any) -> None:
+        root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
+        super()._write_opf_file(root)
+
+
+def cover_description(article: Article) -> str:
+    """The cover's alternative text: everything printed on it, in words."""
+    parts = [f"Cover: {article.title}"]
+    if article.dateline:
+        parts.append(article.dateline.place)
+    if article.date_iso:
+        parts.append(article.date_iso)
+    if article.source:
+        parts.append(article.source)
+    return ". ".join(parts)
+
+
+def cover_layout(title: str) -> dict[str, object]:
+    """Break the headline into lines that fit the cover, shrinking the type for long ones."""
+    size = 104 if len(title) <= 40 else 88 if len(title) <= 70 else 72
+    per_line = int(1100 / (size * 0.55))
+    lines: list[str] = []
+    for word in title.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= per_line:
+            lines[-1] += " " + word
+        else:
+            lines.append(word if len(word) <= per_line else word[: per_line - 1] + "\u2026")
+    lines = lines[:9]
+    leading = int(size * 1.2)
+    top = 520 + size
+    return {"title_lines": lines, "title_size": size, "title_leading": leading, "title_top": top,
+            "rule_y": top + (len(lines) - 1) * leading + 110}
 
 
 def _document(uid: str, file_name: str, xhtml: str, properties: list[str] | None = None) -> epub.EpubItem:
