@@ -54,8 +54,9 @@ def main() -> None:
               help="Comma-separated editions to build: epub, pdf, txt.")
 @click.option("--width", default=72, show_default=True, type=click.IntRange(20, 400),
               help="Column width of the plain-text edition.")
-@click.option("--paper", default="A4", show_default=True, type=click.Choice(["A4", "Letter"], case_sensitive=False),
-              help="Paper size of the PDF edition.")
+@click.option("--paper", default="auto", show_default=True,
+              type=click.Choice(["auto", "A4", "Letter"], case_sensitive=False),
+              help="Paper size of the PDF edition; auto: Letter for en-US and other Letter regions, else A4.")
 @click.option("--font", default=None, help="Font family name or .ttf file for the PDF body.")
 @click.option("--encoding", default=None, help="Encoding of the input files (default: detect).")
 @click.option("--strict", is_flag=True, help="Treat warnings that mean lost text as errors.")
@@ -68,7 +69,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, formats: str, width: int, pape
     from publish.options import RenderOptions
 
     try:
-        options = RenderOptions(width=width, paper=paper.upper() if paper.upper() == "A4" else "Letter",
+        options = RenderOptions(width=width, paper=paper,
                                 font=font, strict=strict, source_date_epoch=_source_date_epoch())
 
         def report(result: ArticleResult) -> None:

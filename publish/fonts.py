@@ -71,3 +71,24 @@ def find_family(name: str) -> FontFamily:
     regular = faces["regular"]
     return FontFamily(name, regular, faces.get("bold", regular), faces.get("italic", regular),
                       faces.get("bolditalic", faces.get("bold", regular)))
+
+
+#: Families tried, in order, for characters the main font lacks; then every other installed one.
+PREFERRED_FALLBACKS: tuple[str, ...] = ("DejaVu Sans", "DejaVu Sans Mono", "Noto Sans", "FreeSerif",
+                                        "FreeSans", "Noto Sans Armenian", "Noto Sans Georgian")
+
+
+def fallback_families(main: str) -> list[str]:
+    """Installed family names to try after `main`, preferred ones first."""
+    installed = _installed()
+    names = [name for name in PREFERRED_FALLBACKS if name.lower() in installed]
+    names += sorted(name for name in installed if name not in {n.lower() for n in names})
+    return [name for name in names if name.lower() != main.lower()]
+
+
+@lru_cache(maxsize=64)
+def coverage(path: Path) -> frozenset[int]:
+    """Code points a font file has glyphs for."""
+    from fontTools.ttLib import TTFont
+
+    return frozenset(TTFont(path, lazy=True, fontNumber=0).getBestCmap())

@@ -14,7 +14,7 @@ from publish.model import Article
 
 #: The earliest time a ZIP file can record; used when nothing better is known.
 ZIP_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.timezone.utc)
-PAPER_SIZES = ("A4", "Letter")
+PAPER_SIZES = ("auto", "A4", "Letter")
 
 
 @dataclass(frozen=True)
@@ -23,8 +23,9 @@ class RenderOptions:
 
     #: Column width of the plain-text edition.
     width: int = 72
-    #: Paper size of the PDF edition.
-    paper: str = "A4"
+    #: Paper size of the PDF edition: "A4", "Letter", or "auto" (Letter for en-US, es-MX...,
+    #: else A4).
+    paper: str = "auto"
     #: A TrueType file or family name for the PDF body text; None means the default.
     font: str | None = None
     #: Turn warnings that mean lost text (missing glyphs) into errors.

@@ -28,7 +28,7 @@ def comparable_words(text: str) -> list[str]:
     """Words as a PDF/text extractor gives them back: hyphenation at line ends undone,
     hyphens and soft hyphens dropped, compatibility forms folded."""
     text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r"[-\u2010\u00ad]\s*\n\s*", "", text)
+    text = re.sub(r"(?<=\w)[-\u2010\u00ad]\s*\n\s*(?=\w)", "", text)
     text = re.sub(r"[-\u2010\u00ad]", "", text)
     return text.split()
 

@@ -1,10 +1,16 @@
 import io
+import os
+import subprocess
+import sys
 
 import pytest
 from pypdf import PdfReader
 
 from conftest import CORPUS, SEED, article_from, assert_words_in_order
-from publish.render.pdf import render_pdf
+from publish.errors import InputError
+from publish.options import RenderOptions
+from publish.parse import parse
+from publish.render.pdf import preflight, render_pdf
 
 
 def fonts_of(reader: PdfReader) -> dict[str, bool]:
@@ -23,23 +29,110 @@ def fonts_of(reader: PdfReader) -> dict[str, bool]:
     return found
 
 
+def read(data: bytes) -> tuple[PdfReader, str]:
+    reader = PdfReader(io.BytesIO(data))
+    return reader, "\n".join(page.extract_text() for page in reader.pages)
+
+
 @pytest.mark.parametrize("path", [SEED, CORPUS / "russian.txt", CORPUS / "armenian.txt",
                                   CORPUS / "georgian.txt", CORPUS / "azerbaijani.txt", CORPUS / "markup.txt"],
                          ids=lambda p: p.name)
 def test_pdf_embeds_fonts_and_keeps_every_word(path):
     article = article_from(path)
-    reader = PdfReader(io.BytesIO(render_pdf(article)))
+    reader, text = read(render_pdf(article))
     fonts = fonts_of(reader)
     assert fonts and all(fonts.values()), fonts
-    text = "\n".join(page.extract_text() for page in reader.pages)
+    assert all("+" in name for name in fonts), "fonts must be subsets"
     assert_words_in_order(article.title.split(), text)
     assert_words_in_order(article.words, text)
 
 
-def test_pdf_is_reproducible(seed_article):
-    assert render_pdf(seed_article) == render_pdf(seed_article)
+def test_seed_page_furniture_and_metadata(seed_article):
+    reader, text = read(render_pdf(seed_article))
+    meta = reader.metadata
+    assert meta.title == seed_article.title
+    assert meta.author == "Trend"
+    assert meta.subject == "BAKU, Azerbaijan, September 21 — Trend"
+    assert "Trend" in meta["/Keywords"] and seed_article.identifier in meta["/Keywords"]
+    assert meta.creator.startswith("publish ") and meta.producer == "publish (reportlab)"
+    assert meta["/CreationDate"] == meta["/ModDate"] == "D:20230921000000+00'00'"
+    assert reader.trailer["/Root"]["/Lang"] == "en"
+    assert [entry.title for entry in reader.outline] == [seed_article.title]
+    assert "1 of 1" in text and "Source: Trend" in text
+    assert reader.pages[0].mediabox.width == pytest.approx(595.28, abs=0.1)
 
 
-def test_pdf_metadata(seed_article):
-    reader = PdfReader(io.BytesIO(render_pdf(seed_article)))
-    assert reader.metadata.title == seed_article.title
+def test_long_article_has_running_heads_and_scales_with_length():
+    paragraph = "The committee met again on Tuesday to discuss the budget for the coming year. " * 6
+    short = parse(f"title: Budget talks\ndate: 2024-03-01\nsource: Trend\n\n" + "\n\n".join([paragraph] * 60)).article
+    long = parse(f"title: Budget talks\ndate: 2024-03-01\nsource: Trend\n\n" + "\n\n".join([paragraph] * 240)).article
+    short_reader, _ = read(render_pdf(short))
+    long_reader, long_text = read(render_pdf(long))
+    short_pages, long_pages = len(short_reader.pages), len(long_reader.pages)
+    assert 3.5 <= long_pages / short_pages <= 4.5
+    assert long_pages >= 20
+    second = long_reader.pages[1].extract_text()
+    assert "Budget talks" in second and "2024-03-01" in second and f"2 of {long_pages}" in second
+    first = long_reader.pages[0].extract_text()
+    assert f"1 of {long_pages}" in first
+
+
+def test_fallback_font_and_missing_glyph_warning():
+    article = parse("title: Prices\ndate: 2024-03-01\n\nThe word مرحبا costs 5 ₼ or 100 ֏ today.").article
+    warnings = preflight(article, RenderOptions())
+    assert len(warnings) == 1
+    assert "₼ U+20BC" in warnings[0] and "֏ U+058F" in warnings[0]
+    assert "U+0645" not in warnings[0]  # Arabic is covered by a fallback font
+    reader, _ = read(render_pdf(article))
+    fonts = fonts_of(reader)
+    assert any("DejaVuSans" in name for name in fonts) and all(fonts.values())
+    with pytest.raises(InputError, match="U\\+20BC"):
+        preflight(article, RenderOptions(strict=True))
+
+
+def test_covered_text_gives_no_warning(seed_article):
+    for path in (SEED, CORPUS / "armenian.txt", CORPUS / "georgian.txt", CORPUS / "azerbaijani.txt"):
+        assert preflight(article_from(path), RenderOptions()) == ()
+
+
+def test_monstrous_words_are_refused():
+    article = parse("title: T\ndate: 2024-03-01\n\nStart " + "x" * 5000 + " end.").article
+    with pytest.raises(InputError, match="5,000 characters"):
+        preflight(article, RenderOptions())
+
+
+def test_paper_sizes(seed_article):
+    letter, _ = read(render_pdf(seed_article, RenderOptions(paper="Letter")))
+    assert letter.pages[0].mediabox.width == pytest.approx(612)
+    us = parse("title: T\ndate: 2024-03-01\nlanguage: en-US\n\nBody text.").article
+    auto, _ = read(render_pdf(us, RenderOptions(paper="auto")))
+    assert auto.pages[0].mediabox.height == pytest.approx(792)
+
+
+def test_font_option(seed_article):
+    reader, text = read(render_pdf(seed_article, RenderOptions(font="DejaVu Sans")))
+    assert all("DejaVuSans" in name for name in fonts_of(reader))
+    assert_words_in_order(seed_article.words, text)
+
+
+def _in_subprocess(tmp_path, name, env):
+    out = tmp_path / name
+    script = ("import sys, pathlib; from publish.build import read_article; from publish.render.pdf import render_pdf;"
+              "a = read_article(pathlib.Path(sys.argv[1])).article;"
+              "open(sys.argv[2], 'wb').write(render_pdf(a))")
+    subprocess.run([sys.executable, "-c", script, str(SEED), str(out)], check=True,
+                   env={**os.environ, **env}, timeout=120)
+    return out.read_bytes()
+
+
+def test_pdf_is_reproducible_across_time_zones(tmp_path, seed_article):
+    utc = _in_subprocess(tmp_path, "a.pdf", {"TZ": "UTC"})
+    east = _in_subprocess(tmp_path, "b.pdf", {"TZ": "Pacific/Kiritimati"})
+    # reportlab itself reads SOURCE_DATE_EPOCH; the renderer must only follow its options.
+    stray = _in_subprocess(tmp_path, "c.pdf", {"TZ": "America/Los_Angeles", "SOURCE_DATE_EPOCH": "1"})
+    assert utc == east == stray == render_pdf(seed_article)
+
+
+def test_source_date_epoch_option_sets_dates(seed_article):
+    reader, _ = read(render_pdf(seed_article, RenderOptions(source_date_epoch=1700000000)))
+    assert reader.metadata["/CreationDate"] == "D:20231114221320+00'00'"

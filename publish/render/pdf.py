@@ -2,123 +2,219 @@
 
 Article text reaches reportlab's paragraph markup only through `escape`, so text such
 as `<font>` or `&` is printed, never interpreted. Fonts are TrueType files embedded as
-subsets, so every glyph travels with the file.
+subsets. A character the main family lacks is set in the first installed font that
+has it; one that no font has is reported by `preflight` (an error under --strict)
+rather than printed silently as a box.
 """
 
 from __future__ import annotations
 
+import datetime
 import io
 import tomllib
-from functools import lru_cache
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache, partial
+from hashlib import md5
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab import rl_config
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph as Para
 from reportlab.platypus import SimpleDocTemplate, Spacer
 
-from publish.fonts import find_family
+from publish import __version__
+from publish.errors import InputError
+from publish.fonts import coverage, fallback_families, find_family
 from publish.model import Article, Editorial, Inline, Quotation, Text
 from publish.options import RenderOptions
 from publish.templates import read_bytes
 
 PAPER = {"A4": A4, "LETTER": LETTER}
+#: Regions that print on US Letter by default.
+LETTER_REGIONS = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PA", "DO", "PR", "SV"})
+#: Longer "words" cannot be laid out in sensible time (or sensibly at all) on a page.
+MAX_WORD = 2000
+_INVISIBLE = frozenset(" \n")
+
+
+def paper_for(article: Article, options: RenderOptions) -> tuple[float, float]:
+    """The chosen paper, else Letter for US/Canadian/... articles, else A4."""
+    if options.paper and options.paper.upper() != "AUTO":
+        return PAPER[options.paper.upper()]
+    region = next((part for part in article.language.split("-")[1:] if len(part) == 2), "")
+    return LETTER if region.upper() in LETTER_REGIONS else A4
 
 
 def render_pdf(article: Article, options: RenderOptions = RenderOptions()) -> bytes:
     """A printable, font-embedded, reproducible PDF of one article."""
     style = load_style(options.template_dirs)
-    family = register_family(options.font or style["fonts"]["family"])
-    styles = _paragraph_styles(style, family, article.language)
+    fonts = font_set(options.font or style["fonts"]["family"])
+    styles = _paragraph_styles(style, fonts, article.language)
+    page = style["page"]
     out = io.BytesIO()
-    margins = style["page"]
+    stamp = options.timestamp(article)
     doc = SimpleDocTemplate(
-        out, pagesize=PAPER[options.paper.upper()],
-        leftMargin=margins["margin_inside"], rightMargin=margins["margin_outside"],
-        topMargin=margins["margin_top"], bottomMargin=margins["margin_bottom"],
+        out, pagesize=paper_for(article, options),
+        leftMargin=page["margin_inside"], rightMargin=page["margin_outside"],
+        topMargin=page["margin_top"], bottomMargin=page["margin_bottom"],
         title=article.title, author=article.author or article.source or "",
-        subject=article.dateline.text if article.dateline else "",
-        creator="publish", producer="publish (reportlab)", invariant=1, lang=article.language,
-        initialFontName=family.name, initialFontSize=style["body"]["size"],
-        initialLeading=style["body"]["leading"],
+        subject=_subject(article), keywords=_keywords(article),
+        creator=f"publish {__version__}", producer="publish (reportlab)", invariant=1,
+        lang=article.language, initialFontName=fonts.regular, initialFontSize=style["body"]["size"],
+        initialLeading=style["body"]["leading"], displayDocTitle=1,
     )
-    story: list[Any] = [Para(escape(article.title), styles["headline"])]
-    meta = " · ".join(part for part in (article.author, article.date_iso, article.source) if part)
-    if meta:
-        story.append(Para(escape(meta), styles["meta"]))
+    markup = partial(inline_markup, fonts=fonts, editorial_colour=style["editorial"]["colour"])
+    story: list[Any] = [_Headline(markup((Text(article.title),)), styles["headline"], article.title)]
+    byline = " · ".join(part for part in (article.author, article.date_iso, article.source) if part)
+    if byline:
+        story.append(Para(markup((Text(byline),)), styles["meta"]))
     story.append(Spacer(1, style["body"]["leading"]))
     for index, paragraph in enumerate(article.paragraphs):
-        markup = inline_markup(paragraph.runs, style)
-        if index == 0 and article.dateline:
-            markup = f"<b>{escape(article.dateline.lead_in)}</b> {markup}"
-        story.append(Para(markup, styles["lead" if index == 0 else "body"]))
-    footer = _footer_text(article, options)
+        text = markup(paragraph.runs)
+        if index == 0 and article.lead_in:
+            text = f"<b>{markup((Text(article.lead_in),))}</b> {text}"
+        story.append(Para(text, styles["lead" if index == 0 else "body"]))
 
-    def furniture(canvas: Canvas, document: SimpleDocTemplate) -> None:
-        canvas.saveState()
-        canvas.setFont(family.name, style["meta"]["size"])
-        canvas.setFillColor(HexColor(style["meta"]["colour"]))
-        width = document.pagesize[0]
-        canvas.drawCentredString(width / 2, margins["margin_bottom"] / 2, f"{document.page}")
-        if footer:
-            canvas.drawString(document.leftMargin, margins["margin_bottom"] / 2, footer)
-        canvas.restoreState()
-
-    rl_config.invariant = 1
-    doc.build(story, onFirstPage=furniture, onLaterPages=furniture)
+    furniture = _Furniture(article, style, fonts, markup)
+    doc.build(story, canvasmaker=partial(_NumberedCanvas, furniture=furniture, stamp=stamp))
     return out.getvalue()
 
 
-def _footer_text(article: Article, options: RenderOptions) -> str:
-    return f"Source: {article.source}" if article.source else (options.publisher or "")
+def preflight(article: Article, options: RenderOptions = RenderOptions()) -> tuple[str, ...]:
+    """Warn about characters no installed font can print; refuse words no page can hold."""
+    for text in (article.title, *article.body_texts()):
+        longest = max((len(word) for word in text.split()), default=0)
+        if longest > MAX_WORD:
+            raise InputError(f"a word of {longest:,} characters cannot be typeset (the limit is {MAX_WORD:,})",
+                             path=article.source_path, hint="break the text with spaces")
+    style = load_style(options.template_dirs)
+    fonts = font_set(options.font or style["fonts"]["family"])
+    used = set(article.title)
+    for text in article.body_texts():
+        used.update(text)
+    for value in (article.author, article.source, article.date_iso):
+        used.update(value or "")
+    missing = sorted(ch for ch in used - _INVISIBLE if fonts.font_for(ch) is None)
+    if not missing:
+        return ()
+    names = ", ".join(f"{ch} U+{ord(ch):04X}" for ch in missing)
+    message = f"no installed font has {names}: the PDF shows a blank box for {'it' if len(missing) == 1 else 'them'}"
+    if options.strict:
+        raise InputError(message, path=article.source_path,
+                         hint="install a font that covers it, or drop --strict to accept the gap")
+    return (message,)
 
 
-def inline_markup(runs: tuple[Inline, ...], style: dict[str, Any]) -> str:
-    """reportlab paragraph markup for a run tree; all text escaped."""
+@dataclass(frozen=True)
+class FontSet:
+    """The registered body family plus per-character fallbacks."""
+
+    family: str
+    regular: str
+    bold: str
+    italic: str
+    bolditalic: str
+    main_coverage: frozenset[int]
+
+    def font_for(self, char: str) -> str | None:
+        """Name of the font to set `char` in: "" for the main family, None if no font has it."""
+        if ord(char) in self.main_coverage:
+            return ""
+        return _fallback_font(self.family, char)
+
+
+@lru_cache(maxsize=4096)
+def _fallback_font(main: str, char: str) -> str | None:
+    for name in fallback_families(main):
+        family = find_family(name)
+        if ord(char) in coverage(family.regular):
+            return _register(family.regular, "Publish-Fallback-" + _tag(name))
+    return None
+
+
+@lru_cache(maxsize=64)
+def _register(path: Path, name: str) -> str:
+    pdfmetrics.registerFont(TTFont(name, str(path)))
+    return name
+
+
+def _tag(name: str) -> str:
+    return "".join(ch for ch in name if ch.isalnum())
+
+
+@lru_cache(maxsize=8)
+def font_set(name: str) -> FontSet:
+    """Register a TrueType family with reportlab once per process."""
+    family = find_family(name)
+    base = "Publish-" + _tag(family.name)
+    faces = {face: _register(getattr(family, face), base if face == "regular" else f"{base}-{face}")
+             for face in ("regular", "bold", "italic", "bolditalic")}
+    pdfmetrics.registerFontFamily(base, normal=faces["regular"], bold=faces["bold"],
+                                  italic=faces["italic"], boldItalic=faces["bolditalic"])
+    return FontSet(family.name, faces["regular"], faces["bold"], faces["italic"], faces["bolditalic"],
+                   coverage(family.regular))
+
+
+def inline_markup(runs: tuple[Inline, ...], fonts: FontSet, editorial_colour: str) -> str:
+    """reportlab paragraph markup for a run tree; all text escaped, fallback fonts marked."""
     parts: list[str] = []
     for run in runs:
         if isinstance(run, Text):
-            parts.append(escape(run.text))
+            parts.append(_with_fallbacks(run.text, fonts))
         elif isinstance(run, Editorial):
-            colour = style["editorial"]["colour"]
-            parts.append(f'<font color="{colour}"><i>{inline_markup(run.children, style)}</i></font>')
+            inner = inline_markup(run.children, fonts, editorial_colour)
+            parts.append(f'<font color="{editorial_colour}"><i>{inner}</i></font>')
         elif isinstance(run, Quotation):
-            parts.append(inline_markup(run.children, style))
+            parts.append(inline_markup(run.children, fonts, editorial_colour))
     return "".join(parts)
+
+
+def _with_fallbacks(text: str, fonts: FontSet) -> str:
+    if all(ord(ch) in fonts.main_coverage for ch in set(text) - _INVISIBLE):
+        return escape(text)
+    out: list[str] = []
+    current: str | None = ""
+    chunk: list[str] = []
+
+    def flush() -> None:
+        if chunk:
+            piece = escape("".join(chunk))
+            out.append(f'<font face="{current}">{piece}</font>' if current else piece)
+            chunk.clear()
+
+    for ch in text:
+        font = "" if ch in _INVISIBLE else fonts.font_for(ch) or ""
+        if font != current:
+            flush()
+            current = font
+        chunk.append(ch)
+    flush()
+    return "".join(out)
+
+
+def _subject(article: Article) -> str:
+    parts = [article.dateline.text if article.dateline else None, article.source]
+    return " — ".join(part for part in parts if part)
+
+
+def _keywords(article: Article) -> list[str]:
+    return [part for part in (article.source, article.dateline.place if article.dateline else None,
+                              article.language, article.identifier) if part]
 
 
 @lru_cache(maxsize=8)
 def load_style(template_dirs: tuple[Any, ...] = ()) -> dict[str, Any]:
+    """The PDF style file (`templates/pdf/style.toml`), first match on the search path."""
     return tomllib.loads(read_bytes("pdf/style.toml", template_dirs).decode("utf-8"))
-
-
-@lru_cache(maxsize=8)
-def register_family(name: str) -> Any:
-    """Register a TrueType family with reportlab once per process."""
-    family = find_family(name)
-    base = "Publish-" + "".join(ch for ch in family.name if ch.isalnum())
-    faces = {}
-    for face in ("regular", "bold", "italic", "bolditalic"):
-        font_name = base if face == "regular" else f"{base}-{face}"
-        pdfmetrics.registerFont(TTFont(font_name, str(getattr(family, face))))
-        faces[face] = font_name
-    pdfmetrics.registerFontFamily(base, normal=faces["regular"], bold=faces["bold"],
-                                  italic=faces["italic"], boldItalic=faces["bolditalic"])
-
-    class Registered:
-        pass
-
-    registered = Registered()
-    registered.name = base  # type: ignore[attr-defined]
-    registered.faces = faces  # type: ignore[attr-defined]
-    return registered
 
 
 def hyphenation_language(language: str) -> str:
@@ -128,21 +224,115 @@ def hyphenation_language(language: str) -> str:
     return pyphen.language_fallback(language.replace("-", "_")) or ""
 
 
-def _paragraph_styles(style: dict[str, Any], family: Any, language: str) -> dict[str, ParagraphStyle]:
+def _paragraph_styles(style: dict[str, Any], fonts: FontSet, language: str) -> dict[str, ParagraphStyle]:
     body = style["body"]
-    hyphenation = hyphenation_language(language)
-    base = ParagraphStyle("body", fontName=family.name, fontSize=body["size"], leading=body["leading"],
+    base = ParagraphStyle("body", fontName=fonts.regular, fontSize=body["size"], leading=body["leading"],
                           alignment=TA_JUSTIFY, firstLineIndent=body["first_line_indent"],
-                          hyphenationLang=hyphenation, embeddedHyphenation=1, uriWasteReduce=0.3)
+                          hyphenationLang=hyphenation_language(language), embeddedHyphenation=1,
+                          uriWasteReduce=0.3, allowWidows=0, allowOrphans=0, splitLongWords=1)
     return {
         "body": base,
         "lead": ParagraphStyle("lead", parent=base, firstLineIndent=0),
-        "headline": ParagraphStyle("headline", parent=base, fontName=family.faces["bold"],
+        "headline": ParagraphStyle("headline", parent=base, fontName=fonts.bold,
                                    fontSize=style["headline"]["size"], leading=style["headline"]["leading"],
-                                   alignment=TA_LEFT, firstLineIndent=0, hyphenationLang="",
-                                   spaceAfter=6),
-        "meta": ParagraphStyle("meta", parent=base, fontName=family.faces["italic"],
-                               fontSize=style["meta"]["size"], leading=style["meta"]["leading"],
-                               alignment=TA_LEFT, firstLineIndent=0,
-                               textColor=HexColor(style["meta"]["colour"])),
+                                   alignment=TA_LEFT, firstLineIndent=0, hyphenationLang="", spaceAfter=8),
+        "meta": ParagraphStyle("meta", parent=base, fontName=fonts.italic, fontSize=style["meta"]["size"],
+                               leading=style["meta"]["leading"], alignment=TA_LEFT, firstLineIndent=0,
+                               hyphenationLang="", textColor=HexColor(style["meta"]["colour"])),
     }
+
+
+class _Headline(Para):  # type: ignore[misc]
+    """The headline, which also anchors the document outline."""
+
+    def __init__(self, markup: str, style: ParagraphStyle, plain: str) -> None:
+        super().__init__(markup, style)
+        self._plain = plain
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.bookmarkPage("headline")
+        canvas.addOutlineEntry(self._plain, "headline", level=0, closed=False)
+        canvas.showOutline()
+        super().draw()
+
+
+@dataclass(frozen=True)
+class _Furniture:
+    """Running head from page 2, source credit and "n of N" on every page."""
+
+    article: Article
+    style: dict[str, Any]
+    fonts: FontSet
+    markup: Callable[..., str]
+
+    def draw(self, canvas: Canvas, page: int, total: int) -> None:
+        margins = self.style["page"]
+        meta = self.style["meta"]
+        width, height = canvas._pagesize
+        left, right = margins["margin_inside"], width - margins["margin_outside"]
+        canvas.saveState()
+        canvas.setFillColor(HexColor(meta["colour"]))
+        canvas.setStrokeColor(HexColor(meta["colour"]))
+        canvas.setFont(self.fonts.regular, meta["size"])
+        footer_y = margins["margin_bottom"] / 2
+        canvas.drawRightString(right, footer_y, f"{page} of {total}")
+        if self.article.source:
+            _draw_text(canvas, left, footer_y, f"Source: {self.article.source}", self.fonts, meta["size"])
+        if page > 1:
+            head_y = height - margins["margin_top"] / 2
+            title = self.article.title if len(self.article.title) <= 70 else self.article.title[:68] + "…"
+            _draw_text(canvas, left, head_y, title, self.fonts, meta["size"], italic=True)
+            if self.article.date_iso:
+                canvas.setFont(self.fonts.regular, meta["size"])
+                canvas.drawRightString(right, head_y, self.article.date_iso)
+            canvas.setLineWidth(0.4)
+            canvas.line(left, head_y - 4, right, head_y - 4)
+        canvas.restoreState()
+
+
+def _draw_text(canvas: Canvas, x: float, y: float, text: str, fonts: FontSet, size: float,
+               italic: bool = False) -> None:
+    """Draw one line, switching to fallback fonts where the main family has no glyph."""
+    main = fonts.italic if italic else fonts.regular
+    runs: list[tuple[str, str]] = []
+    for ch in text:
+        font = fonts.font_for(ch) or main
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + ch)
+        else:
+            runs.append((font, ch))
+    for font, piece in runs:
+        canvas.setFont(font, size)
+        canvas.drawString(x, y, piece)
+        x += pdfmetrics.stringWidth(piece, font, size)
+
+
+class _NumberedCanvas(Canvas):  # type: ignore[misc]
+    """Defers page furniture to the end so every page can say "n of N"; stamps the
+    document with the edition's own time instead of the clock or the environment."""
+
+    def __init__(self, *args: Any, furniture: _Furniture, stamp: datetime.datetime, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._furniture = furniture
+        self._pages: list[dict[str, Any]] = []
+        seconds = int(stamp.timestamp())
+        fixed = TimeStamp(invariant=1)
+        fixed.t = seconds
+        fixed.lt = fixed.YMDhms = tuple(stamp.astimezone(datetime.timezone.utc).timetuple())[:6]
+        fixed.dhh = fixed.dmm = 0
+        document = self._doc
+        document._timeStamp = fixed
+        document.signature = md5(b"a reportlab document" + ascii(seconds).encode(), usedforsecurity=False)
+
+    def showPage(self) -> None:
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            self._furniture.draw(self, number, total)
+            super().showPage()
+        super().save()
