@@ -7,16 +7,18 @@ failure therefore never leaves a partial file, and the previous editions survive
 
 from __future__ import annotations
 
+import datetime
 import importlib
 import os
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from publish.errors import InputError, OptionsError, OutputError, PublishError
 from publish.model import Article
-from publish.options import RenderOptions
+from publish.options import ZIP_EPOCH, RenderOptions
 from publish.parse import Parsed, parse
 from publish.source import read_source
 
@@ -26,10 +28,17 @@ RENDERERS: dict[str, tuple[str, str]] = {
     "epub": ("publish.render.epub", "render_epub"),
     "pdf": ("publish.render.pdf", "render_pdf"),
     "txt": ("publish.render.text", "render_text"),
+    "ascii": ("publish.render.text", "render_ascii"),
 }
-FORMATS: tuple[str, ...] = tuple(RENDERERS)
-#: Refuse inputs larger than this before reading them (see README, "Limits").
-MAX_INPUT_BYTES = 64 * 1024 * 1024
+#: File name ending of each edition.
+EXTENSIONS: dict[str, str] = {"epub": "epub", "pdf": "pdf", "txt": "txt", "ascii": "ascii.txt"}
+#: Built unless --format says otherwise; `ascii` is asked for with --ascii.
+FORMATS: tuple[str, ...] = ("epub", "pdf", "txt")
+#: Refuse inputs larger than this before reading them (README, "Limits"): about 1.6
+#: million words, far beyond any article, and small enough to typeset in bounded memory.
+MAX_INPUT_BYTES = 10 * 1024 * 1024
+#: Temporary files older than this are left over from a killed build and are removed.
+STALE_TEMPORARY_SECONDS = 3600
 
 
 @dataclass(frozen=True)
@@ -38,6 +47,7 @@ class ArticleResult:
 
     source: Path
     slug: str | None = None
+    date: datetime.date | None = None
     written: tuple[Path, ...] = ()
     warnings: tuple[str, ...] = ()
     error: PublishError | None = None
@@ -62,7 +72,7 @@ def renderer(fmt: str) -> Callable[[Article, RenderOptions], bytes]:
     try:
         module, function = RENDERERS[fmt]
     except KeyError:
-        raise OptionsError(f"unknown format {fmt!r}", hint=f"choose from {', '.join(FORMATS)}") from None
+        raise OptionsError(f"unknown format {fmt!r}", hint=f"choose from {', '.join(RENDERERS)}") from None
     return getattr(importlib.import_module(module), function)  # type: ignore[no-any-return]
 
 
@@ -73,10 +83,10 @@ def parse_formats(value: str | Sequence[str]) -> tuple[str, ...]:
     for name in chosen:
         renderer_known = name in RENDERERS
         if not renderer_known:
-            raise OptionsError(f"unknown format {name!r}", hint=f"choose from {', '.join(FORMATS)}")
+            raise OptionsError(f"unknown format {name!r}", hint=f"choose from {', '.join(RENDERERS)}")
     if not chosen:
         raise OptionsError("no format given", hint=f"choose from {', '.join(FORMATS)}")
-    return tuple(fmt for fmt in FORMATS if fmt in chosen)
+    return tuple(fmt for fmt in RENDERERS if fmt in chosen)
 
 
 def collect_sources(paths: Iterable[str | Path]) -> list[Path]:
@@ -99,10 +109,13 @@ def read_article(path: Path, encoding: str | None = None, default_language: str 
     try:
         size = path.stat().st_size
         if size > MAX_INPUT_BYTES:
-            raise InputError(f"file is {size:,} bytes; the limit is {MAX_INPUT_BYTES:,}", path=str(path))
+            raise InputError(f"file is {size:,} bytes; the limit for one article is {MAX_INPUT_BYTES:,}",
+                             path=str(path), hint="split it into several articles")
         data = path.read_bytes()
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror}", path=str(path)) from None
+    except InputError:
+        raise
     source = read_source(data, str(path), encoding)
     parsed = parse(source.text, str(path), default_language)
     return Parsed(parsed.article, source.warnings + parsed.warnings)
@@ -157,12 +170,22 @@ def write_atomic(folder: Path, name: str, data: bytes) -> Path:
 
 
 def prepare_output(out_dir: Path) -> Path:
+    """Create the output folder and clear temporary files a killed build left behind."""
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise OutputError("the output path is not a folder", path=str(out_dir)) from None
     except OSError as error:
         raise OutputError(f"cannot create the output folder: {error.strerror}", path=str(out_dir)) from None
     if not out_dir.is_dir():
         raise OutputError("the output path is not a folder", path=str(out_dir))
+    now = time.time()
+    for leftover in out_dir.glob(".*.tmp"):
+        try:
+            if now - leftover.stat().st_mtime > STALE_TEMPORARY_SECONDS:
+                leftover.unlink()
+        except OSError:
+            pass  # another build's file, or already gone: not ours to report
     return out_dir
 
 
@@ -173,19 +196,41 @@ def build(
     options: RenderOptions = RenderOptions(),
     *,
     encoding: str | None = None,
+    bag: str | Path | None = None,
     on_result: Callable[[ArticleResult], None] | None = None,
 ) -> BuildReport:
-    """Build every edition of every article; one bad article does not stop the batch."""
+    """Build every edition of every article; one bad article does not stop the batch.
+    Afterwards `SHA256SUMS` covers every edition in the folder; with `bag`, this run's
+    editions are also written as a BagIt bag."""
+    from publish.archive import write_bag, write_manifest
+
     folder = prepare_output(Path(out_dir))
     formats = parse_formats(formats)
+    sources = collect_sources(paths)
     report = BuildReport()
     slugs: dict[str, Path] = {}
-    for source in collect_sources(paths):
-        result = build_one(source, folder, formats, options, encoding, slugs)
-        report.results.append(result)
-        if on_result:
-            on_result(result)
+    try:
+        for source in sources:
+            result = build_one(source, folder, formats, options, encoding, slugs)
+            report.results.append(result)
+            if on_result:
+                on_result(result)
+    finally:
+        if report.written:
+            write_manifest(folder)
+    if bag is not None and report.written:
+        write_bag(Path(bag), report.written, _batch_time(report, options))
     return report
+
+
+def _batch_time(report: BuildReport, options: RenderOptions) -> datetime.datetime:
+    """SOURCE_DATE_EPOCH, else the newest article date: never the clock."""
+    if options.source_date_epoch is not None:
+        return datetime.datetime.fromtimestamp(options.source_date_epoch, tz=datetime.timezone.utc)
+    dates = [result.date for result in report.results if result.date is not None]
+    if dates:
+        return datetime.datetime.combine(max(dates), datetime.time(), tzinfo=datetime.timezone.utc)
+    return ZIP_EPOCH
 
 
 def build_one(source: Path, folder: Path, formats: Sequence[str], options: RenderOptions,
@@ -200,10 +245,12 @@ def build_one(source: Path, folder: Path, formats: Sequence[str], options: Rende
                              path=str(source), hint="give one of them a `slug:` header line")
         slugs[article.slug] = source
         editions = render_all(article, formats, options, warnings)
-        written = tuple(write_atomic(folder, f"{article.slug}.{fmt}", data) for fmt, data in editions.items())
+        written = tuple(write_atomic(folder, f"{article.slug}.{EXTENSIONS[fmt]}", data)
+                        for fmt, data in editions.items())
     except PublishError as error:
         return ArticleResult(source, warnings=tuple(warnings), error=error.located(str(source)))
     except OSError as error:
         return ArticleResult(source, warnings=tuple(warnings),
                              error=OutputError(f"cannot write: {error.strerror}", path=str(folder)))
-    return ArticleResult(source, slug=article.slug, written=written, warnings=tuple(warnings))
+    return ArticleResult(source, slug=article.slug, date=article.date, written=written,
+                         warnings=tuple(warnings))

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import sys
 import traceback
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -15,6 +19,8 @@ from publish.errors import OptionsError, PublishError
 
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _source_date_epoch() -> int | None:
@@ -26,11 +32,41 @@ def _source_date_epoch() -> int | None:
     return int(value)
 
 
-def _fail(error: PublishError, verbose: bool) -> None:
+def _say_error(error: BaseException, verbose: bool) -> None:
     if verbose:
         traceback.print_exception(error)
     click.echo(f"error: {error}", err=True)
-    sys.exit(EXIT_USAGE if isinstance(error, OptionsError) else EXIT_BAD_INPUT)
+
+
+def _terminated(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def guarded(command: F) -> F:
+    """One line and an exit code for every way a command can fail; never a traceback
+    unless --verbose. SIGTERM is handled like Ctrl-C so temporary files are removed."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        verbose = bool(kwargs.get("verbose"))
+        signal.signal(signal.SIGTERM, _terminated)
+        try:
+            return command(*args, **kwargs)
+        except PublishError as error:
+            _say_error(error, verbose)
+            sys.exit(EXIT_USAGE if isinstance(error, OptionsError) else EXIT_BAD_INPUT)
+        except KeyboardInterrupt:
+            click.echo("error: interrupted; editions already written are complete, nothing partial was left",
+                       err=True)
+            sys.exit(EXIT_INTERRUPTED)
+        except (OSError, RuntimeError, ValueError, LookupError, TypeError, AttributeError) as error:
+            if verbose:
+                traceback.print_exception(error)
+            click.echo(f"error: internal error: {type(error).__name__}: {error} "
+                       f"(run with --verbose for the traceback and report it)", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+
+    return run  # type: ignore[return-value]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -43,6 +79,7 @@ def main() -> None:
       publish build                      every article in seeds/ into dist/
       publish build story.txt --format pdf
       publish inspect story.txt          the parsed article as JSON
+      publish verify dist                check dist/SHA256SUMS
     """
 
 
@@ -51,7 +88,9 @@ def main() -> None:
 @click.option("--out", "out_dir", default="dist", show_default=True, type=click.Path(path_type=Path),
               help="Folder the editions are written to.")
 @click.option("--format", "formats", default="epub,pdf,txt", show_default=True,
-              help="Comma-separated editions to build: epub, pdf, txt.")
+              help="Comma-separated editions to build: epub, pdf, txt (and ascii).")
+@click.option("--ascii", "with_ascii", is_flag=True,
+              help="Also write <slug>.ascii.txt, a 7-bit transliteration of the text edition.")
 @click.option("--width", default=72, show_default=True, type=click.IntRange(20, 400),
               help="Column width of the plain-text edition.")
 @click.option("--paper", default="auto", show_default=True,
@@ -59,37 +98,39 @@ def main() -> None:
               help="Paper size of the PDF edition; auto: Letter for en-US and other Letter regions, else A4.")
 @click.option("--font", default=None, help="Font family name or .ttf file for the PDF body.")
 @click.option("--encoding", default=None, help="Encoding of the input files (default: detect).")
+@click.option("--bag", type=click.Path(path_type=Path), default=None,
+              help="Also write this run's editions as a BagIt bag in this folder.")
 @click.option("--strict", is_flag=True, help="Treat warnings that mean lost text as errors.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
-def build(paths: tuple[Path, ...], out_dir: Path, formats: str, width: int, paper: str, font: str | None,
-          encoding: str | None, strict: bool, quiet: bool, verbose: bool) -> None:
+@guarded
+def build(paths: tuple[Path, ...], out_dir: Path, formats: str, with_ascii: bool, width: int, paper: str,
+          font: str | None, encoding: str | None, bag: Path | None, strict: bool, quiet: bool,
+          verbose: bool) -> None:
     """Build editions of PATHS (files or folders; default: seeds/)."""
     from publish.build import ArticleResult, build as run_build
     from publish.options import RenderOptions
 
-    try:
-        options = RenderOptions(width=width, paper=paper,
-                                font=font, strict=strict, source_date_epoch=_source_date_epoch())
+    options = RenderOptions(width=width, paper=paper, font=font, strict=strict,
+                            source_date_epoch=_source_date_epoch())
+    chosen = formats + (",ascii" if with_ascii else "")
 
-        def report(result: ArticleResult) -> None:
-            for warning in result.warnings:
+    def report(result: ArticleResult) -> None:
+        for warning in result.warnings:
+            if not quiet:
                 click.echo(f"warning: {result.source}: {warning}", err=True)
-            if result.error is not None:
-                if verbose and result.error.__cause__ is not None:
-                    traceback.print_exception(result.error.__cause__)
-                click.echo(f"error: {result.error}", err=True)
-            elif not quiet:
-                for path in result.written:
-                    click.echo(f"wrote {path}")
+        if result.error is not None:
+            _say_error(result.error, verbose)
+        elif not quiet:
+            for path in result.written:
+                click.echo(f"wrote {path}")
 
-        outcome = run_build(paths or [Path("seeds")], out_dir, formats, options, encoding=encoding,
-                            on_result=report)
-    except PublishError as error:
-        _fail(error, verbose)
-        return
+    outcome = run_build(paths or [Path("seeds")], out_dir, chosen, options, encoding=encoding, bag=bag,
+                        on_result=report)
     if not outcome.results:
-        _fail(OptionsError("no articles found (*.txt)", path=" ".join(map(str, paths)) or "seeds"), verbose)
+        raise OptionsError("no articles found (*.txt)", path=" ".join(map(str, paths)) or "seeds")
+    if bag is not None and outcome.written and not quiet:
+        click.echo(f"wrote bag {bag}")
     if not outcome.ok:
         sys.exit(EXIT_BAD_INPUT)
 
@@ -98,18 +139,36 @@ def build(paths: tuple[Path, ...], out_dir: Path, formats: str, width: int, pape
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--encoding", default=None, help="Encoding of the input file (default: detect).")
 @click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
+@guarded
 def inspect(file: Path, encoding: str | None, verbose: bool) -> None:
     """Print the parsed article model of FILE as JSON."""
     from publish.build import read_article
 
-    try:
-        parsed = read_article(file, encoding)
-    except PublishError as error:
-        _fail(error, verbose)
-        return
+    parsed = read_article(file, encoding)
     for warning in parsed.warnings:
         click.echo(f"warning: {file}: {warning}", err=True)
     click.echo(json.dumps(parsed.article.to_dict(), ensure_ascii=False, indent=2))
+
+
+@main.command()
+@click.argument("folder", default="dist", type=click.Path(path_type=Path, file_okay=False))
+@click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
+@guarded
+def verify(folder: Path, verbose: bool) -> None:
+    """Check FOLDER/SHA256SUMS (default: dist/); name what changed or is missing."""
+    from publish.archive import verify_manifest
+
+    result = verify_manifest(folder)
+    for name in result.changed:
+        click.echo(f"changed: {folder / name}", err=True)
+    for name in result.missing:
+        click.echo(f"missing: {folder / name}", err=True)
+    for name in result.unlisted:
+        click.echo(f"not in SHA256SUMS: {folder / name}", err=True)
+    click.echo(f"{len(result.checked)} editions verified, {len(result.changed)} changed, "
+               f"{len(result.missing)} missing")
+    if not result.ok:
+        sys.exit(EXIT_BAD_INPUT)
 
 
 if __name__ == "__main__":  # pragma: no cover

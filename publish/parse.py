@@ -331,7 +331,7 @@ def derive_title(lead: Paragraph) -> str:
     at most `TITLE_MAX` characters (an ellipsis marks a cut)."""
     text = " ".join(_without_editorial(lead.runs).split())
     text = re.sub(r"\s+([,;:.])", r"\1", text)
-    sentence = _first_sentence(text)
+    sentence = _first_sentence(text).strip() or text.strip() or "Untitled"
     if len(sentence) <= TITLE_MAX:
         return sentence
     cut = sentence.rfind(" ", 0, TITLE_MAX)

@@ -41,9 +41,9 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 _REMOVE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("control character", re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")),
     ("lone surrogate", re.compile(r"[\ud800-\udfff]")),
-    ("zero-width character", re.compile(r"[\u200b\u2060\ufeff\u180e]")),
-    # Joiners carry meaning inside Arabic, Indic or emoji sequences; elsewhere they are debris.
-    ("stray joiner", re.compile(r"(?<![^\x00-\x7f])[\u200c\u200d]|[\u200c\u200d](?![^\x00-\x7f])")),
+    # Joiners (U+200C, U+200D) go too: the archival edition promises no invisible
+    # characters, at the cost of Persian/Indic joining hints and emoji sequences.
+    ("zero-width character", re.compile(r"[\u200b-\u200d\u2060\ufeff\u180e]")),
     ("bidirectional control", re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")),
     ("noncharacter", re.compile(r"[\ufdd0-\ufdef\ufffe\uffff]")),
 )

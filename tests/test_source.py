@@ -45,9 +45,10 @@ def test_hygiene_normalises_and_reports():
     assert any("U+200B" in w and "U+0007" in w and "U+202E" in w for w in warnings)
 
 
-def test_joiners_kept_inside_scripts_that_need_them():
-    text, _ = clean_text("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 a\u200db")
-    assert "\u200c" in text and "\u200d" not in text
+def test_zero_width_joiners_are_removed_too():
+    text, warnings = clean_text("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 a\u200db")
+    assert "\u200c" not in text and "\u200d" not in text
+    assert any("U+200C" in w and "U+200D" in w for w in warnings)
 
 
 def test_text_is_nfc():

@@ -8,6 +8,9 @@ this file a master copy rather than a printout.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from anyascii import anyascii
 from wcwidth import wcswidth
 
 from publish.model import Article
@@ -15,15 +18,23 @@ from publish.options import RenderOptions
 
 
 def render_text(article: Article, options: RenderOptions = RenderOptions()) -> bytes:
-    """UTF-8, LF line ends, one final newline."""
-    width = options.width
+    """UTF-8 without BOM, NFC, LF line ends, one final newline."""
+    return _render(article, options.width, lambda text: text).encode("utf-8")
+
+
+def render_ascii(article: Article, options: RenderOptions = RenderOptions()) -> bytes:
+    """A 7-bit transliteration (anyascii) for legacy systems; a companion, not a master."""
+    return _render(article, options.width, anyascii).encode("ascii", "replace")
+
+
+def _render(article: Article, width: int, transform: Callable[[str], str]) -> str:
     lines: list[str] = []
     for key, value in header_fields(article):
-        lines.extend(wrap(value, width, first_prefix=f"{key}: ", next_prefix="  "))
+        lines.extend(wrap(transform(value), width, first_prefix=f"{key}: ", next_prefix="  "))
     for text in article.body_texts():
         lines.append("")
-        lines.extend(wrap(text, width))
-    return ("\n".join(lines) + "\n").encode("utf-8")
+        lines.extend(wrap(transform(text), width))
+    return "\n".join(lines) + "\n"
 
 
 def header_fields(article: Article) -> list[tuple[str, str]]:
@@ -54,9 +65,7 @@ def wrap(text: str, width: int, first_prefix: str = "", next_prefix: str = "") -
     current = first_prefix
     current_width = display_width(first_prefix)
     empty = True
-    for word in text.split(" "):
-        if not word:
-            continue
+    for word in text.split():
         word_width = display_width(word)
         if empty:
             current += word

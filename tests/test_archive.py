@@ -1,0 +1,93 @@
+"""The archive promises: a manifest `sha256sum -c` accepts, `publish verify`, BagIt bags."""
+
+import subprocess
+import sys
+
+import bagit
+import pytest
+
+from conftest import CORPUS, SEED, article_from
+from publish.archive import verify_manifest
+from publish.build import build
+from publish.options import RenderOptions
+from publish.render.text import display_width, render_ascii
+
+
+def cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "publish", *args], capture_output=True, text=True,
+                          cwd=cwd, timeout=300)
+
+
+@pytest.fixture
+def built(tmp_path):
+    out = tmp_path / "dist"
+    assert build([SEED, CORPUS / "header_block.txt"], out).ok
+    return out
+
+
+def test_manifest_is_what_sha256sum_reads(built):
+    lines = (built / "SHA256SUMS").read_text().splitlines()
+    assert len(lines) == 6
+    result = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=built, capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.count(": OK") == 6
+
+
+def test_manifest_covers_earlier_editions_too(built):
+    assert build([CORPUS / "russian.txt"], built, ["txt"]).ok
+    names = [line.split("  ")[1] for line in (built / "SHA256SUMS").read_text().splitlines()]
+    assert len(names) == 7 and names == sorted(names)
+
+
+def test_verify_names_changed_and_missing_files(built):
+    result = cli("verify", str(built))
+    assert result.returncode == 0 and "6 editions verified, 0 changed, 0 missing" in result.stdout
+    victim = next(built.glob("*.txt"))
+    victim.write_text(victim.read_text().replace("Trend", "Tr3nd"))
+    gone = next(built.glob("*.pdf"))
+    gone.unlink()
+    result = cli("verify", str(built))
+    assert result.returncode == 1
+    assert f"changed: {victim}" in result.stderr and f"missing: {gone}" in result.stderr
+    report = verify_manifest(built)
+    assert report.changed == [victim.name] and report.missing == [gone.name]
+
+
+def test_verify_without_manifest_is_a_clear_error(tmp_path):
+    result = cli("verify", str(tmp_path))
+    assert result.returncode == 1 and result.stderr.startswith(f"error: {tmp_path}: no SHA256SUMS")
+
+
+def test_bag_is_valid_and_reproducible(tmp_path):
+    for name in ("one", "two"):
+        result = cli("build", str(SEED), "--out", str(tmp_path / f"dist-{name}"), "--bag",
+                     str(tmp_path / f"bag-{name}"))
+        assert result.returncode == 0, result.stderr
+    bag = bagit.Bag(str(tmp_path / "bag-one"))
+    bag.validate()
+    assert sorted(bag.payload_files()) == sorted(f"data/{p.name}" for p in (tmp_path / "dist-one").iterdir()
+                                                if p.name != "SHA256SUMS")
+    assert bag.info["Bagging-Date"] == "2023-09-21"
+    for name in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"):
+        assert (tmp_path / "bag-one" / name).read_bytes() == (tmp_path / "bag-two" / name).read_bytes()
+
+
+def test_bag_refuses_a_folder_that_is_not_a_bag(tmp_path):
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "precious.doc").write_text("x")
+    result = cli("build", str(SEED), "--out", str(tmp_path / "dist"), "--bag", str(tmp_path / "busy"))
+    assert result.returncode == 1 and "not a bag" in result.stderr
+    assert (tmp_path / "busy" / "precious.doc").read_text() == "x"
+
+
+def test_ascii_companion(tmp_path):
+    result = cli("build", str(CORPUS / "russian.txt"), "--out", str(tmp_path), "--ascii", "--format", "txt")
+    assert result.returncode == 0, result.stderr
+    ascii_file = next(tmp_path.glob("*.ascii.txt"))
+    utf8_file = tmp_path / ascii_file.name.replace(".ascii.txt", ".txt")
+    assert utf8_file.is_file()
+    data = ascii_file.read_bytes()
+    assert data.isascii()
+    assert b"Energeticheskaya bezopasnost" in data and b"Title: V Baku" in data
+    article = article_from(CORPUS / "russian.txt")
+    for line in render_ascii(article, RenderOptions(width=50)).decode().split("\n"):
+        assert display_width(line) <= 50 or len(line.split()) <= 2
