@@ -166,8 +166,12 @@ def _codepoints(chars: list[str]) -> str:
     return ", ".join(f"U+{ord(c):04X}" for c in sorted(set(chars)))
 
 
+_CONTROL_NAMES = {"\t": "tab", "\v": "vertical tab", "\f": "form feed"}
+
+
 def _describe(chars: list[str]) -> str:
     counts = Counter(chars)
     return ", ".join(
-        f"{n} × U+{ord(c):04X} {unicodedata.name(c, 'SPACE').lower()}" for c, n in sorted(counts.items())
+        f"{n} × U+{ord(c):04X} {_CONTROL_NAMES.get(c) or unicodedata.name(c, 'space').lower()}"
+        for c, n in sorted(counts.items())
     )
