@@ -27,12 +27,14 @@ class PublishError(Exception):
 
     def located(self, path: str | None = None, line: int | None = None) -> PublishError:
         """Return the same error with a place filled in where it had none."""
-        return type(self)(
+        placed = type(self)(
             self.message,
             path=self.path or path,
             line=self.line if self.line is not None else line,
             hint=self.hint,
         )
+        placed.__cause__ = self.__cause__
+        return placed.with_traceback(self.__traceback__)
 
     def __str__(self) -> str:
         place = ""

@@ -136,3 +136,17 @@ def test_pdf_is_reproducible_across_time_zones(tmp_path, seed_article):
 def test_source_date_epoch_option_sets_dates(seed_article):
     reader, _ = read(render_pdf(seed_article, RenderOptions(source_date_epoch=1700000000)))
     assert reader.metadata["/CreationDate"] == "D:20231114221320+00'00'"
+
+
+def test_very_long_paragraph_is_laid_out_in_pieces_without_losing_text():
+    from publish.model import plain_text
+    from publish.render.pdf import _layout_chunks
+
+    words = [f"w{i}." if i % 11 == 0 else f"w{i}" for i in range(12_000)]
+    article = parse("title: T\ndate: 2024-01-01\n\n\u201c" + " ".join(words) + " [note] end.\u201d").article
+    runs = article.paragraphs[0].runs
+    chunks = _layout_chunks(runs)
+    assert len(chunks) > 10
+    assert "".join(plain_text(chunk) for chunk in chunks) == article.paragraphs[0].text
+    reader, text = read(render_pdf(article))
+    assert_words_in_order(article.words, text)

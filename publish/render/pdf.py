@@ -34,7 +34,7 @@ from reportlab.platypus import SimpleDocTemplate, Spacer
 from publish import __version__
 from publish.errors import InputError
 from publish.fonts import coverage, fallback_families, find_family
-from publish.model import Article, Editorial, Inline, Quotation, Text
+from publish.model import Article, Editorial, Inline, Quotation, Text, plain_text
 from publish.options import RenderOptions
 from publish.templates import read_bytes
 
@@ -43,6 +43,8 @@ PAPER = {"A4": A4, "LETTER": LETTER}
 LETTER_REGIONS = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PA", "DO", "PR", "SV"})
 #: Longer "words" cannot be laid out in sensible time (or sensibly at all) on a page.
 MAX_WORD = 2000
+#: Paragraphs longer than twice this are laid out in pieces of about this many characters.
+CHUNK = 4000
 _INVISIBLE = frozenset(" \n")
 
 
@@ -79,10 +81,12 @@ def render_pdf(article: Article, options: RenderOptions = RenderOptions()) -> by
         story.append(Para(markup((Text(byline),)), styles["meta"]))
     story.append(Spacer(1, style["body"]["leading"]))
     for index, paragraph in enumerate(article.paragraphs):
-        text = markup(paragraph.runs)
-        if index == 0 and article.lead_in:
-            text = f"<b>{markup((Text(article.lead_in),))}</b> {text}"
-        story.append(Para(text, styles["lead" if index == 0 else "body"]))
+        for part, runs in enumerate(_layout_chunks(paragraph.runs)):
+            text = markup(runs)
+            if index == 0 and part == 0 and article.lead_in:
+                text = f"<b>{markup((Text(article.lead_in),))}</b> {text}"
+            style_name = "continued" if part else "lead" if index == 0 else "body"
+            story.append(Para(text, styles[style_name]))
 
     furniture = _Furniture(article, style, fonts, markup)
     doc.build(story, canvasmaker=partial(_NumberedCanvas, furniture=furniture, stamp=stamp))
@@ -201,6 +205,49 @@ def _with_fallbacks(text: str, fonts: FontSet) -> str:
     return "".join(out)
 
 
+def _layout_chunks(runs: tuple[Inline, ...]) -> list[tuple[Inline, ...]]:
+    """Very long paragraphs, cut into pieces of about `CHUNK` characters at sentence ends.
+
+    reportlab re-wraps the rest of a paragraph at every page break, which makes one
+    paragraph of many pages quadratic; pieces keep layout linear. The price is a short,
+    unjustified line at each cut, only in paragraphs longer than a page or two.
+    """
+    text = plain_text(runs)
+    if len(text) <= CHUNK * 2:
+        return [runs]
+    cuts: list[int] = []
+    position = 0
+    while len(text) - position > CHUNK * 2:
+        window_start, target = position + CHUNK // 2, position + CHUNK
+        cut = text.rfind(". ", window_start, target)
+        cut = cut + 2 if cut >= 0 else text.rfind(" ", window_start, target) + 1
+        cut = cut if cut > position else target
+        cuts.append(cut)
+        position = cut
+    bounds = [0, *cuts, len(text)]
+    return [_slice(runs, start, end) for start, end in zip(bounds, bounds[1:])]
+
+
+def _slice(runs: tuple[Inline, ...], start: int, end: int) -> tuple[Inline, ...]:
+    """The part of a run tree between two character offsets, nesting kept."""
+    out: list[Inline] = []
+    offset = 0
+    for run in runs:
+        length = len(plain_text((run,)))
+        low, high = max(start, offset), min(end, offset + length)
+        if low < high:
+            if isinstance(run, Text):
+                out.append(Text(run.text[low - offset:high - offset]))
+            elif isinstance(run, Quotation):
+                out.append(Quotation(_slice(run.children, low - offset, high - offset), run.closed))
+            else:
+                out.append(Editorial(_slice(run.children, low - offset, high - offset)))
+        offset += length
+        if offset >= end:
+            break
+    return tuple(out)
+
+
 def _subject(article: Article) -> str:
     parts = [article.dateline.text if article.dateline else None, article.source]
     return " — ".join(part for part in parts if part)
@@ -233,6 +280,7 @@ def _paragraph_styles(style: dict[str, Any], fonts: FontSet, language: str) -> d
     return {
         "body": base,
         "lead": ParagraphStyle("lead", parent=base, firstLineIndent=0),
+        "continued": ParagraphStyle("continued", parent=base, firstLineIndent=0),
         "headline": ParagraphStyle("headline", parent=base, fontName=fonts.bold,
                                    fontSize=style["headline"]["size"], leading=style["headline"]["leading"],
                                    alignment=TA_LEFT, firstLineIndent=0, hyphenationLang="", spaceAfter=8),
