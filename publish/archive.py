@@ -51,12 +51,14 @@ def folder_lock(folder: Path) -> Iterator[None]:
         os.close(descriptor)
 
 
-def write_manifest(folder: Path) -> Path:
-    """Rewrite `folder/SHA256SUMS` for every edition now in the folder."""
+def write_manifest(folder: Path, known: dict[str, str] | None = None) -> Path:
+    """Rewrite `folder/SHA256SUMS` for every edition now in the folder; `known` digests
+    (of files this process just wrote or checked) are used instead of reading them again."""
     from publish.build import write_atomic
 
+    known = known or {}
     with folder_lock(folder):
-        lines = [f"{sha256(path)}  {path.name}\n" for path in editions_in(folder)]
+        lines = [f"{known.get(path.name) or sha256(path)}  {path.name}\n" for path in editions_in(folder)]
         return write_atomic(folder, MANIFEST, "".join(lines).encode("utf-8"))
 
 

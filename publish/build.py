@@ -8,19 +8,26 @@ failure therefore never leaves a partial file, and the previous editions survive
 from __future__ import annotations
 
 import datetime
+import hashlib
 import importlib
 import os
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from publish.errors import InputError, OptionsError, OutputError, PublishError
 from publish.model import Article
 from publish.options import ZIP_EPOCH, RenderOptions
 from publish.parse import Parsed, parse
 from publish.source import read_source
+
+if TYPE_CHECKING:
+    from publish.state import BuildState
 
 #: Edition name -> (module, function). Imported on first use, so a text-only build
 #: never loads reportlab or ebooklib.
@@ -51,6 +58,10 @@ class ArticleResult:
     written: tuple[Path, ...] = ()
     warnings: tuple[str, ...] = ()
     error: PublishError | None = None
+    #: The error's traceback as text (for --verbose; tracebacks do not cross processes).
+    trace: str | None = None
+    #: True when the editions were up to date and nothing was rendered.
+    skipped: bool = False
 
 
 @dataclass
@@ -58,6 +69,15 @@ class BuildReport:
     """Results in input order; `ok` when no article failed."""
 
     results: list[ArticleResult] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> int:
+        return sum(result.error is not None for result in self.results)
+
+    @property
+    def skipped(self) -> int:
+        return sum(result.skipped for result in self.results)
 
     @property
     def ok(self) -> bool:
@@ -189,6 +209,69 @@ def prepare_output(out_dir: Path) -> Path:
     return out_dir
 
 
+@dataclass(frozen=True)
+class _Task:
+    """One article to render: everything a worker needs, picklable."""
+
+    source: Path
+    formats: tuple[str, ...]
+    options: RenderOptions
+    encoding: str | None
+
+
+@dataclass(frozen=True)
+class _Rendered:
+    """A worker's answer: the editions in memory, or the error (with its traceback text,
+    which does not survive pickling otherwise)."""
+
+    source: Path
+    slug: str | None = None
+    date: datetime.date | None = None
+    editions: tuple[tuple[str, bytes], ...] = ()
+    warnings: tuple[str, ...] = ()
+    error: PublishError | None = None
+    trace: str | None = None
+    #: SHA-256 of each edition, computed in the worker while the bytes are at hand.
+    digests: tuple[str, ...] = ()
+
+
+def _render_task(task: _Task) -> _Rendered:
+    """Parse and render one article; pure, so it can run in any process."""
+    warnings: list[str] = []
+    try:
+        parsed = read_article(task.source, task.encoding)
+        warnings.extend(parsed.warnings)
+        article = parsed.article
+        editions = render_all(article, task.formats, task.options, warnings)
+    except PublishError as error:
+        import traceback
+
+        return _Rendered(task.source, warnings=tuple(warnings), error=error.located(str(task.source)),
+                         trace="".join(traceback.format_exception(error)))
+    digests = tuple(hashlib.sha256(data).hexdigest() for data in editions.values())
+    return _Rendered(task.source, article.slug, article.date, tuple(editions.items()), tuple(warnings),
+                     digests=digests)
+
+
+def _rendered_in_order(tasks: list[_Task], jobs: int) -> Iterator[_Rendered]:
+    """Render in a process pool, yielding in input order with a bounded number in flight,
+    so memory stays flat however long the batch."""
+    if jobs <= 1 or len(tasks) <= 1:
+        yield from map(_render_task, tasks)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    window = jobs * 4
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending: deque[Future[_Rendered]] = deque()
+        for task in tasks:
+            pending.append(pool.submit(_render_task, task))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+
+
 def build(
     paths: Iterable[str | Path],
     out_dir: str | Path = "dist",
@@ -197,30 +280,90 @@ def build(
     *,
     encoding: str | None = None,
     bag: str | Path | None = None,
+    jobs: int = 1,
+    force: bool = False,
+    on_start: Callable[[int], None] | None = None,
     on_result: Callable[[ArticleResult], None] | None = None,
 ) -> BuildReport:
     """Build every edition of every article; one bad article does not stop the batch.
-    Afterwards `SHA256SUMS` covers every edition in the folder; with `bag`, this run's
-    editions are also written as a BagIt bag."""
-    from publish.archive import write_bag, write_manifest
 
+    Articles whose input, options, templates and publish version are unchanged since
+    the last build into this folder (and whose editions are still there, unmodified)
+    are skipped unless `force`. Afterwards `SHA256SUMS` covers every edition in the
+    folder; with `bag`, this run's editions are also written as a BagIt bag.
+    """
+    from publish.archive import write_bag, write_manifest
+    from publish.state import BuildState
+
+    started = time.perf_counter()
     folder = prepare_output(Path(out_dir))
     formats = parse_formats(formats)
     sources = collect_sources(paths)
+    if on_start:
+        on_start(len(sources))
+    state = BuildState.load(folder, formats, options, encoding)
     report = BuildReport()
     slugs: dict[str, Path] = {}
+    todo: list[_Task] = []
+    up_to_date: dict[Path, ArticleResult] = {}
+    for source in sources:
+        entry = None if force else state.current(source)
+        if entry is not None:
+            up_to_date[source] = ArticleResult(source, entry.slug, entry.date, skipped=True)
+        else:
+            todo.append(_Task(source, formats, options, encoding))
+    rendered = _rendered_in_order(todo, jobs)
     try:
         for source in sources:
-            result = build_one(source, folder, formats, options, encoding, slugs)
+            result = up_to_date.get(source)
+            if result is None:
+                item = next(rendered)
+                if item.error is None and item.slug in slugs:
+                    result = _collision(item.source, item.slug, item.warnings, slugs[item.slug], state)
+                else:
+                    result = _write(item, folder, state)
+            elif result.slug in slugs:
+                result = _collision(source, result.slug, (), slugs[result.slug], state)
+            if result.slug is not None and result.error is None:
+                slugs[result.slug] = source
             report.results.append(result)
             if on_result:
                 on_result(result)
     finally:
+        rendered.close()
         if report.written:
-            write_manifest(folder)
+            write_manifest(folder, state.known_digests())
+        state.save()
+        report.seconds = time.perf_counter() - started
     if bag is not None and report.written:
         write_bag(Path(bag), report.written, _batch_time(report, options))
     return report
+
+
+def _write(rendered: _Rendered, folder: Path, state: BuildState) -> ArticleResult:
+    if rendered.error is not None:
+        state.forget(rendered.source)
+        return ArticleResult(rendered.source, warnings=rendered.warnings, error=rendered.error,
+                             trace=rendered.trace)
+    assert rendered.slug is not None
+    try:
+        written = tuple(write_atomic(folder, f"{rendered.slug}.{EXTENSIONS[fmt]}", data)
+                        for fmt, data in rendered.editions)
+    except OSError as error:
+        return ArticleResult(rendered.source, warnings=rendered.warnings,
+                             error=OutputError(f"cannot write: {error.strerror}", path=str(folder)))
+    state.record(rendered.source, rendered.slug, rendered.date,
+                 {path.name: digest for path, digest in zip(written, rendered.digests)})
+    return ArticleResult(rendered.source, rendered.slug, rendered.date, written, rendered.warnings)
+
+
+def _collision(source: Path, slug: str | None, warnings: tuple[str, ...], first: Path,
+               state: BuildState) -> ArticleResult:
+    """A second article with the same slug is an error, and writes nothing."""
+    state.forget(source)
+    return ArticleResult(source, warnings=warnings, error=InputError(
+        f"slug {slug!r} is already used by {first}", path=str(source),
+        hint="give one of them a `slug:` header line"))
 
 
 def _batch_time(report: BuildReport, options: RenderOptions) -> datetime.datetime:
@@ -231,26 +374,3 @@ def _batch_time(report: BuildReport, options: RenderOptions) -> datetime.datetim
     if dates:
         return datetime.datetime.combine(max(dates), datetime.time(), tzinfo=datetime.timezone.utc)
     return ZIP_EPOCH
-
-
-def build_one(source: Path, folder: Path, formats: Sequence[str], options: RenderOptions,
-              encoding: str | None, slugs: dict[str, Path]) -> ArticleResult:
-    warnings: list[str] = []
-    try:
-        parsed = read_article(source, encoding)
-        warnings.extend(parsed.warnings)
-        article = parsed.article
-        if article.slug in slugs:
-            raise InputError(f"slug {article.slug!r} is already used by {slugs[article.slug]}",
-                             path=str(source), hint="give one of them a `slug:` header line")
-        slugs[article.slug] = source
-        editions = render_all(article, formats, options, warnings)
-        written = tuple(write_atomic(folder, f"{article.slug}.{EXTENSIONS[fmt]}", data)
-                        for fmt, data in editions.items())
-    except PublishError as error:
-        return ArticleResult(source, warnings=tuple(warnings), error=error.located(str(source)))
-    except OSError as error:
-        return ArticleResult(source, warnings=tuple(warnings),
-                             error=OutputError(f"cannot write: {error.strerror}", path=str(folder)))
-    return ArticleResult(source, slug=article.slug, date=article.date, written=written,
-                         warnings=tuple(warnings))

@@ -101,12 +101,15 @@ def main() -> None:
 @click.option("--bag", type=click.Path(path_type=Path), default=None,
               help="Also write this run's editions as a BagIt bag in this folder.")
 @click.option("--strict", is_flag=True, help="Treat warnings that mean lost text as errors.")
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Articles rendered at once, in separate processes.  [default: all cores]")
+@click.option("--force", is_flag=True, help="Rebuild editions even when they are up to date.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
 @guarded
 def build(paths: tuple[Path, ...], out_dir: Path, formats: str, with_ascii: bool, width: int, paper: str,
-          font: str | None, encoding: str | None, bag: Path | None, strict: bool, quiet: bool,
-          verbose: bool) -> None:
+          font: str | None, encoding: str | None, bag: Path | None, strict: bool, jobs: int | None,
+          force: bool, quiet: bool, verbose: bool) -> None:
     """Build editions of PATHS (files or folders; default: seeds/)."""
     from publish.build import ArticleResult, build as run_build
     from publish.options import RenderOptions
@@ -114,25 +117,82 @@ def build(paths: tuple[Path, ...], out_dir: Path, formats: str, with_ascii: bool
     options = RenderOptions(width=width, paper=paper, font=font, strict=strict,
                             source_date_epoch=_source_date_epoch())
     chosen = formats + (",ascii" if with_ascii else "")
+    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
 
     def report(result: ArticleResult) -> None:
+        progress.advance()
         for warning in result.warnings:
             if not quiet:
-                click.echo(f"warning: {result.source}: {warning}", err=True)
+                progress.echo(f"warning: {result.source}: {warning}", err=True)
         if result.error is not None:
-            _say_error(result.error, verbose)
-        elif not quiet:
+            if verbose and result.trace:
+                progress.echo(result.trace.rstrip(), err=True)
+            progress.echo(f"error: {result.error}", err=True)
+        elif not quiet and not progress.enabled:
             for path in result.written:
                 click.echo(f"wrote {path}")
 
-    outcome = run_build(paths or [Path("seeds")], out_dir, chosen, options, encoding=encoding, bag=bag,
-                        on_result=report)
+    with progress:
+        outcome = run_build(paths or [Path("seeds")], out_dir, chosen, options, encoding=encoding, bag=bag,
+                            jobs=jobs or os.cpu_count() or 1, force=force, on_start=progress.start,
+                            on_result=report)
     if not outcome.results:
         raise OptionsError("no articles found (*.txt)", path=" ".join(map(str, paths)) or "seeds")
-    if bag is not None and outcome.written and not quiet:
-        click.echo(f"wrote bag {bag}")
+    if not quiet:
+        if bag is not None and outcome.written:
+            click.echo(f"wrote bag {bag}")
+        built = len(outcome.results) - outcome.skipped - outcome.failed
+        click.echo(f"{_count(len(outcome.results), 'article')}: {built} built "
+                   f"({_count(len(outcome.written), 'edition')}), {outcome.skipped} up to date, "
+                   f"{outcome.failed} failed, in {outcome.seconds:.2f} s")
     if not outcome.ok:
         sys.exit(EXIT_BAD_INPUT)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+class _Progress:
+    """A rich progress bar (articles, rate, ETA) on a terminal; nothing otherwise."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __enter__(self) -> _Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+    def start(self, total: int) -> None:
+        if not self.enabled or total < 2:
+            self.enabled = False
+            return
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+        self._bar = Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(),
+                             TextColumn("{task.fields[rate]} articles/s"), TimeRemainingColumn(),
+                             console=Console(stderr=True), transient=True)
+        self._task = self._bar.add_task("build", total=total, rate="-")
+        self._bar.start()
+
+    def advance(self) -> None:
+        if self._bar is not None:
+            self._bar.advance(self._task)
+            task = self._bar.tasks[0]
+            if task.speed:
+                self._bar.update(self._task, rate=f"{task.speed:.1f}")
+
+    def echo(self, message: str, err: bool = False) -> None:
+        if self._bar is not None:
+            self._bar.console.print(message, markup=False, highlight=False)
+        else:
+            click.echo(message, err=err)
 
 
 @main.command()

@@ -10,7 +10,7 @@ from publish.errors import OptionsError, OutputError
 def test_build_writes_three_editions(tmp_path):
     report = build([SEED], tmp_path)
     assert report.ok
-    names = sorted(p.name for p in tmp_path.iterdir())
+    names = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
     slug = "2023-09-21-azerbaijan-conducted-local-anti-terrorist-activities-and-neutralized"
     assert names == [f"{slug}.epub", f"{slug}.pdf", f"{slug}.txt", "SHA256SUMS"]
 
@@ -20,7 +20,8 @@ def test_bad_article_writes_nothing_and_batch_goes_on(tmp_path):
     assert not report.ok
     assert report.results[0].error is not None and report.results[0].written == ()
     assert len(report.results[1].written) == 1
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["SHA256SUMS", report.results[1].written[0].name])
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == sorted(
+        ["SHA256SUMS", report.results[1].written[0].name])
 
 
 def test_slug_collision_is_an_error(tmp_path):

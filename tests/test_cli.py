@@ -17,7 +17,7 @@ def test_build_default_uses_seeds_and_dist(tmp_path):
     (tmp_path / "seeds" / SEED.name).write_bytes(SEED.read_bytes())
     result = run("build", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    written = sorted(p.suffix or p.name for p in (tmp_path / "dist").iterdir())
+    written = sorted(p.suffix or p.name for p in (tmp_path / "dist").iterdir() if not p.name.startswith("."))
     assert written == [".epub", ".pdf", ".txt", "SHA256SUMS"]
     assert result.stdout.count("wrote ") == 3
 

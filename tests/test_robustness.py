@@ -158,23 +158,23 @@ def test_time_zone_and_clock_never_change_the_output(tmp_path):
     for tz in ("UTC", "Pacific/Kiritimati", "America/Los_Angeles"):
         out = tmp_path / tz.replace("/", "_")
         assert cli("build", str(SEED), "--out", str(out), env={"TZ": tz}).returncode == 0
-        digests.append({p.name: p.read_bytes() for p in out.iterdir() if p.name != "SHA256SUMS"})
+        digests.append({p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")})
     assert digests[0] == digests[1] == digests[2]
 
 
 def test_a_failing_renderer_leaves_previous_editions_intact(tmp_path, monkeypatch):
     out = tmp_path / "out"
     assert build([SEED], out).ok
-    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    before = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
 
     def broken(article, options):
         raise ValueError("renderer crashed")
 
     import publish.render.pdf
     monkeypatch.setattr(publish.render.pdf, "render_pdf", broken)
-    report = build([SEED], out)
+    report = build([SEED], out, force=True)
     assert not report.ok and "could not render the pdf edition" in str(report.results[0].error)
-    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")} == before
 
 
 def _valid(path: Path) -> bool:
@@ -208,9 +208,9 @@ def test_interrupted_build_leaves_a_consistent_folder(tmp_path):
     _, stderr = process.communicate(timeout=120)
     assert process.returncode != 0
     assert "Traceback" not in stderr
-    leftovers = [p.name for p in out.iterdir() if p.name.startswith(".")]
+    leftovers = [p.name for p in out.iterdir() if p.name.endswith(".tmp")]
     assert leftovers == []
-    assert all(_valid(p) for p in out.iterdir())
+    assert all(_valid(p) for p in out.iterdir() if not p.name.startswith("."))
 
 
 def test_two_builds_into_one_folder_at_once(tmp_path):
@@ -221,9 +221,9 @@ def test_two_builds_into_one_folder_at_once(tmp_path):
     assert [run.wait(timeout=600) for run in runs] == [0, 0]
     reference = tmp_path / "reference"
     assert build([sources], reference).ok
-    for path in reference.iterdir():
+    for path in (p for p in reference.iterdir() if not p.name.startswith(".")):
         assert (out / path.name).read_bytes() == path.read_bytes(), path.name
-    assert not [p for p in out.iterdir() if p.name.startswith(".")]
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
 
 
 def test_output_path_that_is_a_file_is_a_usage_error(tmp_path):

@@ -92,6 +92,7 @@ def render_epub(article: Article, options: RenderOptions = RenderOptions()) -> b
     writer = _Writer(raw, book, {
         "mtime": options.timestamp(article),
         "epub2_guide": False, "epub3_landmark": False, "epub3_pages": False,
+        "compresslevel": 0,  # repack() compresses once, at the end
     })
     writer.process()
     writer.write()
@@ -156,5 +157,5 @@ def repack(data: bytes, date_time: tuple[int, ...] = ZIP_EPOCH.timetuple()[:6]) 
             info.create_system = 3
             info.external_attr = 0o100644 << 16
             info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            target.writestr(info, content, compresslevel=9 if name != "mimetype" else None)
+            target.writestr(info, content, compresslevel=6 if name != "mimetype" else None)
     return out.getvalue()

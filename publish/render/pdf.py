@@ -129,11 +129,20 @@ class FontSet:
     bolditalic: str
     main_coverage: frozenset[int]
 
+    def covers(self, text: str) -> bool:
+        """True when the main family has every character of `text` (the common case)."""
+        return set(text) <= _main_characters(self.main_coverage)
+
     def font_for(self, char: str) -> str | None:
         """Name of the font to set `char` in: "" for the main family, None if no font has it."""
         if ord(char) in self.main_coverage:
             return ""
         return _fallback_font(self.family, char)
+
+
+@lru_cache(maxsize=8)
+def _main_characters(coverage: frozenset[int]) -> frozenset[str]:
+    return frozenset(map(chr, coverage)) | _INVISIBLE
 
 
 @lru_cache(maxsize=4096)
@@ -183,7 +192,7 @@ def inline_markup(runs: tuple[Inline, ...], fonts: FontSet, editorial_colour: st
 
 
 def _with_fallbacks(text: str, fonts: FontSet) -> str:
-    if all(ord(ch) in fonts.main_coverage for ch in set(text) - _INVISIBLE):
+    if fonts.covers(text):
         return escape(text)
     out: list[str] = []
     current: str | None = ""

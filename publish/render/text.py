@@ -9,6 +9,7 @@ this file a master copy rather than a printout.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 
 from anyascii import anyascii
 from wcwidth import wcswidth
@@ -52,8 +53,12 @@ def header_fields(article: Article) -> list[tuple[str, str]]:
     return [(key, value) for key, value in fields if value]
 
 
+@lru_cache(maxsize=65536)
 def display_width(text: str) -> int:
-    """Columns a terminal gives `text` (East Asian wide characters count two)."""
+    """Columns a terminal gives `text` (East Asian wide characters count two). Cached:
+    natural text repeats its words, and wcswidth is the text edition's hot spot."""
+    if text.isascii():
+        return len(text)
     width = wcswidth(text)
     return width if width >= 0 else len(text)
 

@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""Benchmark `publish` against its floors and the tools users would otherwise script.
+
+Generates a deterministic corpus of N realistic articles (200-3,000 words, Latin,
+Cyrillic, Armenian and Georgian), then times on the same files:
+
+* `publish build` per edition and all three together (as a user runs it);
+* a bare reportlab platypus build and a bare ebooklib build of the same paragraphs
+  (the floor: what the libraries cost with no parsing, typography or checks);
+* pandoc (EPUB, plain text) and calibre's ebook-convert (EPUB, PDF), per article as a
+  user would script them, when they are installed (on a sample, extrapolated).
+
+Prints a table of articles/second and ratios, and writes it as JSON.
+Usage: python bench/bench.py [--articles 1000] [--jobs N] [--sample 20] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+WORDS = {
+    "en": ("the minister said talks would continue next week in the capital after a meeting "
+           "with officials from both countries on energy trade and border security issues").split(),
+    "ru": ("министр заявил что переговоры продолжатся на следующей неделе в столице после встречи "
+           "с представителями обеих стран по вопросам энергетики торговли и безопасности").split(),
+    "hy": ("նախարարը հայտարարել է որ բանակցությունները կշարունակվեն հաջորդ շաբաթ մայրաքաղաքում "
+           "երկու երկրների ներկայացուցիչների հետ հանդիպումից հետո").split(),
+    "ka": ("მინისტრმა განაცხადა რომ მოლაპარაკებები მომავალ კვირას დედაქალაქში გაგრძელდება "
+           "ორივე ქვეყნის წარმომადგენლებთან შეხვედრის შემდეგ").split(),
+}
+PLACES = {"en": "BAKU, Azerbaijan", "ru": "МОСКВА", "hy": "ԵՐԵՎԱՆ", "ka": "თბილისი"}
+
+
+def make_corpus(folder: Path, count: int, seed: int = 20231) -> list[Path]:
+    """Deterministic articles: same count and seed -> same files."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for index in range(count):
+        language = rng.choice(["en", "en", "en", "ru", "hy", "ka"])
+        words = WORDS[language]
+        total = rng.randint(200, 3000)
+        paragraphs, written = [], 0
+        while written < total:
+            size = min(rng.randint(25, 90), total - written)
+            sentence = " ".join(rng.choice(words) for _ in range(size))
+            if rng.random() < 0.3:
+                sentence = f'"{sentence}," the official said'
+            if rng.random() < 0.1:
+                sentence += " [according to the ministry]"
+            # Georgian has no capitals in running text (upper() would give Mtavruli).
+            first = sentence[0] if language == "ka" else sentence[0].upper()
+            paragraphs.append(first + sentence[1:] + ".")
+            written += size
+        day = 1 + index % 28
+        date_words = f"September {day}" if language == "en" else f"{day} 09"
+        header = (f"title: Article {index} {' '.join(rng.choice(words) for _ in range(6))}\n"
+                  f"date: 2024-09-{day:02}\nsource: Trend\nlanguage: {language}\n\n")
+        body = f"{PLACES[language]}, {date_words}. " + "\n\n".join(paragraphs)
+        path = folder / f"article-{index:05}.txt"
+        path.write_text(header + body + "\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def timed(command: list[str]) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def floor_reportlab(paths: list[Path]) -> float:
+    """Bare platypus: the same paragraphs in the same typography the edition promises
+    (one embedded TTF, justified, hyphenated by language), without any of publish's own
+    work (parsing, fallback fonts, headline, furniture, metadata)."""
+    from xml.sax.saxutils import escape
+
+    import pyphen
+    from reportlab.lib.enums import TA_JUSTIFY
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate
+
+    from publish.fonts import find_family
+
+    font = find_family("DejaVu Serif")
+    pdfmetrics.registerFont(TTFont("FloorSerif", str(font.regular)))
+    texts = [(_language(path), _paragraphs(path)) for path in paths]
+    started = time.perf_counter()
+    for language, paragraphs in texts:
+        style = ParagraphStyle("body", fontName="FloorSerif", fontSize=10.5, leading=14.5,
+                               alignment=TA_JUSTIFY, hyphenationLang=pyphen.language_fallback(language) or "",
+                               embeddedHyphenation=1)
+        out = io.BytesIO()
+        SimpleDocTemplate(out).build([Paragraph(escape(p), style) for p in paragraphs])
+    return time.perf_counter() - started
+
+
+def _language(path: Path) -> str:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("language: "):
+            return line.split(": ", 1)[1]
+    return "en"
+
+
+def floor_ebooklib(paths: list[Path]) -> float:
+    """Bare ebooklib: the same paragraphs as one chapter, no templates or repacking."""
+    from ebooklib import epub
+    from html import escape
+
+    texts = [_paragraphs(path) for path in paths]
+    started = time.perf_counter()
+    for index, paragraphs in enumerate(texts):
+        book = epub.EpubBook()
+        book.set_identifier(f"id{index}")
+        book.set_title(paragraphs[0][:40])
+        book.set_language("en")
+        chapter = epub.EpubHtml(title="Article", file_name="article.xhtml", lang="en")
+        chapter.content = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+        book.add_item(chapter)
+        book.add_item(epub.EpubNcx())
+        book.add_item(epub.EpubNav())
+        book.spine = [chapter]
+        epub.write_epub(io.BytesIO(), book)
+    return time.perf_counter() - started
+
+
+def _paragraphs(path: Path) -> list[str]:
+    return [block for block in path.read_text(encoding="utf-8").split("\n\n")[1:] if block.strip()]
+
+
+def per_article(tool: list[str], paths: list[Path], out: Path, suffix: str) -> float:
+    """Run an external converter once per article, as a shell loop would."""
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    for path in paths:
+        subprocess.run([*tool[:1], *[a.format(src=path, dst=out / (path.stem + suffix)) for a in tool[1:]]],
+                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--sample", type=int, default=20, help="articles given to pandoc/ebook-convert")
+    parser.add_argument("--json", type=Path, default=Path("bench/results.json"))
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="publish-bench-"))
+    try:
+        paths = make_corpus(work / "in", args.articles)
+        sample = paths[: args.sample]
+        publish = [sys.executable, "-m", "publish", "build", str(work / "in"), "--quiet", "--force",
+                   "--jobs", str(args.jobs)]
+        rows: list[dict[str, object]] = []
+
+        def add(name: str, seconds: float, articles: int) -> None:
+            rows.append({"name": name, "seconds": round(seconds, 3), "articles": articles,
+                         "articles_per_second": round(articles / seconds, 2) if seconds else None})
+
+        for fmt in ("txt", "epub", "pdf", "epub,pdf,txt"):
+            out = work / f"out-{fmt.replace(',', '-')}"
+            add(f"publish {fmt}", timed([*publish, "--out", str(out), "--format", fmt]), len(paths))
+        add("floor reportlab (1 core)", floor_reportlab(paths), len(paths))
+        add("floor ebooklib (1 core)", floor_ebooklib(paths), len(paths))
+        if shutil.which("pandoc"):
+            add("pandoc epub", per_article(["pandoc", "{src}", "-o", "{dst}"], sample, work / "pandoc", ".epub"),
+                len(sample))
+            add("pandoc txt", per_article(["pandoc", "{src}", "-t", "plain", "-o", "{dst}"], sample,
+                                          work / "pandoc", ".txt"), len(sample))
+        if shutil.which("ebook-convert"):
+            add("ebook-convert epub", per_article(["ebook-convert", "{src}", "{dst}"], sample,
+                                                  work / "calibre", ".epub"), len(sample))
+            add("ebook-convert pdf", per_article(["ebook-convert", "{src}", "{dst}"], sample,
+                                                 work / "calibre", ".pdf"), len(sample))
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    rate = {row["name"]: row["articles_per_second"] for row in rows}
+    ratios = {
+        "pdf_vs_reportlab_floor_time": _ratio(rate.get("floor reportlab (1 core)"), rate.get("publish pdf"), args.jobs),
+        "epub_vs_ebooklib_floor_time": _ratio(rate.get("floor ebooklib (1 core)"), rate.get("publish epub"), args.jobs),
+        "epub_txt_vs_pandoc_rate": _speedup(rate, ("publish epub", "publish txt"), ("pandoc epub", "pandoc txt")),
+        "pdf_vs_ebook_convert_rate": _speedup(rate, ("publish pdf",), ("ebook-convert pdf",)),
+    }
+    result = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(),
+                          "system": platform.platform()},
+              "articles": args.articles, "jobs": args.jobs, "rows": rows, "ratios": ratios}
+    print(f"{'what':32} {'articles':>8} {'seconds':>9} {'articles/s':>11}")
+    for row in rows:
+        print(f"{row['name']:32} {row['articles']:>8} {row['seconds']:>9} {row['articles_per_second']:>11}")
+    for name, value in ratios.items():
+        print(f"{name:40} {value}")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(result, indent=2) + "\n")
+    print(f"written to {args.json}")
+
+
+def _ratio(floor_rate: object, our_rate: object, jobs: int) -> float | None:
+    """Our time per article over the floor's, per core (the floor runs on one core)."""
+    if not floor_rate or not our_rate:
+        return None
+    return round((float(floor_rate) / float(our_rate)) * jobs, 2)  # type: ignore[arg-type]
+
+
+def _speedup(rate: dict[str, object], ours: tuple[str, ...], theirs: tuple[str, ...]) -> float | None:
+    """How many times more articles per second we make than the other tool, for the same editions."""
+    if not all(rate.get(name) for name in ours + theirs):
+        return None
+    our_time = sum(1 / float(rate[name]) for name in ours)  # type: ignore[arg-type]
+    their_time = sum(1 / float(rate[name]) for name in theirs)  # type: ignore[arg-type]
+    return round(their_time / our_time, 1)
+
+
+if __name__ == "__main__":
+    main()

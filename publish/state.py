@@ -1,0 +1,117 @@
+"""What the last build into a folder made, so unchanged articles are not rebuilt.
+
+An article is up to date when the key of its input bytes, the chosen editions, the
+options, the templates and the publish version is the one recorded, and each edition it
+wrote is still there with the recorded SHA-256. Content hashes, not mtimes: touching a
+file rebuilds nothing; changing one byte anywhere rebuilds what it affects.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from publish import __version__
+from publish.archive import sha256
+from publish.options import RenderOptions
+from publish.templates import search_path
+
+STATE_FILE = ".publish-state.json"
+
+
+@dataclass(frozen=True)
+class Entry:
+    key: str
+    slug: str
+    date: datetime.date | None
+    editions: dict[str, str]
+
+
+class BuildState:
+    """The folder's record of built articles, loaded before and saved after a build."""
+
+    def __init__(self, folder: Path, settings: str, entries: dict[str, Entry]) -> None:
+        self.folder = folder
+        self.settings = settings
+        self.entries = entries
+        self.changed = False
+        self._fresh: dict[str, str] = {}
+
+    @classmethod
+    def load(cls, folder: Path, formats: tuple[str, ...], options: RenderOptions,
+             encoding: str | None) -> BuildState:
+        settings = _settings_key(formats, options, encoding)
+        entries: dict[str, Entry] = {}
+        try:
+            data = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+            for name, raw in data.get("articles", {}).items():
+                date = datetime.date.fromisoformat(raw["date"]) if raw.get("date") else None
+                entries[name] = Entry(raw["key"], raw["slug"], date, dict(raw["editions"]))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            entries = {}  # no record, or an unreadable one: everything is rebuilt
+        return cls(folder, settings, entries)
+
+    def _key(self, source: Path) -> str | None:
+        try:
+            data = source.read_bytes()
+        except OSError:
+            return None
+        return hashlib.sha256(self.settings.encode() + b"\0" + data).hexdigest()
+
+    def current(self, source: Path) -> Entry | None:
+        """The record for `source` if its editions are up to date, else None."""
+        entry = self.entries.get(_name(source))
+        if entry is None or entry.key != self._key(source):
+            return None
+        for name, digest in entry.editions.items():
+            path = self.folder / name
+            if not path.is_file() or sha256(path) != digest:
+                return None
+        self._fresh.update(entry.editions)
+        return entry
+
+    def record(self, source: Path, slug: str, date: datetime.date | None, digests: dict[str, str]) -> None:
+        """Remember what `source` produced: edition file name -> SHA-256."""
+        key = self._key(source)
+        if key is not None:
+            self.entries[_name(source)] = Entry(key, slug, date, dict(digests))
+            self.changed = True
+            self._fresh.update(digests)
+
+    def known_digests(self) -> dict[str, str]:
+        """Digests of editions written or verified by this build (no need to hash again)."""
+        return dict(self._fresh)
+
+    def forget(self, source: Path) -> None:
+        if self.entries.pop(_name(source), None) is not None:
+            self.changed = True
+
+    def save(self) -> None:
+        """Write the record (atomically, under the folder lock) if this build changed it."""
+        if not self.changed:
+            return
+        from publish.archive import folder_lock
+        from publish.build import write_atomic
+
+        articles = {name: {"key": e.key, "slug": e.slug, "date": e.date.isoformat() if e.date else None,
+                           "editions": e.editions} for name, e in sorted(self.entries.items())}
+        payload = json.dumps({"publish": __version__, "articles": articles}, indent=1, sort_keys=True)
+        with folder_lock(self.folder):
+            write_atomic(self.folder, STATE_FILE, (payload + "\n").encode("utf-8"))
+
+
+def _name(source: Path) -> str:
+    return str(source.resolve())
+
+
+def _settings_key(formats: tuple[str, ...], options: RenderOptions, encoding: str | None) -> str:
+    """Everything besides the input that shapes the editions, as one string."""
+    templates = hashlib.sha256()
+    for folder in search_path(options.template_dirs):
+        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+            templates.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    return json.dumps({"version": __version__, "formats": formats, "options": repr(options),
+                       "encoding": encoding, "templates": templates.hexdigest()}, sort_keys=True)

@@ -1,0 +1,145 @@
+"""Batch builds: parallel output identical to serial, incremental, fast start, progress."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import CORPUS, SEED
+from publish.build import build
+from publish.options import RenderOptions
+from publish.templates import default_template_dir
+
+ARTICLES = [SEED, CORPUS / "header_block.txt", CORPUS / "russian.txt", CORPUS / "armenian.txt",
+            CORPUS / "georgian.txt", CORPUS / "title_first.txt"]
+
+
+def editions(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if not p.name.startswith(".")}
+
+
+def stamps(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if not p.name.startswith(".")}
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in ARTICLES:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def test_parallel_output_is_identical_to_serial(sources, tmp_path):
+    serial = build([sources], tmp_path / "serial", jobs=1)
+    parallel = build([sources], tmp_path / "parallel", jobs=2)
+    assert serial.ok and parallel.ok
+    assert [r.source for r in parallel.results] == [r.source for r in serial.results]
+    assert editions(tmp_path / "serial") == editions(tmp_path / "parallel")
+    assert len(editions(tmp_path / "parallel")) == 3 * len(ARTICLES) + 1
+
+
+def test_incremental_rebuilds_only_what_changed(sources, tmp_path):
+    out = tmp_path / "out"
+    assert build([sources], out, jobs=2).skipped == 0
+    before = stamps(out)
+
+    again = build([sources], out, jobs=2)
+    assert again.skipped == len(ARTICLES) and again.written == []
+    assert stamps(out) == before
+
+    os.utime(sources / SEED.name, (1, 1))  # a new mtime alone changes nothing
+    assert build([sources], out).skipped == len(ARTICLES)
+
+    edited = sources / "header_block.txt"
+    edited.write_text(edited.read_text().replace("in May", "in June"))
+    third = build([sources], out)
+    assert third.skipped == len(ARTICLES) - 1
+    assert [r.source.name for r in third.results if not r.skipped] == ["header_block.txt"]
+
+    tampered = next(out.glob("*georgian*.pdf")) if list(out.glob("*georgian*.pdf")) else next(out.glob("2024-08-20*.pdf"))
+    tampered.write_bytes(b"broken")
+    fourth = build([sources], out)
+    assert [r.source.name for r in fourth.results if not r.skipped] == ["georgian.txt"]
+    assert tampered.read_bytes().startswith(b"%PDF")
+
+    assert build([sources], out, options=RenderOptions(width=60)).skipped == 0
+    assert build([sources], out, options=RenderOptions(width=60), force=True).skipped == 0
+
+
+def test_a_changed_template_rebuilds_everything(sources, tmp_path):
+    out = tmp_path / "out"
+    theme = tmp_path / "theme"
+    (theme / "epub").mkdir(parents=True)
+    shutil.copy(default_template_dir() / "epub" / "article.css", theme / "epub" / "article.css")
+    options = RenderOptions(template_dirs=(theme,))
+    assert build([sources], out, options=options).ok
+    assert build([sources], out, options=options).skipped == len(ARTICLES)
+    with (theme / "epub" / "article.css").open("a") as css:
+        css.write("\nh1 { color: maroon; }\n")
+    assert build([sources], out, options=options).skipped == 0
+
+
+def _modules_after(*args: str, cwd: Path) -> str:
+    script = ("import sys; from publish.cli import main\n"
+              "try:\n    main(sys.argv[1:], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+              "print(sorted(m for m in ('reportlab', 'ebooklib', 'lxml', 'rich') if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=cwd,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_help_and_text_builds_do_not_load_the_heavy_renderers(tmp_path):
+    assert _modules_after("--help", cwd=tmp_path) == "[]"
+    loaded = _modules_after("build", str(SEED), "--format", "txt", "--out", str(tmp_path / "d"), "-q",
+                            cwd=tmp_path)
+    assert "reportlab" not in loaded and "ebooklib" not in loaded
+
+
+def test_plain_lines_quiet_and_summary(sources, tmp_path):
+    run = [sys.executable, "-m", "publish", "build", str(sources), "--format", "txt"]
+    loud = subprocess.run([*run, "--out", str(tmp_path / "a")], capture_output=True, text=True, timeout=300)
+    assert loud.returncode == 0
+    lines = loud.stdout.strip().splitlines()
+    assert sum(line.startswith("wrote ") for line in lines) == len(ARTICLES)
+    assert lines[-1].startswith(f"{len(ARTICLES)} articles: {len(ARTICLES)} built ({len(ARTICLES)} editions), "
+                                f"0 up to date, 0 failed, in ")
+    quiet = subprocess.run([*run, "--out", str(tmp_path / "b"), "--quiet"], capture_output=True, text=True,
+                           timeout=300)
+    assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
+
+
+def test_progress_bar_on_a_terminal(sources, tmp_path):
+    import pty
+    import select
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "publish", "build", str(sources), "--format", "txt",
+                                "--out", str(tmp_path / "out"), "--jobs", "2"],
+                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=follower,
+                               env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "100"})
+    os.close(follower)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    stdout, _ = process.communicate(timeout=120)
+    os.close(leader)
+    assert process.returncode == 0
+    assert b"building" in seen and b"articles/s" in seen
+    assert b"wrote " not in stdout and b"articles: 6 built" in stdout
