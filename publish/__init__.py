@@ -10,8 +10,11 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+# `build` is both a submodule and the API function; binding the function here, after the
+# submodule is imported, keeps `from publish import build` the function.
+from publish.build import build  # noqa: E402
+
 if TYPE_CHECKING:
-    from publish.build import build
     from publish.errors import PublishError
     from publish.model import Article
     from publish.options import RenderOptions
@@ -24,13 +27,12 @@ _EXPORTS = {
     "Article": "publish.model",
     "PublishError": "publish.errors",
     "RenderOptions": "publish.options",
-    "build": "publish.build",
     "parse_article": "publish.parse",
     "render_epub": "publish.render.epub",
     "render_pdf": "publish.render.pdf",
     "render_text": "publish.render.text",
 }
-__all__ = [*_EXPORTS, "__version__"]
+__all__ = [*_EXPORTS, "build", "__version__"]
 
 
 def __getattr__(name: str) -> Any:

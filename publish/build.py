@@ -217,6 +217,7 @@ class _Task:
     formats: tuple[str, ...]
     options: RenderOptions
     encoding: str | None
+    default_language: str = "en"
 
 
 @dataclass(frozen=True)
@@ -239,7 +240,7 @@ def _render_task(task: _Task) -> _Rendered:
     """Parse and render one article; pure, so it can run in any process."""
     warnings: list[str] = []
     try:
-        parsed = read_article(task.source, task.encoding)
+        parsed = read_article(task.source, task.encoding, task.default_language)
         warnings.extend(parsed.warnings)
         article = parsed.article
         editions = render_all(article, task.formats, task.options, warnings)
@@ -282,6 +283,7 @@ def build(
     bag: str | Path | None = None,
     jobs: int = 1,
     force: bool = False,
+    default_language: str = "en",
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[ArticleResult], None] | None = None,
 ) -> BuildReport:
@@ -301,7 +303,7 @@ def build(
     sources = collect_sources(paths)
     if on_start:
         on_start(len(sources))
-    state = BuildState.load(folder, formats, options, encoding)
+    state = BuildState.load(folder, formats, options, f"{encoding}|{default_language}")
     report = BuildReport()
     slugs: dict[str, Path] = {}
     todo: list[_Task] = []
@@ -311,7 +313,7 @@ def build(
         if entry is not None:
             up_to_date[source] = ArticleResult(source, entry.slug, entry.date, skipped=True)
         else:
-            todo.append(_Task(source, formats, options, encoding))
+            todo.append(_Task(source, formats, options, encoding, default_language))
     rendered = _rendered_in_order(todo, jobs)
     try:
         for source in sources:

@@ -71,7 +71,8 @@ def guarded(command: F) -> F:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="publish")
-def main() -> None:
+@click.pass_context
+def main(ctx: click.Context) -> None:
     """Publish plain-text news articles as EPUB, PDF and archival plain text.
 
     \b
@@ -80,7 +81,31 @@ def main() -> None:
       publish build story.txt --format pdf
       publish inspect story.txt          the parsed article as JSON
       publish verify dist                check dist/SHA256SUMS
+      publish config                     the effective settings
+
+    Defaults come from publish.toml (or [tool.publish] in pyproject.toml) in the
+    working folder; options given here override them.
     """
+    from publish.config import load_config
+
+    try:
+        config = load_config(Path("."))
+    except PublishError as error:
+        click.echo(f"error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    ctx.obj = config
+    ctx.default_map = {"build": _build_defaults(config.values)}
+
+
+def _build_defaults(values: dict[str, Any]) -> dict[str, Any]:
+    """Configuration keys -> `build` option defaults."""
+    return {
+        "out_dir": values["out"], "formats": ",".join(values["formats"]), "with_ascii": values["ascii"],
+        "width": values["width"], "paper": values["paper"], "font": values["font"] or None,
+        "publisher": values["publisher"] or None, "language": values["language"],
+        "templates": tuple(values["templates"]), "encoding": values["encoding"] or None,
+        "strict": values["strict"], "jobs": values["jobs"] or None,
+    }
 
 
 @main.command()
@@ -100,6 +125,11 @@ def main() -> None:
 @click.option("--encoding", default=None, help="Encoding of the input files (default: detect).")
 @click.option("--bag", type=click.Path(path_type=Path), default=None,
               help="Also write this run's editions as a BagIt bag in this folder.")
+@click.option("--publisher", default=None, help="Publisher credited in the editions.")
+@click.option("--language", default="en", show_default=True,
+              help="Language (BCP 47) of articles that do not say and whose script does not tell.")
+@click.option("--templates", multiple=True, type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Folder searched before the built-in templates (repeatable); one file can be overridden.")
 @click.option("--strict", is_flag=True, help="Treat warnings that mean lost text as errors.")
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
               help="Articles rendered at once, in separate processes.  [default: all cores]")
@@ -108,14 +138,18 @@ def main() -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
 @guarded
 def build(paths: tuple[Path, ...], out_dir: Path, formats: str, with_ascii: bool, width: int, paper: str,
-          font: str | None, encoding: str | None, bag: Path | None, strict: bool, jobs: int | None,
-          force: bool, quiet: bool, verbose: bool) -> None:
+          font: str | None, encoding: str | None, bag: Path | None, publisher: str | None, language: str,
+          templates: tuple[Path, ...], strict: bool, jobs: int | None, force: bool, quiet: bool,
+          verbose: bool) -> None:
     """Build editions of PATHS (files or folders; default: seeds/)."""
     from publish.build import ArticleResult, build as run_build
     from publish.options import RenderOptions
+    from publish.parse import normalise_language
 
-    options = RenderOptions(width=width, paper=paper, font=font, strict=strict,
+    options = RenderOptions(width=width, paper=paper, font=font, strict=strict, publisher=publisher,
+                            template_dirs=tuple(Path(t).resolve() for t in templates),
                             source_date_epoch=_source_date_epoch())
+    default_language = normalise_language(language)
     chosen = formats + (",ascii" if with_ascii else "")
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
 
@@ -134,7 +168,8 @@ def build(paths: tuple[Path, ...], out_dir: Path, formats: str, with_ascii: bool
 
     with progress:
         outcome = run_build(paths or [Path("seeds")], out_dir, chosen, options, encoding=encoding, bag=bag,
-                            jobs=jobs or os.cpu_count() or 1, force=force, on_start=progress.start,
+                            jobs=jobs or os.cpu_count() or 1, force=force, default_language=default_language,
+                            on_start=progress.start,
                             on_result=report)
     if not outcome.results:
         raise OptionsError("no articles found (*.txt)", path=" ".join(map(str, paths)) or "seeds")
@@ -193,6 +228,33 @@ class _Progress:
             self._bar.console.print(message, markup=False, highlight=False)
         else:
             click.echo(message, err=err)
+
+
+@main.command()
+@click.argument("folder", default="dist", type=click.Path(path_type=Path, file_okay=False))
+@click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
+@guarded
+def check(folder: Path, verbose: bool) -> None:
+    """Validate FOLDER (default: dist/): EPUBCheck, PDF fonts and text, text rules, SHA256SUMS."""
+    from publish.check import check_folder
+
+    report = check_folder(folder)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
+    for problem in report.problems:
+        click.echo(f"problem: {problem}", err=True)
+    click.echo(f"{report.checked} editions checked, {len(report.problems)} problems")
+    if not report.ok:
+        sys.exit(EXIT_BAD_INPUT)
+
+
+@main.command("config")
+@click.pass_obj
+def show_config(config: Any) -> None:
+    """Print the effective settings (publish.toml or [tool.publish], else defaults)."""
+    from publish.config import render_config
+
+    click.echo(render_config(config), nl=False)
 
 
 @main.command()

