@@ -376,3 +376,53 @@ def _batch_time(report: BuildReport, options: RenderOptions) -> datetime.datetim
     if dates:
         return datetime.datetime.combine(max(dates), datetime.time(), tzinfo=datetime.timezone.utc)
     return ZIP_EPOCH
+
+
+#: Edition name -> (module, function) for collections.
+COLLECTION_RENDERERS: dict[str, tuple[str, str]] = {
+    "epub": ("publish.render.epub", "render_collection_epub"),
+    "pdf": ("publish.render.pdf", "render_collection_pdf"),
+    "txt": ("publish.render.text", "render_collection_text"),
+}
+
+
+def collect(
+    paths: Iterable[str | Path],
+    out_dir: str | Path = "dist",
+    title: str = "Digest",
+    *,
+    date: datetime.date | None = None,
+    keep_order: bool = False,
+    formats: Sequence[str] = FORMATS,
+    options: RenderOptions = RenderOptions(),
+    encoding: str | None = None,
+    default_language: str = "en",
+) -> tuple[list[Path], list[str]]:
+    """Build one digest of many articles; any bad article is an error (a digest is whole).
+    Articles are sorted by date (undated last), then title, unless `keep_order`."""
+    from publish.archive import write_manifest
+    from publish.model import Collection
+    from publish.parse import make_slug
+
+    folder = prepare_output(Path(out_dir))
+    chosen = [fmt for fmt in parse_formats(formats) if fmt in COLLECTION_RENDERERS]
+    warnings: list[str] = []
+    articles = []
+    for source in collect_sources(paths):
+        parsed = read_article(source, encoding, default_language)
+        warnings += [f"{source}: {warning}" for warning in parsed.warnings]
+        articles.append(parsed.article)
+    if not articles:
+        raise OptionsError("no articles to collect")
+    if not keep_order:
+        articles.sort(key=lambda a: (a.date is None, a.date or datetime.date.min, a.title))
+    languages = {article.language for article in articles}
+    collection = Collection(title=title, slug=make_slug(title, date), articles=tuple(articles), date=date,
+                            language=languages.pop() if len(languages) == 1 else default_language)
+    editions = {}
+    for fmt in chosen:
+        module, function = COLLECTION_RENDERERS[fmt]
+        editions[fmt] = getattr(importlib.import_module(module), function)(collection, options)
+    written = [write_atomic(folder, f"{collection.slug}.{EXTENSIONS[fmt]}", data) for fmt, data in editions.items()]
+    write_manifest(folder)
+    return written, warnings

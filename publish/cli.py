@@ -248,6 +248,36 @@ def check(folder: Path, verbose: bool) -> None:
         sys.exit(EXIT_BAD_INPUT)
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--title", required=True, help="Title of the digest.")
+@click.option("--date", "date_text", default=None, help="Date of the digest (YYYY-MM-DD).")
+@click.option("--keep-order", is_flag=True, help="Keep the order given instead of sorting by date, then title.")
+@click.option("--out", "out_dir", default="dist", show_default=True, type=click.Path(path_type=Path))
+@click.option("--format", "formats", default="epub,pdf,txt", show_default=True, help="Editions to build.")
+@click.option("--publisher", default=None, help="Publisher credited in the digest.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
+@guarded
+def collect(paths: tuple[Path, ...], title: str, date_text: str | None, keep_order: bool, out_dir: Path,
+            formats: str, publisher: str | None, quiet: bool, verbose: bool) -> None:
+    """Build one EPUB, PDF and text digest of many articles (default: seeds/)."""
+    from publish.build import collect as run_collect
+    from publish.options import RenderOptions
+    from publish.parse import parse_date
+
+    date = parse_date(date_text, "--date") if date_text else None
+    options = RenderOptions(publisher=publisher, source_date_epoch=_source_date_epoch())
+    written, warnings = run_collect(paths or [Path("seeds")], out_dir, title, date=date, keep_order=keep_order,
+                                    formats=formats, options=options)
+    for warning in warnings:
+        if not quiet:
+            click.echo(f"warning: {warning}", err=True)
+    if not quiet:
+        for path in written:
+            click.echo(f"wrote {path}")
+
+
 @main.command("config")
 @click.pass_obj
 def show_config(config: Any) -> None:

@@ -180,3 +180,29 @@ class Article:
             "words": len(self.words),
             **self.content_dict(),
         }
+
+
+@dataclass(frozen=True)
+class Collection:
+    """Several articles published as one book: a daily digest."""
+
+    title: str
+    slug: str
+    articles: tuple[Article, ...]
+    date: datetime.date | None = None
+    language: str = "en"
+
+    @cached_property
+    def identifier(self) -> str:
+        """A `urn:uuid` from the title, date and the articles' own identifiers."""
+        key = json.dumps([self.title, self.date.isoformat() if self.date else None,
+                          [article.identifier for article in self.articles]])
+        return uuid.uuid5(IDENTIFIER_NAMESPACE, key).urn
+
+    @property
+    def date_iso(self) -> str | None:
+        return self.date.isoformat() if self.date else None
+
+    @cached_property
+    def words(self) -> int:
+        return sum(len(article.words) for article in self.articles)

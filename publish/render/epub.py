@@ -8,13 +8,14 @@ article always gives the same bytes.
 
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
 from typing import Any
 
 from ebooklib import epub
 
-from publish.model import Article
+from publish.model import Article, Collection
 from publish.options import ZIP_EPOCH, RenderOptions
 from publish.templates import environment, read_bytes
 
@@ -45,58 +46,96 @@ ACCESSIBILITY: tuple[tuple[str, str], ...] = (
 
 def render_epub(article: Article, options: RenderOptions = RenderOptions()) -> bytes:
     """A complete, valid, accessible, reproducible EPUB of one article."""
+    return _package(
+        title=article.title, language=article.language, identifier=article.identifier,
+        date_iso=article.date_iso, authors=[article.author] if article.author else [],
+        sources=[article.source] if article.source else [], articles=[article], options=options,
+        cover={"article": article, "place": article.dateline.place if article.dateline else "",
+               "credit": article.source or "", "alt": cover_description(article)},
+        modified=options.timestamp(article),
+    )
+
+
+def render_collection_epub(collection: Collection, options: RenderOptions = RenderOptions()) -> bytes:
+    """One book of many articles: a chapter each, in the navigation and the NCX."""
+    sources = sorted({a.source for a in collection.articles if a.source})
+    authors = sorted({a.author for a in collection.articles if a.author})
+    dates = [a.date for a in collection.articles if a.date]
+    stamp = (options.timestamp(collection.articles[0]) if options.source_date_epoch is not None or not dates
+             else datetime.datetime.combine(collection.date or max(dates), datetime.time(),
+                                            tzinfo=datetime.timezone.utc))
+    alt = f"Cover: {collection.title}" + (f". {collection.date_iso}" if collection.date_iso else "") + \
+        f". {len(collection.articles)} articles"
+    return _package(
+        title=collection.title, language=collection.language, identifier=collection.identifier,
+        date_iso=collection.date_iso, authors=authors, sources=sources, articles=list(collection.articles),
+        options=options, modified=stamp,
+        cover={"article": collection, "place": f"{len(collection.articles)} articles",
+               "credit": options.publisher or " · ".join(sources[:3]), "alt": alt},
+    )
+
+
+def _package(*, title: str, language: str, identifier: str, date_iso: str | None, authors: list[str],
+             sources: list[str], articles: list[Article], options: RenderOptions, cover: dict[str, Any],
+             modified: datetime.datetime) -> bytes:
     env = environment(options.template_dirs)
     book = epub.EpubBook()
-    book.set_identifier(article.identifier)
-    book.set_title(article.title)
-    book.set_language(article.language)
-    if article.author:
-        book.add_author(article.author)
-    if article.date:
-        book.add_metadata("DC", "date", article.date_iso)
-    if article.source:
-        book.add_metadata("DC", "source", article.source)
-    publisher = options.publisher or article.source
+    book.set_identifier(identifier)
+    book.set_title(title)
+    book.set_language(language)
+    for author in authors:
+        book.add_author(author, uid=f"creator-{authors.index(author)}")
+    if date_iso:
+        book.add_metadata("DC", "date", date_iso)
+    for source in sources:
+        book.add_metadata("DC", "source", source)
+    publisher = options.publisher or (sources[0] if len(sources) == 1 else None)
     if publisher:
         book.add_metadata("DC", "publisher", publisher)
     for prop, value in ACCESSIBILITY:
         book.add_metadata(None, "meta", value, {"property": prop})
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
 
-    alt = cover_description(article)
     style = epub.EpubItem(uid="style", file_name=STYLE_FILE, media_type="text/css",
                           content=read_bytes("epub/article.css", options.template_dirs))
     cover_image = epub.EpubItem(uid="cover-image", file_name=COVER_IMAGE, media_type="image/svg+xml",
                                 content=env.get_template("epub/cover.svg").render(
-                                    article=article, alt=alt, credit=article.source or "", kicker=options.publisher or "",
-                                    **cover_layout(article.title)).encode("utf-8"))
+                                    title=title, date_iso=date_iso, language=language,
+                                    place=cover["place"], alt=cover["alt"], credit=cover["credit"],
+                                    kicker=options.publisher or "", **cover_layout(title)).encode("utf-8"))
     cover_image.properties = ["cover-image"]
-    cover = _document("cover", COVER_FILE, env.get_template("epub/cover.xhtml").render(
-        article=article, image=COVER_IMAGE, alt=alt, cover_label="Cover"))
-    body = _document("article", ARTICLE_FILE, env.get_template("epub/article.xhtml").render(
-        article=article, publisher=options.publisher))
+    cover_page = _document("cover", COVER_FILE, env.get_template("epub/cover.xhtml").render(
+        title=title, language=language, image=COVER_IMAGE, alt=cover["alt"], cover_label="Cover"))
+    names = [ARTICLE_FILE] if len(articles) == 1 else [f"article-{n:04}.xhtml" for n in range(1, len(articles) + 1)]
+    chapters = [
+        _document("article" if len(articles) == 1 else f"article-{n:04}", name,
+                  env.get_template("epub/article.xhtml").render(article=article, publisher=options.publisher))
+        for n, (article, name) in enumerate(zip(articles, names), start=1)
+    ]
     nav = _document("nav", NAV_FILE, env.get_template("epub/nav.xhtml").render(
-        article=article, contents_label="Contents",
-        entries=[{"href": ARTICLE_FILE, "title": article.title}],
+        title=title, language=language, contents_label="Contents",
+        entries=[{"href": name, "title": article.title} for article, name in zip(articles, names)],
         landmarks=[{"type": "cover", "href": COVER_FILE, "title": "Cover"},
                    {"type": "toc", "href": NAV_FILE, "title": "Contents"},
-                   {"type": "bodymatter", "href": ARTICLE_FILE, "title": article.title}],
+                   {"type": "bodymatter", "href": names[0], "title": articles[0].title}],
     ), properties=["nav"])
-    for item in (style, cover_image, cover, body, nav):
+    for item in (style, cover_image, cover_page, *chapters, nav):
         book.add_item(item)
     book.add_item(epub.EpubNcx())
-    book.toc = [epub.Link(ARTICLE_FILE, article.title, "article")]
-    book.spine = [cover, body, (nav, "no")]
+    book.toc = [epub.Link(name, article.title, chapter.id)
+                for article, name, chapter in zip(articles, names, chapters)]
+    book.spine = [cover_page, *chapters, (nav, "no")] if len(articles) == 1 else \
+        [cover_page, nav, *chapters]
 
     raw = io.BytesIO()
     writer = _Writer(raw, book, {
-        "mtime": options.timestamp(article),
+        "mtime": modified,
         "epub2_guide": False, "epub3_landmark": False, "epub3_pages": False,
         "compresslevel": 0,  # repack() compresses once, at the end
     })
     writer.process()
     writer.write()
-    return repack(raw.getvalue(), options.timestamp(article).timetuple()[:6])
+    return repack(raw.getvalue(), modified.timetuple()[:6])
 
 
 class _Writer(epub.EpubWriter):  # type: ignore[misc]

@@ -34,7 +34,7 @@ from reportlab.platypus import SimpleDocTemplate, Spacer
 from publish import __version__
 from publish.errors import InputError
 from publish.fonts import coverage, fallback_families, find_family
-from publish.model import Article, Editorial, Inline, Quotation, Text, plain_text
+from publish.model import Article, Collection, Editorial, Inline, Quotation, Text, plain_text
 from publish.options import RenderOptions
 from publish.templates import read_bytes
 
@@ -58,38 +58,103 @@ def paper_for(article: Article, options: RenderOptions) -> tuple[float, float]:
 
 def render_pdf(article: Article, options: RenderOptions = RenderOptions()) -> bytes:
     """A printable, font-embedded, reproducible PDF of one article."""
-    style = load_style(options.template_dirs)
-    fonts = font_set(options.font or style["fonts"]["family"])
-    styles = _paragraph_styles(style, fonts, article.language)
-    page = style["page"]
-    out = io.BytesIO()
-    stamp = options.timestamp(article)
-    doc = SimpleDocTemplate(
-        out, pagesize=paper_for(article, options),
-        leftMargin=page["margin_inside"], rightMargin=page["margin_outside"],
-        topMargin=page["margin_top"], bottomMargin=page["margin_bottom"],
-        title=article.title, author=article.author or article.source or "",
-        subject=_subject(article), keywords=_keywords(article),
-        creator=f"publish {__version__}", producer="publish (reportlab)", invariant=1,
-        lang=article.language, initialFontName=fonts.regular, initialFontSize=style["body"]["size"],
-        initialLeading=style["body"]["leading"], displayDocTitle=1,
-    )
-    markup = partial(inline_markup, fonts=fonts, editorial_colour=style["editorial"]["colour"])
-    story: list[Any] = [_Headline(markup((Text(article.title),)), styles["headline"], article.title)]
+    kit = _Kit.make(article.language, options)
+    story = _article_story(article, kit, key="headline")
+    furniture = _Furniture(article.title, article.date_iso, article.source, kit)
+    return _typeset(story, kit, furniture, options.timestamp(article), paper_for(article, options), {
+        "title": article.title, "author": article.author or article.source or "",
+        "subject": _subject(article), "keywords": _keywords(article), "lang": article.language})
+
+
+def render_collection_pdf(collection: Collection, options: RenderOptions = RenderOptions()) -> bytes:
+    """A digest: title, a table of contents with page numbers, then every article, each
+    with its own headline (an outline entry), byline, dateline and source."""
+    from reportlab.platypus import PageBreak
+    from reportlab.platypus.tableofcontents import TableOfContents
+
+    kit = _Kit.make(collection.language, options)
+    contents = TableOfContents(levelStyles=[ParagraphStyle(
+        "toc", fontName=kit.fonts.regular, fontSize=kit.style["body"]["size"],
+        leading=kit.style["body"]["leading"], leftIndent=0, firstLineIndent=0)], dotsMinLevel=0)
+    story: list[Any] = [Para(kit.markup((Text(collection.title),)), kit.styles["headline"])]
+    if collection.date_iso:
+        story.append(Para(kit.markup((Text(collection.date_iso),)), kit.styles["meta"]))
+    story += [Spacer(1, kit.style["body"]["leading"]), contents, PageBreak()]
+    for number, article in enumerate(collection.articles, start=1):
+        if number > 1:
+            story.append(Spacer(1, kit.style["body"]["leading"] * 2))
+        story += _article_story(article, kit, key=f"article-{number}", in_contents=True)
+    stamp = options.timestamp(collection.articles[0]) if options.source_date_epoch is not None or \
+        collection.date is None else datetime.datetime.combine(collection.date, datetime.time(),
+                                                               tzinfo=datetime.timezone.utc)
+    furniture = _Furniture(collection.title, collection.date_iso, options.publisher, kit)
+    paper = paper_for(collection.articles[0], options)
+    return _typeset(story, kit, furniture, stamp, paper, {
+        "title": collection.title, "author": options.publisher or "", "subject": collection.title,
+        "keywords": [collection.identifier], "lang": collection.language}, multi=True)
+
+
+@dataclass(frozen=True)
+class _Kit:
+    """Style, fonts and paragraph styles, resolved once per document."""
+
+    style: dict[str, Any]
+    fonts: FontSet
+    styles: dict[str, ParagraphStyle]
+    markup: Callable[..., str]
+
+    @classmethod
+    def make(cls, language: str, options: RenderOptions) -> _Kit:
+        style = load_style(options.template_dirs)
+        fonts = font_set(options.font or style["fonts"]["family"])
+        return cls(style, fonts, _paragraph_styles(style, fonts, language),
+                   partial(inline_markup, fonts=fonts, editorial_colour=style["editorial"]["colour"]))
+
+
+def _article_story(article: Article, kit: _Kit, key: str, in_contents: bool = False) -> list[Any]:
+    markup = kit.markup
+    story: list[Any] = [_Headline(markup((Text(article.title),)), kit.styles["headline"], article.title, key,
+                                  in_contents)]
     byline = " · ".join(part for part in (article.author, article.date_iso, article.source) if part)
     if byline:
-        story.append(Para(markup((Text(byline),)), styles["meta"]))
-    story.append(Spacer(1, style["body"]["leading"]))
+        story.append(Para(markup((Text(byline),)), kit.styles["meta"]))
+    story.append(Spacer(1, kit.style["body"]["leading"]))
     for index, paragraph in enumerate(article.paragraphs):
         for part, runs in enumerate(_layout_chunks(paragraph.runs)):
             text = markup(runs)
             if index == 0 and part == 0 and article.lead_in:
                 text = f"<b>{markup((Text(article.lead_in),))}</b> {text}"
             style_name = "continued" if part else "lead" if index == 0 else "body"
-            story.append(Para(text, styles[style_name]))
+            story.append(Para(text, kit.styles[style_name]))
+    return story
 
-    furniture = _Furniture(article, style, fonts, markup)
-    doc.build(story, canvasmaker=partial(_NumberedCanvas, furniture=furniture, stamp=stamp))
+
+class _Document(SimpleDocTemplate):  # type: ignore[misc]
+    """Feeds headlines to the table of contents (collections build in two passes)."""
+
+    def afterFlowable(self, flowable: Any) -> None:
+        if isinstance(flowable, _Headline) and flowable.in_contents:
+            self.notify("TOCEntry", (0, escape(flowable.plain), self.page, flowable.key))
+
+
+def _typeset(story: list[Any], kit: _Kit, furniture: _Furniture, stamp: datetime.datetime,
+             paper: tuple[float, float], info: dict[str, Any], multi: bool = False) -> bytes:
+    page = kit.style["page"]
+    out = io.BytesIO()
+    doc = _Document(
+        out, pagesize=paper,
+        leftMargin=page["margin_inside"], rightMargin=page["margin_outside"],
+        topMargin=page["margin_top"], bottomMargin=page["margin_bottom"],
+        title=info["title"], author=info["author"], subject=info["subject"], keywords=info["keywords"],
+        creator=f"publish {__version__}", producer="publish (reportlab)", invariant=1,
+        lang=info["lang"], initialFontName=kit.fonts.regular, initialFontSize=kit.style["body"]["size"],
+        initialLeading=kit.style["body"]["leading"], displayDocTitle=1,
+    )
+    maker = partial(_NumberedCanvas, furniture=furniture, stamp=stamp)
+    if multi:
+        doc.multiBuild(story, canvasmaker=maker)
+    else:
+        doc.build(story, canvasmaker=maker)
     return out.getvalue()
 
 
@@ -300,16 +365,18 @@ def _paragraph_styles(style: dict[str, Any], fonts: FontSet, language: str) -> d
 
 
 class _Headline(Para):  # type: ignore[misc]
-    """The headline, which also anchors the document outline."""
+    """A headline, which also anchors an outline entry (and a contents line)."""
 
-    def __init__(self, markup: str, style: ParagraphStyle, plain: str) -> None:
+    def __init__(self, markup: str, style: ParagraphStyle, plain: str, key: str, in_contents: bool) -> None:
         super().__init__(markup, style)
-        self._plain = plain
+        self.plain = plain
+        self.key = key
+        self.in_contents = in_contents
 
     def draw(self) -> None:
         canvas = self.canv
-        canvas.bookmarkPage("headline")
-        canvas.addOutlineEntry(self._plain, "headline", level=0, closed=False)
+        canvas.bookmarkPage(self.key)
+        canvas.addOutlineEntry(self.plain, self.key, level=0, closed=False)
         canvas.showOutline()
         super().draw()
 
@@ -318,31 +385,32 @@ class _Headline(Para):  # type: ignore[misc]
 class _Furniture:
     """Running head from page 2, source credit and "n of N" on every page."""
 
-    article: Article
-    style: dict[str, Any]
-    fonts: FontSet
-    markup: Callable[..., str]
+    title: str
+    date_iso: str | None
+    credit: str | None
+    kit: _Kit
 
     def draw(self, canvas: Canvas, page: int, total: int) -> None:
-        margins = self.style["page"]
-        meta = self.style["meta"]
+        style, fonts = self.kit.style, self.kit.fonts
+        margins = style["page"]
+        meta = style["meta"]
         width, height = canvas._pagesize
         left, right = margins["margin_inside"], width - margins["margin_outside"]
         canvas.saveState()
         canvas.setFillColor(HexColor(meta["colour"]))
         canvas.setStrokeColor(HexColor(meta["colour"]))
-        canvas.setFont(self.fonts.regular, meta["size"])
+        canvas.setFont(fonts.regular, meta["size"])
         footer_y = margins["margin_bottom"] / 2
         canvas.drawRightString(right, footer_y, f"{page} of {total}")
-        if self.article.source:
-            _draw_text(canvas, left, footer_y, f"Source: {self.article.source}", self.fonts, meta["size"])
+        if self.credit:
+            _draw_text(canvas, left, footer_y, f"Source: {self.credit}", fonts, meta["size"])
         if page > 1:
             head_y = height - margins["margin_top"] / 2
-            title = self.article.title if len(self.article.title) <= 70 else self.article.title[:68] + "…"
-            _draw_text(canvas, left, head_y, title, self.fonts, meta["size"], italic=True)
-            if self.article.date_iso:
-                canvas.setFont(self.fonts.regular, meta["size"])
-                canvas.drawRightString(right, head_y, self.article.date_iso)
+            title = self.title if len(self.title) <= 70 else self.title[:68] + "…"
+            _draw_text(canvas, left, head_y, title, fonts, meta["size"], italic=True)
+            if self.date_iso:
+                canvas.setFont(fonts.regular, meta["size"])
+                canvas.drawRightString(right, head_y, self.date_iso)
             canvas.setLineWidth(0.4)
             canvas.line(left, head_y - 4, right, head_y - 4)
         canvas.restoreState()

@@ -14,7 +14,7 @@ from functools import lru_cache
 from anyascii import anyascii
 from wcwidth import wcswidth
 
-from publish.model import Article
+from publish.model import Article, Collection
 from publish.options import RenderOptions
 
 
@@ -26,6 +26,26 @@ def render_text(article: Article, options: RenderOptions = RenderOptions()) -> b
 def render_ascii(article: Article, options: RenderOptions = RenderOptions()) -> bytes:
     """A 7-bit transliteration (anyascii) for legacy systems; a companion, not a master."""
     return _render(article, options.width, anyascii).encode("ascii", "replace")
+
+
+def render_collection_text(collection: Collection, options: RenderOptions = RenderOptions()) -> bytes:
+    """A digest: its own header, a numbered contents list, then each article as a complete
+    text edition of its own, between rules (so each can be cut out and parsed alone)."""
+    width = options.width
+    lines: list[str] = []
+    fields = [("Title", collection.title), ("Date", collection.date_iso), ("Language", collection.language),
+              ("Articles", str(len(collection.articles))), ("Words", str(collection.words)),
+              ("Identifier", collection.identifier)]
+    for key, value in fields:
+        if value:
+            lines.extend(wrap(value, width, first_prefix=f"{key}: ", next_prefix="  "))
+    lines += ["", "Contents", ""]
+    for number, article in enumerate(collection.articles, start=1):
+        lines.extend(wrap(article.title, width, first_prefix=f"{number:>4}. ", next_prefix="      "))
+    for article in collection.articles:
+        lines += ["", "=" * min(width, 72), ""]
+        lines.append(_render(article, width, lambda text: text).rstrip("\n"))
+    return ("\n".join(lines) + "\n").encode("utf-8")
 
 
 def _render(article: Article, width: int, transform: Callable[[str], str]) -> str:
