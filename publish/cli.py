@@ -94,7 +94,9 @@ def main(ctx: click.Context) -> None:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_USAGE)
     ctx.obj = config
-    ctx.default_map = {"build": _build_defaults(config.values)}
+    build_defaults = _build_defaults(config.values)
+    ctx.default_map = {"build": build_defaults, "collect": {
+        key: build_defaults[key] for key in ("out_dir", "formats", "publisher")}}
 
 
 def _build_defaults(values: dict[str, Any]) -> dict[str, Any]:

@@ -150,3 +150,28 @@ def test_very_long_paragraph_is_laid_out_in_pieces_without_losing_text():
     assert "".join(plain_text(chunk) for chunk in chunks) == article.paragraphs[0].text
     reader, text = read(render_pdf(article))
     assert_words_in_order(article.words, text)
+
+
+def test_headlines_never_break_across_pages_and_runaway_titles_still_render():
+    from publish.render.pdf import _Headline, _Kit
+
+    kit = _Kit.make("en", RenderOptions())
+    headline = _Headline("A headline of ordinary length for a news story", kit.styles["headline"],
+                         "A headline", "k", in_contents=True)
+    assert headline.split(400, 20) == []
+    runaway = parse("title: " + "Very long headline words " * 120 + "\ndate: 2024-01-01\n\nBody text.").article
+    reader, text = read(render_pdf(runaway))
+    assert len(reader.pages) >= 2
+    assert_words_in_order(runaway.title.split() + list(runaway.words), text)
+
+
+def test_digest_whose_headlines_meet_page_ends():
+    from publish.model import Collection
+    from publish.render.pdf import render_collection_pdf
+
+    articles = tuple(
+        parse(f"title: Story {n} about the budget talks in the capital city\ndate: 2024-03-{n % 28 + 1:02}\n\n"
+              + "\n\n".join(["The committee met again to discuss the budget. " * (3 + n % 7)] * (1 + n % 5))).article
+        for n in range(40))
+    reader, _ = read(render_collection_pdf(Collection("Digest", "digest", articles)))
+    assert len(reader.outline) == 40

@@ -43,6 +43,8 @@ PAPER = {"A4": A4, "LETTER": LETTER}
 LETTER_REGIONS = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PA", "DO", "PR", "SV"})
 #: Longer "words" cannot be laid out in sensible time (or sensibly at all) on a page.
 MAX_WORD = 2000
+#: A headline up to this tall (points) is kept whole on one page.
+HEADLINE_MAX_HEIGHT = 400
 #: Paragraphs longer than twice this are laid out in pieces of about this many characters.
 CHUNK = 4000
 _INVISIBLE = frozenset(" \n")
@@ -357,7 +359,8 @@ def _paragraph_styles(style: dict[str, Any], fonts: FontSet, language: str) -> d
         "continued": ParagraphStyle("continued", parent=base, firstLineIndent=0),
         "headline": ParagraphStyle("headline", parent=base, fontName=fonts.bold,
                                    fontSize=style["headline"]["size"], leading=style["headline"]["leading"],
-                                   alignment=TA_LEFT, firstLineIndent=0, hyphenationLang="", spaceAfter=8),
+                                   alignment=TA_LEFT, firstLineIndent=0, hyphenationLang="", spaceAfter=8,
+                                   keepWithNext=1),
         "meta": ParagraphStyle("meta", parent=base, fontName=fonts.italic, fontSize=style["meta"]["size"],
                                leading=style["meta"]["leading"], alignment=TA_LEFT, firstLineIndent=0,
                                hyphenationLang="", textColor=HexColor(style["meta"]["colour"])),
@@ -369,9 +372,18 @@ class _Headline(Para):  # type: ignore[misc]
 
     def __init__(self, markup: str, style: ParagraphStyle, plain: str, key: str, in_contents: bool) -> None:
         super().__init__(markup, style)
+        self.markup = markup
         self.plain = plain
         self.key = key
         self.in_contents = in_contents
+
+    def split(self, available_width: float, available_height: float) -> list[Any]:
+        """A headline never breaks across pages: it moves to the next one whole. Only one
+        taller than a page (a runaway title) is split, as a plain paragraph."""
+        _, height = self.wrap(available_width, available_height)
+        if height <= HEADLINE_MAX_HEIGHT:
+            return []
+        return Para(self.markup, self.style).split(available_width, available_height)  # type: ignore[no-any-return]
 
     def draw(self) -> None:
         canvas = self.canv
