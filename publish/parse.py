@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from anyascii import anyascii
 
 from publish.errors import InputError
-from publish.model import Article, Dateline, Editorial, Inline, Paragraph, Quotation, Text, plain_text
+from publish.model import Article, Dateline, Editorial, Inline, Paragraph, Quotation, Text
 from publish.typography import smarten
 
 TITLE_MAX = 90
@@ -425,12 +424,3 @@ def normalise_language(value: str, path: str | None = None, line: int | None = N
     for part in parts[1:]:
         out.append(part.upper() if len(part) == 2 else part.title() if len(part) == 4 else part.lower())
     return "-".join(out)
-
-
-def text_for_words(article: Article) -> str:
-    """All body text in reading order (used to check that no word is lost)."""
-    return "\n".join(article.body_texts())
-
-
-__all__ = ["Parsed", "parse", "parse_article", "parse_inlines", "derive_title", "make_slug",
-           "parse_date", "guess_language", "normalise_language", "plain_text", "unicodedata"]

@@ -64,8 +64,8 @@ def test_seed_page_furniture_and_metadata(seed_article):
 
 def test_long_article_has_running_heads_and_scales_with_length():
     paragraph = "The committee met again on Tuesday to discuss the budget for the coming year. " * 6
-    short = parse(f"title: Budget talks\ndate: 2024-03-01\nsource: Trend\n\n" + "\n\n".join([paragraph] * 60)).article
-    long = parse(f"title: Budget talks\ndate: 2024-03-01\nsource: Trend\n\n" + "\n\n".join([paragraph] * 240)).article
+    short = parse("title: Budget talks\ndate: 2024-03-01\nsource: Trend\n\n" + "\n\n".join([paragraph] * 60)).article
+    long = parse("title: Budget talks\ndate: 2024-03-01\nsource: Trend\n\n" + "\n\n".join([paragraph] * 240)).article
     short_reader, _ = read(render_pdf(short))
     long_reader, long_text = read(render_pdf(long))
     short_pages, long_pages = len(short_reader.pages), len(long_reader.pages)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from conftest import CORPUS, ROOT, SEED, epubcheck
+from conftest import CORPUS, SEED, epubcheck
 from publish.build import build, read_article
 from publish.errors import PublishError
 
