@@ -126,17 +126,25 @@ def parse(text: str, path: str | None = None, default_language: str = "en") -> P
     else:
         body_start = start
 
+    # A header that states the Identifier is a complete record (our own text edition):
+    # what it leaves out is absent, so nothing is guessed from the body or the file name.
+    record = "identifier" in header.values
     blocks = _blocks(lines, body_start)
-    if "title" not in header.values and len(blocks) > 1 and _looks_like_title(blocks[0].text):
+    if (not record and "title" not in header.values and len(blocks) > 1
+            and _looks_like_title(blocks[0].text)):
         title = blocks.pop(0).text
     if not blocks:
         raise InputError("no paragraphs: the article has no body text", path=path,
                          line=len(lines), hint="separate the header from the body with one blank line")
 
-    date = _article_date(header, path, warnings)
+    date = _article_date(header, None if record else path, [] if record else warnings)
     language = _language(header, blocks, path, default_language, warnings)
-    dateline, source_from_lead, blocks = _dateline(header, blocks)
-    source = header.values.get("source") or source_from_lead or _self_credit(blocks[0].text)
+    if record:
+        dateline, blocks = _stated_dateline(header, blocks, path)
+        source = header.values.get("source")
+    else:
+        dateline, source_from_lead, blocks = _dateline(header, blocks)
+        source = header.values.get("source") or source_from_lead or _self_credit(blocks[0].text)
 
     paragraphs = tuple(Paragraph(parse_inlines(smarten(block.text))) for block in blocks)
     if title is None:
@@ -179,6 +187,8 @@ def _read_header(lines: list[str], start: int, header: _Header, path: str | None
             raise InputError("expected a `key: value` header line or a blank line", path=path,
                              line=index + 1, hint="put one blank line between the header and the body")
         index += 1
+    for key in [key for key, value in header.values.items() if not value]:
+        del header.values[key]  # `author:` with nothing after it gives no author
     return index
 
 
@@ -257,6 +267,21 @@ def _dateline(header: _Header, blocks: list[_Block]) -> tuple[Dateline | None, s
         return None, None, blocks
     blocks = [_Block(lead.line, lead.text[match.end():]), *blocks[1:]]
     return Dateline(place=place, date_text=match["date"]), match["agency"], blocks
+
+
+def _stated_dateline(header: _Header, blocks: list[_Block],
+                     path: str | None) -> tuple[Dateline | None, list[_Block]]:
+    """A complete record's dateline: the header's, set in front of the lead, or none."""
+    given = header.values.get("dateline")
+    if not given:
+        return None, blocks
+    dateline = _split_dateline(given)
+    prefix = dateline.lead_in + " "
+    lead = blocks[0]
+    if not lead.text.startswith(prefix) or len(lead.text) <= len(prefix):
+        raise InputError(f"the lead does not begin with the stated dateline {dateline.lead_in!r}",
+                         path=path, line=lead.line, hint="the body was edited: restore the dateline")
+    return dateline, [_Block(lead.line, lead.text[len(prefix):]), *blocks[1:]]
 
 
 def _is_lower(char: str) -> bool:

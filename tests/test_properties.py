@@ -44,6 +44,8 @@ def article_texts(draw: st.DrawFn) -> str:
     if draw(st.booleans()):
         lines.append(f"source: {draw(header_value)}")
     if draw(st.booleans()):
+        lines.append(f"slug: {draw(st.sampled_from(['my-slug', 'Ünïcode Slug 2023-09-21', '../x', '']))}")
+    if draw(st.booleans()):
         lines.append(f"language: {draw(st.sampled_from(['en', 'az', 'ru', 'hy', 'ka', 'en-US']))}")
     body = draw(st.lists(paragraph, min_size=1, max_size=5))
     body[0] = draw(LEADS) + body[0]

@@ -45,3 +45,31 @@ def test_width_option_and_wide_characters():
     for line in narrow.split("\n"):
         # Only an unbreakable token (the urn:uuid) may overrun the column.
         assert display_width(line) <= 40 or len(line.split()) <= 2, line
+
+
+def test_an_edition_is_read_as_a_complete_record(tmp_path):
+    """Nothing is guessed when the text edition is read back: not a date from its file
+    name, a dateline or an agency from its lead, nor a title from its first line."""
+    from publish.build import build, read_article
+
+    source = tmp_path / "in.txt"
+    source.write_text("title: Report on 2023-09-21 talks\nslug: my-own-slug\nauthor:\n\n"
+                      "MOSCOW. Officials said little, an aide told Trend.\n")
+    article = article_from(source)
+    assert article.author is None and article.date is None
+    assert article.source == "Trend" and article.dateline.place == "MOSCOW"
+    stripped = parse(render_text(article).decode().replace("Source: Trend\n", "").replace(
+        "Dateline: MOSCOW\n", ""), "edition.txt").article
+    assert stripped.source is None and stripped.dateline is None
+    assert stripped.paragraphs[0].text.startswith("MOSCOW. Officials")
+    out = tmp_path / "out"
+    assert build([source], out, formats=["txt"]).ok
+    edition = out / "my-own-slug.txt"
+    assert "Slug: my-own-slug" in edition.read_text()
+    undated = tmp_path / "undated-report-on-2023-09-21-talks.txt"
+    plain = tmp_path / "plain.txt"
+    plain.write_text("title: Report on 2023-09-21 talks\n\nBody text.\n")
+    undated.write_bytes(render_text(article_from(plain)))
+    again = read_article(undated)
+    assert again.article.date is None and again.article == article_from(plain)
+    assert read_article(edition).article == article

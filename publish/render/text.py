@@ -16,6 +16,7 @@ from wcwidth import wcswidth
 
 from publish.model import Article, Collection
 from publish.options import RenderOptions
+from publish.parse import make_slug
 
 
 def render_text(article: Article, options: RenderOptions = RenderOptions()) -> bytes:
@@ -68,6 +69,7 @@ def header_fields(article: Article) -> list[tuple[str, str]]:
         ("Source", article.source),
         ("Language", article.language),
         ("Words", str(len(article.words))),
+        ("Slug", None if article.slug == make_slug(article.title, article.date) else article.slug),
         ("Identifier", article.identifier),
     ]
     return [(key, value) for key, value in fields if value]
