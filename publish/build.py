@@ -401,8 +401,7 @@ def collect(
     """Build one digest of many articles; any bad article is an error (a digest is whole).
     Articles are sorted by date (undated last), then title, unless `keep_order`."""
     from publish.archive import write_manifest
-    from publish.model import Collection
-    from publish.parse import make_slug
+    from publish.model import Collection, make_slug
 
     folder = prepare_output(Path(out_dir))
     chosen = [fmt for fmt in parse_formats(formats) if fmt in COLLECTION_RENDERERS]

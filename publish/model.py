@@ -14,12 +14,17 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeAlias
 
+from anyascii import anyascii
+
+#: Longest slug, so file names stay portable.
+SLUG_MAX = 80
 #: Namespace for content-derived identifiers: same article text -> same urn:uuid.
 IDENTIFIER_NAMESPACE = uuid.UUID("6f1c1e0a-5b7e-4d1e-9a57-2f0c8d3b9e41")
 
@@ -58,6 +63,23 @@ class Editorial:
 
 
 Inline: TypeAlias = Text | Quotation | Editorial
+
+
+def make_slug(text: str, date: datetime.date | None, undated_prefix: bool = True) -> str:
+    """`YYYY-MM-DD-words-of-title` (`undated-...` without a date): ASCII, at most
+    `SLUG_MAX` characters, no path syntax."""
+    ascii_text = re.sub(r"['\u2019`]", "", anyascii(text.replace("\u2019", "'")))
+    words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "article"
+    prefix = f"{date.isoformat()}-" if date else "undated-" if undated_prefix else ""
+    room = SLUG_MAX - len(prefix)
+    if len(words) > room:
+        cut = words.rfind("-", 0, room + 1)
+        words = words[: cut if cut > 0 else room].strip("-")
+    return prefix + words
+
+
+def iso_date(date: datetime.date | None) -> str | None:
+    return date.isoformat() if date else None
 
 
 def plain_text(runs: tuple[Inline, ...]) -> str:
@@ -157,7 +179,7 @@ class Article:
 
     @property
     def date_iso(self) -> str | None:
-        return self.date.isoformat() if self.date else None
+        return iso_date(self.date)
 
     def content_dict(self) -> dict[str, Any]:
         """Everything that makes the article what it is (no path, no slug)."""
@@ -201,7 +223,7 @@ class Collection:
 
     @property
     def date_iso(self) -> str | None:
-        return self.date.isoformat() if self.date else None
+        return iso_date(self.date)
 
     @cached_property
     def words(self) -> int:

@@ -14,7 +14,6 @@ from publish.model import Article
 
 #: The earliest time a ZIP file can record; used when nothing better is known.
 ZIP_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.timezone.utc)
-PAPER_SIZES = ("auto", "A4", "Letter")
 
 
 @dataclass(frozen=True)

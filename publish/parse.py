@@ -18,14 +18,11 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from anyascii import anyascii
-
 from publish.errors import InputError
-from publish.model import Article, Dateline, Editorial, Inline, Paragraph, Quotation, Text
+from publish.model import Article, Dateline, Editorial, Inline, Paragraph, Quotation, Text, make_slug
 from publish.typography import smarten
 
 TITLE_MAX = 90
-SLUG_MAX = 80
 #: Dates outside this range are refused as typos (documented in the README).
 YEAR_RANGE = (1800, 2199)
 
@@ -378,19 +375,6 @@ def _without_editorial(runs: tuple[Inline, ...]) -> str:
         _without_editorial(run.children)
         for run in runs
     )
-
-
-def make_slug(text: str, date: datetime.date | None, undated_prefix: bool = True) -> str:
-    """`YYYY-MM-DD-words-of-title` (`undated-...` without a date): ASCII, at most
-    `SLUG_MAX` characters, no path syntax."""
-    ascii_text = re.sub(r"['\u2019`]", "", anyascii(text.replace("\u2019", "'")))
-    words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "article"
-    prefix = f"{date.isoformat()}-" if date else "undated-" if undated_prefix else ""
-    room = SLUG_MAX - len(prefix)
-    if len(words) > room:
-        cut = words.rfind("-", 0, room + 1)
-        words = words[: cut if cut > 0 else room].strip("-")
-    return prefix + words
 
 
 _SCRIPTS: tuple[tuple[str, str, str], ...] = (  # (first, last, language)

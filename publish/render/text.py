@@ -14,9 +14,8 @@ from functools import lru_cache
 from anyascii import anyascii
 from wcwidth import wcswidth
 
-from publish.model import Article, Collection
+from publish.model import Article, Collection, make_slug
 from publish.options import RenderOptions
-from publish.parse import make_slug
 
 
 def render_text(article: Article, options: RenderOptions = RenderOptions()) -> bytes:
