@@ -223,7 +223,10 @@ def _fallback_font(main: str, char: str) -> str | None:
 
 @lru_cache(maxsize=64)
 def _register(path: Path, name: str) -> str:
-    pdfmetrics.registerFont(TTFont(name, str(path)))
+    # Subsets hold only the glyphs used; reportlab's default also copies every ASCII
+    # glyph into each subset (to keep content streams ASCII-readable), which triples the
+    # work for a headline or byline face. Text is extracted through ToUnicode either way.
+    pdfmetrics.registerFont(TTFont(name, str(path), asciiReadable=False))
     return name
 
 
