@@ -12,13 +12,13 @@ Concatenating the text of every leaf gives back the paragraph exactly.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import json
 import re
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from typing import Any, TypeAlias
 
 from anyascii import anyascii
@@ -153,12 +153,6 @@ class Article:
         digest = json.dumps(content, ensure_ascii=False, sort_keys=True)
         return uuid.uuid5(IDENTIFIER_NAMESPACE, digest).urn
 
-    @cached_property
-    def content_hash(self) -> str:
-        """SHA-256 of the content, for up-to-date checks."""
-        data = json.dumps(self.content_dict(), ensure_ascii=False, sort_keys=True).encode()
-        return hashlib.sha256(data).hexdigest()
-
     @property
     def lead_in(self) -> str | None:
         """Text set before the first paragraph (the dateline), if any."""
@@ -175,7 +169,7 @@ class Article:
     @cached_property
     def words(self) -> tuple[str, ...]:
         """Every word of the body, in order (whitespace-separated)."""
-        return tuple(word for text in self.body_texts() for word in text.split())
+        return tuple(chain.from_iterable(text.split() for text in self.body_texts()))
 
     @property
     def date_iso(self) -> str | None:

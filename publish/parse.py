@@ -305,6 +305,8 @@ def parse_inlines(text: str) -> tuple[Inline, ...]:
     to the end of the paragraph (news style for quotes spanning paragraphs); an unclosed
     bracket is plain text.
     """
+    if _INLINE_MARK.search(text) is None:
+        return (Text(text),) if text else ()
     root: list[Inline] = []
     stack: list[tuple[str, str, list[Inline]]] = []  # (closer, kind, children)
     position = 0

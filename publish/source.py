@@ -48,6 +48,8 @@ _REMOVE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("noncharacter", re.compile(r"[\ufdd0-\ufdef\ufffe\uffff]")),
 )
 _ODD_SPACES = re.compile(r"[\t\v\f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
+#: Any character `clean_text` would touch: one scan instead of six for clean text.
+_ANY_UNCLEAN = re.compile("|".join(pattern.pattern for pattern in (_ODD_SPACES, *(p for _, p in _REMOVE))))
 _MIXED_SCRIPT_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04ff])\w+\b")
 
 
@@ -147,6 +149,8 @@ def clean_text(text: str) -> tuple[str, list[str]]:
     """Normalise line ends, spaces and Unicode form; remove what no edition may carry."""
     warnings: list[str] = []
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if _ANY_UNCLEAN.search(text) is None:
+        return unicodedata.normalize("NFC", text), warnings
     odd = _ODD_SPACES.findall(text)
     if odd:
         text = _ODD_SPACES.sub(" ", text)

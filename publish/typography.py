@@ -20,7 +20,8 @@ _SPECIALS = re.compile(r"[\"']")
 def smarten(text: str) -> str:
     """Return `text` with typewriter punctuation replaced by typographic punctuation."""
     text = text.replace("...", "\u2026")
-    text = _EM_DASH.sub("\u2014", text)
+    if "--" in text:
+        text = _EM_DASH.sub("\u2014", text)
     if "\"" not in text and "'" not in text:
         return text
     return _SPECIALS.sub(lambda match: _curl(text, match.start()), text)

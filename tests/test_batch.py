@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -83,7 +84,11 @@ def test_a_changed_template_rebuilds_everything(sources, tmp_path):
     assert build([sources], out, options=options).skipped == len(ARTICLES)
     with (theme / "epub" / "article.css").open("a") as css:
         css.write("\nh1 { color: maroon; }\n")
-    assert build([sources], out, options=options).skipped == 0
+    rebuilt = build([sources], out, options=options)
+    assert rebuilt.skipped == 0
+    epub = next(path for path in rebuilt.written if path.suffix == ".epub")
+    with zipfile.ZipFile(epub) as book:  # the new stylesheet, not one cached in this process
+        assert b"maroon" in book.read("EPUB/css/article.css")
 
 
 def _modules_after(*args: str, cwd: Path) -> str:

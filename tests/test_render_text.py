@@ -1,3 +1,6 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
 from conftest import CORPUS, GOOD_CORPUS, SEED, article_from, assert_words_in_order
 from publish.options import RenderOptions
 from publish.parse import parse
@@ -45,6 +48,24 @@ def test_width_option_and_wide_characters():
     for line in narrow.split("\n"):
         # Only an unbreakable token (the urn:uuid) may overrun the column.
         assert display_width(line) <= 40 or len(line.split()) <= 2, line
+
+
+WORDS = st.lists(st.text(alphabet="abжзიკ日本-", min_size=1, max_size=30), max_size=15)
+
+
+@given(words=WORDS, spaces=st.sampled_from([" ", "  "]), width=st.integers(1, 40),
+       first_prefix=st.sampled_from(["", "Title: ", "  "]), next_prefix=st.sampled_from(["", "  "]))
+def test_wrap_is_a_lossless_greedy_fill(words, spaces, width, first_prefix, next_prefix):
+    # Covers both the one-column fast path and the display-width path (wide 日本, double spaces).
+    lines = wrap(spaces.join(words), width, first_prefix, next_prefix)
+    assert lines[0].startswith(first_prefix) and all(line.startswith(next_prefix) for line in lines[1:])
+    bodies = [lines[0][len(first_prefix):], *(line[len(next_prefix):] for line in lines[1:])]
+    assert " ".join(bodies).split() == words
+    for index, (line, body) in enumerate(zip(lines, bodies)):
+        # A line overruns only with a single word; the next line's first word did not fit.
+        assert display_width(line) <= width or len(body.split()) <= 1
+        if index + 1 < len(lines):
+            assert display_width(line) + 1 + display_width(bodies[index + 1].split()[0]) > width
 
 
 def test_an_edition_is_read_as_a_complete_record(tmp_path):

@@ -1,9 +1,9 @@
 """The EPUB 3 edition (with an NCX for EPUB 2 readers), packaged by ebooklib.
 
 The XHTML and SVG come from our own autoescaped jinja2 templates and reach ebooklib as
-finished bytes (ebooklib's own HTML re-serialisation would rewrite our markup). The
-ZIP that ebooklib writes is then re-packed with fixed timestamps and order, so the same
-article always gives the same bytes.
+finished bytes (ebooklib's own HTML re-serialisation would rewrite our markup).
+ebooklib writes into a ZIP that stamps every entry with the edition's own time and
+fixed permissions, so the same article always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -127,24 +127,30 @@ def _package(*, title: str, language: str, identifier: str, date_iso: str | None
     book.spine = [cover_page, *chapters, (nav, "no")] if len(articles) == 1 else \
         [cover_page, nav, *chapters]
 
-    raw = io.BytesIO()
-    writer = _Writer(raw, book, {
-        "mtime": modified,
-        "epub2_guide": False, "epub3_landmark": False, "epub3_pages": False,
-        "compresslevel": 0,  # repack() compresses once, at the end
+    out = io.BytesIO()
+    writer = _Writer(out, book, {
+        "mtime": modified, "epub2_guide": False, "epub3_landmark": False, "epub3_pages": False,
     })
     writer.process()
     writer.write()
-    return repack(raw.getvalue(), modified.timetuple()[:6])
+    return out.getvalue()
 
 
 class _Writer(epub.EpubWriter):  # type: ignore[misc]
     """ebooklib's writer, plus `xml:lang` on the package element (reading systems and
-    Ace use it as the publication's language)."""
+    Ace use it as the publication's language), writing into a `ReproducibleZip`."""
 
     def _write_opf_file(self, root: Any) -> None:
         root.set("{http://www.w3.org/XML/1998/namespace}lang", self.book.language)
         super()._write_opf_file(root)
+
+    def write(self) -> None:
+        # ebooklib's own order: `mimetype` first (stored), then container, package, items.
+        with ReproducibleZip(self.file_name, self.options["mtime"]) as self.out:
+            self.out.writestr("mimetype", "application/epub+zip")
+            self._write_container()
+            self._write_opf()
+            self._write_items()
 
 
 def cover_description(article: Article) -> str:
@@ -183,18 +189,19 @@ def _document(uid: str, file_name: str, xhtml: str, properties: list[str] | None
     return item
 
 
-def repack(data: bytes, date_time: tuple[int, ...] = ZIP_EPOCH.timetuple()[:6]) -> bytes:
-    """Rewrite a ZIP with one timestamp, fixed permissions and `mimetype` first and stored."""
-    date_time = max(tuple(date_time), ZIP_EPOCH.timetuple()[:6])
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        entries = [(info.filename, source.read(info)) for info in source.infolist()]
-    entries.sort(key=lambda entry: (entry[0] != "mimetype", entry[0] != "META-INF/container.xml"))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name, content in entries:
-            info = zipfile.ZipInfo(name, date_time=date_time)  # type: ignore[arg-type]
-            info.create_system = 3
-            info.external_attr = 0o100644 << 16
-            info.compress_type = zipfile.ZIP_STORED if name == "mimetype" else zipfile.ZIP_DEFLATED
-            target.writestr(info, content, compresslevel=6 if name != "mimetype" else None)
-    return out.getvalue()
+class ReproducibleZip(zipfile.ZipFile):
+    """A ZIP whose entries carry one fixed time (never before 1980, which ZIP cannot
+    store) and Unix permissions 0644, deflated except `mimetype`, as EPUB requires."""
+
+    def __init__(self, file: Any, modified: datetime.datetime = ZIP_EPOCH) -> None:
+        super().__init__(file, "w", zipfile.ZIP_DEFLATED)
+        self._date_time = max(modified.timetuple()[:6], ZIP_EPOCH.timetuple()[:6])
+
+    def writestr(self, name: str | zipfile.ZipInfo, data: str | bytes, *args: Any, **kwargs: Any) -> None:
+        filename = name.filename if isinstance(name, zipfile.ZipInfo) else name
+        info = zipfile.ZipInfo(filename, date_time=self._date_time)  # type: ignore[arg-type]
+        info.create_system = 3
+        info.external_attr = 0o100644 << 16
+        stored = filename == "mimetype"
+        info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
+        super().writestr(info, data, compresslevel=None if stored else 6)

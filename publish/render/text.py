@@ -8,11 +8,12 @@ this file a master copy rather than a printout.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import lru_cache
 
 from anyascii import anyascii
-from wcwidth import wcswidth
+from wcwidth import wcswidth, wcwidth
 
 from publish.model import Article, Collection, make_slug
 from publish.options import RenderOptions
@@ -84,25 +85,53 @@ def display_width(text: str) -> int:
     return width if width >= 0 else len(text)
 
 
+#: Whitespace other than the space character.
+_OTHER_SPACE = re.compile(r"[^\S ]")
+
+
+@lru_cache(maxsize=4096)
+def _one_column(char: str) -> bool:
+    return char.isascii() or wcwidth(char) == 1
+
+
 def wrap(text: str, width: int, first_prefix: str = "", next_prefix: str = "") -> list[str]:
     """Greedy fill by display width. Words are never broken, so a single word wider than
     the column (a long URL) stands alone on an over-long line rather than being split."""
+    # Most paragraphs (Latin, Cyrillic, Armenian, Georgian...) have one column per
+    # character: then a line is found by searching for the last space that fits.
+    if ("  " not in text and len(text.strip()) == len(text) and _OTHER_SPACE.search(text) is None
+            and all(map(_one_column, set(text)))):
+        return _wrap_one_column(text, width, first_prefix, next_prefix)
     lines: list[str] = []
-    current = first_prefix
-    current_width = display_width(first_prefix)
-    empty = True
+    line: list[str] = []
+    prefix = first_prefix
+    used = display_width(prefix)
     for word in text.split():
         word_width = display_width(word)
-        if empty:
-            current += word
-            current_width += word_width
-            empty = False
-        elif current_width + 1 + word_width <= width:
-            current += " " + word
-            current_width += 1 + word_width
-        else:
-            lines.append(current)
-            current = next_prefix + word
-            current_width = display_width(next_prefix) + word_width
-    lines.append(current)
+        if line and used + 1 + word_width > width:
+            lines.append(prefix + " ".join(line))
+            prefix, line = next_prefix, []
+            used = display_width(prefix)
+        used += word_width + 1 if line else word_width
+        line.append(word)
+    lines.append(prefix + " ".join(line))
+    return lines
+
+
+def _wrap_one_column(text: str, width: int, first_prefix: str, next_prefix: str) -> list[str]:
+    """`wrap` for text whose words are split by single spaces and whose characters
+    each take one column: the same lines, found a line (not a word) at a time."""
+    lines: list[str] = []
+    prefix, start = first_prefix, 0
+    room = width - display_width(prefix)
+    while len(text) - start > room:
+        cut = text.rfind(" ", start, start + max(room, 0) + 1)
+        if cut < 0:  # a word longer than the line stands alone
+            cut = text.find(" ", start)
+            if cut < 0:
+                break
+        lines.append(prefix + text[start:cut])
+        prefix, start = next_prefix, cut + 1
+        room = width - display_width(prefix)
+    lines.append(prefix + text[start:])
     return lines
