@@ -14,8 +14,8 @@ import os
 import tempfile
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future
+from collections.abc import Callable, Generator, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -126,16 +126,23 @@ def collect_sources(paths: Iterable[str | Path]) -> list[Path]:
 
 def read_article(path: Path, encoding: str | None = None, default_language: str = "en") -> Parsed:
     """File -> article, with every warning from decoding and parsing."""
+    return parse_input(read_input(path), path, encoding, default_language)
+
+
+def read_input(path: Path) -> bytes:
+    """An article file's bytes, refusing one too large to be an article."""
     try:
         size = path.stat().st_size
         if size > MAX_INPUT_BYTES:
             raise InputError(f"file is {size:,} bytes; the limit for one article is {MAX_INPUT_BYTES:,}",
                              path=str(path), hint="split it into several articles")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror}", path=str(path)) from None
-    except InputError:
-        raise
+
+
+def parse_input(data: bytes, path: Path, encoding: str | None = None, default_language: str = "en") -> Parsed:
+    """Bytes read from `path` -> article, with every warning from decoding and parsing."""
     source = read_source(data, str(path), encoding)
     parsed = parse(source.text, str(path), default_language)
     return Parsed(parsed.article, source.warnings + parsed.warnings)
@@ -172,9 +179,9 @@ def render_all(article: Article, formats: Sequence[str], options: RenderOptions,
 
 def write_atomic(folder: Path, name: str, data: bytes) -> Path:
     """Write `folder/name` so that readers only ever see the old file or the new one."""
-    target = folder / name
-    if target.parent.resolve() != folder.resolve() or name in ("", ".", ".."):
+    if name in ("", ".", "..") or os.sep in name or (os.altsep is not None and os.altsep in name):
         raise OutputError(f"refusing to write {name!r} outside {folder}")
+    target = folder / name
     descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
@@ -234,13 +241,16 @@ class _Rendered:
     trace: str | None = None
     #: SHA-256 of each edition, computed in the worker while the bytes are at hand.
     digests: tuple[str, ...] = ()
+    #: SHA-256 of the input bytes the editions were made from (for the build state).
+    input_digest: str | None = None
 
 
 def _render_task(task: _Task) -> _Rendered:
     """Parse and render one article; pure, so it can run in any process."""
     warnings: list[str] = []
     try:
-        parsed = read_article(task.source, task.encoding, task.default_language)
+        data = read_input(task.source)
+        parsed = parse_input(data, task.source, task.encoding, task.default_language)
         warnings.extend(parsed.warnings)
         article = parsed.article
         editions = render_all(article, task.formats, task.options, warnings)
@@ -249,12 +259,12 @@ def _render_task(task: _Task) -> _Rendered:
 
         return _Rendered(task.source, warnings=tuple(warnings), error=error.located(str(task.source)),
                          trace="".join(traceback.format_exception(error)))
-    digests = tuple(hashlib.sha256(data).hexdigest() for data in editions.values())
+    digests = tuple(hashlib.sha256(edition).hexdigest() for edition in editions.values())
     return _Rendered(task.source, article.slug, article.date, tuple(editions.items()), tuple(warnings),
-                     digests=digests)
+                     digests=digests, input_digest=hashlib.sha256(data).hexdigest())
 
 
-def _rendered_in_order(tasks: list[_Task], jobs: int) -> Iterator[_Rendered]:
+def _rendered_in_order(tasks: list[_Task], jobs: int) -> Generator[_Rendered, None, None]:
     """Render in a process pool, yielding in input order with a bounded number in flight,
     so memory stays flat however long the batch."""
     if jobs <= 1 or len(tasks) <= 1:
@@ -315,24 +325,32 @@ def build(
         else:
             todo.append(_Task(source, formats, options, encoding, default_language))
     rendered = _rendered_in_order(todo, jobs)
-    try:
-        for source in sources:
-            result = up_to_date.get(source)
-            if result is None:
-                item = next(rendered)
-                if item.error is None and item.slug in slugs:
-                    result = _collision(item.source, item.slug, item.warnings, slugs[item.slug], state)
-                else:
-                    result = _write(item, folder, state)
-            elif result.slug in slugs:
-                result = _collision(source, result.slug, (), slugs[result.slug], state)
-            if result.slug is not None and result.error is None:
-                slugs[result.slug] = source
+    # Files are written by a few threads (writing and fsync wait on the disk, not the
+    # CPU), so the main process keeps feeding the workers; results are still reported
+    # and recorded in input order.
+    pending: deque[tuple[ArticleResult | _Rendered, ArticleResult | Future[ArticleResult]]] = deque()
+
+    def settle(limit: int, notify: bool = True) -> None:
+        """Report finished articles in input order while more than `limit` wait."""
+        while pending and (len(pending) > limit or _ready(pending[0][1])):
+            done, outcome = pending[0]
+            result = outcome.result() if isinstance(outcome, Future) else outcome
+            pending.popleft()
+            _remember(result, done, state)
             report.results.append(result)
-            if on_result:
+            if on_result and notify:
                 on_result(result)
+
+    try:
+        with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="publish-write") as writers:
+            for source in sources:
+                done = up_to_date.get(source) or next(rendered)
+                pending.append((done, _dispatch(source, done, slugs, writers, folder)))
+                settle(limit=WRITERS * 4)
+            settle(limit=0)
     finally:
         rendered.close()
+        settle(limit=0, notify=False)  # after an interruption: record what reached the disk
         if report.written:
             write_manifest(folder, state.known_digests())
         state.save()
@@ -342,11 +360,32 @@ def build(
     return report
 
 
-def _write(rendered: _Rendered, folder: Path, state: BuildState) -> ArticleResult:
-    if rendered.error is not None:
-        state.forget(rendered.source)
-        return ArticleResult(rendered.source, warnings=rendered.warnings, error=rendered.error,
-                             trace=rendered.trace)
+#: Threads writing editions to disk.
+WRITERS = 4
+
+
+def _dispatch(source: Path, done: ArticleResult | _Rendered, slugs: dict[str, Path],
+              writers: ThreadPoolExecutor, folder: Path) -> ArticleResult | Future[ArticleResult]:
+    """What becomes of one article: its error, a slug collision, its editions being
+    written, or (when up to date) its result as it is. A slug is claimed before
+    anything is written, so a second article can never overwrite the first one's files."""
+    if done.error is not None:
+        assert isinstance(done, _Rendered)
+        return ArticleResult(source, warnings=done.warnings, error=done.error, trace=done.trace)
+    assert done.slug is not None
+    if done.slug in slugs:
+        warnings = done.warnings if isinstance(done, _Rendered) else ()
+        return _collision(source, done.slug, warnings, slugs[done.slug])
+    slugs[done.slug] = source
+    return writers.submit(_write, done, folder) if isinstance(done, _Rendered) else done
+
+
+def _ready(outcome: ArticleResult | Future[ArticleResult]) -> bool:
+    return not isinstance(outcome, Future) or outcome.done()
+
+
+def _write(rendered: _Rendered, folder: Path) -> ArticleResult:
+    """Write one article's editions (in a writer thread; the build state is not touched here)."""
     assert rendered.slug is not None
     try:
         written = tuple(write_atomic(folder, f"{rendered.slug}.{EXTENSIONS[fmt]}", data)
@@ -354,15 +393,23 @@ def _write(rendered: _Rendered, folder: Path, state: BuildState) -> ArticleResul
     except OSError as error:
         return ArticleResult(rendered.source, warnings=rendered.warnings,
                              error=OutputError(f"cannot write: {error.strerror}", path=str(folder)))
-    state.record(rendered.source, rendered.slug, rendered.date,
-                 {path.name: digest for path, digest in zip(written, rendered.digests)})
+    except OutputError as error:
+        return ArticleResult(rendered.source, warnings=rendered.warnings, error=error)
     return ArticleResult(rendered.source, rendered.slug, rendered.date, written, rendered.warnings)
 
 
-def _collision(source: Path, slug: str | None, warnings: tuple[str, ...], first: Path,
-               state: BuildState) -> ArticleResult:
+def _remember(result: ArticleResult, done: ArticleResult | _Rendered, state: BuildState) -> None:
+    """Record what was written; forget a source that failed, so the next build retries it."""
+    if result.error is not None:
+        state.forget(result.source)
+    elif isinstance(done, _Rendered):
+        assert done.slug is not None and done.input_digest is not None
+        state.record(done.source, done.input_digest, done.slug, done.date,
+                     {path.name: digest for path, digest in zip(result.written, done.digests)})
+
+
+def _collision(source: Path, slug: str | None, warnings: tuple[str, ...], first: Path) -> ArticleResult:
     """A second article with the same slug is an error, and writes nothing."""
-    state.forget(source)
     return ArticleResult(source, warnings=warnings, error=InputError(
         f"slug {slug!r} is already used by {first}", path=str(source),
         hint="give one of them a `slug:` header line"))

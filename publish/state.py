@@ -39,6 +39,7 @@ class BuildState:
         self.entries = entries
         self.changed = False
         self._fresh: dict[str, str] = {}
+        self._names: dict[Path, str] = {}
 
     @classmethod
     def load(cls, folder: Path, formats: tuple[str, ...], options: RenderOptions,
@@ -54,17 +55,26 @@ class BuildState:
             entries = {}  # no record, or an unreadable one: everything is rebuilt
         return cls(folder, settings, entries)
 
-    def _key(self, source: Path) -> str | None:
-        try:
-            data = source.read_bytes()
-        except OSError:
-            return None
-        return hashlib.sha256(self.settings.encode() + b"\0" + data).hexdigest()
+    def _name(self, source: Path) -> str:
+        """Records are kept by absolute, resolved path (resolved once per build)."""
+        name = self._names.get(source)
+        if name is None:
+            name = self._names[source] = str(source.resolve())
+        return name
+
+    def _key(self, input_digest: str) -> str:
+        return hashlib.sha256(f"{self.settings}\0{input_digest}".encode()).hexdigest()
 
     def current(self, source: Path) -> Entry | None:
         """The record for `source` if its editions are up to date, else None."""
-        entry = self.entries.get(_name(source))
-        if entry is None or entry.key != self._key(source):
+        entry = self.entries.get(self._name(source))
+        if entry is None:
+            return None
+        try:
+            input_digest = sha256(source)
+        except OSError:
+            return None
+        if entry.key != self._key(input_digest):
             return None
         for name, digest in entry.editions.items():
             path = self.folder / name
@@ -73,20 +83,20 @@ class BuildState:
         self._fresh.update(entry.editions)
         return entry
 
-    def record(self, source: Path, slug: str, date: datetime.date | None, digests: dict[str, str]) -> None:
-        """Remember what `source` produced: edition file name -> SHA-256."""
-        key = self._key(source)
-        if key is not None:
-            self.entries[_name(source)] = Entry(key, slug, date, dict(digests))
-            self.changed = True
-            self._fresh.update(digests)
+    def record(self, source: Path, input_digest: str, slug: str, date: datetime.date | None,
+               digests: dict[str, str]) -> None:
+        """Remember what `source` produced from the input with `input_digest` (the bytes
+        actually rendered, not the file as it may be now): edition file name -> SHA-256."""
+        self.entries[self._name(source)] = Entry(self._key(input_digest), slug, date, dict(digests))
+        self.changed = True
+        self._fresh.update(digests)
 
     def known_digests(self) -> dict[str, str]:
         """Digests of editions written or verified by this build (no need to hash again)."""
         return dict(self._fresh)
 
     def forget(self, source: Path) -> None:
-        if self.entries.pop(_name(source), None) is not None:
+        if self.entries.pop(self._name(source), None) is not None:
             self.changed = True
 
     def save(self) -> None:
@@ -103,8 +113,6 @@ class BuildState:
             write_atomic(self.folder, STATE_FILE, (payload + "\n").encode("utf-8"))
 
 
-def _name(source: Path) -> str:
-    return str(source.resolve())
 
 
 def _settings_key(formats: tuple[str, ...], options: RenderOptions, encoding: str | None) -> str:

@@ -197,9 +197,12 @@ class ReproducibleZip(zipfile.ZipFile):
         super().__init__(file, "w", zipfile.ZIP_DEFLATED)
         self._date_time = max(modified.timetuple()[:6], ZIP_EPOCH.timetuple()[:6])
 
-    def writestr(self, name: str | zipfile.ZipInfo, data: str | bytes, *args: Any, **kwargs: Any) -> None:
+    def writestr(self, zinfo_or_arcname: str | zipfile.ZipInfo, data: Any, compress_type: int | None = None,
+                 compresslevel: int | None = None) -> None:
+        """Write an entry; the caller's time, permissions and compression are replaced by ours."""
+        name = zinfo_or_arcname
         filename = name.filename if isinstance(name, zipfile.ZipInfo) else name
-        info = zipfile.ZipInfo(filename, date_time=self._date_time)  # type: ignore[arg-type]
+        info = zipfile.ZipInfo(filename, date_time=self._date_time)
         info.create_system = 3
         info.external_attr = 0o100644 << 16
         stored = filename == "mimetype"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -38,7 +39,7 @@ from publish.model import Article, Collection, Editorial, Inline, Quotation, Tex
 from publish.options import RenderOptions
 from publish.templates import read_bytes
 
-PAPER = {"A4": A4, "LETTER": LETTER}
+PAPER: dict[str, tuple[float, float]] = {"A4": A4, "LETTER": LETTER}
 #: Regions that print on US Letter by default.
 LETTER_REGIONS = frozenset({"US", "CA", "MX", "PH", "CL", "CO", "VE", "GT", "CR", "PA", "DO", "PR", "SV"})
 #: Longer "words" cannot be laid out in sensible time (or sensibly at all) on a page.
@@ -55,7 +56,7 @@ def paper_for(article: Article, options: RenderOptions) -> tuple[float, float]:
     if options.paper and options.paper.upper() != "AUTO":
         return PAPER[options.paper.upper()]
     region = next((part for part in article.language.split("-")[1:] if len(part) == 2), "")
-    return LETTER if region.upper() in LETTER_REGIONS else A4
+    return PAPER["LETTER"] if region.upper() in LETTER_REGIONS else PAPER["A4"]
 
 
 def render_pdf(article: Article, options: RenderOptions = RenderOptions()) -> bytes:
@@ -169,12 +170,11 @@ def preflight(article: Article, options: RenderOptions = RenderOptions()) -> tup
                              path=article.source_path, hint="break the text with spaces")
     style = load_style(options.template_dirs)
     fonts = font_set(options.font or style["fonts"]["family"])
-    used = set(article.title)
-    for text in article.body_texts():
-        used.update(text)
-    for value in (article.author, article.source, article.date_iso):
-        used.update(value or "")
-    missing = sorted(ch for ch in used - _INVISIBLE if fonts.font_for(ch) is None)
+    lacking = _lacking(fonts.main_coverage)
+    outside_main: set[str] = set()
+    for text in (article.title, *article.body_texts(), article.author, article.source, article.date_iso):
+        outside_main.update(lacking.findall(text or ""))
+    missing = sorted(ch for ch in outside_main if fonts.font_for(ch) is None)
     if not missing:
         return ()
     names = ", ".join(f"{ch} U+{ord(ch):04X}" for ch in missing)
@@ -198,7 +198,7 @@ class FontSet:
 
     def covers(self, text: str) -> bool:
         """True when the main family has every character of `text` (the common case)."""
-        return set(text) <= _main_characters(self.main_coverage)
+        return _lacking(self.main_coverage).search(text) is None
 
     def font_for(self, char: str) -> str | None:
         """Name of the font to set `char` in: "" for the main family, None if no font has it."""
@@ -208,8 +208,17 @@ class FontSet:
 
 
 @lru_cache(maxsize=8)
-def _main_characters(coverage: frozenset[int]) -> frozenset[str]:
-    return frozenset(map(chr, coverage)) | _INVISIBLE
+def _lacking(coverage: frozenset[int]) -> re.Pattern[str]:
+    """A character class of everything a font lacks: one regex scan, in C, tells whether
+    a text needs a fallback font."""
+    codes = sorted(coverage | {ord(ch) for ch in _INVISIBLE})
+    ranges: list[tuple[int, int]] = []
+    for code in codes:
+        if ranges and code == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], code)
+        else:
+            ranges.append((code, code))
+    return re.compile("[^" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in ranges) + "]")
 
 
 @lru_cache(maxsize=4096)
