@@ -39,9 +39,11 @@ def sources(tmp_path: Path) -> Path:
 
 def test_parallel_output_is_identical_to_serial(sources, tmp_path):
     serial = build([sources], tmp_path / "serial", jobs=1)
-    parallel = build([sources], tmp_path / "parallel", jobs=2)
+    reported: list[Path] = []
+    parallel = build([sources], tmp_path / "parallel", jobs=2, on_result=lambda r: reported.append(r.source))
     assert serial.ok and parallel.ok
-    assert [r.source for r in parallel.results] == [r.source for r in serial.results]
+    in_order = sorted(sources.glob("*.txt"))
+    assert [r.source for r in serial.results] == [r.source for r in parallel.results] == reported == in_order
     assert editions(tmp_path / "serial") == editions(tmp_path / "parallel")
     assert len(editions(tmp_path / "parallel")) == 3 * len(ARTICLES) + 1
 
