@@ -200,8 +200,8 @@ class ReproducibleZip(zipfile.ZipFile):
     def writestr(self, zinfo_or_arcname: str | zipfile.ZipInfo, data: Any, compress_type: int | None = None,
                  compresslevel: int | None = None) -> None:
         """Write an entry; the caller's time, permissions and compression are replaced by ours."""
-        name = zinfo_or_arcname
-        filename = name.filename if isinstance(name, zipfile.ZipInfo) else name
+        given = zinfo_or_arcname
+        filename = given.filename if isinstance(given, zipfile.ZipInfo) else given
         info = zipfile.ZipInfo(filename, date_time=self._date_time)
         info.create_system = 3
         info.external_attr = 0o100644 << 16

@@ -172,8 +172,8 @@ def preflight(article: Article, options: RenderOptions = RenderOptions()) -> tup
     fonts = font_set(options.font or style["fonts"]["family"])
     lacking = _lacking(fonts.main_coverage)
     outside_main: set[str] = set()
-    for text in (article.title, *article.body_texts(), article.author, article.source, article.date_iso):
-        outside_main.update(lacking.findall(text or ""))
+    for value in (article.title, *article.body_texts(), article.author, article.source, article.date_iso):
+        outside_main.update(lacking.findall(value or ""))
     missing = sorted(ch for ch in outside_main if fonts.font_for(ch) is None)
     if not missing:
         return ()
