@@ -264,6 +264,14 @@ def _render_task(task: _Task) -> _Rendered:
                      digests=digests, input_digest=hashlib.sha256(data).hexdigest())
 
 
+def _render_chunk(tasks: list[_Task]) -> list[_Rendered]:
+    return [_render_task(task) for task in tasks]
+
+
+#: Most articles sent to a worker in one message.
+CHUNK_MAX = 8
+
+
 def _rendered_in_order(tasks: list[_Task], jobs: int) -> Generator[_Rendered, None, None]:
     """Render in a process pool, yielding in input order with a bounded number in flight,
     so memory stays flat however long the batch."""
@@ -272,15 +280,19 @@ def _rendered_in_order(tasks: list[_Task], jobs: int) -> Generator[_Rendered, No
         return
     from concurrent.futures import ProcessPoolExecutor
 
+    # A large batch goes to the workers a few articles per message: a round trip through
+    # the pool costs about as much CPU as a short article's text edition. Small batches
+    # go one by one, so every core stays busy to the end.
+    size = max(1, min(CHUNK_MAX, len(tasks) // (jobs * 16)))
     window = jobs * 4
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        pending: deque[Future[_Rendered]] = deque()
-        for task in tasks:
-            pending.append(pool.submit(_render_task, task))
+        pending: deque[Future[list[_Rendered]]] = deque()
+        for start in range(0, len(tasks), size):
+            pending.append(pool.submit(_render_chunk, tasks[start:start + size]))
             if len(pending) >= window:
-                yield pending.popleft().result()
+                yield from pending.popleft().result()
         while pending:
-            yield pending.popleft().result()
+            yield from pending.popleft().result()
 
 
 def build(
