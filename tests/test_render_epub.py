@@ -8,6 +8,7 @@ import pytest
 from lxml import etree
 
 from conftest import CORPUS, GOOD_CORPUS, SEED, article_from, assert_words_in_order, epubcheck
+from publish import __version__
 from publish.options import RenderOptions
 from publish.render.epub import render_epub
 
@@ -52,6 +53,8 @@ def test_package_metadata(seed_article):
     assert {"structuralNavigation", "readingOrder", "tableOfContents"} <= set(prop("schema:accessibilityFeature"))
     assert prop("schema:accessibilityHazard") == ["none"]
     assert prop("schema:accessibilitySummary") and prop("schema:accessibilitySummary")[0]
+    generators = [el.get("content") for el in meta.findall("opf:meta", NS) if el.get("name") == "generator"]
+    assert generators == [f"publish {__version__}"]  # not ebooklib's version stamp
     manifest = {item.get("id"): item for item in opf.iterfind("opf:manifest/opf:item", NS)}
     assert manifest["cover-image"].get("properties") == "cover-image"
     assert manifest["cover-image"].get("media-type") == "image/svg+xml"

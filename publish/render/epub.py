@@ -15,6 +15,7 @@ from typing import Any
 
 from ebooklib import epub
 
+from publish import __version__
 from publish.model import Article, Collection
 from publish.options import ZIP_EPOCH, RenderOptions
 from publish.templates import environment, read_bytes
@@ -80,6 +81,9 @@ def _package(*, title: str, language: str, identifier: str, date_iso: str | None
              modified: datetime.datetime) -> bytes:
     env = environment(options.template_dirs)
     book = epub.EpubBook()
+    # The edition names its maker, as the PDF's Creator does; ebooklib's own stamp would
+    # tie the bytes to whichever ebooklib version happens to be installed.
+    book.set_unique_metadata("OPF", "generator", "", {"name": "generator", "content": f"publish {__version__}"})
     book.set_identifier(identifier)
     book.set_title(title)
     book.set_language(language)
