@@ -1,9 +1,10 @@
 """What the last build into a folder made, so unchanged articles are not rebuilt.
 
 An article is up to date when the key of its input bytes, the chosen editions, the
-options, the templates and the publish version is the one recorded, and each edition it
-wrote is still there with the recorded SHA-256. Content hashes, not mtimes: touching a
-file rebuilds nothing; changing one byte anywhere rebuilds what it affects.
+options, the templates, the publish version and the rendering libraries' versions is the
+one recorded, and each edition it wrote is still there with the recorded SHA-256.
+Content hashes, not mtimes: touching a file rebuilds nothing; changing one byte anywhere
+rebuilds what it affects.
 """
 
 from __future__ import annotations
@@ -122,4 +123,23 @@ def _settings_key(formats: tuple[str, ...], options: RenderOptions, encoding: st
         for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
             templates.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
     return json.dumps({"version": __version__, "formats": formats, "options": repr(options),
-                       "encoding": encoding, "templates": templates.hexdigest()}, sort_keys=True)
+                       "encoding": encoding, "templates": templates.hexdigest(),
+                       "libraries": library_versions()}, sort_keys=True)
+
+
+#: Libraries an upgrade of which can change an edition's bytes.
+RENDERING_LIBRARIES = ("anyascii", "charset-normalizer", "ebooklib", "fonttools", "jinja2", "pyphen",
+                       "reportlab", "wcwidth")
+
+
+def library_versions() -> dict[str, str]:
+    """Installed versions of the rendering libraries: upgrading one rebuilds everything."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    versions: dict[str, str] = {}
+    for name in RENDERING_LIBRARIES:
+        try:
+            versions[name] = version(name)
+        except PackageNotFoundError:
+            versions[name] = "absent"
+    return versions

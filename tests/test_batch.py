@@ -93,6 +93,17 @@ def test_a_changed_template_rebuilds_everything(sources, tmp_path):
         assert b"maroon" in book.read("EPUB/css/article.css")
 
 
+def test_a_library_upgrade_rebuilds_everything(sources, tmp_path, monkeypatch):
+    from publish import state
+
+    out = tmp_path / "out"
+    assert build([sources], out).ok
+    assert build([sources], out).skipped == len(ARTICLES)
+    upgraded = {**state.library_versions(), "reportlab": "999.0"}
+    monkeypatch.setattr(state, "library_versions", lambda: upgraded)
+    assert build([sources], out).skipped == 0
+
+
 def _modules_after(*args: str, cwd: Path) -> str:
     script = ("import sys; from publish.cli import main\n"
               "try:\n    main(sys.argv[1:], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
