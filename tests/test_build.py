@@ -51,3 +51,30 @@ def test_atomic_write_replaces_a_symlink_not_its_target(tmp_path):
     with pytest.raises(OutputError):
         write_atomic(out, "../escape.txt", b"no")
     assert sorted(p.name for p in out.iterdir()) == ["x.txt"]
+
+
+def test_a_failed_write_is_reported_and_retried_next_build(tmp_path, monkeypatch):
+    import errno
+    import importlib
+
+    build_module = importlib.import_module("publish.build")
+    real_write = build_module.write_atomic
+
+    def disk_full_for_russian(folder, name, data):
+        if name.startswith("2024-06-04-v-baku"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_write(folder, name, data)
+
+    sources = [CORPUS / "header_block.txt", CORPUS / "russian.txt", CORPUS / "armenian.txt"]
+    monkeypatch.setattr(build_module, "write_atomic", disk_full_for_russian)
+    report = build(sources, tmp_path, ["txt", "epub"], jobs=2)
+    failed = [result for result in report.results if result.error is not None]
+    assert [result.source for result in failed] == [CORPUS / "russian.txt"]
+    assert "cannot write: No space left on device" in str(failed[0].error)
+    assert [result.source for result in report.results] == sources  # input order kept
+    assert not any(".tmp" in p.name or "v-baku" in p.name for p in tmp_path.iterdir())
+
+    monkeypatch.setattr(build_module, "write_atomic", real_write)
+    again = build(sources, tmp_path, ["txt", "epub"])
+    assert again.ok and again.skipped == 2  # only the failed article is built again
+    assert len(again.written) == 2
