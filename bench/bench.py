@@ -5,8 +5,9 @@ Generates a deterministic corpus of N realistic articles (200-3,000 words, Latin
 Cyrillic, Armenian and Georgian), then times on the same files:
 
 * `publish build` per edition and all three together (as a user runs it);
-* a bare reportlab platypus build and a bare ebooklib build of the same paragraphs
-  (the floor: what the libraries cost with no parsing, typography or checks);
+* a bare reportlab platypus build and a bare ebooklib build of the same paragraphs, on
+  the same cores (the floor: what the libraries cost without publish's parsing,
+  furniture, checks and safe writing);
 * pandoc (EPUB, plain text) and calibre's ebook-convert (EPUB, PDF), per article as a
   user would script them, when they are installed (on a sample, extrapolated).
 
@@ -32,10 +33,14 @@ from functools import partial
 from pathlib import Path
 
 WORDS = {
-    "en": ["the", "minister", "said", "talks", "would", "continue", "next", "week", "in", "the", "capital", "after", "a", "meeting", "with", "officials", "from", "both", "countries", "on", "energy", "trade", "and", "border", "security", "issues"],
-    "ru": ["министр", "заявил", "что", "переговоры", "продолжатся", "на", "следующей", "неделе", "в", "столице", "после", "встречи", "с", "представителями", "обеих", "стран", "по", "вопросам", "энергетики", "торговли", "и", "безопасности"],
-    "hy": ["նախարարը", "հայտարարել", "է", "որ", "բանակցությունները", "կշարունակվեն", "հաջորդ", "շաբաթ", "մայրաքաղաքում", "երկու", "երկրների", "ներկայացուցիչների", "հետ", "հանդիպումից", "հետո"],
-    "ka": ["მინისტრმა", "განაცხადა", "რომ", "მოლაპარაკებები", "მომავალ", "კვირას", "დედაქალაქში", "გაგრძელდება", "ორივე", "ქვეყნის", "წარმომადგენლებთან", "შეხვედრის", "შემდეგ"],
+    "en": ("the minister said talks would continue next week in the capital after a meeting "
+           "with officials from both countries on energy trade and border security issues").split(),
+    "ru": ("министр заявил что переговоры продолжатся на следующей неделе в столице после встречи "
+           "с представителями обеих стран по вопросам энергетики торговли и безопасности").split(),
+    "hy": ("նախարարը հայտարարել է որ բանակցությունները կշարունակվեն հաջորդ շաբաթ մայրաքաղաքում "
+           "երկու երկրների ներկայացուցիչների հետ հանդիպումից հետո").split(),
+    "ka": ("მინისტრმა განაცხადა რომ მოლაპარაკებები მომავალ კვირას დედაქალაქში გაგრძელდება "
+           "ორივე ქვეყნის წარმომადგენლებთან შეხვედრის შემდეგ").split(),
 }
 PLACES = {"en": "BAKU, Azerbaijan", "ru": "МОСКВА", "hy": "ԵՐԵՎԱՆ", "ka": "თბილისი"}
 
@@ -125,7 +130,8 @@ def _language(path: Path) -> str:
 
 
 def floor_ebooklib(paths: list[Path]) -> float:
-    """Seconds for a bare ebooklib build: the same paragraphs as one chapter, no templates, covers or accessibility metadata."""
+    """Seconds for a bare ebooklib build: the same paragraphs as one chapter, with no
+    templates, cover or accessibility metadata."""
     from html import escape
 
     from ebooklib import epub

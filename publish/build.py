@@ -46,6 +46,10 @@ FORMATS: tuple[str, ...] = ("epub", "pdf", "txt")
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 #: Temporary files older than this are left over from a killed build and are removed.
 STALE_TEMPORARY_SECONDS = 3600
+#: Most articles sent to a pool worker in one message.
+CHUNK_MAX = 8
+#: Threads writing editions to disk.
+WRITERS = 4
 
 
 @dataclass(frozen=True)
@@ -268,10 +272,6 @@ def _render_chunk(tasks: list[_Task]) -> list[_Rendered]:
     return [_render_task(task) for task in tasks]
 
 
-#: Most articles sent to a worker in one message.
-CHUNK_MAX = 8
-
-
 def _rendered_in_order(tasks: list[_Task], jobs: int) -> Generator[_Rendered, None, None]:
     """Render in a process pool, yielding in input order with a bounded number in flight,
     so memory stays flat however long the batch."""
@@ -370,10 +370,6 @@ def build(
     if bag is not None and report.written:
         write_bag(Path(bag), report.written, _batch_time(report, options))
     return report
-
-
-#: Threads writing editions to disk.
-WRITERS = 4
 
 
 def _dispatch(source: Path, done: ArticleResult | _Rendered, slugs: dict[str, Path],

@@ -40,7 +40,6 @@ class BuildState:
         self.entries = entries
         self.changed = False
         self._fresh: dict[str, str] = {}
-        self._names: dict[Path, str] = {}
 
     @classmethod
     def load(cls, folder: Path, formats: tuple[str, ...], options: RenderOptions,
@@ -56,19 +55,12 @@ class BuildState:
             entries = {}  # no record, or an unreadable one: everything is rebuilt
         return cls(folder, settings, entries)
 
-    def _name(self, source: Path) -> str:
-        """Records are kept by absolute, resolved path (resolved once per build)."""
-        name = self._names.get(source)
-        if name is None:
-            name = self._names[source] = str(source.resolve())
-        return name
-
     def _key(self, input_digest: str) -> str:
         return hashlib.sha256(f"{self.settings}\0{input_digest}".encode()).hexdigest()
 
     def current(self, source: Path) -> Entry | None:
         """The record for `source` if its editions are up to date, else None."""
-        entry = self.entries.get(self._name(source))
+        entry = self.entries.get(_name(source))
         if entry is None:
             return None
         try:
@@ -88,7 +80,7 @@ class BuildState:
                digests: dict[str, str]) -> None:
         """Remember what `source` produced from the input with `input_digest` (the bytes
         actually rendered, not the file as it may be now): edition file name -> SHA-256."""
-        self.entries[self._name(source)] = Entry(self._key(input_digest), slug, date, dict(digests))
+        self.entries[_name(source)] = Entry(self._key(input_digest), slug, date, dict(digests))
         self.changed = True
         self._fresh.update(digests)
 
@@ -97,7 +89,7 @@ class BuildState:
         return dict(self._fresh)
 
     def forget(self, source: Path) -> None:
-        if self.entries.pop(self._name(source), None) is not None:
+        if self.entries.pop(_name(source), None) is not None:
             self.changed = True
 
     def save(self) -> None:
@@ -114,6 +106,9 @@ class BuildState:
             write_atomic(self.folder, STATE_FILE, (payload + "\n").encode("utf-8"))
 
 
+def _name(source: Path) -> str:
+    """Records are kept by absolute, resolved path."""
+    return str(source.resolve())
 
 
 def _settings_key(formats: tuple[str, ...], options: RenderOptions, encoding: str | None) -> str:
