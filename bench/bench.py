@@ -18,7 +18,6 @@ Usage: python bench/bench.py [--articles 1000] [--jobs N] [--repeat 3] [--sample
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import platform
@@ -77,17 +76,26 @@ def make_corpus(folder: Path, count: int, seed: int = 20231) -> list[Path]:
     return paths
 
 
-def timed(command: list[str]) -> float:
+#: publish runs as an installed package does, with its bytecode cached (pip compiles it at
+#: install time); a checkout run under PYTHONDONTWRITEBYTECODE would compile every module
+#: at every start. The floors' worker processes get the same.
+INSTALLED_LIKE = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
+def timed(command: list[str], out: Path) -> float:
+    """Wall time of one publish run into a fresh `out` folder (a first build)."""
+    shutil.rmtree(out, ignore_errors=True)
     started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=INSTALLED_LIKE)
     return time.perf_counter() - started
 
 
-def floor_reportlab(paths: list[Path]) -> float:
-    """Seconds for a bare platypus: the same paragraphs in the same typography the edition promises
-    (embedded TTF faces, justified, hyphenated by language, editorial insertions in italics),
-    without any of publish's own work (parsing, headline, byline, page furniture, fallback
-    fonts, checks, metadata)."""
+def floor_reportlab(paths: list[Path], out: Path) -> float:
+    """Seconds for a bare platypus build, as a minimal script would do it: read each
+    article file, set its paragraphs in the typography the edition promises (embedded TTF
+    faces, justified, hyphenated by language, editorial insertions in italics) and write
+    the PDF, without any of publish's own work (parsing, headline, byline, page
+    furniture, fallback fonts, checks, metadata, safe writing)."""
     import re
     from xml.sax.saxutils import escape
 
@@ -109,66 +117,68 @@ def floor_reportlab(paths: list[Path]) -> float:
     pdfmetrics.registerFontFamily("FloorSerif", normal="FloorSerif", italic="FloorSerif-Italic",
                                   bold="FloorSerif", boldItalic="FloorSerif-Italic")
     editorial = re.compile(r"\[[^\[\]]*\]")
-    texts = [(_language(path), _paragraphs(path)) for path in paths]
+    out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    for language, paragraphs in texts:
+    for path in paths:
+        language, paragraphs = _header_and_paragraphs(path)
         style = ParagraphStyle("body", fontName="FloorSerif", fontSize=body["size"], leading=body["leading"],
                                firstLineIndent=body["first_line_indent"], alignment=TA_JUSTIFY,
                                hyphenationLang=pyphen.language_fallback(language) or "", embeddedHyphenation=1)
-        out = io.BytesIO()
-        SimpleDocTemplate(out, leftMargin=page["margin_inside"], rightMargin=page["margin_outside"],
-                          topMargin=page["margin_top"], bottomMargin=page["margin_bottom"],
+        SimpleDocTemplate(str(out / (path.stem + ".pdf")), leftMargin=page["margin_inside"],
+                          rightMargin=page["margin_outside"], topMargin=page["margin_top"],
+                          bottomMargin=page["margin_bottom"],
                           ).build([Paragraph(editorial.sub(r"<i>\g<0></i>", escape(p)), style) for p in paragraphs])
     return time.perf_counter() - started
 
 
-def _language(path: Path) -> str:
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if line.startswith("language: "):
-            return line.split(": ", 1)[1]
-    return "en"
-
-
-def floor_ebooklib(paths: list[Path]) -> float:
-    """Seconds for a bare ebooklib build: the same paragraphs as one chapter, with no
-    templates, cover or accessibility metadata."""
+def floor_ebooklib(paths: list[Path], out: Path) -> float:
+    """Seconds for a bare ebooklib build, as a minimal script would do it: read each
+    article file and write its paragraphs as a one-chapter EPUB with ebooklib's own
+    navigation; no templates, cover, stylesheet or accessibility metadata, no safe writing."""
     from html import escape
 
     from ebooklib import epub
 
-    texts = [_paragraphs(path) for path in paths]
+    out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    for index, paragraphs in enumerate(texts):
+    for path in paths:
+        language, paragraphs = _header_and_paragraphs(path)
         book = epub.EpubBook()
-        book.set_identifier(f"id{index}")
+        book.set_identifier(path.stem)
         book.set_title(paragraphs[0][:40])
-        book.set_language("en")
-        chapter = epub.EpubHtml(title="Article", file_name="article.xhtml", lang="en")
+        book.set_language(language)
+        chapter = epub.EpubHtml(title="Article", file_name="article.xhtml", lang=language)
         chapter.content = "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
         book.add_item(chapter)
         book.add_item(epub.EpubNcx())
         book.add_item(epub.EpubNav())
         book.spine = [chapter]
-        epub.write_epub(io.BytesIO(), book)
+        epub.write_epub(str(out / (path.stem + ".epub")), book)
     return time.perf_counter() - started
 
 
-def on_all_cores(floor: Callable[[list[Path]], float], paths: list[Path], jobs: int) -> float:
+def on_all_cores(floor: Callable[[list[Path], Path], float], paths: list[Path], out: Path, jobs: int) -> float:
     """Wall time of a floor run the way publish runs: `jobs` processes, each taking an
-    equal share of the articles, start-up (imports, fonts) included. Both sides then use
-    the same cores, so the ratio compares the work, not the machine."""
+    equal share of the articles, start-up (imports, fonts) included, writing into `out`.
+    Both sides then use the same cores, so the ratio compares the work, not the machine."""
+    # A fresh folder each run, as publish's: files are created, never rewritten in place.
+    shutil.rmtree(out, ignore_errors=True)
     if jobs <= 1:
-        return floor(paths)
+        return floor(paths, out)
     from concurrent.futures import ProcessPoolExecutor
 
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        list(pool.map(floor, [paths[share::jobs] for share in range(jobs)]))
+        list(pool.map(floor, [paths[share::jobs] for share in range(jobs)], [out] * jobs))
     return time.perf_counter() - started
 
 
-def _paragraphs(path: Path) -> list[str]:
-    return [block for block in path.read_text(encoding="utf-8").split("\n\n")[1:] if block.strip()]
+def _header_and_paragraphs(path: Path) -> tuple[str, list[str]]:
+    """The corpus's own simple shape: `key: value` lines, a blank line, paragraphs."""
+    header, _, body = path.read_text(encoding="utf-8").partition("\n\n")
+    language = next((line[len("language: "):] for line in header.splitlines() if line.startswith("language: ")),
+                    "en")
+    return language, [block for block in body.split("\n\n") if block.strip()]
 
 
 #: calibre draws PDFs with Qt WebEngine: on a machine with no screen it needs the offscreen
@@ -194,7 +204,7 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=3,
                         help="runs of each measurement, interleaved; the fastest counts (as timeit does)")
-    parser.add_argument("--sample", type=int, default=20, help="articles given to pandoc/ebook-convert")
+    parser.add_argument("--sample", type=int, default=20, help="articles given to pandoc/ebook-convert (0: skip them)")
     parser.add_argument("--json", type=Path, default=Path("bench/results.json"))
     args = parser.parse_args()
 
@@ -202,21 +212,28 @@ def main() -> None:
     try:
         paths = make_corpus(work / "in", args.articles)
         sample = paths[: args.sample]
-        publish = [sys.executable, "-m", "publish", "build", str(work / "in"), "--quiet", "--force",
+        publish = [sys.executable, "-m", "publish", "build", str(work / "in"), "--quiet",
                    "--jobs", str(args.jobs)]
+        sys.dont_write_bytecode = False
+        # Untimed: compiles the bytecode and reads the corpus into the page cache, as a
+        # machine that has run publish before would have them.
+        subprocess.run([*publish, "--out", str(work / "warm-up"), "--format", "epub,pdf,txt"], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=INSTALLED_LIKE)
+        shutil.rmtree(work / "warm-up")
         measurements: dict[str, tuple[Callable[[], float], int]] = {}
         for fmt in ("txt", "epub", "pdf", "epub,pdf,txt"):
             out = work / f"out-{fmt.replace(',', '-')}"
             command = [*publish, "--out", str(out), "--format", fmt]
-            measurements[f"publish {fmt}"] = (partial(timed, command), len(paths))
-        measurements["floor reportlab"] = (partial(on_all_cores, floor_reportlab, paths, args.jobs), len(paths))
-        measurements["floor ebooklib"] = (partial(on_all_cores, floor_ebooklib, paths, args.jobs), len(paths))
-        if shutil.which("pandoc"):
+            measurements[f"publish {fmt}"] = (partial(timed, command, out), len(paths))
+        for floor, name in ((floor_reportlab, "floor reportlab"), (floor_ebooklib, "floor ebooklib")):
+            measurements[name] = (partial(on_all_cores, floor, paths, work / name.replace(" ", "-"), args.jobs),
+                                  len(paths))
+        if sample and shutil.which("pandoc"):
             measurements["pandoc epub"] = (partial(per_article, ["pandoc", "{src}", "-o", "{dst}"], sample,
                                                    work / "pandoc", ".epub"), len(sample))
             measurements["pandoc txt"] = (partial(per_article, ["pandoc", "{src}", "-t", "plain", "-o", "{dst}"],
                                                   sample, work / "pandoc", ".txt"), len(sample))
-        if shutil.which("ebook-convert"):
+        if sample and shutil.which("ebook-convert"):
             measurements["ebook-convert epub"] = (partial(per_article, ["ebook-convert", "{src}", "{dst}"], sample,
                                                           work / "calibre", ".epub", CALIBRE_HEADLESS), len(sample))
             measurements["ebook-convert pdf"] = (partial(per_article, ["ebook-convert", "{src}", "{dst}"], sample,
@@ -232,7 +249,7 @@ def main() -> None:
     rows = [{"name": name, "seconds": round(best[name], 3), "articles": count,
              "articles_per_second": round(count / best[name], 2)}
             for name, (_measure, count) in measurements.items()]
-    rate = {row["name"]: row["articles_per_second"] for row in rows}
+    rate = {name: count / best[name] for name, (_measure, count) in measurements.items()}
     ratios = {
         "pdf_time_vs_reportlab_floor": _ratio(rate.get("floor reportlab"), rate.get("publish pdf")),
         "epub_time_vs_ebooklib_floor": _ratio(rate.get("floor ebooklib"), rate.get("publish epub")),
@@ -252,19 +269,19 @@ def main() -> None:
     print(f"written to {args.json}")
 
 
-def _ratio(floor_rate: object, our_rate: object) -> float | None:
+def _ratio(floor_rate: float | None, our_rate: float | None) -> float | None:
     """Our time for the batch over the floor's, both on the same cores."""
     if not floor_rate or not our_rate:
         return None
-    return round(float(floor_rate) / float(our_rate), 2)  # type: ignore[arg-type]
+    return round(floor_rate / our_rate, 2)
 
 
-def _speedup(rate: dict[str, object], ours: tuple[str, ...], theirs: tuple[str, ...]) -> float | None:
+def _speedup(rate: dict[str, float], ours: tuple[str, ...], theirs: tuple[str, ...]) -> float | None:
     """How many times more articles per second we make than the other tool, for the same editions."""
     if not all(rate.get(name) for name in ours + theirs):
         return None
-    our_time = sum(1 / float(rate[name]) for name in ours)  # type: ignore[arg-type]
-    their_time = sum(1 / float(rate[name]) for name in theirs)  # type: ignore[arg-type]
+    our_time = sum(1 / rate[name] for name in ours)
+    their_time = sum(1 / rate[name] for name in theirs)
     return round(their_time / our_time, 1)
 
 

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-
-import jinja2
+from typing import TYPE_CHECKING
 
 from publish.model import Editorial, Quotation, Text
+
+if TYPE_CHECKING:
+    import jinja2
 
 _PACKAGE_TEMPLATES = Path(__file__).resolve().parent / "templates"
 _SOURCE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -29,7 +31,10 @@ def search_path(user_dirs: tuple[Path, ...] = ()) -> tuple[Path, ...]:
 
 @lru_cache(maxsize=8)
 def environment(user_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
-    """One environment per search path, cached so a worker loads templates once."""
+    """One environment per search path, cached so a worker loads templates once. (jinja2
+    is imported here: the process that only schedules and writes never needs it.)"""
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(path) for path in search_path(user_dirs)]),
         autoescape=jinja2.select_autoescape(["xhtml", "html", "xml", "svg", "opf", "ncx"]),

@@ -107,7 +107,7 @@ def test_a_library_upgrade_rebuilds_everything(sources, tmp_path, monkeypatch):
 def _modules_after(*args: str, cwd: Path) -> str:
     script = ("import sys; from publish.cli import main\n"
               "try:\n    main(sys.argv[1:], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
-              "print(sorted(m for m in ('reportlab', 'ebooklib', 'lxml', 'rich') if m in sys.modules))")
+              "print(sorted(m for m in ('reportlab', 'ebooklib', 'lxml', 'rich', 'jinja2') if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=cwd,
                             timeout=120)
     assert result.returncode == 0, result.stderr
@@ -118,7 +118,7 @@ def test_help_and_text_builds_do_not_load_the_heavy_renderers(tmp_path):
     assert _modules_after("--help", cwd=tmp_path) == "[]"
     loaded = _modules_after("build", str(SEED), "--format", "txt", "--out", str(tmp_path / "d"), "-q",
                             cwd=tmp_path)
-    assert "reportlab" not in loaded and "ebooklib" not in loaded
+    assert "reportlab" not in loaded and "ebooklib" not in loaded and "jinja2" not in loaded
 
 
 def test_plain_lines_quiet_and_summary(sources, tmp_path):
