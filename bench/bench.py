@@ -4,10 +4,11 @@
 Generates a deterministic corpus of N realistic articles (200-3,000 words, Latin,
 Cyrillic, Armenian and Georgian), then times on the same files:
 
-* `publish build` per edition and all three together (as a user runs it);
+* `publish build` per edition and all three together (as a user runs it, into an
+  empty folder);
 * a bare reportlab platypus build and a bare ebooklib build of the same paragraphs, on
-  the same cores (the floor: what the libraries cost without publish's parsing,
-  furniture, checks and safe writing);
+  the same cores, reading the article files and writing the editions (the floor: what
+  the libraries cost without publish's parsing, furniture, checks and safe writing);
 * pandoc (EPUB, plain text) and calibre's ebook-convert (EPUB, PDF), per article as a
   user would script them, when they are installed (on a sample, extrapolated).
 
