@@ -215,7 +215,7 @@ def main() -> None:
         sample = paths[: args.sample]
         publish = [sys.executable, "-m", "publish", "build", str(work / "in"), "--quiet",
                    "--jobs", str(args.jobs)]
-        sys.dont_write_bytecode = False
+        sys.dont_write_bytecode = False  # the floors' forked workers import publish's modules too
         # Untimed: compiles the bytecode and reads the corpus into the page cache, as a
         # machine that has run publish before would have them.
         subprocess.run([*publish, "--out", str(work / "warm-up"), "--format", "epub,pdf,txt"], check=True,
