@@ -77,16 +77,26 @@ def test_long_article_has_running_heads_and_scales_with_length():
     assert f"1 of {long_pages}" in first
 
 
-def test_fallback_font_and_missing_glyph_warning():
-    article = parse("title: Prices\ndate: 2024-03-01\n\nThe word مرحبا costs 5 ₼ or 100 ֏ today.").article
-    warnings = preflight(article, RenderOptions())
-    assert len(warnings) == 1
-    assert "₼ U+20BC" in warnings[0] and "֏ U+058F" in warnings[0]
-    assert "U+0645" not in warnings[0]  # Arabic is covered by a fallback font
-    reader, _ = read(render_pdf(article))
+def test_every_promised_currency_sign_is_covered_by_the_shipped_chain():
+    article = parse("title: Prices\ndate: 2024-03-01\n\nIt costs 5 ₼, 100 ֏, 3 €, 2 £, 1 $, 90 ₽, 30 ₺ "
+                    "or 2.7 ₾; in Ərəb, Ελλάδα, Россия, Հայաստան, საქართველო.").article
+    assert preflight(article, RenderOptions()) == ()
+    reader, text = read(render_pdf(article))
     fonts = fonts_of(reader)
-    assert any("DejaVuSans" in name for name in fonts) and all(fonts.values())
-    with pytest.raises(InputError, match="U\\+20BC"):
+    assert all(fonts.values()), fonts  # every font embedded
+    assert {name.split("+")[-1] for name in fonts} == {
+        "NotoSerif-Regular", "NotoSerif-Bold", "NotoSerif-Italic", "NotoSerifArmenian-Regular",
+        "NotoSerifGeorgian-Regular"}
+    for sign in "₼֏€£$₽₺₾":
+        assert sign in text
+
+
+def test_characters_no_shipped_font_has_are_one_warning_or_a_strict_error():
+    article = parse("title: Prices\ndate: 2024-03-01\n\nThe word مرحبا costs 5 ₼ today.").article
+    warnings = preflight(article, RenderOptions())
+    assert warnings == ("5 characters in no font of the PDF (ا U+0627, ب U+0628, ح U+062D, ر U+0631, "
+                        "م U+0645): the PDF shows a blank box for them",)
+    with pytest.raises(InputError, match="U\\+0645"):
         preflight(article, RenderOptions(strict=True))
 
 

@@ -2,9 +2,9 @@
 
 Article text reaches reportlab's paragraph markup only through `escape`, so text such
 as `<font>` or `&` is printed, never interpreted. Fonts are TrueType files embedded as
-subsets. A character the main family lacks is set in the first installed font that
-has it; one that no font has is reported by `preflight` (an error under --strict)
-rather than printed silently as a box.
+subsets. A character the main family lacks is set in the first family of the declared
+fallback chain that has it (`publish.fonts`); one that no font of the chain has is
+reported by `preflight` (an error under --strict) rather than printed silently as a box.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from publish import __version__
 from publish.errors import InputError
-from publish.fonts import coverage, fallback_families, find_family
+from publish.fonts import FontFamily, coverage, fallback_families, find_family
 from publish.model import Article, Collection, Editorial, Inline, Quotation, Text, plain_text
 from publish.options import RenderOptions
 from publish.templates import read_bytes
@@ -79,9 +79,9 @@ def render_collection_pdf(collection: Collection, options: RenderOptions = Rende
     contents = TableOfContents(levelStyles=[ParagraphStyle(
         "toc", fontName=kit.fonts.regular, fontSize=kit.style["body"]["size"],
         leading=kit.style["body"]["leading"], leftIndent=0, firstLineIndent=0)], dotsMinLevel=0)
-    story: list[Any] = [Para(kit.markup((Text(collection.title),)), kit.styles["headline"])]
+    story: list[Any] = [Para(kit.markup((Text(collection.title),), face="bold"), kit.styles["headline"])]
     if collection.date_iso:
-        story.append(Para(kit.markup((Text(collection.date_iso),)), kit.styles["meta"]))
+        story.append(Para(kit.markup((Text(collection.date_iso),), face="italic"), kit.styles["meta"]))
     story += [Spacer(1, kit.style["body"]["leading"]), contents, PageBreak()]
     for number, article in enumerate(collection.articles, start=1):
         if number > 1:
@@ -116,17 +116,17 @@ class _Kit:
 
 def _article_story(article: Article, kit: _Kit, key: str, in_contents: bool = False) -> list[Any]:
     markup = kit.markup
-    story: list[Any] = [_Headline(markup((Text(article.title),)), kit.styles["headline"], article.title, key,
+    story: list[Any] = [_Headline(markup((Text(article.title),), face="bold"), kit.styles["headline"], article.title, key,
                                   in_contents)]
     byline = " · ".join(part for part in (article.author, article.date_iso, article.source) if part)
     if byline:
-        story.append(Para(markup((Text(byline),)), kit.styles["meta"]))
+        story.append(Para(markup((Text(byline),), face="italic"), kit.styles["meta"]))
     story.append(Spacer(1, kit.style["body"]["leading"]))
     for index, paragraph in enumerate(article.paragraphs):
         for part, runs in enumerate(_layout_chunks(paragraph.runs)):
             text = markup(runs)
             if index == 0 and part == 0 and article.lead_in:
-                text = f"<b>{markup((Text(article.lead_in),))}</b> {text}"
+                text = f"<b>{markup((Text(article.lead_in),), face='bold')}</b> {text}"
             style_name = "continued" if part else "lead" if index == 0 else "body"
             story.append(Para(text, kit.styles[style_name]))
     return story
@@ -162,7 +162,8 @@ def _typeset(story: list[Any], kit: _Kit, furniture: _Furniture, stamp: datetime
 
 
 def preflight(article: Article, options: RenderOptions = RenderOptions()) -> tuple[str, ...]:
-    """Warn about characters no installed font can print; refuse words no page can hold."""
+    """Warn about characters no font of the chain can print (found in one pass over the
+    article's distinct characters); refuse words no page can hold."""
     for text in (article.title, *article.body_texts()):
         longest = max((len(word) for word in text.split()), default=0)
         if longest > MAX_WORD:
@@ -177,12 +178,25 @@ def preflight(article: Article, options: RenderOptions = RenderOptions()) -> tup
     missing = sorted(ch for ch in outside_main if fonts.font_for(ch) is None)
     if not missing:
         return ()
-    names = ", ".join(f"{ch} U+{ord(ch):04X}" for ch in missing)
-    message = f"no installed font has {names}: the PDF shows a blank box for {'it' if len(missing) == 1 else 'them'}"
+    message = missing_glyphs_message(missing)
     if options.strict:
         raise InputError(message, path=article.source_path,
-                         hint="install a font that covers it, or drop --strict to accept the gap")
+                         hint="use --font with a .ttf file that has them, or drop --strict to accept the gap")
     return (message,)
+
+
+#: A warning names at most this many missing characters, then counts the rest.
+MISSING_NAMED = 12
+
+
+def missing_glyphs_message(missing: list[str]) -> str:
+    """One line for every character no font of the chain has (a Chinese article lacks
+    hundreds: the first few are named, the rest counted)."""
+    names = ", ".join(f"{ch} U+{ord(ch):04X}" for ch in missing[:MISSING_NAMED])
+    more = f" and {len(missing) - MISSING_NAMED:,} more" if len(missing) > MISSING_NAMED else ""
+    blank = "it" if len(missing) == 1 else "them"
+    return (f"{len(missing):,} character{'s' if len(missing) > 1 else ''} in no font of the PDF "
+            f"({names}{more}): the PDF shows a blank box for {blank}")
 
 
 @dataclass(frozen=True)
@@ -223,10 +237,12 @@ def _lacking(coverage: frozenset[int]) -> re.Pattern[str]:
 
 @lru_cache(maxsize=4096)
 def _fallback_font(main: str, char: str) -> str | None:
+    """The first family of the declared chain that has `char` (registered as a family,
+    so bold and italic text in it stays bold and italic), else None."""
     for name in fallback_families(main):
         family = find_family(name)
         if ord(char) in coverage(family.regular):
-            return _register(family.regular, "Publish-Fallback-" + _tag(name))
+            return _register_family(family)
     return None
 
 
@@ -245,32 +261,47 @@ def _tag(name: str) -> str:
 
 @lru_cache(maxsize=8)
 def font_set(name: str) -> FontSet:
-    """Register a TrueType family with reportlab once per process."""
+    """Register the body family with reportlab once per process."""
     family = find_family(name)
+    base = _register_family(family)
+    return FontSet(family.name, base, f"{base}-bold", f"{base}-italic", f"{base}-bolditalic",
+                   coverage(family.regular))
+
+
+@lru_cache(maxsize=16)
+def _register_family(family: FontFamily) -> str:
+    """Register four faces and their family mapping; return the regular face's name."""
     base = "Publish-" + _tag(family.name)
     faces = {face: _register(getattr(family, face), base if face == "regular" else f"{base}-{face}")
              for face in ("regular", "bold", "italic", "bolditalic")}
     pdfmetrics.registerFontFamily(base, normal=faces["regular"], bold=faces["bold"],
                                   italic=faces["italic"], boldItalic=faces["bolditalic"])
-    return FontSet(family.name, faces["regular"], faces["bold"], faces["italic"], faces["bolditalic"],
-                   coverage(family.regular))
+    return base
 
 
-def inline_markup(runs: tuple[Inline, ...], fonts: FontSet, editorial_colour: str) -> str:
-    """reportlab paragraph markup for a run tree; all text escaped, fallback fonts marked."""
+#: The face a run is set in, once it is also italic.
+_ITALIC_OF = {"regular": "italic", "bold": "bolditalic", "italic": "italic", "bolditalic": "bolditalic"}
+
+
+def inline_markup(runs: tuple[Inline, ...], fonts: FontSet, editorial_colour: str, face: str = "regular") -> str:
+    """reportlab paragraph markup for a run tree; all text escaped, fallback fonts marked.
+    `face` is the face the surrounding text is set in (a headline is bold), so that a
+    fallback font is asked for the same face."""
     parts: list[str] = []
     for run in runs:
         if isinstance(run, Text):
-            parts.append(_with_fallbacks(run.text, fonts))
+            parts.append(_with_fallbacks(run.text, fonts, face))
         elif isinstance(run, Editorial):
-            inner = inline_markup(run.children, fonts, editorial_colour)
+            inner = inline_markup(run.children, fonts, editorial_colour, _ITALIC_OF[face])
             parts.append(f'<font color="{editorial_colour}"><i>{inner}</i></font>')
         elif isinstance(run, Quotation):
-            parts.append(inline_markup(run.children, fonts, editorial_colour))
+            parts.append(inline_markup(run.children, fonts, editorial_colour, face))
     return "".join(parts)
 
 
-def _with_fallbacks(text: str, fonts: FontSet) -> str:
+def _with_fallbacks(text: str, fonts: FontSet, face: str = "regular") -> str:
+    """Escaped text; runs the body family lacks are set in the chain's family that has
+    them, in the same face (reportlab's `<font face>` would otherwise drop bold and italic)."""
     if fonts.covers(text):
         return escape(text)
     out: list[str] = []
@@ -280,7 +311,8 @@ def _with_fallbacks(text: str, fonts: FontSet) -> str:
     def flush() -> None:
         if chunk:
             piece = escape("".join(chunk))
-            out.append(f'<font face="{current}">{piece}</font>' if current else piece)
+            name = current if face == "regular" else f"{current}-{face}"
+            out.append(f'<font face="{name}">{piece}</font>' if current else piece)
             chunk.clear()
 
     for ch in text:
@@ -446,7 +478,8 @@ def _draw_text(canvas: Canvas, x: float, y: float, text: str, fonts: FontSet, si
     main = fonts.italic if italic else fonts.regular
     runs: list[tuple[str, str]] = []
     for ch in text:
-        font = fonts.font_for(ch) or main
+        fallback = fonts.font_for(ch)
+        font = (f"{fallback}-italic" if italic else fallback) if fallback else main
         if runs and runs[-1][0] == font:
             runs[-1] = (font, runs[-1][1] + ch)
         else:
