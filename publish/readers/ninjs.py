@@ -16,12 +16,14 @@ to the same article.
 from __future__ import annotations
 
 import codecs
+import datetime
 import json
 from html.parser import HTMLParser
 from typing import Any
 
 from publish.errors import InputError, OptionsError
 from publish.metadata import field, ninjs_lookup
+from publish.model import make_slug
 from publish.parse import Parsed, normalise_language, parse, parse_date
 from publish.render.ninjs import PROFILE
 from publish.source import clean_text
@@ -72,13 +74,17 @@ def read_ninjs(data: bytes, path: str | None = None, encoding: str | None = None
             dateline = place
     elif dateline is None and place and paragraphs[0].startswith(f"{place}. "):
         dateline = place
+    date = facts.date()
+    slug = facts.first("slug")
+    if slug and not record:  # an agency's slugline names a topic, so its day is added
+        slug = make_slug(slug, datetime.date.fromisoformat(date) if date else None)
     header = [
         ("title", facts.first("title")),
-        ("date", facts.date()),
+        ("date", date),
         ("author", facts.first("author")),
         ("source", facts.first("source")),
         ("language", facts.language()),
-        ("slug", facts.first("slug")),
+        ("slug", slug),
         ("dateline", dateline),
         ("identifier", facts.first("identifier") if record else None),
     ]
