@@ -12,10 +12,10 @@ import json
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import jsonschema
 import pytest
+from conftest import CORPUS, GOOD_CORPUS, ROOT, SEED
 
 from publish.archive import verify_manifest
 from publish.build import build, collect, read_article
@@ -27,8 +27,6 @@ from publish.readers.ninjs import read_ninjs
 from publish.render.epub import render_epub
 from publish.render.ninjs import render_ninjs
 from publish.render.pdf import render_pdf
-
-from conftest import CORPUS, GOOD_CORPUS, ROOT, SEED
 
 NINJS = CORPUS / "ninjs"
 STANDARDS = ROOT / "tests" / "standards"
@@ -198,6 +196,33 @@ def test_an_embargo_is_a_warning(tmp_path):
                                "do not release it earlier",)
 
 
+def test_a_minimal_1x_item_html_reduced_undated_and_cleaned():
+    document = {"uri": "tag:example.com,2024:1", "headline": "Zero\u200bwidth headline",
+                "body_html": "<div>One<br>line<br/><br/>Two &lt;b&gt; &#x263A;</div><ul><li>Three</li></ul>"
+                             "<style>p {}</style><!-- comment --><figure><figcaption>Caption</figcaption></figure>"}
+    parsed = read_ninjs(json.dumps(document).encode("utf-16"), "item.json")
+    assert [paragraph.text for paragraph in parsed.article.paragraphs] == ["One line", "Two <b> \u263a", "Three"]
+    assert parsed.article.title == "Zerowidth headline"
+    assert parsed.warnings == (
+        "removed 1 zero-width character (U+200B)",
+        "no date given (no firstcreated, versioncreated or contentcreated): the article is published undated")
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"[" * 100_000 + b"]" * 100_000, "x.json: not a ninjs document: the JSON is nested too deeply"),
+    ('{"uri": "u", "body_text": "caf\u00e9"}'.encode("latin-1"),
+     "x.json:1: not utf-8 text at byte 30: a ninjs file is JSON in UTF-8"),
+    (b'{"uri": "u",\n "language": "english please", "body_text": "x."}',
+     "x.json:2: `language` 'english please' is not a BCP 47 tag (hint: use a tag such as en, az, ru, hy or ka)"),
+    (b'{"uri": "u", "bodies": "text"}', "x.json:1: `bodies` must be a list, not a string"),
+    (b"null", "x.json:1: not a ninjs document: the JSON is null, not an object"),
+])
+def test_hostile_json_is_one_clear_error(data, message):
+    with pytest.raises(InputError) as caught:
+        read_ninjs(data, "x.json")
+    assert str(caught.value) == message
+
+
 @pytest.mark.parametrize(("name", "message"), [
     ("syntax.json", "syntax.json:5: not valid JSON: Expecting ',' delimiter (column 1)"),
     ("list.json", "list.json:1: not a ninjs document: the JSON is a list, not an object"),
@@ -219,7 +244,7 @@ def test_bad_ninjs_is_one_clear_error(name, message):
 
 def test_bad_ninjs_on_the_command_line_is_one_line_and_exit_1():
     result = subprocess.run([sys.executable, "-m", "publish", "inspect", str(NINJS / "bad" / "syntax.json")],
-                            capture_output=True, text=True, cwd=ROOT)
+                            capture_output=True, text=True, cwd=ROOT, check=False)
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr == f"error: {NINJS / 'bad' / 'syntax.json'}:5: not valid JSON: Expecting ',' delimiter " \
                             "(column 1)\n"
@@ -330,3 +355,15 @@ def test_the_table_names_real_prefixes_and_answers_lookups():
     assert field("source").ninjs3 == ("infoSources[].name", "copyrightHolder")
     with pytest.raises(KeyError):
         field("urgency")
+
+
+def test_the_readme_documents_the_table_as_it_is():
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## ninjs", 1)[1].split("\n## ", 1)[0]
+    rows = [line for line in section.splitlines() if line.startswith("| ")][2:]
+
+    def cell(names: tuple[str, ...] | str | None) -> str:
+        return ", ".join(f"`{name}`" for name in ((names,) if isinstance(names, str) else names or ()))
+
+    expected = [" | ".join([item.name, cell(item.ninjs), cell(item.opf), cell(item.xmp), cell(item.schema_org)])
+                for item in FIELDS]
+    assert rows == [f"| {row} |".replace("|  |", "| |").replace("|  |", "| |") for row in expected]

@@ -94,7 +94,12 @@ def read_ninjs(data: bytes, path: str | None = None, encoding: str | None = None
         parsed = parse(source_text, path, default_language)
     except InputError as error:  # its line is one of the text made here, not of the file
         raise InputError(error.message, path=path, hint=error.hint) from None
-    return Parsed(parsed.article, tuple(warnings + cleaned) + parsed.warnings)
+    if date is None and not record and parsed.article.date is None:  # the parser's advice is for text files
+        warnings.append("no date given (no firstcreated, versioncreated or contentcreated): "
+                        "the article is published undated")
+        return Parsed(parsed.article, tuple(cleaned + warnings) + tuple(
+            warning for warning in parsed.warnings if not warning.startswith("no date given")))
+    return Parsed(parsed.article, tuple(cleaned + warnings) + parsed.warnings)
 
 
 def _decode(data: bytes, path: str | None, encoding: str | None) -> str:
@@ -152,8 +157,8 @@ class _Facts:
             start = found + 1
         return None
 
-    def error(self, path: str, message: str) -> InputError:
-        return InputError(f"`{path}` {message}", path=self.path, line=self.line(path))
+    def error(self, path: str, message: str, hint: str | None = None) -> InputError:
+        return InputError(f"`{path}` {message}", path=self.path, line=self.line(path), hint=hint)
 
     def string(self, path: str) -> str | None:
         """The first value at `path`; a string, or None when absent or blank."""
@@ -201,7 +206,8 @@ class _Facts:
         try:
             return normalise_language(value)
         except InputError as error:
-            raise self.error(self.original.get("language", "language"), error.message) from None
+            raise self.error(self.original.get("language", "language"), f"{value!r} is not a BCP 47 tag",
+                             error.hint) from None
 
     def body(self) -> tuple[list[str], str | None]:
         """The paragraphs (plain text preferred: it is exact), and the dateline an HTML body
@@ -263,9 +269,11 @@ class _HtmlParagraphs(HTMLParser):
     """An HTML body reduced to paragraphs: block elements and `<br><br>` end one; scripts,
     styles and figures (captions are not body text) are dropped; entities decoded."""
 
-    BLOCKS = frozenset("p div h1 h2 h3 h4 h5 h6 li ul ol dl dt dd blockquote pre table tr td th "
-                       "section article header footer aside hr address".split())
-    SKIPPED = frozenset("script style figure template head iframe object svg math noscript".split())
+    BLOCKS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
+                        "blockquote", "pre", "table", "tr", "td", "th", "section", "article", "header",
+                        "footer", "aside", "hr", "address"})
+    SKIPPED = frozenset({"script", "style", "figure", "template", "head", "iframe", "object", "svg", "math",
+                         "noscript"})
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
