@@ -16,6 +16,8 @@ import sys
 import jsonschema
 import pytest
 from conftest import CORPUS, GOOD_CORPUS, ROOT, SEED
+from hypothesis import HealthCheck, given, settings
+from test_properties import article_texts, parse_or_none
 
 from publish.archive import verify_manifest
 from publish.build import build, collect, read_article
@@ -265,6 +267,22 @@ def test_publishs_own_ninjs_reads_back_to_the_same_article(path, tmp_path):
     options = RenderOptions()
     assert render_epub(again, options) == render_epub(article, options)
     assert render_pdf(again, options) == render_pdf(article, options)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(article_texts())
+def test_generated_articles_round_trip_through_ninjs(text):
+    """Any article, through either body (plain text, or the HTML alone), reads back the same
+    and is valid ninjs."""
+    article = parse_or_none(text)
+    if article is None:
+        return
+    data = render_ninjs(article)
+    assert schema_errors(data) == []
+    assert read_ninjs(data, "generated.json").article == article
+    document = json.loads(data)
+    document["bodies"] = document["bodies"][1:]
+    assert read_ninjs(json.dumps(document).encode(), "generated.json").article == article
 
 
 def test_own_ninjs_with_only_the_html_body_reads_back_the_same():
