@@ -1,7 +1,8 @@
 """publish: plain-text news articles -> EPUB, PDF and archival plain text.
 
-The public API is imported lazily so that `publish --help` and text-only builds stay
-fast (reportlab and ebooklib load only when an EPUB or PDF is rendered).
+The public API is imported lazily: importing `publish`, the model or a renderer loads
+neither the builder nor the CLI, and `publish --help` and text-only builds never load
+reportlab, ebooklib or jinja2.
 """
 
 from __future__ import annotations
@@ -10,11 +11,9 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-# `build` is both a submodule and the API function; binding the function here, after the
-# submodule is imported, keeps `from publish import build` the function.
-from publish.build import build  # noqa: E402
-
 if TYPE_CHECKING:
+    from publish.builder import build
+    from publish.digest import collect
     from publish.errors import PublishError
     from publish.model import Article
     from publish.options import RenderOptions
@@ -27,12 +26,14 @@ _EXPORTS = {
     "Article": "publish.model",
     "PublishError": "publish.errors",
     "RenderOptions": "publish.options",
+    "build": "publish.builder",
+    "collect": "publish.digest",
     "parse_article": "publish.parse",
     "render_epub": "publish.render.epub",
     "render_pdf": "publish.render.pdf",
     "render_text": "publish.render.text",
 }
-__all__ = [*_EXPORTS, "build", "__version__"]
+__all__ = [*_EXPORTS, "__version__"]
 
 
 def __getattr__(name: str) -> Any:

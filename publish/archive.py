@@ -8,54 +8,28 @@ rewritten under a lock so that two builds into one folder cannot leave it stale.
 from __future__ import annotations
 
 import datetime
-import fcntl
-import hashlib
-import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from publish.editions import is_edition_file
 from publish.errors import OutputError
+from publish.output import folder_lock, sha256, write_atomic
 
 MANIFEST = "SHA256SUMS"
-EDITION_SUFFIXES = (".epub", ".pdf", ".txt", ".json")
 
 
 def editions_in(folder: Path) -> list[Path]:
     """Edition files in `folder`, sorted by name; hidden and temporary files excluded."""
     return sorted(p for p in folder.iterdir()
-                  if p.is_file() and not p.is_symlink() and not p.name.startswith(".")
-                  and p.name.endswith(EDITION_SUFFIXES))
-
-
-def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-@contextmanager
-def folder_lock(folder: Path) -> Iterator[None]:
-    """An exclusive lock on the output folder itself (no lock file left behind), held
-    while the manifest is rewritten."""
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        fcntl.flock(descriptor, fcntl.LOCK_EX)
-        yield
-    finally:
-        os.close(descriptor)
+                  if p.is_file() and not p.is_symlink() and is_edition_file(p.name))
 
 
 def write_manifest(folder: Path, known: dict[str, str] | None = None) -> Path:
     """Rewrite `folder/SHA256SUMS` for every edition now in the folder; `known` digests
     (of files this process just wrote or checked) are used instead of reading them again."""
-    from publish.build import write_atomic
-
     known = known or {}
     with folder_lock(folder):
         lines = [f"{known.get(path.name) or sha256(path)}  {path.name}\n" for path in editions_in(folder)]

@@ -1,9 +1,9 @@
-"""Command line: arguments in, messages out. All the work happens in `publish.build`."""
+"""Command line: arguments in, messages out. The work happens in `publish.builder` and
+`publish.digest`; the options of `build` and `collect` come from `publish.settings`."""
 
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sys
 import traceback
@@ -15,21 +15,15 @@ from typing import Any, TypeVar
 import click
 
 from publish import __version__
-from publish.errors import OptionsError, PublishError
+from publish.errors import InternalError, OptionsError, PublishError
+from publish.settings import SETTINGS, Config, Setting, checked, load_config
 
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
+#: A bug in publish (sysexits' EX_SOFTWARE), never the user's doing.
+EXIT_BUG = 70
 EXIT_INTERRUPTED = 130
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _source_date_epoch() -> int | None:
-    value = os.environ.get("SOURCE_DATE_EPOCH")
-    if value is None or value == "":
-        return None
-    if not value.isdigit():
-        raise OptionsError(f"SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds")
-    return int(value)
 
 
 def _say_error(error: BaseException, verbose: bool) -> None:
@@ -40,6 +34,12 @@ def _say_error(error: BaseException, verbose: bool) -> None:
 
 def _terminated(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
+
+
+def exit_code(error: PublishError) -> int:
+    if isinstance(error, InternalError):
+        return EXIT_BUG
+    return EXIT_USAGE if isinstance(error, OptionsError) else EXIT_BAD_INPUT
 
 
 def guarded(command: F) -> F:
@@ -54,17 +54,20 @@ def guarded(command: F) -> F:
             return command(*args, **kwargs)
         except PublishError as error:
             _say_error(error, verbose)
-            sys.exit(EXIT_USAGE if isinstance(error, OptionsError) else EXIT_BAD_INPUT)
+            sys.exit(exit_code(error))
         except KeyboardInterrupt:
             click.echo("error: interrupted; editions already written are complete, nothing partial was left",
                        err=True)
             sys.exit(EXIT_INTERRUPTED)
-        except (OSError, RuntimeError, ValueError, LookupError, TypeError, AttributeError) as error:
+        except MemoryError:
+            click.echo("error: out of memory", err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        except Exception as error:  # noqa: BLE001 - the last boundary: a bug, said as one
             if verbose:
                 traceback.print_exception(error)
             click.echo(f"error: internal error: {type(error).__name__}: {error} "
-                       f"(run with --verbose for the traceback and report it)", err=True)
-            sys.exit(EXIT_BAD_INPUT)
+                       f"(this is a bug in publish; run with --verbose for the traceback and report it)", err=True)
+            sys.exit(EXIT_BUG)
 
     return run  # type: ignore[return-value]
 
@@ -86,73 +89,79 @@ def main(ctx: click.Context) -> None:
     Defaults come from publish.toml (or [tool.publish] in pyproject.toml) in the
     working folder; options given here override them.
     """
-    from publish.config import load_config
-
     try:
-        config = load_config(Path("."))
+        ctx.obj = load_config(Path("."))
     except PublishError as error:
         click.echo(f"error: {error}", err=True)
         sys.exit(EXIT_USAGE)
-    ctx.obj = config
-    build_defaults = _build_defaults(config.values)
-    ctx.default_map = {"build": build_defaults, "collect": {
-        key: build_defaults[key] for key in ("out_dir", "formats", "publisher")}}
 
 
-def _build_defaults(values: dict[str, Any]) -> dict[str, Any]:
-    """Configuration keys -> `build` option defaults."""
-    return {
-        "out_dir": values["out"], "formats": ",".join(values["formats"]), "with_ascii": values["ascii"],
-        "width": values["width"], "paper": values["paper"], "font": values["font"] or None,
-        "publisher": values["publisher"] or None, "language": values["language"],
-        "templates": tuple(values["templates"]), "encoding": values["encoding"] or None,
-        "strict": values["strict"], "jobs": values["jobs"] or None,
-    }
+def _click_option(setting: Setting) -> Callable[[F], F]:
+    """A click option derived from one setting: absent means "the configuration's value"."""
+    flags = setting.flags
+    help_text = setting.help[:1].upper() + setting.help[1:] + f".  [default: {_shown(setting.default)}]"
+    if setting.kind is bool:
+        long = flags[-1]
+        return click.option(f"{long}/--no-{long[2:]}", setting.name, default=None, help=help_text)
+    if setting.name == "templates":
+        return click.option(*flags, setting.name, multiple=True, type=click.Path(path_type=Path, file_okay=False),
+                            help=help_text)
+    kind = click.INT if setting.kind is int else click.STRING
+    return click.option(*flags, setting.name, default=None, type=kind, help=help_text)
+
+
+def _shown(value: Any) -> str:
+    if isinstance(value, list):
+        return ",".join(map(str, value)) or "none"
+    return str(value) if value != "" else "none"
+
+
+def setting_options(digest: bool = False) -> Callable[[F], F]:
+    """Every setting's option, for `build` (all) or `collect` (those a digest uses)."""
+
+    def apply(command: F) -> F:
+        for setting in reversed(SETTINGS):
+            if setting.for_digests or not digest:
+                command = _click_option(setting)(command)
+        return command
+
+    return apply
+
+
+def effective(config: Config, given: dict[str, Any]) -> dict[str, Any]:
+    """The configuration's values with the command line's on top, each checked."""
+    values = dict(config.values)
+    for setting in SETTINGS:
+        value = given.pop(setting.name, None)
+        if value is None or value == ():
+            continue
+        if setting.name == "templates":
+            value = [str(folder) for folder in value]
+        values[setting.name] = checked(setting.name, value, where=setting.flags[-1])
+    return values
 
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", default="dist", show_default=True, type=click.Path(path_type=Path),
-              help="Folder the editions are written to.")
-@click.option("--format", "formats", default="epub,pdf,txt", show_default=True,
-              help="Comma-separated editions to build: epub, pdf, txt (and ascii, ninjs).")
-@click.option("--ascii", "with_ascii", is_flag=True,
-              help="Also write <slug>.ascii.txt, a 7-bit transliteration of the text edition.")
-@click.option("--width", default=72, show_default=True, type=click.IntRange(20, 400),
-              help="Column width of the plain-text edition.")
-@click.option("--paper", default="auto", show_default=True,
-              type=click.Choice(["auto", "A4", "Letter"], case_sensitive=False),
-              help="Paper size of the PDF edition; auto: Letter for en-US and other Letter regions, else A4.")
-@click.option("--font", default=None, help="Font family name or .ttf file for the PDF body.")
-@click.option("--encoding", default=None, help="Encoding of the input files (default: detect).")
+@setting_options()
 @click.option("--bag", type=click.Path(path_type=Path), default=None,
               help="Also write this run's editions as a BagIt bag in this folder.")
-@click.option("--publisher", default=None, help="Publisher credited in the editions.")
-@click.option("--language", default="en", show_default=True,
-              help="Language (BCP 47) of articles that do not say and whose script does not tell.")
-@click.option("--templates", multiple=True, type=click.Path(path_type=Path, file_okay=False, exists=True),
-              help="Folder searched before the built-in templates (repeatable); one file can be overridden.")
-@click.option("--strict", is_flag=True, help="Treat warnings that mean lost text as errors.")
-@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
-              help="Articles rendered at once, in separate processes.  [default: all cores]")
 @click.option("--force", is_flag=True, help="Rebuild editions even when they are up to date.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
+@click.pass_obj
 @guarded
-def build(paths: tuple[Path, ...], out_dir: Path, formats: str, with_ascii: bool, width: int, paper: str,
-          font: str | None, encoding: str | None, bag: Path | None, publisher: str | None, language: str,
-          templates: tuple[Path, ...], strict: bool, jobs: int | None, force: bool, quiet: bool,
-          verbose: bool) -> None:
+def build(config: Config, paths: tuple[Path, ...], bag: Path | None, force: bool, quiet: bool, verbose: bool,
+          **given: Any) -> None:
     """Build editions of PATHS (files or folders; default: seeds/)."""
-    from publish.build import ArticleResult, build as run_build
-    from publish.options import RenderOptions
-    from publish.parse import normalise_language
+    import os
 
-    options = RenderOptions(width=width, paper=paper, font=font, strict=strict, publisher=publisher,
-                            template_dirs=tuple(Path(t).resolve() for t in templates),
-                            source_date_epoch=_source_date_epoch())
-    default_language = normalise_language(language)
-    chosen = formats + (",ascii" if with_ascii else "")
+    from publish.builder import ArticleResult, build as run_build
+    from publish.settings import render_options, source_date_epoch
+
+    values = effective(config, given)
+    options = render_options(values, source_date_epoch())
+    formats = [*values["formats"], *(["ascii"] if values["ascii"] else [])]
     progress = _Progress(enabled=not quiet and sys.stderr.isatty())
 
     def report(result: ArticleResult) -> None:
@@ -169,10 +178,10 @@ def build(paths: tuple[Path, ...], out_dir: Path, formats: str, with_ascii: bool
                 click.echo(f"wrote {path}")
 
     with progress:
-        outcome = run_build(paths or [Path("seeds")], out_dir, chosen, options, encoding=encoding, bag=bag,
-                            jobs=jobs or os.cpu_count() or 1, force=force, default_language=default_language,
-                            on_start=progress.start,
-                            on_result=report)
+        outcome = run_build(paths or [Path("seeds")], Path(values["out"]), formats, options,
+                            encoding=values["encoding"] or None, bag=bag,
+                            jobs=values["jobs"] or os.cpu_count() or 1, force=force,
+                            default_language=values["language"], on_start=progress.start, on_result=report)
     if not outcome.results:
         raise OptionsError("no articles found (*.txt, *.json)", path=" ".join(map(str, paths)) or "seeds")
     if not quiet:
@@ -183,6 +192,8 @@ def build(paths: tuple[Path, ...], out_dir: Path, formats: str, with_ascii: bool
                    f"({_count(len(outcome.written), 'edition')}), {outcome.skipped} up to date, "
                    f"{outcome.failed} failed, in {outcome.seconds:.2f} s")
     if not outcome.ok:
+        if any(result.error is not None and isinstance(result.error, InternalError) for result in outcome.results):
+            sys.exit(EXIT_BUG)
         sys.exit(EXIT_BAD_INPUT)
 
 
@@ -255,36 +266,41 @@ def check(folder: Path, verbose: bool) -> None:
 @click.option("--title", required=True, help="Title of the digest.")
 @click.option("--date", "date_text", default=None, help="Date of the digest (YYYY-MM-DD).")
 @click.option("--keep-order", is_flag=True, help="Keep the order given instead of sorting by date, then title.")
-@click.option("--out", "out_dir", default="dist", show_default=True, type=click.Path(path_type=Path))
-@click.option("--format", "formats", default="epub,pdf,txt", show_default=True, help="Editions to build.")
-@click.option("--publisher", default=None, help="Publisher credited in the digest.")
+@setting_options(digest=True)
+@click.option("--force", is_flag=True, help="Rebuild the digest even when it is up to date.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
+@click.pass_obj
 @guarded
-def collect(paths: tuple[Path, ...], title: str, date_text: str | None, keep_order: bool, out_dir: Path,
-            formats: str, publisher: str | None, quiet: bool, verbose: bool) -> None:
+def collect(config: Config, paths: tuple[Path, ...], title: str, date_text: str | None, keep_order: bool,
+            force: bool, quiet: bool, verbose: bool, **given: Any) -> None:
     """Build one EPUB, PDF and text digest of many articles (default: seeds/)."""
-    from publish.build import collect as run_collect
-    from publish.options import RenderOptions
+    from publish.digest import collect as run_collect
     from publish.parse import parse_date
+    from publish.settings import render_options, source_date_epoch
 
-    date = parse_date(date_text, "--date") if date_text else None
-    options = RenderOptions(publisher=publisher, source_date_epoch=_source_date_epoch())
-    written, warnings = run_collect(paths or [Path("seeds")], out_dir, title, date=date, keep_order=keep_order,
-                                    formats=formats, options=options)
-    for warning in warnings:
-        if not quiet:
-            click.echo(f"warning: {warning}", err=True)
+    values = effective(config, given)
+    try:
+        date = parse_date(date_text) if date_text else None
+    except PublishError as error:
+        raise OptionsError(f"--date: {error.message}", hint="give the digest's date as YYYY-MM-DD") from None
+    result = run_collect(paths or [Path("seeds")], Path(values["out"]), title, date=date, keep_order=keep_order,
+                         formats=values["formats"], options=render_options(values, source_date_epoch()),
+                         encoding=values["encoding"] or None, default_language=values["language"], force=force)
     if not quiet:
-        for path in written:
+        for warning in result.warnings:
+            click.echo(f"warning: {warning}", err=True)
+        for path in result.written:
             click.echo(f"wrote {path}")
+        if result.skipped:
+            click.echo(f"digest {result.slug} is up to date")
 
 
 @main.command("config")
 @click.pass_obj
 def show_config(config: Any) -> None:
     """Print the effective settings (publish.toml or [tool.publish], else defaults)."""
-    from publish.config import render_config
+    from publish.settings import render_config
 
     click.echo(render_config(config), nl=False)
 
@@ -299,9 +315,9 @@ def show_config(config: Any) -> None:
 @guarded
 def inspect(file: Path, encoding: str | None, output: str, verbose: bool) -> None:
     """Print the parsed article of FILE as JSON: publish's model, or ninjs."""
-    from publish.build import read_article
+    from publish.inputs import read_article
 
-    parsed = read_article(file, encoding)
+    parsed = read_article(file, checked("encoding", encoding, where="--encoding") if encoding else None)
     for warning in parsed.warnings:
         click.echo(f"warning: {file}: {warning}", err=True)
     if output.lower() == "ninjs":

@@ -54,3 +54,7 @@ class OptionsError(PublishError):
 
 class OutputError(PublishError):
     """The output folder cannot be written safely."""
+
+
+class InternalError(PublishError):
+    """A bug in publish itself, not something the user did: reported with its own exit code."""

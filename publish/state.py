@@ -16,9 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from publish import __version__
-from publish.archive import sha256
-from publish.options import RenderOptions
+from publish.editions import file_name
 from publish.fonts import fonts_digest
+from publish.options import RenderOptions
+from publish.output import folder_lock, sha256, write_atomic
 from publish.templates import pdf_font_family, search_path
 
 STATE_FILE = ".publish-state.json"
@@ -35,8 +36,10 @@ class Entry:
 class BuildState:
     """The folder's record of built articles, loaded before and saved after a build."""
 
-    def __init__(self, folder: Path, settings: str, entries: dict[str, Entry]) -> None:
+    def __init__(self, folder: Path, settings: str, entries: dict[str, Entry],
+                 formats: tuple[str, ...] = ()) -> None:
         self.folder = folder
+        self.formats = formats
         self.settings = settings
         self.entries = entries
         self.changed = False
@@ -52,24 +55,27 @@ class BuildState:
             for name, raw in data.get("articles", {}).items():
                 date = datetime.date.fromisoformat(raw["date"]) if raw.get("date") else None
                 entries[name] = Entry(raw["key"], raw["slug"], date, dict(raw["editions"]))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
             entries = {}  # no record, or an unreadable one: everything is rebuilt
-        return cls(folder, settings, entries)
+        return cls(folder, settings, entries, formats)
 
     def _key(self, input_digest: str) -> str:
         return hashlib.sha256(f"{self.settings}\0{input_digest}".encode()).hexdigest()
 
-    def current(self, source: Path) -> Entry | None:
-        """The record for `source` if its editions are up to date, else None."""
+    def current(self, source: Path, input_digest: str | None = None) -> Entry | None:
+        """The record for `source` if its editions are up to date, else None. (A digest
+        passes the digest of all its inputs; an article's file is hashed here.)"""
         entry = self.entries.get(_name(source))
         if entry is None:
             return None
         try:
-            input_digest = sha256(source)
+            input_digest = input_digest or sha256(source)
         except OSError:
             return None
         if entry.key != self._key(input_digest):
             return None
+        if set(entry.editions) != {file_name(entry.slug, name) for name in self.formats}:
+            return None  # a record that lost editions (or was edited) proves nothing
         for name, digest in entry.editions.items():
             path = self.folder / name
             if not path.is_file() or sha256(path) != digest:
@@ -85,6 +91,14 @@ class BuildState:
         self.changed = True
         self._fresh.update(digests)
 
+    def owner_of(self, slug: str, source: Path) -> str | None:
+        """Another source whose editions of `slug` are still in the folder, if any."""
+        me = _name(source)
+        for name, entry in self.entries.items():
+            if entry.slug == slug and name != me and any((self.folder / f).is_file() for f in entry.editions):
+                return name
+        return None
+
     def known_digests(self) -> dict[str, str]:
         """Digests of editions written or verified by this build (no need to hash again)."""
         return dict(self._fresh)
@@ -97,9 +111,6 @@ class BuildState:
         """Write the record (atomically, under the folder lock) if this build changed it."""
         if not self.changed:
             return
-        from publish.archive import folder_lock
-        from publish.build import write_atomic
-
         articles = {name: {"key": e.key, "slug": e.slug, "date": e.date.isoformat() if e.date else None,
                            "editions": e.editions} for name, e in sorted(self.entries.items())}
         payload = json.dumps({"publish": __version__, "articles": articles}, indent=1, sort_keys=True)
@@ -119,7 +130,7 @@ def _settings_key(formats: tuple[str, ...], options: RenderOptions, encoding: st
         for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
             templates.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
     fonts = fonts_digest(pdf_font_family(options.template_dirs, options.font)) if "pdf" in formats else None
-    return json.dumps({"version": __version__, "formats": formats, "options": repr(options),
+    return json.dumps({"version": __version__, "formats": formats, "options": options.key(),
                        "encoding": encoding, "templates": templates.hexdigest(), "fonts": fonts,
                        "libraries": library_versions()}, sort_keys=True)
 

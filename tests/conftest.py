@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from publish.build import read_article
+from publish.inputs import read_article
 from publish.check import missing_word
 from publish.model import Article
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import CORPUS, SEED
-from publish.build import build
+from publish.builder import build
 from publish.options import RenderOptions
 from publish.templates import default_template_dir
 

@@ -3,7 +3,9 @@ import os
 import pytest
 
 from conftest import BAD, CORPUS, SEED
-from publish.build import build, parse_formats, write_atomic
+from publish.builder import build
+from publish.editions import parse_formats
+from publish.output import write_atomic
 from publish.errors import OptionsError, OutputError
 
 
@@ -57,8 +59,8 @@ def test_a_failed_write_is_reported_and_retried_next_build(tmp_path, monkeypatch
     import errno
     import importlib
 
-    build_module = importlib.import_module("publish.build")
-    real_write = build_module.write_atomic
+    output = importlib.import_module("publish.output")
+    real_write = output._temporary
 
     def disk_full_for_russian(folder, name, data):
         if name.startswith("2024-06-04-v-baku"):
@@ -66,7 +68,7 @@ def test_a_failed_write_is_reported_and_retried_next_build(tmp_path, monkeypatch
         return real_write(folder, name, data)
 
     sources = [CORPUS / "header_block.txt", CORPUS / "russian.txt", CORPUS / "armenian.txt"]
-    monkeypatch.setattr(build_module, "write_atomic", disk_full_for_russian)
+    monkeypatch.setattr(output, "_temporary", disk_full_for_russian)
     report = build(sources, tmp_path, ["txt", "epub"], jobs=2)
     failed = [result for result in report.results if result.error is not None]
     assert [result.source for result in failed] == [CORPUS / "russian.txt"]
@@ -74,7 +76,7 @@ def test_a_failed_write_is_reported_and_retried_next_build(tmp_path, monkeypatch
     assert [result.source for result in report.results] == sources  # input order kept
     assert not any(".tmp" in p.name or "v-baku" in p.name for p in tmp_path.iterdir())
 
-    monkeypatch.setattr(build_module, "write_atomic", real_write)
+    monkeypatch.setattr(output, "_temporary", real_write)
     again = build(sources, tmp_path, ["txt", "epub"])
     assert again.ok and again.skipped == 2  # only the failed article is built again
     assert len(again.written) == 2

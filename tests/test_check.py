@@ -8,7 +8,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from conftest import CORPUS, SEED
 from publish.archive import write_manifest
-from publish.build import build
+from publish.builder import build
 from publish.check import check_folder
 
 

@@ -29,7 +29,7 @@ def test_bad_input_one_line_exit_1_nothing_written(name, tmp_path):
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"error: {BAD / name}:"), result.stderr
     assert "Traceback" not in result.stderr
-    assert list((tmp_path / "dist").iterdir()) == []
+    assert [p.name for p in (tmp_path / "dist").iterdir()] == [".publish.lock"]  # no edition, no temporary
 
 
 def test_usage_errors_exit_2(tmp_path):

@@ -8,7 +8,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from conftest import BAD, CORPUS, SEED, article_from, assert_words_in_order, epubcheck
-from publish.build import collect
+from publish.digest import collect
 
 ARTICLES = [CORPUS / "header_block.txt", SEED, CORPUS / "russian.txt", CORPUS / "title_first.txt",
             CORPUS / "georgian.txt"]
@@ -21,7 +21,8 @@ SORTED_TITLES = ["Azerbaijan conducted local anti-terrorist activities and neutr
 
 
 def test_digest_editions(tmp_path):
-    written, warnings = collect(ARTICLES, tmp_path, "Daily digest", formats=["epub", "pdf", "txt"])
+    result = collect(ARTICLES, tmp_path, "Daily digest", formats=["epub", "pdf", "txt"])
+    written, warnings = result.written, result.warnings
     assert [p.name for p in written] == [f"undated-daily-digest.{ext}" for ext in ("epub", "pdf", "txt")]
     assert any("undated" in w for w in warnings)
     epub, pdf, text = written

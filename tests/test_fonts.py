@@ -8,7 +8,7 @@ import pytest
 from fontTools.ttLib import TTFont
 
 import publish.fonts as fonts
-from publish.build import build
+from publish.builder import build
 from publish.errors import OptionsError
 from publish.options import RenderOptions
 from publish.render.pdf import preflight, render_pdf

@@ -20,7 +20,9 @@ from hypothesis import HealthCheck, given, settings
 from test_properties import article_texts, parse_or_none
 
 from publish.archive import verify_manifest
-from publish.build import build, collect, read_article
+from publish.builder import build
+from publish.digest import collect
+from publish.inputs import read_article
 from publish.errors import InputError
 from publish.metadata import FIELDS, NAMESPACES, article_metadata, field, ninjs_lookup, terms
 from publish.model import Editorial, Quotation
@@ -316,7 +318,7 @@ def test_build_writes_ninjs_only_when_asked_and_lists_it_in_sha256sums(tmp_path)
     report = build([inputs], out, formats=["txt", "ninjs"])
     assert report.ok and len(report.results) == 4  # folders give their *.json files too
     names = sorted(path.name for path in out.iterdir())
-    assert names == [".publish-state.json", "2023-11-30-bank-of-england-holds-rates-at-5-25-for-a-second-month.json",
+    assert names == [".publish-state.json", ".publish.lock", "2023-11-30-bank-of-england-holds-rates-at-5-25-for-a-second-month.json",
                      "2023-11-30-bank-of-england-holds-rates-at-5-25-for-a-second-month.txt",
                      "2024-02-08-brann-bergen.json", "2024-02-08-brann-bergen.txt",
                      "2024-03-12-verkehr-bahn-streik.json", "2024-03-12-verkehr-bahn-streik.txt",
@@ -332,7 +334,7 @@ def test_build_writes_ninjs_only_when_asked_and_lists_it_in_sha256sums(tmp_path)
 
 
 def test_a_digest_is_a_ninjs_package_with_associations(tmp_path):
-    written, _ = collect(AGENCY, tmp_path, "Morning wire", date=datetime.date(2024, 3, 12), formats=["ninjs"])
+    written = collect(AGENCY, tmp_path, "Morning wire", date=datetime.date(2024, 3, 12), formats=["ninjs"]).written
     assert [path.name for path in written] == ["2024-03-12-morning-wire.json"]
     data = written[0].read_bytes()
     assert schema_errors(data) == []

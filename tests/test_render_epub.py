@@ -134,7 +134,7 @@ def test_zip_layout(seed_article):
 
 def _build_in_subprocess(tmp_path, name, env):
     out = tmp_path / name
-    script = ("import sys; from publish.build import read_article; from publish.render.epub import render_epub;"
+    script = ("import sys; from publish.inputs import read_article; from publish.render.epub import render_epub;"
               "from publish.options import RenderOptions; import os;"
               "epoch = os.environ.get('SOURCE_DATE_EPOCH');"
               "a = read_article(__import__('pathlib').Path(sys.argv[1])).article;"

@@ -127,7 +127,7 @@ def test_font_option(seed_article):
 
 def _in_subprocess(tmp_path, name, env):
     out = tmp_path / name
-    script = ("import sys, pathlib; from publish.build import read_article; from publish.render.pdf import render_pdf;"
+    script = ("import sys, pathlib; from publish.inputs import read_article; from publish.render.pdf import render_pdf;"
               "a = read_article(pathlib.Path(sys.argv[1])).article;"
               "open(sys.argv[2], 'wb').write(render_pdf(a))")
     subprocess.run([sys.executable, "-c", script, str(SEED), str(out)], check=True,

@@ -71,7 +71,8 @@ def test_wrap_is_a_lossless_greedy_fill(words, spaces, width, first_prefix, next
 def test_an_edition_is_read_as_a_complete_record(tmp_path):
     """Nothing is guessed when the text edition is read back: not a date from its file
     name, a dateline or an agency from its lead, nor a title from its first line."""
-    from publish.build import build, read_article
+    from publish.builder import build
+    from publish.inputs import read_article
 
     source = tmp_path / "in.txt"
     source.write_text("title: Report on 2023-09-21 talks\nslug: my-own-slug\nauthor:\n\n"

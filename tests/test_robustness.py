@@ -15,7 +15,8 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import CORPUS, SEED, epubcheck
-from publish.build import build, read_article
+from publish.builder import build
+from publish.inputs import read_article
 from publish.errors import PublishError
 
 HOSTILE = CORPUS / "hostile"
@@ -137,7 +138,7 @@ def test_a_twenty_megabyte_article_fails_fast_with_a_clear_error(tmp_path):
     assert code == "1"
     assert message.startswith(f"error: {source}") and "limit" in message
     assert int(peak_kib) < 1024 * 1024
-    assert list((tmp_path / "out").iterdir()) == []
+    assert [p.name for p in (tmp_path / "out").iterdir()] == [".publish.lock"]  # no edition, no temporary
 
 
 @pytest.mark.parametrize("header, message", [

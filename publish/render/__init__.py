@@ -1,5 +1,5 @@
 """Renderers: `render_x(article, options) -> bytes`, one module per edition.
 
-They are imported lazily (see `publish.build.RENDERERS`) so that a text-only build or
+They are imported lazily (see `publish.editions.EDITIONS`) so that a text-only build or
 `publish --help` never pays for loading reportlab or ebooklib.
 """

@@ -1,0 +1,80 @@
+"""Reading inputs: which files, their bytes within the limits, and the reader for each.
+
+The first stage of the pipeline (inputs -> parse -> model -> editions -> output). It knows
+file names and bytes; the parser below it knows only text.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from pathlib import Path
+
+from publish.errors import InputError, OptionsError
+from publish.parse import Parsed, parse
+from publish.source import read_source
+
+#: Refuse inputs larger than this (README, "Limits"): about 1.6 million words, far beyond
+#: any article, and small enough to typeset in bounded memory. Bytes read are counted, so
+#: a pipe or a device is bounded too.
+MAX_INPUT_BYTES = 10 * 1024 * 1024
+#: Input file ending -> (module, function) of its reader, `read(data, path, encoding,
+#: default_language) -> Parsed`. Other files are wire copy for `publish.parse`.
+READERS: dict[str, tuple[str, str]] = {".json": ("publish.readers.ninjs", "read_ninjs")}
+#: File endings a folder is searched for.
+INPUT_SUFFIXES: tuple[str, ...] = (".txt", *READERS)
+
+
+def collect_sources(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[Path]:
+    """Files as given; folders give their input files, sorted, recursively, leaving out
+    hidden files and folders below them and the folders in `exclude` (the output folder,
+    so `publish build .` never reads its own editions back)."""
+    excluded = [folder.resolve() for folder in exclude]
+    sources: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found = []
+            for candidate in path.rglob("*"):
+                relative = candidate.relative_to(path).parts
+                if (candidate.suffix.lower() in INPUT_SUFFIXES and not any(p.startswith(".") for p in relative)
+                        and candidate.is_file()
+                        and not any(candidate.resolve().is_relative_to(folder) for folder in excluded)):
+                    found.append(candidate)
+            sources.extend(sorted(found))
+        elif path.is_file() or path.is_char_device() or path.is_fifo():
+            sources.append(path)
+        else:
+            raise OptionsError(f"{raw}: no such file or folder")
+    return sources
+
+
+def read_input(path: Path) -> bytes:
+    """An article file's bytes, refusing one too large to be an article. The bytes read
+    are counted (not the size the file claims), so `/dev/zero` or a pipe stops at the limit."""
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_INPUT_BYTES + 1)
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", path=str(path)) from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(f"more than {MAX_INPUT_BYTES:,} bytes; the limit for one article is {MAX_INPUT_BYTES:,}",
+                         path=str(path), hint="split it into several articles")
+    return data
+
+
+def parse_input(data: bytes, path: Path, encoding: str | None = None, default_language: str = "en") -> Parsed:
+    """Bytes read from `path` -> article, with every warning from decoding and parsing."""
+    reader = READERS.get(path.suffix.lower())
+    if reader is not None:
+        module, function = reader
+        read = getattr(importlib.import_module(module), function)
+        return read(data, str(path), encoding, default_language)  # type: ignore[no-any-return]
+    source = read_source(data, str(path), encoding)
+    parsed = parse(source.text, str(path), default_language)
+    return Parsed(parsed.article, source.warnings + parsed.warnings)
+
+
+def read_article(path: Path, encoding: str | None = None, default_language: str = "en") -> Parsed:
+    """File -> article, with every warning from decoding and parsing."""
+    return parse_input(read_input(path), path, encoding, default_language)

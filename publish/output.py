@@ -1,0 +1,121 @@
+"""Safe output: what reaches an output folder, and how.
+
+Readers of the folder only ever see an old file or a new one: every file is written to
+a temporary file beside it, flushed to disk and renamed into place. An article's
+editions are written as a set (every temporary first, then the renames), so a full disk
+or a name taken by a folder leaves all of the old set, not half of each. One lock per
+output folder (a `filelock` lock file, the same on Linux, macOS and Windows) is held by
+whoever changes the folder's shared files (manifest, state).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+from publish.errors import OutputError
+
+#: Temporary files older than this are left over from a killed build and are removed.
+STALE_TEMPORARY_SECONDS = 3600
+#: The folder's lock file (hidden, never an edition).
+LOCK_FILE = ".publish.lock"
+
+
+def sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _checked_name(folder: Path, name: str) -> Path:
+    if name in ("", ".", "..") or os.sep in name or (os.altsep is not None and os.altsep in name):
+        raise OutputError(f"refusing to write {name!r} outside {folder}")
+    return folder / name
+
+
+def _temporary(folder: Path, name: str, data: bytes) -> Path:
+    """`data` in a flushed temporary file beside `folder/name`."""
+    descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, 0o644)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return Path(temporary)
+
+
+def write_atomic(folder: Path, name: str, data: bytes) -> Path:
+    """Write `folder/name` so that readers only ever see the old file or the new one."""
+    return write_set(folder, {name: data})[0]
+
+
+def write_set(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
+    """Write several files as one set: every temporary file first, then the renames.
+
+    A failure while writing (full disk, permissions) leaves every old file as it was; a
+    name taken by a folder is refused before anything is renamed.
+    """
+    targets = {name: _checked_name(folder, name) for name in files}
+    for target in targets.values():
+        if target.is_dir() and not target.is_symlink():
+            raise OutputError(f"{target.name} is a folder, not an edition", path=str(target),
+                              hint="move the folder away; publish never deletes what it did not write")
+    written: dict[str, Path] = {}
+    try:
+        for name, data in files.items():
+            written[name] = _temporary(folder, name, data)
+        for name, temporary in written.items():
+            os.replace(temporary, targets[name])  # replaces a symlink itself, never its target
+    except BaseException:
+        for temporary in written.values():
+            temporary.unlink(missing_ok=True)
+        raise
+    return list(targets.values())
+
+
+def prepare_output(out_dir: Path) -> Path:
+    """Create the output folder and clear temporary files a killed build left behind."""
+    if str(out_dir) == "":
+        raise OutputError("the output folder is empty", hint="give --out a folder such as dist")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise OutputError("the output path is not a folder", path=str(out_dir)) from None
+    except OSError as error:
+        raise OutputError(f"cannot create the output folder: {error.strerror}", path=str(out_dir)) from None
+    if not out_dir.is_dir():
+        raise OutputError("the output path is not a folder", path=str(out_dir))
+    now = time.time()
+    for leftover in out_dir.glob(".*.tmp"):
+        try:
+            if now - leftover.stat().st_mtime > STALE_TEMPORARY_SECONDS:
+                leftover.unlink()
+        except OSError:
+            pass  # another build's file, or already gone: not ours to report
+    return out_dir
+
+
+@contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """The output folder's exclusive lock: a build holds it while it changes the folder,
+    so another build into the same folder waits. Re-entrant in one thread (the manifest
+    and the record take it again inside a build)."""
+    from filelock import FileLock
+
+    lock = FileLock(str(folder.resolve() / LOCK_FILE), is_singleton=True)
+    try:
+        with lock:
+            yield
+    except PermissionError as error:
+        raise OutputError(f"cannot lock the output folder: {error.strerror}", path=str(folder)) from None

@@ -1,0 +1,249 @@
+"""The one table of settings, and everything derived from it.
+
+Each setting is declared once (`SETTINGS`): its name, type, default, help, command-line
+flag, how its value is checked, and whether it shapes editions (and so belongs in
+`RenderOptions` and the rebuild key). From this table come the command-line options of
+`build` and `collect`, the reading and type-checking of `publish.toml` /
+`[tool.publish]`, `publish config`, and the `RenderOptions` a build renders with, as
+Sphinx derives everything from its one table of config values.
+
+Precedence: the command line, then the configuration file, then the defaults here.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+import re
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from publish.errors import OptionsError, PublishError
+from publish.options import RenderOptions
+
+
+def _formats(value: Any) -> list[str]:
+    from publish.editions import parse_formats
+
+    return list(parse_formats(value))
+
+
+def _paper(value: Any) -> str:
+    for choice in ("auto", "A4", "Letter"):
+        if str(value).lower() == choice.lower():
+            return choice
+    raise ValueError("expected auto, A4 or Letter")
+
+
+def _width(value: Any) -> int:
+    if not 20 <= value <= 400:
+        raise ValueError("expected a whole number from 20 to 400")
+    return int(value)
+
+
+def _jobs(value: Any) -> int:
+    if not 0 <= value <= 256:
+        raise ValueError("expected a whole number from 0 (all cores) to 256")
+    return int(value)
+
+
+def _language(value: Any) -> str:
+    from publish.parse import normalise_language
+
+    try:
+        return normalise_language(value)
+    except PublishError as error:
+        raise ValueError(error.hint or error.message) from None
+
+
+def _encoding(value: Any) -> str:
+    if value == "":
+        return value
+    try:
+        info = codecs.lookup(value)
+    except LookupError:
+        raise ValueError("not an encoding Python knows (for example utf-8, cp1252, cp1251)") from None
+    if not info._is_text_encoding:  # rot13, base64, zlib... are codecs, not text encodings
+        raise ValueError(f"{info.name} is not a text encoding")
+    return value
+
+
+def _text(value: Any) -> str:
+    if any(ord(ch) < 32 or 0xFDD0 <= ord(ch) <= 0xFDEF or ord(ch) & 0xFFFE == 0xFFFE for ch in value):
+        raise ValueError("control characters and noncharacters are not allowed")
+    return " ".join(value.split())
+
+
+def _folders(value: Any) -> list[str]:
+    for item in value:
+        if not isinstance(item, str):
+            raise ValueError(f"expected folder names, not {type(item).__name__}")
+        if not Path(item).is_dir():
+            raise ValueError(f"{item!r} is not a folder")
+    return list(value)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: configuration key, command-line flag and checks in one record."""
+
+    name: str
+    kind: type
+    default: Any
+    help: str
+    #: Whether it changes the bytes of editions (then it is in RenderOptions and the rebuild key).
+    shapes_editions: bool
+    #: Command-line flags (`--out`, `-j`); `build` and `collect` share them.
+    flags: tuple[str, ...]
+    #: Checks and normalises a value of the right type; raises ValueError saying what was expected.
+    check: Callable[[Any], Any] | None = None
+    #: Whether `collect` offers it too.
+    for_digests: bool = True
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("out", str, "dist", "folder the editions are written to", False, ("--out",)),
+    Setting("formats", list, ["epub", "pdf", "txt"], "editions to build: epub, pdf, txt, ascii, ninjs", False,
+            ("--format",), _formats),
+    Setting("ascii", bool, False, "also write the 7-bit text edition", False, ("--ascii",), for_digests=False),
+    Setting("width", int, 72, "column width of the text edition", True, ("--width",), _width),
+    Setting("paper", str, "auto", "PDF paper: auto, A4 or Letter", True, ("--paper",), _paper),
+    Setting("font", str, "", "PDF body font family or .ttf file (empty: the style file's, Publish Serif)", True,
+            ("--font",)),
+    Setting("publisher", str, "", "publisher credited in the editions", True, ("--publisher",), _text),
+    Setting("language", str, "en", "language of articles that do not say", False, ("--language",), _language),
+    Setting("templates", list, [], "template folders searched before the built-in ones", True, ("--templates",),
+            _folders),
+    Setting("encoding", str, "", "encoding of the inputs (empty: detect)", False, ("--encoding",), _encoding),
+    Setting("strict", bool, False, "warnings that mean lost text become errors", True, ("--strict",)),
+    Setting("jobs", int, 0, "articles rendered at once (0: all cores)", False, ("-j", "--jobs"), _jobs,
+            for_digests=False),
+)
+BY_NAME: dict[str, Setting] = {setting.name: setting for setting in SETTINGS}
+CONFIG_FILES: tuple[tuple[str, tuple[str, ...]], ...] = (("publish.toml", ()), ("pyproject.toml", ("tool", "publish")))
+
+
+def defaults() -> dict[str, Any]:
+    return {setting.name: setting.default for setting in SETTINGS}
+
+
+def checked(name: str, value: Any, where: str | None = None, line: int | None = None) -> Any:
+    """`value` for setting `name`, type-checked and normalised; an OptionsError naming
+    where it came from (a flag, or a file and line) when it is wrong."""
+    setting = BY_NAME.get(name)
+    if setting is None:
+        raise OptionsError(f"unknown setting {name!r}", path=where, line=line,
+                           hint=f"known settings: {', '.join(BY_NAME)}")
+    label = f"setting {name!r}" if line is not None or (where or "").endswith(".toml") else f"{setting.flags[-1]}"
+    kind = setting.kind
+    if kind is list and isinstance(value, str):
+        value = [part.strip() for part in value.split(",") if part.strip()]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise OptionsError(f"{label} must be {_kind_name(kind)}, not {type(value).__name__}", path=where, line=line)
+    if setting.check is not None:
+        try:
+            value = setting.check(value)
+        except ValueError as error:
+            raise OptionsError(f"{label} = {value!r}: {error}", path=where, line=line) from None
+        except OptionsError as error:
+            raise OptionsError(f"{label}: {error.message}", path=where, line=line, hint=error.hint) from None
+    return value
+
+
+def _kind_name(kind: type) -> str:
+    return {str: "text", int: "a whole number", bool: "true or false", list: "a list"}[kind]
+
+
+@dataclass(frozen=True)
+class Config:
+    """The effective settings and the file they came from."""
+
+    values: dict[str, Any]
+    source: Path | None
+
+    def __getitem__(self, key: str) -> Any:
+        return self.values[key]
+
+
+def load_config(folder: Path = Path(".")) -> Config:
+    """`publish.toml` if present, else `[tool.publish]` of `pyproject.toml`, else defaults."""
+    values = defaults()
+    for name, table_path in CONFIG_FILES:
+        path = folder / name
+        if not path.is_file():
+            continue
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except OSError as error:
+            raise OptionsError(f"cannot read: {error.strerror}", path=str(path)) from None
+        except UnicodeDecodeError as error:
+            raise OptionsError(f"not UTF-8 (byte offset {error.start})", path=str(path)) from None
+        try:
+            data: Any = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            raise OptionsError(f"not valid TOML: {error}", path=str(path)) from None
+        for part in table_path:
+            if not isinstance(data, dict):
+                break
+            data = data.get(part, {})
+        if not isinstance(data, dict):
+            raise OptionsError(f"[{'.'.join(table_path)}] must be a table", path=str(path),
+                               line=_line_of(table_path[-1], text))
+        if name == "pyproject.toml" and not data:
+            continue
+        for key, value in data.items():
+            values[key] = checked(key, value, str(path), _line_of(key, text))
+        return Config(values, path)
+    return Config(values, None)
+
+
+def _line_of(key: str, text: str) -> int | None:
+    found = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
+    return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+def render_config(config: Config) -> str:
+    """The effective settings as TOML, ready to paste into publish.toml."""
+    lines = [f"# effective settings{f' (from {config.source})' if config.source else ' (built-in defaults)'}"]
+    for setting in SETTINGS:
+        lines.append(f"{setting.name} = {_toml(config.values[setting.name])}  # {setting.help}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(item) for item in value) + "]"
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+#: SOURCE_DATE_EPOCH beyond this cannot be stored in a ZIP (EPUB) entry's time.
+LATEST_EPOCH = 4354819199  # 2107-12-31T23:59:59Z
+
+
+def source_date_epoch(environ: dict[str, str] | None = None) -> int | None:
+    """SOURCE_DATE_EPOCH from the environment (read here and nowhere else), checked."""
+    value = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "")
+    if value == "":
+        return None
+    if not (value.isascii() and value.isdigit()) or int(value) > LATEST_EPOCH:
+        raise OptionsError(f"SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds from 1970 to 2107",
+                           hint="unset it, or give seconds since 1970 in ASCII digits")
+    return int(value)
+
+
+def render_options(values: dict[str, Any], epoch: int | None = None) -> RenderOptions:
+    """The RenderOptions a build renders with: the settings that shape editions (a test
+    holds this list and the table's `shapes_editions` together)."""
+    return RenderOptions(
+        width=values["width"], paper=values["paper"], font=values["font"] or None, strict=values["strict"],
+        template_dirs=tuple(Path(folder).resolve() for folder in values["templates"]),
+        publisher=values["publisher"] or None, source_date_epoch=epoch,
+    )
