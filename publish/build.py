@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from publish import __version__
 from publish.errors import InputError, OptionsError, OutputError, PublishError
-from publish.model import Article
+from publish.model import Article, Provenance
 from publish.options import ZIP_EPOCH, RenderOptions
 from publish.parse import Parsed, parse
 from publish.source import read_source
@@ -148,7 +149,8 @@ def read_input(path: Path) -> bytes:
 def parse_input(data: bytes, path: Path, encoding: str | None = None, default_language: str = "en") -> Parsed:
     """Bytes read from `path` -> article, with every warning from decoding and parsing."""
     source = read_source(data, str(path), encoding)
-    parsed = parse(source.text, str(path), default_language)
+    provenance = Provenance.of(data, str(path), source.encoding, source.how, __version__)
+    parsed = parse(source.text, str(path), default_language, provenance=provenance)
     return Parsed(parsed.article, source.warnings + parsed.warnings)
 
 

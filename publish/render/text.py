@@ -15,7 +15,7 @@ from functools import lru_cache
 from anyascii import anyascii
 from wcwidth import wcswidth, wcwidth
 
-from publish.model import Article, Collection, make_slug
+from publish.model import DERIVABLE_FIELDS, Article, Collection, make_slug
 from publish.options import RenderOptions
 
 
@@ -60,7 +60,10 @@ def _render(article: Article, width: int, transform: Callable[[str], str]) -> st
 
 
 def header_fields(article: Article) -> list[tuple[str, str]]:
-    """The self-description an archivist reads first; absent values are left out."""
+    """The self-description an archivist reads first; absent values are left out. After the
+    Identifier: which fields publish derived or guessed, then where the bytes came from
+    (`publish.model.PROVENANCE_FIELDS`). `publish.parse` reads them all back."""
+    derived = ", ".join(name for name in DERIVABLE_FIELDS if name in article.derived)
     fields = [
         ("Title", article.title),
         ("Date", article.date_iso),
@@ -71,6 +74,8 @@ def header_fields(article: Article) -> list[tuple[str, str]]:
         ("Words", str(len(article.words))),
         ("Slug", None if article.slug == make_slug(article.title, article.date) else article.slug),
         ("Identifier", article.identifier),
+        ("Derived", derived),
+        *(article.provenance.fields() if article.provenance else ()),
     ]
     return [(key, value) for key, value in fields if value]
 
