@@ -128,7 +128,7 @@ CREDIT_PHRASES: dict[str, tuple[str, ...]] = {
 #: them. `_NOT_AFTER` lists words after which one does not (`such as`, `as well as`).
 CLAUSE_WORDS: dict[str, tuple[str, ...]] = {
     "en": ("which", "that", "who", "whom", "whose", "where", "and", "but", "while", "as", "amid", "because",
-           "despite", "when"),
+           "despite", "when", "after"),
     "ru": ("который", "которая", "которое", "которые", "которых", "которым", "которой", "что", "и", "а",
            "но", "где", "когда", "чтобы"),
     "uk": ("який", "яка", "яке", "які", "що", "і", "й", "та", "а", "але", "де", "коли"),
@@ -140,6 +140,13 @@ CLAUSE_WORDS: dict[str, tuple[str, ...]] = {
 _NOT_AFTER: dict[str, frozenset[str]] = {
     "as": frozenset({"such", "well", "as", "so", "much", "many", "far", "long", "soon", "same", "known"}),
     "that": frozenset({"so", "such", "now"}),
+    "after": frozenset({"day", "days", "week", "weeks", "month", "months", "year", "years", "shortly", "soon",
+                        "long", "just", "right", "hours", "minutes", "morning", "night"}),
+}
+#: Words a headline cut at a word (with "…") must not end on, by language.
+DANGLING_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("a an the of to in on at by for from with and or but as its his her their after".split()),
+    "ru": frozenset("в во на с со к ко по о об от из у за для и а но".split()),
 }
 
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -559,7 +566,9 @@ def derive_title(lead: Paragraph, language: str = "en") -> str:
     verb-final language, whose verb a cut would drop), it ends at the last natural boundary
     that leaves at least `TITLE_MIN` characters: before an editorial insertion, a comma,
     semicolon, colon or dash, or a word that opens a clause (`CLAUSE_WORDS`), never inside a
-    quotation or parenthesis. Only when there is none is it cut at a word and marked "…".
+    quotation or parenthesis. Punctuation wins over a clause word ("and" also joins nouns)
+    within `TITLE_AIM`; below it only punctuation counts. Only when there is no boundary at all
+    is it cut at a word and marked "…".
     """
     primary = language.split("-")[0].lower()
     sentence = _first_sentence(_with_insertion_marks(lead.runs)).strip()
@@ -570,14 +579,16 @@ def derive_title(lead: Paragraph, language: str = "en") -> str:
     whole = _clean_title(sentence)
     if len(whole) <= limit:
         return whole
-    fitting = [head for head, weak in ((_clean_title(sentence[:cut]), weak) for cut, weak in _boundaries(sentence, primary))
-               if (TITLE_AIM[0] if weak else TITLE_MIN) <= len(head) <= TITLE_MAX]
-    if fitting:
-        return max(fitting, key=len)
+    heads = [(_clean_title(sentence[:cut]), weak) for cut, weak in _boundaries(sentence, primary)]
+    for shortest, weak_too in ((TITLE_AIM[0], False), (TITLE_AIM[0], True), (TITLE_MIN, False)):
+        fitting = [head for head, weak in heads if shortest <= len(head) <= TITLE_MAX and (weak_too or not weak)]
+        if fitting:
+            return max(fitting, key=len)
     cut = whole.rfind(" ", 0, TITLE_MAX)
     head = whole[: cut if cut > 0 else TITLE_MAX - 1]
-    while re.search(r" [^\W\d_A-Z]{1,3}$", head) and head[: head.rfind(" ")].count(" ") >= 2:
-        head = head[: head.rfind(" ")]  # not "... the meeting of…"
+    dangling = DANGLING_WORDS.get(primary, frozenset())
+    while head.rsplit(" ", 1)[-1].lower() in dangling and head.count(" ") > 2:
+        head = head[: head.rfind(" ")]  # "... the next meeting…", not "... the next meeting of…"
     return head.rstrip(" ,;:\u2014\u2013-") + "\u2026"
 
 
