@@ -98,7 +98,7 @@ AGENCIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Yonhap", ("Yonhap",)),
     ("PTI", ("PTI",)),
     ("UNIAN", ("UNIAN", "УНИАН")),
-    ("Ukrinform", ("Ukrinform", "Укринформ")),
+    ("Ukrinform", ("Ukrinform", "Укрінформ", "Укринформ")),
     ("BelTA", ("BelTA", "БелТА")),
     ("Kazinform", ("Kazinform", "Казинформ")),
 )
@@ -158,7 +158,7 @@ DATELINE_STOPS: tuple[str, ...] = (".", "\u0589")
 _DATELINE = re.compile(
     rf"(?P<place>{_PLACE_PART}(?:, {_PLACE_PART}){{0,2}}?)"
     rf"(?:,? (?P<date>{_DAY_MONTH}))?"
-    r"(?: \((?P<agency>[^()]{2,40})\)| ?/(?P<slashed>[^/\s][^/]{0,38}[^/\s])/)?"
+    r"(?: \((?P<agency>[^()]{2,40})\)|(?<!\.) ?/(?P<slashed>[^/\s][^/]{0,38}[^/\s])/)?"
     r"(?P<stop>[.\u0589] | ?[\u2014\u2013] | -{1,2} |: )"
 )
 _SEED_FIRST_LINE = re.compile(r"\s*date\s+(?P<date>\S+)(?:\s+(?P<rest>.*))?", re.IGNORECASE)
@@ -456,8 +456,10 @@ def _dateline(header: _Header, blocks: list[_Block]) -> tuple[Dateline | None, s
     agency = match["agency"] or match["slashed"]
     after = _AGENCY_AFTER_DATELINE.match(lead.text, end) if agency is None else None
     if after is not None and after.end() < len(lead.text):
-        agency = after["slashed"] or _AGENCY_NAMES[after["known"]]
+        agency = after["slashed"] or after["known"]
         end = after.end()
+    if agency is not None:
+        agency = _AGENCY_NAMES.get(agency, agency)  # a known agency by its name in `AGENCIES`
     stop = match["stop"].strip()
     blocks = [_Block(lead.line, lead.text[end:]), *blocks[1:]]
     dateline = Dateline(place=place, date_text=match["date"], end=stop if stop in DATELINE_STOPS else ".")

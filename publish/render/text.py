@@ -52,11 +52,20 @@ def render_collection_text(collection: Collection, options: RenderOptions = Rend
 def _render(article: Article, width: int, transform: Callable[[str], str]) -> str:
     lines: list[str] = []
     for key, value in header_fields(article):
-        lines.extend(wrap(transform(value), width, first_prefix=f"{key}: ", next_prefix="  "))
+        lines.extend(header_lines(key, transform(value), width))
     for text in article.body_texts():
         lines.append("")
         lines.extend(wrap(transform(text), width))
     return "\n".join(lines) + "\n"
+
+
+def header_lines(key: str, value: str, width: int) -> list[str]:
+    """`Key: value`, folded onto lines indented by two spaces; a single long word (a hash, a
+    path) that would overrun the first line starts on the next one if it fits there."""
+    lines = wrap(value, width, first_prefix=f"{key}: ", next_prefix="  ")
+    if display_width(lines[0]) > width and " " not in value and display_width(value) + 2 <= width:
+        return [f"{key}:", f"  {value}"]
+    return lines
 
 
 def header_fields(article: Article) -> list[tuple[str, str]]:
