@@ -112,8 +112,8 @@ CREDIT_PHRASES: dict[str, tuple[str, ...]] = {
     "az": (r"{agency} xəbər verir", r"{agency}-(?:ə|a|yə|ya) (?:bildirib|deyib|açıqlama verib|məlumat verib)",
            r"{agency}-(?:in|ın|nin|nın) (?:məlumatına görə|müxbirinə)"),
     "tr": (r"{agency}(?:'?(?:a|e|ya|ye)) (?:açıklama yaptı|konuştu|söyledi)",),
-    "ru": (r"(?:сообща(?:ет|ют)|сообщил[аи]?|переда[её]т|передал[аи]?|рассказал[аи]?|заявил[аи]?|сказал[аи]?"
-           r"|пишет|отмечает)(?: агентств[уоа]| корреспонденту(?: агентства)?)? {agency}",
+    "ru": ((r"(?:сообща(?:ет|ют)|сообщил[аи]?|переда[её]т|передал[аи]?|рассказал[аи]?|заявил[аи]?|сказал[аи]?"
+            r"|пишет|отмечает)(?: агентств[уоа]| корреспонденту(?: агентства)?)? {agency}"),
            r"(?:по данным|по информации|в интервью|в беседе с) (?:агентства |агентству )?{agency}"),
     "uk": (r"(?:повідомляє|повідомив|повідомила|передає|розповів|розповіла|заявив|заявила) {agency}",),
     "hy": (r"(?:հայտնում|հաղորդում|տեղեկացնում) է {agency}(?:-?ը)?",
@@ -167,8 +167,9 @@ _ISO_DATE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ][0-9:.+\-Z
 _FILENAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
 _AGENCY_NAMES: dict[str, str] = {spelling: name for name, spellings in AGENCIES for spelling in spellings}
-_AGENCY = "[\u00ab\"\u201c\u201e]?(?P<{group}>%s)[\u00bb\"\u201d\u201c]?" % "|".join(
-    re.escape(spelling) for spelling in sorted(_AGENCY_NAMES, key=len, reverse=True))
+_SPELLINGS = "|".join(re.escape(spelling) for spelling in sorted(_AGENCY_NAMES, key=len, reverse=True))
+#: One agency spelling, optionally in quotation marks; `{group}` names its capture group.
+_AGENCY = "[\u00ab\"\u201c\u201e]?(?P<{group}>" + _SPELLINGS + ")[\u00bb\"\u201d\u201c]?"
 _CREDITS: list[str] = [phrase for phrases in CREDIT_PHRASES.values() for phrase in phrases]
 #: Every credit phrase of every language in one expression; group `aN` holds phrase N's agency.
 _SELF_CREDIT = re.compile("|".join(
@@ -176,7 +177,7 @@ _SELF_CREDIT = re.compile("|".join(
     for index, phrase in enumerate(_CREDITS)))
 #: A known agency named right after the dateline (TASS's `/ТАСС/.`, RIA's `— РИА Новости.`).
 _AGENCY_AFTER_DATELINE = re.compile(
-    r"(?:/(?P<slashed>[^/\s][^/]{0,38}[^/\s])/|%s)(?:\.|:| ?[\u2014\u2013-]) " % _AGENCY.format(group="known"))
+    r"(?:/(?P<slashed>[^/\s][^/]{0,38}[^/\s])/|" + _AGENCY.format(group="known") + r")(?:\.|:| ?[\u2014\u2013-]) ")
 _SENTENCE_END = re.compile(r"[.!?\u2026\u0589\u3002\uff01\uff1f][\"\u201d\u2019\u00bb)]*(?=\s|$)")
 #: A paragraph that ends like this has ended; one that does not may run on into the next.
 _TERMINAL = re.compile(r"[.!?\u2026\u0589\u3002\uff01\uff1f:;][\"'\u201d\u2019\u00bb)\]]*$")
@@ -618,9 +619,7 @@ def _clean_title(text: str) -> str:
 
 def _without_credit(sentence: str) -> str:
     """Drop a closing agency credit and the attribution clause it ends (", X told Trend")."""
-    credit = None
-    for credit in _SELF_CREDIT.finditer(sentence):
-        pass
+    credit = next(iter(reversed(list(_SELF_CREDIT.finditer(sentence)))), None)
     if credit is None or sentence[credit.end():].strip(" .\u0589\u201d\"") or credit.start() == 0:
         return sentence
     comma = max(sentence.rfind(",", 0, credit.start()), sentence.rfind(" \u2014 ", 0, credit.start()))

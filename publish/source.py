@@ -132,9 +132,9 @@ def _decode(data: bytes, path: str | None, encoding: str | None) -> tuple[str, s
         unmarked = _unmarked_unicode(data)
         if unmarked is not None:
             text, name = unmarked
-            return text, name, "detected", [
-                f"no byte order mark: decoded as {name}, recognised by its pattern of NUL bytes "
-                f"(name the encoding with --encoding if the letters are wrong)"]
+            warning = (f"no byte order mark: decoded as {name}, recognised by its pattern of NUL bytes "
+                       f"(name the encoding with --encoding if the letters are wrong)")
+            return text, name, "detected", [warning]
     _refuse_binary(data, path)
 
     try:

@@ -192,7 +192,8 @@ def test_header_without_blank_line_is_an_error():
 BREAKS: list[tuple[str, list[str], list[int]]] = [
     ("China overtook Japan to become the world's\n\neconomic power number two in 2010.",
      ["China overtook Japan to become the world\u2019s economic power number two in 2010."], [7]),
-    ("Прошла встреча министров\n\nиностранных дел двух стран.", ["Прошла встреча министров иностранных дел двух стран."], [7]),
+    ("Прошла встреча министров\n\nиностранных дел двух стран.",
+     ["Прошла встреча министров иностранных дел двух стран."], [7]),
     ("Ընդունվել է նոր\n\nօրենք։", ["Ընդունվել է նոր օրենք։"], [7]),
     # Kept: the first ends a sentence; the second begins in upper case; Georgian has no case.
     ("The talks ended.\n\nand then what?", ["The talks ended.", "and then what?"], []),

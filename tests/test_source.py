@@ -69,8 +69,8 @@ def test_stray_nuls_are_removed_with_a_warning():
 def test_unicode_without_byte_order_mark(text, encoding):
     source = read_source(text.encode(encoding), "x.txt")
     assert (source.text, source.encoding, source.how) == (text, encoding, "detected")
-    assert source.warnings == (f"no byte order mark: decoded as {encoding}, recognised by its pattern of NUL "
-                               f"bytes (name the encoding with --encoding if the letters are wrong)",)
+    assert source.warnings == ((f"no byte order mark: decoded as {encoding}, recognised by its pattern of NUL "
+                                f"bytes (name the encoding with --encoding if the letters are wrong)"),)
 
 
 @pytest.mark.parametrize("data, how", [
@@ -88,8 +88,8 @@ def test_how_the_encoding_was_settled(data, how):
     (b"PK\x03\x04\x14\x00\x00\x00", "this is a ZIP archive (or EPUB/DOCX/ODT) (by its signature), not a text article"),
     (b"\x1f\x8b\x08\x00", "this is a gzip archive (by its signature), not a text article"),
     (b"SQLite format 3\x00" + bytes(100), "this is an SQLite database (by its signature), not a text article"),
-    (b"ab\x00\x01\x02\x03" * 10, "binary data: 40 of 60 bytes (67%) are control bytes (the first, 0x00, at "
-                                    "byte offset 2); text has at most a few stray ones"),
+    (b"ab\x00\x01\x02\x03" * 10, ("binary data: 40 of 60 bytes (67%) are control bytes (the first, 0x00, at "
+                                     "byte offset 2); text has at most a few stray ones")),
 ])
 def test_binary_is_refused_with_the_reason(data, message):
     with pytest.raises(InputError) as caught:

@@ -61,9 +61,9 @@ def _render(article: Article, width: int, transform: Callable[[str], str]) -> st
 
 def header_lines(key: str, value: str, width: int) -> list[str]:
     """`Key: value`, folded onto lines indented by two spaces; a single long word (a hash, a
-    path) that would overrun the first line starts on the next one if it fits there."""
+    path) that would overrun the first line stands alone on the next one."""
     lines = wrap(value, width, first_prefix=f"{key}: ", next_prefix="  ")
-    if display_width(lines[0]) > width and " " not in value and display_width(value) + 2 <= width:
+    if display_width(lines[0]) > width and " " not in value:
         return [f"{key}:", f"  {value}"]
     return lines
 
