@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from publish.errors import InputError
@@ -175,6 +176,9 @@ _CREDITS: list[str] = [phrase for phrases in CREDIT_PHRASES.values() for phrase 
 _SELF_CREDIT = re.compile("|".join(
     rf"(?<![\w-])(?:{phrase.replace('{agency}', _AGENCY.format(group=f'a{index}'))})(?![\w-])"
     for index, phrase in enumerate(_CREDITS)))
+_ANY_AGENCY = re.compile(_SPELLINGS)
+#: How far a credit phrase reaches before and after the agency's name, in characters.
+_CREDIT_BEFORE, _CREDIT_AFTER = 80, 60
 #: A known agency named right after the dateline (TASS's `/ТАСС/.`, RIA's `— РИА Новости.`).
 _AGENCY_AFTER_DATELINE = re.compile(
     r"(?:/(?P<slashed>[^/\s][^/]{0,38}[^/\s])/|" + _AGENCY.format(group="known") + r")(?:\.|:| ?[\u2014\u2013-]) ")
@@ -497,7 +501,19 @@ def _split_dateline(text: str, stop: str = ".") -> Dateline:
 
 def self_credit(text: str) -> re.Match[str] | None:
     """The first agency credit ("... told Trend", "Trend xəbər verir", "сообщает ТАСС") in `text`."""
-    return _SELF_CREDIT.search(text)
+    return next(_credits(text), None)
+
+
+def _credits(text: str, reverse: bool = False) -> Iterator[re.Match[str]]:
+    """Credits in `text`, found only around a spelling of an agency: the one expression of every
+    phrase of every language is slow to try at each character of a paragraph."""
+    spellings = list(_ANY_AGENCY.finditer(text))
+    for spelling in reversed(spellings) if reverse else spellings:
+        window = (max(0, spelling.start() - _CREDIT_BEFORE), min(len(text), spelling.end() + _CREDIT_AFTER))
+        for match in _SELF_CREDIT.finditer(text, *window):
+            if match.start() <= spelling.start() < match.end():
+                yield match
+                break
 
 
 def _credited(match: re.Match[str]) -> str:
@@ -619,7 +635,7 @@ def _clean_title(text: str) -> str:
 
 def _without_credit(sentence: str) -> str:
     """Drop a closing agency credit and the attribution clause it ends (", X told Trend")."""
-    credit = next(iter(reversed(list(_SELF_CREDIT.finditer(sentence)))), None)
+    credit = next(_credits(sentence, reverse=True), None)
     if credit is None or sentence[credit.end():].strip(" .\u0589\u201d\"") or credit.start() == 0:
         return sentence
     comma = max(sentence.rfind(",", 0, credit.start()), sentence.rfind(" \u2014 ", 0, credit.start()))
