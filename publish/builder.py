@@ -83,6 +83,7 @@ class Task:
     options: RenderOptions
     encoding: str | None
     default_language: str = "en"
+    keep_breaks: bool = False
 
 
 @dataclass(frozen=True)
@@ -107,7 +108,7 @@ def render_task(task: Task) -> Rendered:
     warnings: list[str] = []
     try:
         data = read_input(task.source)
-        parsed = parse_input(data, task.source, task.encoding, task.default_language)
+        parsed = parse_input(data, task.source, task.encoding, task.default_language, task.keep_breaks)
         warnings.extend(parsed.warnings)
         article = parsed.article
         editions = render_all(article, task.formats, task.options.for_document(article), warnings)
@@ -177,6 +178,7 @@ def build(
     jobs: int = 1,
     force: bool = False,
     default_language: str = "en",
+    keep_breaks: bool = False,
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[ArticleResult], None] | None = None,
 ) -> BuildReport:
@@ -199,7 +201,7 @@ def build(
     # One build at a time changes a folder: its editions, manifest and record always
     # agree, and two builds' editions never mix.
     with folder_lock(folder):
-        state = BuildState.load(folder, formats, options, f"{encoding}|{default_language}")
+        state = BuildState.load(folder, formats, options, f"{encoding}|{default_language}|{keep_breaks}")
         claims = SlugClaims(state)
         todo: list[Task] = []
         up_to_date: dict[Path, ArticleResult] = {}
@@ -208,7 +210,7 @@ def build(
             if entry is not None:
                 up_to_date[source] = ArticleResult(source, entry.slug, entry.date, skipped=True)
             else:
-                todo.append(Task(source, formats, options, encoding, default_language))
+                todo.append(Task(source, formats, options, encoding, default_language, keep_breaks))
         rendered = rendered_in_order(todo, jobs)
         try:
             # Files are written by a few threads (writing and fsync wait on the disk, not

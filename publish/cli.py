@@ -181,7 +181,8 @@ def build(config: Config, paths: tuple[Path, ...], bag: Path | None, force: bool
         outcome = run_build(paths or [Path("seeds")], Path(values["out"]), formats, options,
                             encoding=values["encoding"] or None, bag=bag,
                             jobs=values["jobs"] or os.cpu_count() or 1, force=force,
-                            default_language=values["language"], on_start=progress.start, on_result=report)
+                            default_language=values["language"], keep_breaks=values["keep_breaks"],
+                            on_start=progress.start, on_result=report)
     if not outcome.results:
         raise OptionsError("no articles found (*.txt, *.json)", path=" ".join(map(str, paths)) or "seeds")
     if not quiet:
@@ -286,7 +287,8 @@ def collect(config: Config, paths: tuple[Path, ...], title: str, date_text: str 
         raise OptionsError(f"--date: {error.message}", hint="give the digest's date as YYYY-MM-DD") from None
     result = run_collect(paths or [Path("seeds")], Path(values["out"]), title, date=date, keep_order=keep_order,
                          formats=values["formats"], options=render_options(values, source_date_epoch()),
-                         encoding=values["encoding"] or None, default_language=values["language"], force=force)
+                         encoding=values["encoding"] or None, default_language=values["language"],
+                         keep_breaks=values["keep_breaks"], force=force)
     if not quiet:
         for warning in result.warnings:
             click.echo(f"warning: {warning}", err=True)

@@ -46,6 +46,7 @@ def collect(
     options: RenderOptions = RenderOptions(),
     encoding: str | None = None,
     default_language: str = "en",
+    keep_breaks: bool = False,
     force: bool = False,
 ) -> DigestResult:
     """Build one digest of many articles; any bad article is an error (a digest is whole).
@@ -65,10 +66,10 @@ def collect(
         raise OptionsError("no articles to collect")
     warnings: list[str] = []
     articles: list[Article] = []
-    inputs = hashlib.sha256(repr((title, date, keep_order)).encode())
+    inputs = hashlib.sha256(repr((title, date, keep_order, keep_breaks)).encode())
     for source in sources:
         data = read_input(source)
-        parsed = parse_input(data, source, encoding, default_language)
+        parsed = parse_input(data, source, encoding, default_language, keep_breaks)
         warnings += [f"{source}: {warning}" for warning in parsed.warnings]
         articles.append(parsed.article)
         inputs.update(hashlib.sha256(data).digest())

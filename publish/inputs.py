@@ -10,7 +10,9 @@ import importlib
 from collections.abc import Iterable
 from pathlib import Path
 
+from publish import __version__
 from publish.errors import InputError, OptionsError
+from publish.model import Provenance
 from publish.parse import Parsed, parse
 from publish.source import read_source
 
@@ -63,18 +65,22 @@ def read_input(path: Path) -> bytes:
     return data
 
 
-def parse_input(data: bytes, path: Path, encoding: str | None = None, default_language: str = "en") -> Parsed:
-    """Bytes read from `path` -> article, with every warning from decoding and parsing."""
+def parse_input(data: bytes, path: Path, encoding: str | None = None, default_language: str = "en",
+                keep_breaks: bool = False) -> Parsed:
+    """Bytes read from `path` -> article, with every warning from decoding and parsing, and
+    where it came from (file name, digest of the bytes, encoding: the archive's provenance)."""
     reader = READERS.get(path.suffix.lower())
     if reader is not None:
         module, function = reader
         read = getattr(importlib.import_module(module), function)
         return read(data, str(path), encoding, default_language)  # type: ignore[no-any-return]
     source = read_source(data, str(path), encoding)
-    parsed = parse(source.text, str(path), default_language)
+    provenance = Provenance.of(data, str(path), source.encoding, source.how, __version__)
+    parsed = parse(source.text, str(path), default_language, provenance=provenance, keep_breaks=keep_breaks)
     return Parsed(parsed.article, source.warnings + parsed.warnings)
 
 
-def read_article(path: Path, encoding: str | None = None, default_language: str = "en") -> Parsed:
+def read_article(path: Path, encoding: str | None = None, default_language: str = "en",
+                 keep_breaks: bool = False) -> Parsed:
     """File -> article, with every warning from decoding and parsing."""
-    return parse_input(read_input(path), path, encoding, default_language)
+    return parse_input(read_input(path), path, encoding, default_language, keep_breaks)

@@ -12,8 +12,10 @@ Concatenating the text of every leaf gives back the paragraph exactly.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import re
+import unicodedata
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -116,6 +118,8 @@ class Dateline:
 
     place: str
     date_text: str | None = None
+    #: The full stop closing it: "." or the script's own (Armenian "։", kept as written).
+    end: str = "."
 
     @property
     def text(self) -> str:
@@ -125,10 +129,102 @@ class Dateline:
     @property
     def lead_in(self) -> str:
         """How every edition sets the dateline in front of the lead paragraph."""
-        return f"{self.text}."
+        return f"{self.text}{self.end}"
 
     def to_dict(self) -> dict[str, Any]:
-        return {"place": self.place, "date_text": self.date_text}
+        # "end" only when it is not the usual ".", so identifiers made before it existed stay.
+        data: dict[str, Any] = {"place": self.place, "date_text": self.date_text}
+        if self.end != ".":
+            data["end"] = self.end
+        return data
+
+
+#: Fields the parser may have derived or guessed rather than read, in the order editions list them.
+DERIVABLE_FIELDS: tuple[str, ...] = ("title", "date", "source", "language")
+
+#: How the archival text header writes provenance, in order: (header key, `Provenance` attribute).
+#: The text edition writes these lines and the parser reads them back from the same table.
+PROVENANCE_FIELDS: tuple[tuple[str, str], ...] = (
+    ("Source-File", "name"),
+    ("Source-SHA256", "sha256"),
+    ("Source-Encoding", "encoding_text"),
+    ("Publish-Version", "version"),
+)
+#: How the encoding was settled, as the Source-Encoding line says it.
+ENCODING_HOW: tuple[str, ...] = ("declared", "byte order mark", "detected", "guessed")
+_ENCODING_TEXT = re.compile(r"(?P<encoding>[A-Za-z0-9_.:-]+) \((?P<how>[a-z ]+)\)")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where an article came from (PREMIS/BagIt style): the source file's name as given, the
+    SHA-256 of its original bytes, the encoding used and how it was settled, and the publish
+    version that read it. Only the archival text edition shows it; it is not content, so it
+    never changes the identifier, and EPUB and PDF never see it."""
+
+    name: str | None
+    sha256: str
+    encoding: str
+    how: str
+    version: str
+
+    def __post_init__(self) -> None:
+        if self.how not in ENCODING_HOW:
+            raise ValueError(f"encoding settled by {self.how!r}: expected one of {ENCODING_HOW}")
+        if not _SHA256.fullmatch(self.sha256):
+            raise ValueError(f"not a SHA-256 in hexadecimal: {self.sha256!r}")
+
+    @classmethod
+    def of(cls, data: bytes, name: str | None, encoding: str, how: str, version: str) -> Provenance:
+        """Provenance of `data` read from a file called `name` (made printable)."""
+        return cls(printable_name(name) if name is not None else None,
+                   hashlib.sha256(data).hexdigest(), encoding, how, version)
+
+    @property
+    def encoding_text(self) -> str:
+        return f"{self.encoding} ({self.how})"
+
+    def fields(self) -> list[tuple[str, str]]:
+        """The header lines, in `PROVENANCE_FIELDS` order; an unknown name is left out."""
+        return [(key, value) for key, attribute in PROVENANCE_FIELDS
+                if (value := getattr(self, attribute)) is not None]
+
+    @classmethod
+    def from_fields(cls, values: dict[str, str]) -> Provenance:
+        """Read back what `fields` wrote (keys as in `PROVENANCE_FIELDS`); `ValueError` names
+        what is missing or malformed."""
+        missing = [key for key, attribute in PROVENANCE_FIELDS if attribute != "name" and key not in values]
+        if missing:
+            raise ValueError(f"incomplete provenance: no {', '.join(missing)}")
+        encoding = _ENCODING_TEXT.fullmatch(values["Source-Encoding"])
+        if encoding is None:
+            raise ValueError(f"Source-Encoding {values['Source-Encoding']!r} is not `codec (how)`")
+        return cls(values.get("Source-File"), values["Source-SHA256"], encoding["encoding"],
+                   encoding["how"], values["Publish-Version"])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "sha256": self.sha256, "encoding": self.encoding, "how": self.how,
+                "version": self.version}
+
+
+def printable_name(name: str) -> str:
+    """A file name as one header value that reads back unchanged: NFC, and every character a
+    text edition may not carry (controls, invisible and odd spaces, undecodable bytes, a
+    space next to another or at either end) written as a `\\xNN`/`\\uNNNN` escape."""
+    name = unicodedata.normalize("NFC", name)
+
+    def escape(index: int, char: str) -> str:
+        if char == " ":
+            if 0 < index < len(name) - 1 and name[index - 1] != " " and name[index + 1] != " ":
+                return char
+        elif char.isprintable():
+            return char
+        if "\udc80" <= char <= "\udcff":  # an undecodable byte (surrogateescape)
+            return f"\\x{ord(char) - 0xdc00:02x}"
+        return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
+
+    return "".join(escape(index, char) for index, char in enumerate(name))
 
 
 @dataclass(frozen=True)
@@ -145,6 +241,10 @@ class Article:
     language: str = "en"
     #: Where it was read from; for messages only, never part of an edition.
     source_path: str | None = field(default=None, compare=False)
+    #: Which of `DERIVABLE_FIELDS` the parser derived or guessed instead of reading them.
+    derived: frozenset[str] = frozenset()
+    #: Where the bytes came from; shown by the archival text edition only (not content).
+    provenance: Provenance | None = None
 
     @cached_property
     def identifier(self) -> str:
@@ -195,6 +295,8 @@ class Article:
             "identifier": self.identifier,
             "words": len(self.words),
             **self.content_dict(),
+            "derived": [name for name in DERIVABLE_FIELDS if name in self.derived],
+            "provenance": self.provenance.to_dict() if self.provenance else None,
         }
 
 

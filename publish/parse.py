@@ -16,13 +16,34 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from publish.errors import InputError
-from publish.model import Article, Dateline, Editorial, Inline, Paragraph, Quotation, Text, make_slug
+from publish.model import (
+    DERIVABLE_FIELDS,
+    PROVENANCE_FIELDS,
+    Article,
+    Dateline,
+    Editorial,
+    Inline,
+    Paragraph,
+    Provenance,
+    Quotation,
+    Text,
+    make_slug,
+)
 from publish.typography import smarten
 
-TITLE_MAX = 90
+#: A derived headline aims at this many characters (PDF, cover and metadata set it large)...
+TITLE_AIM = (40, 90)
+TITLE_MAX = TITLE_AIM[1]
+#: ... and is never shorter than this when it ends at a natural boundary.
+TITLE_MIN = 20
+#: Languages whose verb comes last: a cut would drop it, so the whole first sentence is kept
+#: up to this length.
+VERB_FINAL = frozenset({"az", "tr", "hy", "ka", "ja", "ko"})
+VERB_FINAL_MAX = 110
 #: Dates outside this range are refused as typos (documented in the README).
 YEAR_RANGE = (1800, 2199)
 
@@ -34,35 +55,136 @@ HEADER_KEYS: dict[str, str] = {
     "language": "language", "lang": "language",
     "slug": "slug",
     "dateline": "dateline",
+    "keep-breaks": "keep-breaks", "keep_breaks": "keep-breaks",
     # Written by the plain-text edition; checked or ignored on the way back in.
     "words": "words", "identifier": "identifier",
+    # Read only in a complete record (our own text edition), where they are carried through.
+    "derived": "derived",
+    **{key.lower(): key for key, _ in PROVENANCE_FIELDS},
+}
+#: Header keys that only a complete record (one stating its Identifier) may carry.
+RECORD_ONLY_KEYS = frozenset({"derived", *(key for key, _ in PROVENANCE_FIELDS)})
+_YES_NO: dict[str, bool] = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
+
+#: News agencies, one row each: (the name credited as the source, spellings seen in wire copy in
+#: any script, longest first where one is the start of another). Georgian spellings are stems:
+#: case endings follow them.
+AGENCIES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Trend", ("Trend", "Тренд")),
+    ("APA", ("APA",)),
+    ("Report", ("Report",)),
+    ("Azertac", ("Azertac", "AzerTac", "AZERTAC", "Азертадж", "АЗЕРТАДЖ")),
+    ("Turan", ("Turan", "Туран")),
+    ("Caliber", ("Caliber",)),
+    ("Day.Az", ("Day.Az",)),
+    ("TASS", ("TASS", "ТАСС")),
+    ("Interfax", ("Interfax", "Интерфакс")),
+    ("RIA Novosti", ("RIA Novosti", "РИА Новости")),
+    ("Sputnik", ("Sputnik", "Спутник")),
+    ("Armenpress", ("Armenpress", "Արմենպրես", "Арменпресс")),
+    ("News.am", ("News.am",)),
+    ("Agenda.ge", ("Agenda.ge",)),
+    ("Interpressnews", ("Interpressnews", "ინტერპრესნიუს", "Интерпресньюс")),
+    ("Reuters", ("Reuters", "Рейтер")),
+    ("Associated Press", ("Associated Press",)),
+    ("AP", ("AP",)),
+    ("AFP", ("AFP", "Франс Пресс")),
+    ("dpa", ("dpa",)),
+    ("Xinhua", ("Xinhua", "Синьхуа")),
+    ("Anadolu", ("Anadolu",)),
+    ("Bloomberg", ("Bloomberg",)),
+    ("EFE", ("EFE",)),
+    ("ANSA", ("ANSA",)),
+    ("Kyodo", ("Kyodo",)),
+    ("Yonhap", ("Yonhap",)),
+    ("PTI", ("PTI",)),
+    ("UNIAN", ("UNIAN", "УНИАН")),
+    ("Ukrinform", ("Ukrinform", "Укрінформ", "Укринформ")),
+    ("BelTA", ("BelTA", "БелТА")),
+    ("Kazinform", ("Kazinform", "Казинформ")),
+)
+
+#: How wire copy credits an agency, by language: regular expressions in which `{agency}` stands
+#: for any spelling above (optionally in quotation marks). One row per language; a row for
+#: another language (ar, fa, he, hi...) is all it takes to read its credits.
+CREDIT_PHRASES: dict[str, tuple[str, ...]] = {
+    "en": (r"told (?:the )?{agency}", r"{agency} (?:reports|reported|has learned|learned|understands)",
+           r"(?:reports|according to|speaking to|in an interview with|in a statement to|said to) (?:the )?{agency}"),
+    "az": (r"{agency} xəbər verir", r"{agency}-(?:ə|a|yə|ya) (?:bildirib|deyib|açıqlama verib|məlumat verib)",
+           r"{agency}-(?:in|ın|nin|nın) (?:məlumatına görə|müxbirinə)"),
+    "tr": (r"{agency}(?:'?(?:a|e|ya|ye)) (?:açıklama yaptı|konuştu|söyledi)",),
+    "ru": ((r"(?:сообща(?:ет|ют)|сообщил[аи]?|переда[её]т|передал[аи]?|рассказал[аи]?|заявил[аи]?|сказал[аи]?"
+            r"|пишет|отмечает)(?: агентств[уоа]| корреспонденту(?: агентства)?)? {agency}"),
+           r"(?:по данным|по информации|в интервью|в беседе с) (?:агентства |агентству )?{agency}"),
+    "uk": (r"(?:повідомляє|повідомив|повідомила|передає|розповів|розповіла|заявив|заявила) {agency}",),
+    "hy": (r"(?:հայտնում|հաղորդում|տեղեկացնում) է {agency}(?:-?ը)?",
+           r"{agency}(?:-?ի(?:ն)?) (?:ասել|հայտնել|տեղեկացրել|ասաց)(?: է)?",
+           r"{agency}(?:-?ի) թղթակցի հետ զրույցում"),
+    "ka": (r"(?:იტყობინება|გადმოსცემს|ავრცელებს) {agency}(?:-?ი)?",
+           r"{agency}(?:-?ს|ს)? (?:განუცხადა|უთხრა)",
+           r"{agency}(?:-?ის|ის)? (?:ცნობით|ინფორმაციით)", r"{agency}(?:-?თან|თან)? საუბარში"),
 }
 
-#: News agencies recognised in the lead's "..., X told Trend." self-credit.
-AGENCIES: tuple[str, ...] = (
-    "Trend", "Reuters", "AFP", "AP", "Associated Press", "Interfax", "TASS", "RIA Novosti",
-    "Xinhua", "Anadolu", "APA", "Report", "AzerTac", "Azertac", "Armenpress", "Sputnik",
-    "Bloomberg", "dpa", "EFE", "ANSA", "Kyodo", "Yonhap", "PTI", "UNIAN", "Ukrinform",
-    "BelTA", "Kazinform", "Interpressnews", "News.am", "Turan", "Caliber", "Day.Az",
-)
+#: Words that open a new clause, by language (primary subtag): a derived headline may end before
+#: them. `_NOT_AFTER` lists words after which one does not (`such as`, `as well as`).
+CLAUSE_WORDS: dict[str, tuple[str, ...]] = {
+    "en": ("which", "that", "who", "whom", "whose", "where", "and", "but", "while", "as", "amid", "because",
+           "despite", "when", "after"),
+    "ru": ("который", "которая", "которое", "которые", "которых", "которым", "которой", "что", "и", "а",
+           "но", "где", "когда", "чтобы"),
+    "uk": ("який", "яка", "яке", "які", "що", "і", "й", "та", "а", "але", "де", "коли"),
+    "az": ("ki", "və", "amma", "lakin", "hansı", "hansılar"),
+    "tr": ("ki", "ve", "ama", "fakat"),
+    "hy": ("որը", "որոնք", "որ", "ով", "որտեղ", "և", "եւ", "բայց", "իսկ"),
+    "ka": ("რომელიც", "რომლებიც", "რომ", "და", "ვინც", "მაგრამ", "სადაც"),
+}
+_NOT_AFTER: dict[str, frozenset[str]] = {
+    "as": frozenset({"such", "well", "as", "so", "much", "many", "far", "long", "soon", "same", "known"}),
+    "that": frozenset({"so", "such", "now"}),
+    "after": frozenset({"day", "days", "week", "weeks", "month", "months", "year", "years", "shortly", "soon",
+                        "long", "just", "right", "hours", "minutes", "morning", "night"}),
+}
+#: Words a headline cut at a word (with "…") must not end on, by language.
+DANGLING_WORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("a an the of to in on at by for from with and or but as its his her their after".split()),
+    "ru": frozenset("в во на с со к ко по о об от из у за для и а но".split()),
+}
 
 _MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
           r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
 _DAY_MONTH = rf"(?:{_MONTH}\.? ?\d{{1,2}}(?:, \d{{4}})?|\d{{1,2}} [^\W\d_]{{3,12}}\.?(?: \d{{4}})?)"
-_PLACE_PART = r"[^\W\d_][^,.()\u2014\u2013:\"\u201c\d]{0,40}?"
+_PLACE_PART = r"[^\W\d_][^,.()/\u2014\u2013:\u0589\"\u201c\d]{0,40}?"
+#: What closes a dateline: a full stop (Latin or Armenian "։"), a dash or a colon.
+DATELINE_STOPS: tuple[str, ...] = (".", "\u0589")
 _DATELINE = re.compile(
     rf"(?P<place>{_PLACE_PART}(?:, {_PLACE_PART}){{0,2}}?)"
     rf"(?:,? (?P<date>{_DAY_MONTH}))?"
-    r"(?: \((?P<agency>[^()]{2,40})\))?"
-    r"(?:\. | ?[\u2014\u2013] | -{1,2} |: )"
+    r"(?: \((?P<agency>[^()]{2,40})\)|(?<!\.) ?/(?P<slashed>[^/\s][^/]{0,38}[^/\s])/)?"
+    r"(?P<stop>[.\u0589] | ?[\u2014\u2013] | -{1,2} |: )"
 )
 _SEED_FIRST_LINE = re.compile(r"\s*date\s+(?P<date>\S+)(?:\s+(?P<rest>.*))?", re.IGNORECASE)
-_HEADER_LINE = re.compile(r"(?P<key>[A-Za-z][A-Za-z_-]*)\s*:\s*(?P<value>.*)")
+_HEADER_LINE = re.compile(r"(?P<key>[A-Za-z][A-Za-z0-9_-]*)\s*:\s*(?P<value>.*)")
 _ISO_DATE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ][0-9:.+\-Z]*)?")
 _FILENAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
-_SELF_CREDIT = re.compile(r"\btold (?P<agency>%s)[.,]" % "|".join(re.escape(a) for a in AGENCIES))
-_SENTENCE_END = re.compile(r"[.!?\u2026][\"\u201d\u2019)]*(?=\s|$)")
+_AGENCY_NAMES: dict[str, str] = {spelling: name for name, spellings in AGENCIES for spelling in spellings}
+_SPELLINGS = "|".join(re.escape(spelling) for spelling in sorted(_AGENCY_NAMES, key=len, reverse=True))
+#: One agency spelling, optionally in quotation marks; `{group}` names its capture group.
+_AGENCY = "[\u00ab\"\u201c\u201e]?(?P<{group}>" + _SPELLINGS + ")[\u00bb\"\u201d\u201c]?"
+_CREDITS: list[str] = [phrase for phrases in CREDIT_PHRASES.values() for phrase in phrases]
+#: Every credit phrase of every language in one expression; group `aN` holds phrase N's agency.
+_SELF_CREDIT = re.compile("|".join(
+    rf"(?<![\w-])(?:{phrase.replace('{agency}', _AGENCY.format(group=f'a{index}'))})(?![\w-])"
+    for index, phrase in enumerate(_CREDITS)))
+_ANY_AGENCY = re.compile(_SPELLINGS)
+#: How far a credit phrase reaches before and after the agency's name, in characters.
+_CREDIT_BEFORE, _CREDIT_AFTER = 80, 60
+#: A known agency named right after the dateline (TASS's `/ТАСС/.`, RIA's `— РИА Новости.`).
+_AGENCY_AFTER_DATELINE = re.compile(
+    r"(?:/(?P<slashed>[^/\s][^/]{0,38}[^/\s])/|" + _AGENCY.format(group="known") + r")(?:\.|:| ?[\u2014\u2013-]) ")
+_SENTENCE_END = re.compile(r"[.!?\u2026\u0589\u3002\uff01\uff1f][\"\u201d\u2019\u00bb)]*(?=\s|$)")
+#: A paragraph that ends like this has ended; one that does not may run on into the next.
+_TERMINAL = re.compile(r"[.!?\u2026\u0589\u3002\uff01\uff1f:;][\"'\u201d\u2019\u00bb)\]]*$")
 _ABBREVIATIONS = frozenset(
     "Mr Mrs Ms Dr St Lt Jr Sr No Gen Sen Rep Gov Col Sgt Capt Prof Jan Feb Mar Apr Jun Jul "
     "Aug Sep Sept Oct Nov Dec vs etc".split()
@@ -100,8 +222,14 @@ def parse_article(text: str, path: str | None = None) -> Article:
     return parse(text, path).article
 
 
-def parse(text: str, path: str | None = None, default_language: str = "en") -> Parsed:
-    """Parse clean article text into an `Article` plus warnings about what was guessed."""
+def parse(text: str, path: str | None = None, default_language: str = "en", *, keep_breaks: bool = False,
+          provenance: Provenance | None = None) -> Parsed:
+    """Parse clean article text into an `Article` plus warnings about what was guessed.
+
+    `keep_breaks` keeps every paragraph break as written (a `keep-breaks: yes` header does too);
+    otherwise a break inside a sentence is repaired. `provenance` describes the bytes the text
+    was read from; a text edition that states its own carries that one through instead.
+    """
     warnings: list[str] = []
     lines = [line.rstrip() for line in text.split("\n")]
     start = next((i for i, line in enumerate(lines) if line.strip()), None)
@@ -126,6 +254,13 @@ def parse(text: str, path: str | None = None, default_language: str = "en") -> P
     # A header that states the Identifier is a complete record (our own text edition):
     # what it leaves out is absent, so nothing is guessed from the body or the file name.
     record = "identifier" in header.values
+    derived: set[str] = set()
+    if record:
+        derived, provenance = _record_provenance(header, path, provenance)
+    else:
+        for key in sorted(RECORD_ONLY_KEYS & header.values.keys()):
+            warnings.append(f"line {header.lines[key]}: header {key!r} is only read in a text edition "
+                            f"(one with an Identifier); ignored")
     blocks = _blocks(lines, body_start)
     if (not record and "title" not in header.values and len(blocks) > 1
             and _looks_like_title(blocks[0].text)):
@@ -133,31 +268,90 @@ def parse(text: str, path: str | None = None, default_language: str = "en") -> P
     if not blocks:
         raise InputError("no paragraphs: the article has no body text", path=path,
                          line=len(lines), hint="separate the header from the body with one blank line")
+    if not record and not (keep_breaks or _keep_breaks(header, path)):
+        blocks = _repair_breaks(blocks, warnings)
 
     date = _article_date(header, None if record else path, [] if record else warnings)
+    if not record and "date" not in header.values and date is not None:
+        derived.add("date")
     language = _language(header, blocks, path, default_language, warnings)
+    if not record and "language" not in header.values:
+        derived.add("language")
     if record:
         dateline, blocks = _stated_dateline(header, blocks, path)
         source = header.values.get("source")
     else:
         dateline, source_from_lead, blocks = _dateline(header, blocks)
-        source = header.values.get("source") or source_from_lead or _self_credit(blocks[0].text)
+        source = header.values.get("source")
+        if source is None:
+            source = source_from_lead or _self_credit(blocks[0].text)
+            if source is not None:
+                derived.add("source")
 
     paragraphs = tuple(Paragraph(parse_inlines(smarten(block.text))) for block in blocks)
     if title is None:
-        title = header.values.get("title") or derive_title(paragraphs[0])
+        title = header.values.get("title")
+        if title is None:
+            title = derive_title(paragraphs[0], language)
+            derived.add("title")
     title = smarten(title)
     slug = (make_slug(header.values["slug"], None, undated_prefix=False) if "slug" in header.values
             else make_slug(title, date))
     article = Article(
         title=title, slug=slug, paragraphs=paragraphs, date=date, dateline=dateline,
         author=header.values.get("author"), source=source, language=language, source_path=path,
+        derived=frozenset(derived), provenance=provenance,
     )
     given_identifier = header.values.get("identifier")
     if given_identifier and given_identifier != article.identifier:
         warnings.append(f"the Identifier header ({given_identifier}) does not match the text: "
                         f"the article changed since that edition was made")
     return Parsed(article, tuple(warnings))
+
+
+def _record_provenance(header: _Header, path: str | None,
+                       read: Provenance | None) -> tuple[set[str], Provenance | None]:
+    """A text edition's Derived and provenance lines, carried through; without provenance
+    lines, the edition itself is the source (`read`)."""
+    derived = set(header.values.get("derived", "").replace(",", " ").split())
+    unknown = derived - set(DERIVABLE_FIELDS)
+    if unknown:
+        raise InputError(f"Derived names unknown fields: {', '.join(sorted(unknown))}", path=path,
+                         line=header.lines["derived"], hint=f"known: {', '.join(DERIVABLE_FIELDS)}")
+    stated = {key: header.values[key] for key, _ in PROVENANCE_FIELDS if key in header.values}
+    if not stated:
+        return derived, read
+    try:
+        return derived, Provenance.from_fields(stated)
+    except ValueError as error:
+        line = min(header.lines[key] for key in stated)
+        raise InputError(str(error), path=path, line=line,
+                         hint="restore the provenance lines the text edition was written with") from None
+
+
+def _keep_breaks(header: _Header, path: str | None) -> bool:
+    value = header.values.get("keep-breaks")
+    if value is None:
+        return False
+    if value.lower() not in _YES_NO:
+        raise InputError(f"keep-breaks: {value!r} is not yes or no", path=path, line=header.lines["keep-breaks"])
+    return _YES_NO[value.lower()]
+
+
+def _repair_breaks(blocks: list[_Block], warnings: list[str]) -> list[_Block]:
+    """Join a paragraph that ends without terminal punctuation to the next when that one
+    begins in lower case: a stray blank line inside a sentence, not a new paragraph."""
+    repaired = [blocks[0]]
+    for block in blocks[1:]:
+        previous = repaired[-1]
+        if _is_lower(block.text[:1]) and _TERMINAL.search(previous.text) is None:
+            warnings.append(f"line {block.line}: joined to the paragraph before, which ends without "
+                            f"punctuation while this one begins in lower case (a stray blank line?); "
+                            f"`keep-breaks: yes` keeps such breaks")
+            repaired[-1] = _Block(previous.line, f"{previous.text} {block.text}")
+        else:
+            repaired.append(block)
+    return repaired
 
 
 def _read_header(lines: list[str], start: int, header: _Header, path: str | None,
@@ -244,11 +438,12 @@ def _dateline(header: _Header, blocks: list[_Block]) -> tuple[Dateline | None, s
     lead = blocks[0]
     given = header.values.get("dateline")
     if given:
-        dateline = _split_dateline(given)
-        prefix = dateline.lead_in + " "
-        if lead.text.startswith(prefix) and len(lead.text) > len(prefix):
-            blocks = [_Block(lead.line, lead.text[len(prefix):]), *blocks[1:]]
-        return dateline, None, blocks
+        for stop in DATELINE_STOPS:
+            dateline = _split_dateline(given, stop)
+            prefix = dateline.lead_in + " "
+            if lead.text.startswith(prefix) and len(lead.text) > len(prefix):
+                return dateline, None, [_Block(lead.line, lead.text[len(prefix):]), *blocks[1:]]
+        return _split_dateline(given), None, blocks
     match = _DATELINE.match(lead.text)
     if match is None or match.end() >= len(lead.text):
         return None, None, blocks
@@ -262,8 +457,18 @@ def _dateline(header: _Header, blocks: list[_Block]) -> tuple[Dateline | None, s
         or (caseless and not match["date"])  # Georgian has no capitals: insist on a date
     ):
         return None, None, blocks
-    blocks = [_Block(lead.line, lead.text[match.end():]), *blocks[1:]]
-    return Dateline(place=place, date_text=match["date"]), match["agency"], blocks
+    end = match.end()
+    agency = match["agency"] or match["slashed"]
+    after = _AGENCY_AFTER_DATELINE.match(lead.text, end) if agency is None else None
+    if after is not None and after.end() < len(lead.text):
+        agency = after["slashed"] or after["known"]
+        end = after.end()
+    if agency is not None:
+        agency = _AGENCY_NAMES.get(agency, agency)  # a known agency by its name in `AGENCIES`
+    stop = match["stop"].strip()
+    blocks = [_Block(lead.line, lead.text[end:]), *blocks[1:]]
+    dateline = Dateline(place=place, date_text=match["date"], end=stop if stop in DATELINE_STOPS else ".")
+    return dateline, agency, blocks
 
 
 def _stated_dateline(header: _Header, blocks: list[_Block],
@@ -272,13 +477,14 @@ def _stated_dateline(header: _Header, blocks: list[_Block],
     given = header.values.get("dateline")
     if not given:
         return None, blocks
-    dateline = _split_dateline(given)
-    prefix = dateline.lead_in + " "
     lead = blocks[0]
-    if not lead.text.startswith(prefix) or len(lead.text) <= len(prefix):
-        raise InputError(f"the lead does not begin with the stated dateline {dateline.lead_in!r}",
-                         path=path, line=lead.line, hint="the body was edited: restore the dateline")
-    return dateline, [_Block(lead.line, lead.text[len(prefix):]), *blocks[1:]]
+    for stop in DATELINE_STOPS:
+        dateline = _split_dateline(given, stop)
+        prefix = dateline.lead_in + " "
+        if lead.text.startswith(prefix) and len(lead.text) > len(prefix):
+            return dateline, [_Block(lead.line, lead.text[len(prefix):]), *blocks[1:]]
+    raise InputError(f"the lead does not begin with the stated dateline {given!r}",
+                     path=path, line=lead.line, hint="the body was edited: restore the dateline")
 
 
 def _is_lower(char: str) -> bool:
@@ -286,16 +492,38 @@ def _is_lower(char: str) -> bool:
     return char.islower() and not "\u10d0" <= char <= "\u10ff"
 
 
-def _split_dateline(text: str) -> Dateline:
+def _split_dateline(text: str, stop: str = ".") -> Dateline:
     found = re.fullmatch(rf"(?P<place>.+?),? (?P<date>{_DAY_MONTH})\.?", text)
     if found:
-        return Dateline(place=found["place"], date_text=found["date"])
-    return Dateline(place=text.rstrip("."))
+        return Dateline(place=found["place"], date_text=found["date"], end=stop)
+    return Dateline(place=text.rstrip("."), end=stop)
+
+
+def self_credit(text: str) -> re.Match[str] | None:
+    """The first agency credit ("... told Trend", "Trend xəbər verir", "сообщает ТАСС") in `text`."""
+    return next(_credits(text), None)
+
+
+def _credits(text: str, reverse: bool = False) -> Iterator[re.Match[str]]:
+    """Credits in `text`, found only around a spelling of an agency: the one expression of every
+    phrase of every language is slow to try at each character of a paragraph."""
+    spellings = list(_ANY_AGENCY.finditer(text))
+    for spelling in reversed(spellings) if reverse else spellings:
+        window = (max(0, spelling.start() - _CREDIT_BEFORE), min(len(text), spelling.end() + _CREDIT_AFTER))
+        for match in _SELF_CREDIT.finditer(text, *window):
+            if match.start() <= spelling.start() < match.end():
+                yield match
+                break
+
+
+def _credited(match: re.Match[str]) -> str:
+    """The agency a `self_credit` match names, by its name in `AGENCIES`."""
+    return _AGENCY_NAMES[next(value for value in match.groupdict().values() if value)]
 
 
 def _self_credit(lead: str) -> str | None:
-    match = _SELF_CREDIT.search(lead)
-    return match["agency"] if match else None
+    match = self_credit(lead)
+    return _credited(match) if match else None
 
 
 def parse_inlines(text: str) -> tuple[Inline, ...]:
@@ -349,17 +577,95 @@ def parse_inlines(text: str) -> tuple[Inline, ...]:
     return tuple(root)
 
 
-def derive_title(lead: Paragraph) -> str:
-    """The lead's first sentence without editorial insertions, cut at a word boundary to
-    at most `TITLE_MAX` characters (an ellipsis marks a cut)."""
-    text = " ".join(_without_editorial(lead.runs).split())
+def derive_title(lead: Paragraph, language: str = "en") -> str:
+    """A headline from the lead's first sentence, as an editor would cut it.
+
+    The sentence loses its editorial insertions, a trailing agency credit (", ... told Trend")
+    and its final full stop. If it is still longer than `TITLE_MAX` (`VERB_FINAL_MAX` in a
+    verb-final language, whose verb a cut would drop), it ends at the last natural boundary
+    that leaves at least `TITLE_MIN` characters: before an editorial insertion, a comma,
+    semicolon, colon or dash, or a word that opens a clause (`CLAUSE_WORDS`), never inside a
+    quotation or parenthesis. Punctuation wins over a clause word ("and" also joins nouns)
+    within `TITLE_AIM`; below it only punctuation counts. Only when there is no boundary at all
+    is it cut at a word and marked "…".
+    """
+    primary = language.split("-")[0].lower()
+    sentence = _first_sentence(_with_insertion_marks(lead.runs)).strip()
+    sentence = _without_credit(sentence)
+    if not _clean_title(sentence):
+        return _clean_title(_with_insertion_marks(lead.runs)) or "Untitled"
+    limit = VERB_FINAL_MAX if primary in VERB_FINAL else TITLE_MAX
+    whole = _clean_title(sentence)
+    if len(whole) <= limit:
+        return whole
+    heads = [(_clean_title(sentence[:cut]), weak) for cut, weak in _boundaries(sentence, primary)]
+    for shortest, weak_too in ((TITLE_AIM[0], False), (TITLE_AIM[0], True), (TITLE_MIN, False)):
+        fitting = [head for head, weak in heads if shortest <= len(head) <= TITLE_MAX and (weak_too or not weak)]
+        if fitting:
+            return max(fitting, key=len)
+    cut = whole.rfind(" ", 0, TITLE_MAX)
+    head = whole[: cut if cut > 0 else TITLE_MAX - 1]
+    dangling = DANGLING_WORDS.get(primary, frozenset())
+    while head.rsplit(" ", 1)[-1].lower() in dangling and head.count(" ") > 2:
+        head = head[: head.rfind(" ")]  # "... the next meeting…", not "... the next meeting of…"
+    return head.rstrip(" ,;:\u2014\u2013-") + "\u2026"
+
+
+#: Stands for an editorial insertion while a headline is derived (a boundary, never text).
+_INSERTION = "\x00"
+_CLOSERS_OF: dict[str, str] = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c", "(": ")"}
+_DASH_BOUNDARY = re.compile(r" [\u2014\u2013-] ")
+_WORD = re.compile(r"[^\W\d_]+(?![\w-])")
+
+
+def _with_insertion_marks(runs: tuple[Inline, ...]) -> str:
+    """The runs' text with each editorial insertion replaced by one `_INSERTION` mark."""
+    return "".join(
+        _INSERTION if isinstance(run, Editorial) else run.text if isinstance(run, Text) else
+        _with_insertion_marks(run.children)
+        for run in runs
+    )
+
+
+def _clean_title(text: str) -> str:
+    text = " ".join(text.replace(_INSERTION, " ").split())
     text = re.sub(r"\s+([,;:.])", r"\1", text)
-    sentence = _first_sentence(text).strip() or text.strip() or "Untitled"
-    if len(sentence) <= TITLE_MAX:
+    return text.rstrip(" ,;:\u2014\u2013-")
+
+
+def _without_credit(sentence: str) -> str:
+    """Drop a closing agency credit and the attribution clause it ends (", X told Trend")."""
+    credit = next(_credits(sentence, reverse=True), None)
+    if credit is None or sentence[credit.end():].strip(" .\u0589\u201d\"") or credit.start() == 0:
         return sentence
-    cut = sentence.rfind(" ", 0, TITLE_MAX)
-    head = sentence[: cut if cut > 0 else TITLE_MAX - 1].rstrip(" ,;:\u2014\u2013-")
-    return head + "\u2026"
+    comma = max(sentence.rfind(",", 0, credit.start()), sentence.rfind(" \u2014 ", 0, credit.start()))
+    head = sentence[:comma] if comma > 0 else sentence
+    return head if len(_clean_title(head)) >= TITLE_MIN else sentence
+
+
+def _boundaries(sentence: str, language: str) -> list[tuple[int, bool]]:
+    """Where a headline may end in `sentence`: offsets outside quotations and parentheses
+    before an insertion, a clause punctuation mark or a dash, and (weak: "and" also joins
+    nouns) before a clause-opening word that does not follow a preposition ("in which")."""
+    words = frozenset(CLAUSE_WORDS.get(language, ()))
+    cuts: list[tuple[int, bool]] = []
+    open_marks: list[str] = []
+    for index, char in enumerate(sentence):
+        if open_marks and char == _CLOSERS_OF[open_marks[-1]]:
+            open_marks.pop()
+        elif char in _CLOSERS_OF:
+            open_marks.append(char)
+        elif open_marks:
+            continue
+        elif char in ",;:" + _INSERTION or _DASH_BOUNDARY.match(sentence, index):
+            cuts.append((index, False))
+        elif char == " ":
+            word = _WORD.match(sentence, index + 1)
+            previous = sentence[:index].rsplit(" ", 1)[-1]
+            if (word and word.group() in words and previous.lower() not in _NOT_AFTER.get(word.group(), ())
+                    and not (len(previous) <= 3 and previous.isalpha() and previous.islower())):
+                cuts.append((index, True))
+    return cuts
 
 
 def _first_sentence(text: str) -> str:
@@ -369,14 +675,6 @@ def _first_sentence(text: str) -> str:
             continue
         return text[: end.start()]
     return text
-
-
-def _without_editorial(runs: tuple[Inline, ...]) -> str:
-    return "".join(
-        "" if isinstance(run, Editorial) else run.text if isinstance(run, Text) else
-        _without_editorial(run.children)
-        for run in runs
-    )
 
 
 _SCRIPTS: tuple[tuple[str, str, str], ...] = (  # (first, last, language)

@@ -120,6 +120,8 @@ SETTINGS: tuple[Setting, ...] = (
             _folders),
     Setting("encoding", str, "", "encoding of the inputs (empty: detect)", False, ("--encoding",), _encoding),
     Setting("strict", bool, False, "warnings that mean lost text become errors", True, ("--strict",)),
+    Setting("keep_breaks", bool, False, "keep paragraph breaks as written (no joining of a sentence split by a "
+            "stray blank line)", False, ("--keep-breaks",)),
     Setting("jobs", int, 0, "articles rendered at once (0: all cores)", False, ("-j", "--jobs"), _jobs,
             for_digests=False),
 )

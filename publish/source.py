@@ -28,13 +28,48 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 
+#: File signatures ("magic numbers") of formats that are not text, checked before decoding.
 _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
     (b"%PDF-", "a PDF document"),
-    (b"PK\x03\x04", "a ZIP archive (or EPUB/DOCX)"),
-    (b"GIF8", "a GIF image"),
+    (b"PK\x03\x04", "a ZIP archive (or EPUB/DOCX/ODT)"),
+    (b"PK\x05\x06", "an empty ZIP archive"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
     (b"\xff\xd8\xff", "a JPEG image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"RIFF", "a RIFF file (WebP, WAV or AVI)"),
+    (b"OggS", "an Ogg audio or video file"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"BZh", "a bzip2 archive"),
+    (b"\xfd7zXZ\x00", "an xz archive"),
+    (b"(\xb5/\xfd", "a Zstandard archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Microsoft Office document (DOC/XLS)"),
+    (b"SQLite format 3\x00", "an SQLite database"),
     (b"\x7fELF", "an executable"),
+    (b"\xca\xfe\xba\xbe", "a Java class or Mach-O executable"),
+    (b"\x00asm", "a WebAssembly module"),
+    (b"wOFF", "a WOFF font"),
+    (b"wOF2", "a WOFF2 font"),
+    (b"\x00\x01\x00\x00\x00", "a TrueType font"),
+)
+#: Control bytes a text file does not contain (tab, LF, VT, FF, CR and ESC are allowed).
+_NON_TEXT_BYTES = bytes([*range(0x00, 0x09), *range(0x0e, 0x1b), *range(0x1c, 0x20), 0x7f])
+#: A file where more than this share of the bytes are such control bytes is binary, not text
+#: with stray NULs (binary formats run at 20-60%; fixed-width exports with NUL padding below).
+BINARY_SHARE = 0.10
+#: Unicode categories that decoded text does not have in quantity: controls, unassigned, private use.
+_NOT_TEXT = frozenset({"Cc", "Cn", "Co", "Cs"})
+#: ASCII-range text in UTF-16 or UTF-32 without a byte order mark shows itself by where its
+#: NUL bytes fall: (encoding, unit size, positions in each unit that are NUL for ASCII).
+_NUL_PATTERNS: tuple[tuple[str, int, tuple[int, ...]], ...] = (
+    ("utf-32-le", 4, (1, 2, 3)),
+    ("utf-32-be", 4, (0, 1, 2)),
+    ("utf-16-le", 2, (1,)),
+    ("utf-16-be", 2, (0,)),
 )
 
 # Characters removed by hygiene, by the name used in the warning.
@@ -60,42 +95,50 @@ class SourceText:
     text: str
     encoding: str
     warnings: tuple[str, ...] = ()
+    #: How the encoding was settled: one of `publish.model.ENCODING_HOW`.
+    how: str = "detected"
 
 
 def read_source(data: bytes, path: str | None = None, encoding: str | None = None) -> SourceText:
     """Decode and clean one article's bytes; raise `InputError` when they are not text."""
-    text, used, warnings = _decode(data, path, encoding)
+    text, used, how, warnings = _decode(data, path, encoding)
     text, cleaned = clean_text(text)
-    return SourceText(text=text, encoding=used, warnings=tuple(warnings + cleaned))
+    return SourceText(text=text, encoding=used, warnings=tuple(warnings + cleaned), how=how)
 
 
 def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def _decode(data: bytes, path: str | None, encoding: str | None) -> tuple[str, str, list[str]]:
+def _decode(data: bytes, path: str | None, encoding: str | None) -> tuple[str, str, str, list[str]]:
+    """(text, codec, how it was settled, warnings)."""
     if encoding:
         try:
             codecs.lookup(encoding)
         except LookupError:
             raise InputError(f"unknown encoding {encoding!r}", path=path,
                              hint="use a Python codec name such as utf-8, cp1252 or cp1251") from None
-        return _strict(data, encoding, path), encoding, []
+        return _strict(data, encoding, path), encoding, "declared", []
 
     for bom, name in _BOMS:
         if data.startswith(bom):
-            return _strict(data[len(bom):], name, path, skipped=len(bom)), name, []
+            return _strict(data[len(bom):], name, path, skipped=len(bom)), name, "byte order mark", []
 
     for magic, what in _MAGIC:
         if data.startswith(magic):
-            raise InputError(f"this is {what}, not a text article", path=path, line=1)
-    nul = data.find(b"\x00")
-    if nul >= 0:
-        raise InputError(f"binary data: NUL byte at byte offset {nul}", path=path,
-                         line=_line_of(data, nul), hint="articles must be plain text")
+            raise InputError(f"this is {what} (by its signature), not a text article", path=path, line=1)
+    if b"\x00" in data and _control_bytes(data) > BINARY_SHARE * len(data):
+        # Too many NULs to be stray ones: UTF-16/32 text without a byte order mark, or binary.
+        unmarked = _unmarked_unicode(data)
+        if unmarked is not None:
+            text, name = unmarked
+            warning = (f"no byte order mark: decoded as {name}, recognised by its pattern of NUL bytes "
+                       f"(name the encoding with --encoding if the letters are wrong)")
+            return text, name, "detected", [warning]
+    _refuse_binary(data, path)
 
     try:
-        return data.decode("utf-8"), "utf-8", []
+        return data.decode("utf-8"), "utf-8", "detected", []
     except UnicodeDecodeError as error:
         bad = error.start
 
@@ -110,7 +153,45 @@ def _decode(data: bytes, path: str | None, encoding: str | None) -> tuple[str, s
     warning = (f"not valid UTF-8 (byte 0x{data[bad]:02x} at byte offset {bad}, line "
                f"{_line_of(data, bad)}); decoded as {name}, a guess by charset-normalizer: "
                f"check the letters, or name the encoding with --encoding")
-    return text, name, [warning]
+    return text, name, "guessed", [warning]
+
+
+def _unmarked_unicode(data: bytes) -> tuple[str, str] | None:
+    """UTF-32 or UTF-16 without a byte order mark: ASCII characters (spaces, digits and
+    punctuation at least, in any script) put their NUL bytes always at the same places in
+    each code unit, and never elsewhere. The first pattern that fits and decodes wins."""
+    for name, size, zero_at in _NUL_PATTERNS:
+        if len(data) % size or len(data) < 2 * size:
+            continue
+        units = len(data) // size
+        zeros = [data[position::size].count(0) for position in range(size)]
+        if any(zeros[position] > units // 100 for position in range(size) if position not in zero_at):
+            continue  # NULs where ASCII text has none
+        if min(zeros[position] for position in zero_at) * 10 < units:
+            continue  # under a tenth of the characters look like ASCII
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError:
+            continue
+        odd = sum(1 for char in text if char not in "\t\n\r\f\v" and unicodedata.category(char) in _NOT_TEXT)
+        if odd <= BINARY_SHARE * len(text):
+            return text, name
+    return None
+
+
+def _control_bytes(data: bytes) -> int:
+    return len(data) - len(data.translate(None, _NON_TEXT_BYTES))
+
+
+def _refuse_binary(data: bytes, path: str | None) -> None:
+    """Refuse data where control bytes are too common to be stray (NULs and all)."""
+    control = _control_bytes(data)
+    if control > BINARY_SHARE * len(data):
+        first = next(index for index, byte in enumerate(data) if byte in _NON_TEXT_BYTES)
+        raise InputError(
+            f"binary data: {control:,} of {len(data):,} bytes ({control / len(data):.0%}) are control bytes "
+            f"(the first, 0x{data[first]:02x}, at byte offset {first}); text has at most a few stray ones",
+            path=path, line=_line_of(data, first), hint="articles must be plain text")
 
 
 def _strict(data: bytes, encoding: str, path: str | None, skipped: int = 0) -> str:

@@ -13,7 +13,7 @@ def test_build_writes_three_editions(tmp_path):
     report = build([SEED], tmp_path)
     assert report.ok
     names = sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("."))
-    slug = "2023-09-21-azerbaijan-conducted-local-anti-terrorist-activities-and-neutralized"
+    slug = "2023-09-21-azerbaijan-conducted-local-anti-terrorist-activities"
     assert names == [f"{slug}.epub", f"{slug}.pdf", f"{slug}.txt", "SHA256SUMS"]
 
 

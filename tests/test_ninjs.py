@@ -264,7 +264,10 @@ def test_publishs_own_ninjs_reads_back_to_the_same_article(path, tmp_path):
     edition.write_bytes(render_ninjs(article))
     parsed = read_article(edition)
     again = parsed.article
-    assert again == article and again.identifier == article.identifier and again.slug == article.slug
+    # The same article: content, identifier, slug. (Where it was read from and which
+    # fields were derived are the archival text edition's record, not ninjs's.)
+    assert again.content_dict() == article.content_dict()
+    assert again.identifier == article.identifier and again.slug == article.slug
     assert parsed.warnings == ()
     options = RenderOptions()
     assert render_epub(again, options) == render_epub(article, options)
@@ -281,10 +284,10 @@ def test_generated_articles_round_trip_through_ninjs(text):
         return
     data = render_ninjs(article)
     assert schema_errors(data) == []
-    assert read_ninjs(data, "generated.json").article == article
+    assert read_ninjs(data, "generated.json").article.content_dict() == article.content_dict()
     document = json.loads(data)
     document["bodies"] = document["bodies"][1:]
-    assert read_ninjs(json.dumps(document).encode(), "generated.json").article == article
+    assert read_ninjs(json.dumps(document).encode(), "generated.json").article.content_dict() == article.content_dict()
 
 
 def test_own_ninjs_with_only_the_html_body_reads_back_the_same():
@@ -293,7 +296,7 @@ def test_own_ninjs_with_only_the_html_body_reads_back_the_same():
         article = read_article(path).article
         document = json.loads(render_ninjs(article))
         document["bodies"] = document["bodies"][1:]
-        assert read_ninjs(json.dumps(document).encode(), "html.json").article == article
+        assert read_ninjs(json.dumps(document).encode(), "html.json").article.content_dict() == article.content_dict()
 
 
 def test_an_edited_own_ninjs_says_it_changed():

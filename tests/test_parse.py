@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 
 import pytest
 
 from conftest import BAD, CORPUS, SEED, article_from
+from publish import __version__
 from publish.errors import InputError, PublishError
 from publish.model import Editorial, Quotation, Text
 from publish.parse import derive_title, make_slug, normalise_language, parse, parse_inlines
@@ -23,11 +25,14 @@ def test_seed_parses_exactly(seed_article):
     assert article.language == "en"
     assert article.source == "Trend"
     assert article.author is None
-    assert article.title == ("Azerbaijan conducted local anti-terrorist activities and "
-                             "neutralized all Armenian illegal\u2026")
-    assert len(article.title) <= 90
-    assert article.slug == "2023-09-21-azerbaijan-conducted-local-anti-terrorist-activities-and-neutralized"
+    assert article.title == "Azerbaijan conducted local anti-terrorist activities"
+    assert article.derived == frozenset({"title", "source", "language"})
+    assert article.slug == "2023-09-21-azerbaijan-conducted-local-anti-terrorist-activities"
     assert article.source_path == str(SEED)
+    provenance = article.provenance
+    assert provenance is not None and provenance.name == str(SEED)
+    assert provenance.sha256 == hashlib.sha256(SEED.read_bytes()).hexdigest()
+    assert (provenance.encoding, provenance.how, provenance.version) == ("utf-8", "detected", __version__)
 
     lead = article.paragraphs[0]
     assert lead.text.startswith("Azerbaijan conducted local")
@@ -136,11 +141,11 @@ def _leaves(runs):
             yield from _leaves(run.children)
 
 
-def test_derived_title_is_cut_at_a_word_boundary():
+def test_derived_title_without_a_boundary_is_cut_at_a_word():
     lead = parse_inlines("Word " * 40 + "end.")
     from publish.model import Paragraph
     title = derive_title(Paragraph(lead))
-    assert len(title) <= 90 and title.endswith("Word\u2026")
+    assert title == "Word " * 17 + "Word\u2026"
     short = derive_title(Paragraph(parse_inlines("Mr. Smith went to Washington. Then home.")))
     assert short == "Mr. Smith went to Washington"
 
@@ -181,3 +186,67 @@ def test_header_without_blank_line_is_an_error():
     with pytest.raises(InputError) as caught:
         parse("title: T\nThe body starts without a blank line.", "x.txt")
     assert caught.value.line == 2
+
+
+#: (paragraphs as filed, paragraphs as parsed, lines named in warnings)
+BREAKS: list[tuple[str, list[str], list[int]]] = [
+    ("China overtook Japan to become the world's\n\neconomic power number two in 2010.",
+     ["China overtook Japan to become the world\u2019s economic power number two in 2010."], [7]),
+    ("Прошла встреча министров\n\nиностранных дел двух стран.",
+     ["Прошла встреча министров иностранных дел двух стран."], [7]),
+    ("Ընդունվել է նոր\n\nօրենք։", ["Ընդունվել է նոր օրենք։"], [7]),
+    # Kept: the first ends a sentence; the second begins in upper case; Georgian has no case.
+    ("The talks ended.\n\nand then what?", ["The talks ended.", "and then what?"], []),
+    ("The talks ended without\n\nA deal", ["The talks ended without", "A deal"], []),
+    ("მოლაპარაკებები დასრულდა\n\nშეთანხმების გარეშე.", ["მოლაპარაკებები დასრულდა", "შეთანხმების გარეშე."], []),
+    ("He said:\n\nthe talks ended.", ["He said:", "the talks ended."], []),
+]
+
+
+@pytest.mark.parametrize("body, paragraphs, lines", BREAKS)
+def test_paragraph_repair(body, paragraphs, lines):
+    parsed = parse(f"title: T\ndate: 2024-01-02\nlanguage: en\n\n{body}\n", "wire.txt")
+    assert [paragraph.text for paragraph in parsed.article.paragraphs] == paragraphs
+    joined = [warning for warning in parsed.warnings if "joined to the paragraph before" in warning]
+    assert joined == [f"line {line}: joined to the paragraph before, which ends without punctuation while "
+                      f"this one begins in lower case (a stray blank line?); `keep-breaks: yes` keeps such breaks"
+                      for line in lines]
+
+
+def test_keep_breaks_header_and_parameter():
+    body = "China overtook Japan to become the world's\n\neconomic power number two."
+    for article in (parse(f"title: T\nkeep-breaks: yes\n\n{body}").article,
+                    parse(f"title: T\n\n{body}", keep_breaks=True).article):
+        assert len(article.paragraphs) == 2
+    assert len(parse(f"title: T\nkeep-breaks: no\n\n{body}").article.paragraphs) == 1
+    with pytest.raises(InputError, match="keep-breaks: 'maybe' is not yes or no") as caught:
+        parse(f"title: T\nkeep-breaks: maybe\n\n{body}", "x.txt")
+    assert caught.value.line == 2
+
+
+def test_derived_fields_are_recorded():
+    parsed = parse("No headline here, said the minister on a long day of talks in the capital city.\n",
+                   "wire/2022-11-05-story.txt")
+    assert parsed.article.derived == frozenset({"title", "date", "language"})
+    stated = parse("title: T\ndate: 2022-11-05\nlanguage: en\nsource: AP\n\nBody, he told Trend.").article
+    assert stated.derived == frozenset() and stated.source == "AP"
+
+
+def test_provenance_headers_are_only_read_in_a_record():
+    parsed = parse("title: T\nSource-SHA256: " + "0" * 64 + "\n\nBody.", "x.txt")
+    assert parsed.article.provenance is None
+    assert "line 2: header 'Source-SHA256' is only read in a text edition (one with an Identifier); ignored" \
+        in parsed.warnings
+
+
+@pytest.mark.parametrize("lines, message", [
+    (["Source-SHA256: " + "0" * 64], "incomplete provenance: no Source-Encoding, Publish-Version"),
+    (["Source-SHA256: xyz", "Source-Encoding: utf-8 (detected)", "Publish-Version: 1"], "not a SHA-256"),
+    (["Source-SHA256: " + "0" * 64, "Source-Encoding: utf-8", "Publish-Version: 1"], "is not .codec .how.."),
+    (["Derived: title, mood"], "Derived names unknown fields: mood"),
+])
+def test_a_damaged_record_is_an_error(lines, message):
+    text = "\n".join(["Title: T", "Language: en", "Identifier: urn:uuid:0", *lines, "", "Body."])
+    with pytest.raises(InputError, match=message) as caught:
+        parse(text, "edition.txt")
+    assert caught.value.line == 4

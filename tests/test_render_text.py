@@ -95,3 +95,63 @@ def test_an_edition_is_read_as_a_complete_record(tmp_path):
     again = read_article(undated)
     assert again.article.date is None and again.article == article_from(plain)
     assert read_article(edition).article == article
+
+
+def test_provenance_in_the_header_and_carried_through_a_re_read(tmp_path):
+    """The header says where the article came from; reading the edition back carries the
+    original's provenance, not the edition file's own, and keeps the identifier."""
+    import hashlib
+
+    from publish import __version__
+    from publish.inputs import read_article
+    from publish.render.epub import render_epub
+    from publish.render.pdf import render_pdf
+
+    source = tmp_path / "wire story.txt"
+    source.write_bytes("ԵՐԵՎԱՆ, 2 մայիսի։ Բանակցությունները վերսկսվել են։\n".encode("utf-16-le"))
+    article = read_article(source).article
+    edition = render_text(article).decode()
+    assert all(display_width(line) <= 72 or len(line.split()) <= 2 for line in edition.split("\n"))
+    header = edition.split("\n\n")[0].replace("\n  ", " ").replace(":  ", ": ").split("\n")
+    assert header[-5:] == [
+        "Derived: title, language",
+        f"Source-File: {source}",
+        f"Source-SHA256: {hashlib.sha256(source.read_bytes()).hexdigest()}",
+        "Source-Encoding: utf-16-le (detected)",
+        f"Publish-Version: {__version__}",
+    ]
+    assert edition.split("\n\n")[1] == "ԵՐԵՎԱՆ, 2 մայիսի։ Բանակցությունները վերսկսվել են։\n"
+    copy = tmp_path / "copy.txt"
+    copy.write_text(edition, encoding="utf-8")
+    again = read_article(copy)
+    assert again.warnings == ()
+    assert again.article == article and again.article.provenance == article.provenance
+    assert again.article.identifier == article.identifier
+    assert render_text(again.article) == render_text(article)
+    assert render_epub(again.article) == render_epub(article)
+    assert render_pdf(again.article) == render_pdf(article)
+
+
+def test_an_edition_without_provenance_gets_its_own(tmp_path):
+    from publish.inputs import read_article
+
+    plain = parse("title: T\ndate: 2024-01-02\nlanguage: en\n\nBody.").article
+    path = tmp_path / "edition.txt"
+    path.write_bytes(render_text(plain))
+    assert "Source-File" not in path.read_text()
+    again = read_article(path).article
+    assert again.provenance is not None and again.provenance.name == str(path)
+    assert again.identifier == plain.identifier
+
+
+def test_odd_file_names_are_escaped_and_read_back(tmp_path):
+    from publish.model import printable_name
+
+    assert printable_name("a  b\tc\udcff.txt") == "a\\x20\\x20b\\x09c\\xff.txt"
+    assert printable_name(" x\u202e.txt") == "\\x20x\\u202e.txt"
+    name = "wire/" + "long folder name " * 6 + "story.txt"
+    from publish.model import Provenance
+
+    article = parse("title: T\n\nBody.", provenance=Provenance.of(b"x", name, "utf-8", "detected", "0")).article
+    edition = render_text(article, RenderOptions(width=40)).decode()
+    assert parse(edition, "edition.txt").article.provenance == article.provenance

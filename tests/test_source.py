@@ -55,7 +55,44 @@ def test_text_is_nfc():
     assert read_source("e\u0301".encode()).text == "\u00e9"
 
 
-def test_binary_is_refused_with_offset():
-    with pytest.raises(InputError, match="NUL byte at byte offset 3") as caught:
-        read_source(b"abc\x00def\n", "x.txt")
+def test_stray_nuls_are_removed_with_a_warning():
+    data = "A fixed-width export\x00\x00 with two stray NULs in a line of Кириллица.\n".encode()
+    source = read_source(data, "x.txt")
+    assert source.text == "A fixed-width export with two stray NULs in a line of Кириллица.\n"
+    assert source.warnings == ("removed 2 control characters (U+0000)",)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
+@pytest.mark.parametrize("text", [
+    TEXT, "Hello, world.\n", "Երևանում բացվել է նոր գրադարան։ 2024\n", "თბილისში ახალი პარკი გაიხსნა.\n",
+])
+def test_unicode_without_byte_order_mark(text, encoding):
+    source = read_source(text.encode(encoding), "x.txt")
+    assert (source.text, source.encoding, source.how) == (text, encoding, "detected")
+    assert source.warnings == ((f"no byte order mark: decoded as {encoding}, recognised by its pattern of NUL "
+                                f"bytes (name the encoding with --encoding if the letters are wrong)"),)
+
+
+@pytest.mark.parametrize("data, how", [
+    (TEXT.encode(), "detected"), (codecs.BOM_UTF8 + TEXT.encode(), "byte order mark"),
+    ("Café au lait dans le café.".encode("cp1252"), "guessed"),
+])
+def test_how_the_encoding_was_settled(data, how):
+    assert read_source(data).how == how
+    assert read_source(data, encoding="latin-1").how == "declared"
+
+
+@pytest.mark.parametrize("data, message", [
+    (b"\x89PNG\r\n\x1a\n" + b"x" * 40, "this is a PNG image (by its signature), not a text article"),
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "this is a PDF document (by its signature), not a text article"),
+    (b"PK\x03\x04\x14\x00\x00\x00", "this is a ZIP archive (or EPUB/DOCX/ODT) (by its signature), not a text article"),
+    (b"\x1f\x8b\x08\x00", "this is a gzip archive (by its signature), not a text article"),
+    (b"SQLite format 3\x00" + bytes(100), "this is an SQLite database (by its signature), not a text article"),
+    (b"ab\x00\x01\x02\x03" * 10, ("binary data: 40 of 60 bytes (67%) are control bytes (the first, 0x00, at "
+                                     "byte offset 2); text has at most a few stray ones")),
+])
+def test_binary_is_refused_with_the_reason(data, message):
+    with pytest.raises(InputError) as caught:
+        read_source(data, "x.txt")
+    assert caught.value.message == message
     assert caught.value.line == 1

@@ -24,7 +24,7 @@ from typing import Any
 from publish.errors import InputError, OptionsError
 from publish.metadata import field, ninjs_lookup
 from publish.model import make_slug
-from publish.parse import Parsed, normalise_language, parse, parse_date
+from publish.parse import DATELINE_STOPS, Parsed, normalise_language, parse, parse_date
 from publish.render.ninjs import PROFILE
 from publish.source import clean_text
 
@@ -311,7 +311,9 @@ class _HtmlParagraphs(HTMLParser):
         if tag in self.BLOCKS:
             self._flush()
         elif tag == "span" and self._spans and self._spans.pop() and self._dateline_parts is not None:
-            self.dateline = " ".join("".join(self._dateline_parts).split()).removesuffix(".") or None
+            text = " ".join("".join(self._dateline_parts).split())
+            # The dateline's own full stop ("." or the Armenian "։") is not part of it.
+            self.dateline = (text[:-1] if text.endswith(DATELINE_STOPS) else text) or None
 
     def handle_data(self, data: str) -> None:
         if self._skipping:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from anyascii import anyascii
 from wcwidth import wcswidth, wcwidth
 
-from publish.model import Article, Collection, make_slug
+from publish.model import DERIVABLE_FIELDS, Article, Collection, make_slug
 from publish.options import RenderOptions
 
 
@@ -52,15 +52,27 @@ def render_collection_text(collection: Collection, options: RenderOptions = Rend
 def _render(article: Article, width: int, transform: Callable[[str], str]) -> str:
     lines: list[str] = []
     for key, value in header_fields(article):
-        lines.extend(wrap(transform(value), width, first_prefix=f"{key}: ", next_prefix="  "))
+        lines.extend(header_lines(key, transform(value), width))
     for text in article.body_texts():
         lines.append("")
         lines.extend(wrap(transform(text), width))
     return "\n".join(lines) + "\n"
 
 
+def header_lines(key: str, value: str, width: int) -> list[str]:
+    """`Key: value`, folded onto lines indented by two spaces; a single long word (a hash, a
+    path) that would overrun the first line stands alone on the next one."""
+    lines = wrap(value, width, first_prefix=f"{key}: ", next_prefix="  ")
+    if display_width(lines[0]) > width and " " not in value:
+        return [f"{key}:", f"  {value}"]
+    return lines
+
+
 def header_fields(article: Article) -> list[tuple[str, str]]:
-    """The self-description an archivist reads first; absent values are left out."""
+    """The self-description an archivist reads first; absent values are left out. After the
+    Identifier: which fields publish derived or guessed, then where the bytes came from
+    (`publish.model.PROVENANCE_FIELDS`). `publish.parse` reads them all back."""
+    derived = ", ".join(name for name in DERIVABLE_FIELDS if name in article.derived)
     fields = [
         ("Title", article.title),
         ("Date", article.date_iso),
@@ -71,6 +83,8 @@ def header_fields(article: Article) -> list[tuple[str, str]]:
         ("Words", str(len(article.words))),
         ("Slug", None if article.slug == make_slug(article.title, article.date) else article.slug),
         ("Identifier", article.identifier),
+        ("Derived", derived),
+        *(article.provenance.fields() if article.provenance else ()),
     ]
     return [(key, value) for key, value in fields if value]
 

@@ -1,0 +1,88 @@
+"""Agency credits and datelines, one row per convention and language (tables in publish/parse.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from publish.parse import AGENCIES, CREDIT_PHRASES, parse
+from publish.render.text import render_text
+
+#: (language, lead after the dateline, agency credited)
+CREDITS: list[tuple[str, str, str]] = [
+    ("en", "The talks will resume in May, the deputy minister told Trend.", "Trend"),
+    ("en", "The talks will resume in May, an official told the Associated Press on Tuesday.", "Associated Press"),
+    ("en", "The talks will resume in May, Reuters reported.", "Reuters"),
+    ("en", "The talks will resume in May, according to Interfax.", "Interfax"),
+    ("az", "Danışıqlar may ayında davam edəcək, Trend xəbər verir.", "Trend"),
+    ("az", "Danışıqlar may ayında davam edəcək, nazir müavini Trend-ə bildirib.", "Trend"),
+    ("az", "Danışıqlar may ayında davam edəcək, nazir APA-ya açıqlama verib.", "APA"),
+    ("tr", "Görüşmeler mayısta sürecek, bakan yardımcısı Trend'e açıklama yaptı.", "Trend"),
+    ("ru", "Переговоры возобновятся в мае, сообщает Trend.", "Trend"),
+    ("ru", "Переговоры возобновятся в мае, передает Trend.", "Trend"),
+    ("ru", "Переговоры возобновятся в мае, передаёт ТАСС.", "TASS"),
+    ("ru", "Переговоры возобновятся в мае, рассказал Trend замминистра.", "Trend"),
+    ("ru", "Переговоры возобновятся в мае, сообщил агентству «Интерфакс» источник.", "Interfax"),
+    ("ru", "Переговоры возобновятся в мае, сообщает РИА Новости.", "RIA Novosti"),
+    ("uk", "Переговори відновляться у травні, повідомляє Укрінформ.", "Ukrinform"),
+    ("hy", "Բանակցությունները կվերսկսվեն մայիսին, հայտնում է Արմենպրեսը։", "Armenpress"),
+    ("hy", "Բանակցությունները կվերսկսվեն մայիսին, հայտնում է «Արմենպրես»-ը։", "Armenpress"),
+    ("hy", "Բանակցությունները կվերսկսվեն մայիսին, Trend-ին ասել է փոխնախարարը։", "Trend"),
+    ("ka", "მოლაპარაკებები მაისში განახლდება, იტყობინება Interpressnews.", "Interpressnews"),
+    ("ka", "მოლაპარაკებები მაისში განახლდება, მინისტრის მოადგილემ ინტერპრესნიუსს განუცხადა.", "Interpressnews"),
+    ("ka", "მოლაპარაკებები მაისში განახლდება, Agenda.ge-ის ცნობით.", "Agenda.ge"),
+]
+
+
+@pytest.mark.parametrize("language, lead, agency", CREDITS)
+def test_credits(language, lead, agency):
+    article = parse(f"title: T\ndate: 2024-05-02\nlanguage: {language}\n\n{lead}\n").article
+    assert article.source == agency
+    assert article.derived == frozenset({"source"})
+
+
+def test_every_language_of_the_table_is_tested():
+    assert {language for language, _, _ in CREDITS} == set(CREDIT_PHRASES)
+    assert {"en", "az", "ru", "hy", "ka"} <= set(CREDIT_PHRASES)
+    names = {name for name, _ in AGENCIES}
+    assert {"Trend", "APA", "Report", "Azertac", "TASS", "Interfax", "RIA Novosti", "Armenpress", "Agenda.ge",
+            "Interpressnews", "Reuters", "AP", "AFP", "dpa"} <= names
+
+
+@pytest.mark.parametrize("lead", [
+    "The talks will resume in May, he told trend watchers.",   # not the agency: lower case
+    "The talks will resume in May, he told Trendline.",       # not a whole word
+    "Trend xəbəri yoxdur.",
+])
+def test_no_credit(lead):
+    assert parse(f"title: T\ndate: 2024-05-02\n\n{lead}\n").article.source is None
+
+
+#: (lead as filed, place, date, full stop kept, agency, lead after the dateline)
+DATELINES: list[tuple[str, str, str | None, str, str | None, str]] = [
+    ("BAKU /Trend/ - The talks resumed.", "BAKU", None, ".", "Trend", "The talks resumed."),
+    ("BAKU, May 2 /Trend/ - The talks resumed.", "BAKU", "May 2", ".", "Trend", "The talks resumed."),
+    ("MOSCOW (Reuters) - The talks resumed.", "MOSCOW", None, ".", "Reuters", "The talks resumed."),
+    ("WASHINGTON, May 2 (AP) -- The talks resumed.", "WASHINGTON", "May 2", ".", "AP", "The talks resumed."),
+    ("БАКУ /Trend/ - Переговоры возобновились.", "БАКУ", None, ".", "Trend", "Переговоры возобновились."),
+    ("МОСКВА, 2 мая. /ТАСС/. Переговоры возобновились.", "МОСКВА", "2 мая", ".", "TASS",
+     "Переговоры возобновились."),
+    ("МОСКВА, 2 мая — РИА Новости. Переговоры возобновились.", "МОСКВА", "2 мая", ".", "RIA Novosti",
+     "Переговоры возобновились."),
+    ("ԵՐԵՎԱՆ, 2 մայիսի։ Բանակցությունները վերսկսվել են։", "ԵՐԵՎԱՆ", "2 մայիսի", "\u0589", None,
+     "Բանակցությունները վերսկսվել են։"),
+    ("ԵՐԵՎԱՆ, 2 մայիսի. Բանակցությունները վերսկսվել են։", "ԵՐԵՎԱՆ", "2 մայիսի", ".", None,
+     "Բանակցությունները վերսկսվել են։"),
+    ("თბილისი, 2 მაისი. მოლაპარაკებები განახლდა.", "თბილისი", "2 მაისი", ".", None, "მოლაპარაკებები განახლდა."),
+    ("BAKI, 2 may. Danışıqlar bərpa olunub.", "BAKI", "2 may", ".", None, "Danışıqlar bərpa olunub."),
+]
+
+
+@pytest.mark.parametrize("lead, place, date_text, end, agency, rest", DATELINES)
+def test_datelines_round_trip(lead, place, date_text, end, agency, rest):
+    article = parse(f"title: T\ndate: 2024-05-02\n\n{lead}\n").article
+    assert article.dateline is not None
+    assert (article.dateline.place, article.dateline.date_text, article.dateline.end) == (place, date_text, end)
+    assert article.source == agency
+    assert article.paragraphs[0].text == rest
+    assert next(article.body_texts()) == f"{article.dateline.lead_in} {rest}"
+    assert parse(render_text(article).decode(), "edition.txt").article == article
