@@ -108,7 +108,7 @@ def floor_reportlab(paths: list[Path], out: Path) -> float:
     from reportlab.platypus import Paragraph, SimpleDocTemplate
 
     from publish.fonts import find_family
-    from publish.render.pdf import load_style
+    from publish.templates import load_style
 
     style_file = load_style()
     page, body = style_file["page"], style_file["body"]

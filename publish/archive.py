@@ -21,7 +21,7 @@ from pathlib import Path
 from publish.errors import OutputError
 
 MANIFEST = "SHA256SUMS"
-EDITION_SUFFIXES = (".epub", ".pdf", ".txt")
+EDITION_SUFFIXES = (".epub", ".pdf", ".txt", ".json")
 
 
 def editions_in(folder: Path) -> list[Path]:

@@ -36,11 +36,15 @@ RENDERERS: dict[str, tuple[str, str]] = {
     "pdf": ("publish.render.pdf", "render_pdf"),
     "txt": ("publish.render.text", "render_text"),
     "ascii": ("publish.render.text", "render_ascii"),
+    "ninjs": ("publish.render.ninjs", "render_ninjs"),
 }
 #: File name ending of each edition.
-EXTENSIONS: dict[str, str] = {"epub": "epub", "pdf": "pdf", "txt": "txt", "ascii": "ascii.txt"}
-#: Built unless --format says otherwise; `ascii` is asked for with --ascii.
+EXTENSIONS: dict[str, str] = {"epub": "epub", "pdf": "pdf", "txt": "txt", "ascii": "ascii.txt", "ninjs": "json"}
+#: Built unless --format says otherwise; `ascii` is asked for with --ascii, `ninjs` by name.
 FORMATS: tuple[str, ...] = ("epub", "pdf", "txt")
+#: Input file ending -> (module, function) of its reader, `read(data, path, encoding,
+#: default_language) -> Parsed`; any other file is wire copy for `publish.parse`.
+READERS: dict[str, tuple[str, str]] = {".json": ("publish.readers.ninjs", "read_ninjs")}
 #: Refuse inputs larger than this before reading them (README, "Limits"): about 1.6
 #: million words, far beyond any article, and small enough to typeset in bounded memory.
 MAX_INPUT_BYTES = 10 * 1024 * 1024
@@ -114,13 +118,15 @@ def parse_formats(value: str | Sequence[str]) -> tuple[str, ...]:
 
 
 def collect_sources(paths: Iterable[str | Path]) -> list[Path]:
-    """Files as given; folders give their `*.txt` files, sorted, recursively."""
+    """Files as given; folders give their `*.txt` files and the files a reader reads
+    (`*.json`: ninjs), sorted, recursively."""
     sources: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            sources.extend(sorted(p for p in path.rglob("*.txt")
-                                  if p.is_file() and not any(part.startswith(".") for part in p.parts)))
+            sources.extend(sorted(p for p in path.rglob("*")
+                                  if p.suffix.lower() in (".txt", *READERS) and p.is_file()
+                                  and not any(part.startswith(".") for part in p.parts)))
         elif path.is_file():
             sources.append(path)
         else:
@@ -147,6 +153,11 @@ def read_input(path: Path) -> bytes:
 
 def parse_input(data: bytes, path: Path, encoding: str | None = None, default_language: str = "en") -> Parsed:
     """Bytes read from `path` -> article, with every warning from decoding and parsing."""
+    reader = READERS.get(path.suffix.lower())
+    if reader is not None:
+        module, function = reader
+        read = getattr(importlib.import_module(module), function)
+        return read(data, str(path), encoding, default_language)  # type: ignore[no-any-return]
     source = read_source(data, str(path), encoding)
     parsed = parse(source.text, str(path), default_language)
     return Parsed(parsed.article, source.warnings + parsed.warnings)
@@ -438,6 +449,7 @@ COLLECTION_RENDERERS: dict[str, tuple[str, str]] = {
     "epub": ("publish.render.epub", "render_collection_epub"),
     "pdf": ("publish.render.pdf", "render_collection_pdf"),
     "txt": ("publish.render.text", "render_collection_text"),
+    "ninjs": ("publish.render.ninjs", "render_collection_ninjs"),
 }
 
 

@@ -115,7 +115,7 @@ def _build_defaults(values: dict[str, Any]) -> dict[str, Any]:
 @click.option("--out", "out_dir", default="dist", show_default=True, type=click.Path(path_type=Path),
               help="Folder the editions are written to.")
 @click.option("--format", "formats", default="epub,pdf,txt", show_default=True,
-              help="Comma-separated editions to build: epub, pdf, txt (and ascii).")
+              help="Comma-separated editions to build: epub, pdf, txt (and ascii, ninjs).")
 @click.option("--ascii", "with_ascii", is_flag=True,
               help="Also write <slug>.ascii.txt, a 7-bit transliteration of the text edition.")
 @click.option("--width", default=72, show_default=True, type=click.IntRange(20, 400),
@@ -174,7 +174,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, formats: str, with_ascii: bool
                             on_start=progress.start,
                             on_result=report)
     if not outcome.results:
-        raise OptionsError("no articles found (*.txt)", path=" ".join(map(str, paths)) or "seeds")
+        raise OptionsError("no articles found (*.txt, *.json)", path=" ".join(map(str, paths)) or "seeds")
     if not quiet:
         if bag is not None and outcome.written:
             click.echo(f"wrote bag {bag}")
@@ -292,15 +292,23 @@ def show_config(config: Any) -> None:
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--encoding", default=None, help="Encoding of the input file (default: detect).")
+@click.option("--format", "output", default="model", show_default=True,
+              type=click.Choice(["model", "ninjs"], case_sensitive=False),
+              help="model: publish's article model; ninjs: the article as IPTC ninjs (the ninjs edition).")
 @click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
 @guarded
-def inspect(file: Path, encoding: str | None, verbose: bool) -> None:
-    """Print the parsed article model of FILE as JSON."""
+def inspect(file: Path, encoding: str | None, output: str, verbose: bool) -> None:
+    """Print the parsed article of FILE as JSON: publish's model, or ninjs."""
     from publish.build import read_article
 
     parsed = read_article(file, encoding)
     for warning in parsed.warnings:
         click.echo(f"warning: {file}: {warning}", err=True)
+    if output.lower() == "ninjs":
+        from publish.render.ninjs import render_ninjs
+
+        click.echo(render_ninjs(parsed.article).decode("utf-8"), nl=False)
+        return
     click.echo(json.dumps(parsed.article.to_dict(), ensure_ascii=False, indent=2))
 
 

@@ -41,32 +41,29 @@ class FontFamily:
         return tuple(dict.fromkeys((self.regular, self.bold, self.italic, self.bolditalic)))
 
 
-def _shipped(name: str, stem: str, faces: tuple[str, ...]) -> FontFamily:
-    """A shipped family; a face it does not have falls back to the nearest one it has."""
-    files = {face: SHIPPED_DIR / f"{stem}-{face.title().replace('Bolditalic', 'BoldItalic')}.ttf"
-             for face in faces}
-    regular = files["regular"]
-    bold = files.get("bold", regular)
-    return FontFamily(name, regular, bold, files.get("italic", regular), files.get("bolditalic", bold))
+def _shipped(name: str, stem: str) -> FontFamily:
+    faces = {face: SHIPPED_DIR / f"{stem}-{face.title().replace('Bolditalic', 'BoldItalic')}.ttf" for face in FACES}
+    return FontFamily(name, faces["regular"], faces["bold"], faces["italic"], faces["bolditalic"])
 
 
-#: The families that ship with publish (Noto, SIL Open Font License 1.1, 2020-12-25
-#: release, files unmodified; licence in `publish/data/fonts/OFL.txt`). Noto Serif is a
-#: sturdy text face with a large x-height and Latin, Cyrillic and Greek; its Armenian
-#: and Georgian companions share its design, so mixed-script lines stay even.
-SHIPPED_FAMILIES: dict[str, FontFamily] = {
-    family.name.lower(): family for family in (
-        _shipped("Noto Serif", "NotoSerif", FACES),
-        _shipped("Noto Serif Armenian", "NotoSerifArmenian", ("regular", "bold")),
-        _shipped("Noto Serif Georgian", "NotoSerifGeorgian", ("regular", "bold")),
-    )
+#: The body family of every default edition: Publish Serif, which is Noto Serif with
+#: Noto Serif Armenian and Noto Serif Georgian merged in (SIL Open Font License 1.1;
+#: sources, versions and how it is made: `tools/merge_fonts.py`, licence in
+#: `publish/data/fonts/OFL.txt`). Noto Serif is a sturdy text face with a large
+#: x-height, made to harmonise across scripts; one font for every promised script keeps
+#: a line of Armenian or Georgian a single run, which reportlab sets three times faster
+#: than one that switches fonts at each punctuation mark.
+DEFAULT_FAMILY = "Publish Serif"
+SHIPPED_FAMILIES: dict[str, FontFamily] = {DEFAULT_FAMILY.lower(): _shipped(DEFAULT_FAMILY, "PublishSerif")}
+#: Names a user may give for the shipped family (it is these Noto families, merged).
+SHIPPED_ALIASES: dict[str, str] = {
+    "noto serif": DEFAULT_FAMILY, "noto serif armenian": DEFAULT_FAMILY, "noto serif georgian": DEFAULT_FAMILY,
 }
-#: The body family of every default edition.
-DEFAULT_FAMILY = "Noto Serif"
-#: Families tried, in order, for a character the body family lacks. Together they
-#: cover Latin (with Azerbaijani ə ğ ı ş), Cyrillic, Greek, Armenian, Georgian and the
-#: currency signs of these wires (₼ ֏ € £ $ ₽ ₺ ₾).
-FALLBACK_CHAIN: tuple[str, ...] = ("Noto Serif", "Noto Serif Armenian", "Noto Serif Georgian")
+#: Families tried, in order, for a character the body family lacks (a family the user
+#: names may lack Armenian, say). Publish Serif covers Latin (with Azerbaijani ə ğ ı ş),
+#: Cyrillic, Greek, Armenian, Georgian and the currency signs of these wires
+#: (₼ ֏ € £ $ ₽ ₺ ₾); nothing outside this chain is ever consulted.
+FALLBACK_CHAIN: tuple[str, ...] = (DEFAULT_FAMILY,)
 
 #: Searched only for a family the user names that publish does not ship.
 SYSTEM_FONT_DIRS: tuple[Path, ...] = (
@@ -82,7 +79,12 @@ SYSTEM_FONT_DIRS: tuple[Path, ...] = (
 
 def shipped_font(family: str = DEFAULT_FAMILY, face: str = "regular") -> Path:
     """The file of a shipped family's face (for editions that draw text themselves)."""
-    return getattr(SHIPPED_FAMILIES[family.lower()], face)  # type: ignore[no-any-return]
+    return getattr(_shipped_family(family), face)  # type: ignore[no-any-return]
+
+
+def _shipped_family(name: str) -> FontFamily | None:
+    key = name.lower()
+    return SHIPPED_FAMILIES.get(SHIPPED_ALIASES.get(key, key).lower())
 
 
 @lru_cache(maxsize=4)
@@ -111,7 +113,7 @@ def _installed(folders: tuple[Path, ...]) -> dict[str, dict[str, Path]]:
 def find_family(name: str) -> FontFamily:
     """A shipped family, a TrueType file given by path (used for every face), or a
     family the user named that is installed on this machine, in that order."""
-    shipped = SHIPPED_FAMILIES.get(name.lower())
+    shipped = _shipped_family(name)
     if shipped is not None:
         return shipped
     path = Path(name)
@@ -141,13 +143,18 @@ def coverage(path: Path) -> frozenset[int]:
     return frozenset(TTFont(path, lazy=True, fontNumber=0).getBestCmap())
 
 
-@lru_cache(maxsize=16)
 def fonts_digest(main: str) -> str:
     """SHA-256 over every font file an edition set in `main` may use (the body family
     and the fallback chain): part of the rebuild key, so a changed font rebuilds."""
     digest = hashlib.sha256()
     families = [find_family(main), *(find_family(name) for name in fallback_families(main))]
-    for family in families:
-        for path in family.files:
-            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in dict.fromkeys(path for family in families for path in family.files):
+        stat = path.stat()
+        digest.update(path.name.encode() + b"\0" + _file_digest(path, stat.st_size, stat.st_mtime_ns).encode())
     return digest.hexdigest()
+
+
+@lru_cache(maxsize=64)
+def _file_digest(path: Path, size: int, mtime_ns: int) -> str:
+    """A font file's SHA-256, read again only when its size or time changes."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()

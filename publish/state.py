@@ -18,7 +18,8 @@ from pathlib import Path
 from publish import __version__
 from publish.archive import sha256
 from publish.options import RenderOptions
-from publish.templates import search_path
+from publish.fonts import fonts_digest
+from publish.templates import pdf_font_family, search_path
 
 STATE_FILE = ".publish-state.json"
 
@@ -117,8 +118,9 @@ def _settings_key(formats: tuple[str, ...], options: RenderOptions, encoding: st
     for folder in search_path(options.template_dirs):
         for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
             templates.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+    fonts = fonts_digest(pdf_font_family(options.template_dirs, options.font)) if "pdf" in formats else None
     return json.dumps({"version": __version__, "formats": formats, "options": repr(options),
-                       "encoding": encoding, "templates": templates.hexdigest(),
+                       "encoding": encoding, "templates": templates.hexdigest(), "fonts": fonts,
                        "libraries": library_versions()}, sort_keys=True)
 
 

@@ -7,9 +7,10 @@ data, never as template source, and XHTML templates are autoescaped.
 
 from __future__ import annotations
 
+import tomllib
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from publish.model import Editorial, Quotation, Text
 
@@ -56,3 +57,14 @@ def read_bytes(name: str, user_dirs: tuple[Path, ...] = ()) -> bytes:
         if candidate.is_file():
             return candidate.read_bytes()
     raise FileNotFoundError(name)
+
+
+@lru_cache(maxsize=8)
+def load_style(template_dirs: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The PDF style file (`pdf/style.toml`), first match on the search path."""
+    return tomllib.loads(read_bytes("pdf/style.toml", template_dirs).decode("utf-8"))
+
+
+def pdf_font_family(template_dirs: tuple[Path, ...] = (), font: str | None = None) -> str:
+    """The PDF body family: the one the user named, else the style file's."""
+    return font or str(load_style(template_dirs)["fonts"]["family"])

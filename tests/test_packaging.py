@@ -1,4 +1,4 @@
-"""The installed (non-editable) package must carry its templates."""
+"""The installed (non-editable) package must carry its templates and its fonts."""
 
 import subprocess
 import sys
@@ -7,7 +7,7 @@ import zipfile
 from conftest import ROOT
 
 
-def test_wheel_ships_templates_and_entry_point(tmp_path):
+def test_wheel_ships_templates_fonts_and_entry_point(tmp_path):
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
                    check=True, capture_output=True, timeout=600)
     wheel = next(tmp_path.glob("publish-*.whl"))
@@ -17,3 +17,8 @@ def test_wheel_ships_templates_and_entry_point(tmp_path):
     for template in ("epub/article.xhtml", "epub/article.css", "epub/nav.xhtml", "pdf/style.toml"):
         assert f"publish/templates/{template}" in names
     assert "publish = publish.cli:main" in entry_points
+    for face in ("Regular", "Bold", "Italic", "BoldItalic"):
+        assert f"publish/data/fonts/PublishSerif-{face}.ttf" in names
+    assert "publish/data/fonts/OFL.txt" in names
+    # "A few MB, not tens": the fonts are most of it.
+    assert wheel.stat().st_size < 3_000_000

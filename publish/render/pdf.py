@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import io
 import re
-import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -39,7 +38,7 @@ from publish.errors import InputError
 from publish.fonts import FontFamily, coverage, fallback_families, find_family
 from publish.model import Article, Collection, Editorial, Inline, Quotation, Text, plain_text
 from publish.options import RenderOptions
-from publish.templates import read_bytes
+from publish.templates import load_style, pdf_font_family
 from publish.typography import for_reading
 
 PAPER: dict[str, tuple[float, float]] = {"A4": A4, "LETTER": LETTER}
@@ -131,7 +130,7 @@ class _Kit:
     @classmethod
     def make(cls, language: str, options: RenderOptions) -> _Kit:
         style = load_style(options.template_dirs)
-        fonts = font_set(options.font or style["fonts"]["family"])
+        fonts = font_set(pdf_font_family(options.template_dirs, options.font))
         return cls(style, fonts, _paragraph_styles(style, fonts, language),
                    partial(inline_markup, fonts=fonts, editorial_colour=style["editorial"]["colour"]))
 
@@ -233,8 +232,7 @@ def preflight(article: Article, options: RenderOptions = RenderOptions()) -> tup
         if longest > MAX_WORD:
             raise InputError(f"a word of {longest:,} characters cannot be typeset (the limit is {MAX_WORD:,})",
                              path=article.source_path, hint="break the text with spaces")
-    style = load_style(options.template_dirs)
-    fonts = font_set(options.font or style["fonts"]["family"])
+    fonts = font_set(pdf_font_family(options.template_dirs, options.font))
     lacking = _lacking(fonts.main_coverage)
     outside_main: set[str] = set()
     for value in (article.title, *article.body_texts(), article.author, article.source, article.date_iso):
@@ -332,10 +330,15 @@ def font_set(name: str) -> FontSet:
                    coverage(family.regular))
 
 
+#: Registered family name -> code points its regular face has.
+_FAMILY_COVERAGE: dict[str, frozenset[int]] = {}
+
+
 @lru_cache(maxsize=16)
 def _register_family(family: FontFamily) -> str:
     """Register four faces and their family mapping; return the regular face's name."""
     base = "Publish-" + _tag(family.name)
+    _FAMILY_COVERAGE[base] = coverage(family.regular)
     faces = {face: _register(getattr(family, face), base if face == "regular" else f"{base}-{face}")
              for face in ("regular", "bold", "italic", "bolditalic")}
     pdfmetrics.registerFontFamily(base, normal=faces["regular"], bold=faces["bold"],
@@ -380,7 +383,12 @@ def _with_fallbacks(text: str, fonts: FontSet, face: str = "regular") -> str:
             chunk.clear()
 
     for ch in text:
-        font = "" if ch in _INVISIBLE else fonts.font_for(ch) or ""
+        # Stay in the current font while it has the character (spaces and punctuation
+        # between Armenian words stay Armenian): one font switch per run, not per word.
+        if ch in _INVISIBLE or (current and ord(ch) in _FAMILY_COVERAGE[current]):
+            font = current
+        else:
+            font = fonts.font_for(ch) or ""
         if font != current:
             flush()
             current = font
@@ -446,12 +454,6 @@ def _keywords(article: Article) -> list[str]:
 def keywords_text(keywords: list[str]) -> str:
     """Keywords as one string; ";" separates them, since a place holds commas ("BAKU, Azerbaijan")."""
     return "; ".join(keywords)
-
-
-@lru_cache(maxsize=8)
-def load_style(template_dirs: tuple[Any, ...] = ()) -> dict[str, Any]:
-    """The PDF style file (`templates/pdf/style.toml`), first match on the search path."""
-    return tomllib.loads(read_bytes("pdf/style.toml", template_dirs).decode("utf-8"))
 
 
 def hyphenation_language(language: str) -> str:
