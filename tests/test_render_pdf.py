@@ -4,9 +4,9 @@ import subprocess
 import sys
 
 import pytest
+from conftest import CORPUS, SEED, article_from, assert_words_in_order
 from pypdf import PdfReader
 
-from conftest import CORPUS, SEED, article_from, assert_words_in_order
 from publish.errors import InputError
 from publish.options import RenderOptions
 from publish.parse import parse
@@ -190,15 +190,21 @@ def test_digest_whose_headlines_meet_page_ends():
 
 # --- Typography, on real layout output ---------------------------------------------------------
 
-import re  # noqa: E402
+import re
 
-import pyphen  # noqa: E402
-from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT  # noqa: E402
-from reportlab.pdfbase.pdfmetrics import stringWidth  # noqa: E402
+import pyphen
+from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph as Para
 
-from publish.model import Collection  # noqa: E402
-from publish.render.pdf import _article_story, _BodyPara, _Headline, _Kit, render_collection_pdf  # noqa: E402
-from reportlab.platypus import Paragraph as Para  # noqa: E402
+from publish.model import Collection
+from publish.render.pdf import (
+    _article_story,
+    _BodyPara,
+    _Headline,
+    _Kit,
+    render_collection_pdf,
+)
 
 #: Width of the text block on A4 with the shipped style (595.28 - 2 x 94).
 MEASURE = 595.2756 - 188

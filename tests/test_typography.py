@@ -25,7 +25,7 @@ def test_smarten_touches_only_punctuation():
     assert result.translate(strip) == text
 
 
-from publish.typography import for_reading  # noqa: E402
+from publish.typography import for_reading
 
 
 @pytest.mark.parametrize("language, before, after", [

@@ -29,14 +29,22 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFStream
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph as Para
 from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
+from reportlab.platypus import Paragraph as Para
 
 from publish import __version__
 from publish.dates import reader_date
 from publish.errors import InputError
 from publish.fonts import FontFamily, coverage, fallback_families, find_family
-from publish.model import Article, Collection, Editorial, Inline, Quotation, Text, plain_text
+from publish.model import (
+    Article,
+    Collection,
+    Editorial,
+    Inline,
+    Quotation,
+    Text,
+    plain_text,
+)
 from publish.options import RenderOptions
 from publish.templates import load_style, pdf_font_family
 from publish.typography import for_reading
@@ -760,4 +768,4 @@ def xmp_packet(info: dict[str, Any], stamp: datetime.datetime, creator_tool: str
             '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
             ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
             f'  <rdf:Description rdf:about="" {namespaces}>\n{body}\n  </rdf:Description>\n'
-            ' </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="r"?>').encode("utf-8")
+            ' </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="r"?>').encode()
