@@ -34,11 +34,11 @@ class CheckReport:
 
 
 def comparable_words(text: str) -> list[str]:
-    """Words as an extractor gives them back: line-end hyphenation undone, hyphens and
-    soft hyphens dropped, compatibility forms folded."""
+    """Words as an extractor gives them back: line-end hyphenation undone, hyphens, en
+    dashes and soft hyphens dropped, compatibility forms folded."""
     text = unicodedata.normalize("NFKC", text)
     text = re.sub(r"(?<=\w)[-\u2010\u00ad]\s*\n\s*(?=\w)", "", text)
-    return re.sub(r"[-\u2010\u00ad]", "", text).split()
+    return re.sub(r"[-\u2010\u2011\u2013\u00ad]", "", text).split()  # the PDF sets ranges with en dashes
 
 
 def missing_word(expected: list[str], actual_text: str) -> str | None:

@@ -23,3 +23,33 @@ def test_smarten_touches_only_punctuation():
     result = smarten(text)
     strip = str.maketrans({"\u201c": '"', "\u201d": '"'})
     assert result.translate(strip) == text
+
+
+from publish.typography import for_reading
+
+
+@pytest.mark.parametrize("language, before, after", [
+    ("en", "talks - and more", "talks\u00a0\u2013 and more"),
+    ("en", "rose 20-25% in 1990-95", "rose 20\u201325% in 1990\u201395"),
+    ("en", "on 2023-09-21, call 555-1234 or +994 12 555-12-34", "on 2023-09-21, call 555-1234 or +994 12 555-12-34"),
+    ("en", "A320-200, COVID-19, ISO 9001-2015, well-known, 3-1 win", "A320-200, COVID-19, ISO 9001-2015, well-known, 3-1 win"),
+    ("en", "see https://example.com/a-b - or www.x.org/1-2", "see https://example.com/a-b\u00a0\u2013 or www.x.org/1-2"),
+    ("en", "Ms Boynton, Mr. Smith and J. Walter Thompson", "Ms\u00a0Boynton, Mr.\u00a0Smith and J.\u00a0Walter Thompson"),
+    ("en", "on 31 March 2023, September 21 and 5 ₼", "on 31\u00a0March\u00a02023, September\u00a021\u00a0and 5\u00a0₼"),
+    ("en", "Ms said the ms - ok", "Ms said the ms\u00a0\u2013 ok"),
+    ("ru", "4 июня 2024 г. г-н Иванов - министр", "4\u00a0июня\u00a02024\u00a0г. г-н\u00a0Иванов\u00a0\u2013 министр"),
+    ("az", "BAKI, 28 may. 8 faizdə 2030-cu ilə", "BAKI, 28\u00a0may. 8\u00a0faizdə 2030-cu ilə"),
+    ("hy", "12 հուլիսի - նոր", "12\u00a0հուլիսի\u00a0\u2013 նոր"),
+])
+def test_for_reading(language, before, after):
+    assert for_reading(before, language) == after
+    assert len(for_reading(before, language)) == len(before)  # one for one: offsets stay valid
+
+
+def test_for_reading_keeps_the_archival_text_untouched(seed_article):
+    from publish.parse import parse
+    from publish.render.text import render_text
+
+    text = render_text(seed_article)
+    assert parse(text.decode("utf-8")).article == seed_article  # the model keeps the wire's characters
+    assert "\u00a0" not in text.decode("utf-8")

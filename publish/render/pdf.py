@@ -26,17 +26,28 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFStream
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
 from reportlab.platypus import Paragraph as Para
-from reportlab.platypus import SimpleDocTemplate, Spacer
 
 from publish import __version__
+from publish.dates import reader_date
 from publish.errors import InputError
 from publish.fonts import FontFamily, coverage, fallback_families, find_family
-from publish.model import Article, Collection, Editorial, Inline, Quotation, Text, plain_text
+from publish.model import (
+    Article,
+    Collection,
+    Editorial,
+    Inline,
+    Quotation,
+    Text,
+    plain_text,
+)
 from publish.options import RenderOptions
 from publish.templates import load_style, pdf_font_family
+from publish.typography import for_reading
 
 PAPER: dict[str, tuple[float, float]] = {"A4": A4, "LETTER": LETTER}
 #: Regions that print on US Letter by default.
@@ -47,6 +58,18 @@ MAX_WORD = 2000
 HEADLINE_MAX_HEIGHT = 400
 #: Paragraphs longer than twice this are laid out in pieces of about this many characters.
 CHUNK = 4000
+#: How far a word space may shrink to fit one more word on a justified line: a third, as
+#: TeX's interword glue allows; it takes about half of the loose lines away.
+SPACE_SHRINK = 0.33
+#: Words shorter than this are never hyphenated.
+MIN_HYPHENATED = 6
+#: Letters kept before and after a hyphenation break.
+HYPHEN_LEFT, HYPHEN_RIGHT = 2, 3
+#: pyphen's patterns for a bare language tag where its own default is not the house's
+#: (pyphen reads plain `en` as British; an `en-GB` article still gets en_GB).
+HYPHENATION_PATTERNS: dict[str, str] = {"en": "en_US"}
+#: A line whose last word ends with one of these ends in a hyphen (a break or a compound's own).
+_HYPHENS = ("-", "\u00ad", "\u2010", "\u2011")
 _INVISIBLE = frozenset(" \n")
 
 
@@ -62,10 +85,12 @@ def render_pdf(article: Article, options: RenderOptions = RenderOptions()) -> by
     """A printable, font-embedded, reproducible PDF of one article."""
     kit = _Kit.make(article.language, options)
     story = _article_story(article, kit, key="headline")
-    furniture = _Furniture(article.title, article.date_iso, article.source, kit)
+    furniture = _Furniture(_reader_date(article.date, article.language), article.source, kit)
     return _typeset(story, kit, furniture, options.timestamp(article), paper_for(article, options), {
         "title": article.title, "author": article.author or article.source or "",
-        "subject": _subject(article), "keywords": _keywords(article), "lang": article.language})
+        "subject": _subject(article), "keywords": _keywords(article), "lang": article.language,
+        "date": article.date_iso, "identifier": article.identifier,
+        "publisher": options.publisher or article.source or "", "source": article.source or ""})
 
 
 def render_collection_pdf(collection: Collection, options: RenderOptions = RenderOptions()) -> bytes:
@@ -78,22 +103,27 @@ def render_collection_pdf(collection: Collection, options: RenderOptions = Rende
     contents = TableOfContents(levelStyles=[ParagraphStyle(
         "toc", fontName=kit.fonts.regular, fontSize=kit.style["body"]["size"],
         leading=kit.style["body"]["leading"], leftIndent=0, firstLineIndent=0)], dotsMinLevel=0)
-    story: list[Any] = [Para(kit.markup((Text(collection.title),), face="bold"), kit.styles["headline"])]
-    if collection.date_iso:
-        story.append(Para(kit.markup((Text(collection.date_iso),), face="italic"), kit.styles["meta"]))
+    date = _reader_date(collection.date, collection.language)
+    story: list[Any] = [_Headline(kit.markup((Text(for_reading(collection.title, collection.language)),),
+                                             face="bold"), kit.styles["headline"], collection.title, "digest",
+                                  in_contents=False, article=False)]
+    if date:
+        story.append(Para(kit.markup((Text(date),), face="italic"), kit.styles["meta"]))
     story += [Spacer(1, kit.style["body"]["leading"]), contents, PageBreak()]
     for number, article in enumerate(collection.articles, start=1):
-        if number > 1:
-            story.append(Spacer(1, kit.style["body"]["leading"] * 2))
-        story += _article_story(article, kit, key=f"article-{number}", in_contents=True)
+        story += _article_story(article, kit, key=f"article-{number}", in_contents=True,
+                                headline_style="headline" if number == 1 else "next-headline")
     stamp = options.timestamp(collection.articles[0]) if options.source_date_epoch is not None or \
         collection.date is None else datetime.datetime.combine(collection.date, datetime.time(),
                                                                tzinfo=datetime.timezone.utc)
-    furniture = _Furniture(collection.title, collection.date_iso, options.publisher, kit)
+    furniture = _Furniture(date, options.publisher, kit)
     paper = paper_for(collection.articles[0], options)
+    sources = sorted({article.source for article in collection.articles if article.source})
     return _typeset(story, kit, furniture, stamp, paper, {
         "title": collection.title, "author": options.publisher or "", "subject": collection.title,
-        "keywords": [collection.identifier], "lang": collection.language}, multi=True)
+        "keywords": sources, "lang": collection.language, "date": collection.date_iso,
+        "identifier": collection.identifier, "publisher": options.publisher or (sources[0] if len(sources) == 1 else ""),
+        "source": ""}, multi=True)
 
 
 @dataclass(frozen=True)
@@ -113,28 +143,70 @@ class _Kit:
                    partial(inline_markup, fonts=fonts, editorial_colour=style["editorial"]["colour"]))
 
 
-def _article_story(article: Article, kit: _Kit, key: str, in_contents: bool = False) -> list[Any]:
-    markup = kit.markup
-    story: list[Any] = [_Headline(markup((Text(article.title),), face="bold"), kit.styles["headline"], article.title, key,
-                                  in_contents)]
-    byline = " · ".join(part for part in (article.author, article.date_iso, article.source) if part)
+def _article_story(article: Article, kit: _Kit, key: str, in_contents: bool = False,
+                   headline_style: str = "headline") -> list[Any]:
+    markup, language = kit.markup, article.language
+    story: list[Any] = [_Headline(markup((Text(for_reading(article.title, language)),), face="bold"),
+                                  kit.styles[headline_style], article.title, key, in_contents)]
+    byline = " · ".join(part for part in (article.author, _reader_date(article.date, language), article.source)
+                        if part)
     if byline:
-        story.append(Para(markup((Text(byline),), face="italic"), kit.styles["meta"]))
+        story.append(Para(markup((Text(for_reading(byline, language)),), face="italic"), kit.styles["meta"]))
     story.append(Spacer(1, kit.style["body"]["leading"]))
     for index, paragraph in enumerate(article.paragraphs):
-        for part, runs in enumerate(_layout_chunks(paragraph.runs)):
+        for part, runs in enumerate(_layout_chunks(_for_reading_runs(paragraph.runs, language))):
             text = markup(runs)
             if index == 0 and part == 0 and article.lead_in:
-                text = f"<b>{markup((Text(article.lead_in),), face='bold')}</b> {text}"
+                text = f"<b>{markup((Text(for_reading(article.lead_in, language)),), face='bold')}</b> {text}"
             style_name = "continued" if part else "lead" if index == 0 else "body"
-            story.append(Para(text, kit.styles[style_name]))
+            story.append(_BodyPara(text, kit.styles[style_name]))
     return story
 
 
-class _Document(SimpleDocTemplate):  # type: ignore[misc]
-    """Feeds headlines to the table of contents (collections build in two passes)."""
+def _reader_date(date: datetime.date | None, language: str) -> str:
+    """The date as the article's readers write it (CLDR), "" for an undated article."""
+    return reader_date(date, language) if date is not None else ""
+
+
+def _for_reading_runs(runs: tuple[Inline, ...], language: str) -> tuple[Inline, ...]:
+    """The run tree with `for_reading` applied to the paragraph's text as a whole (so a dash
+    or a date that spans a quotation mark is seen), mapped back run by run: the transform
+    keeps every offset."""
+    text = plain_text(runs)
+    reading = for_reading(text, language)
+    if reading == text:
+        return runs
+    offset = 0
+
+    def rebuild(items: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        nonlocal offset
+        out: list[Inline] = []
+        for run in items:
+            if isinstance(run, Text):
+                out.append(Text(reading[offset:offset + len(run.text)]))
+                offset += len(run.text)
+            elif isinstance(run, Quotation):
+                out.append(Quotation(rebuild(run.children), run.closed))
+            else:
+                out.append(Editorial(rebuild(run.children)))
+        return tuple(out)
+
+    return rebuild(runs)
+
+
+class _Document(BaseDocTemplate):  # type: ignore[misc]
+    """One frame, without padding, exactly the style's text block (so the page furniture
+    can be aligned to it); feeds headlines to the table of contents (collections build in
+    two passes) and tells the canvas when a page has begun to fill."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="text",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
 
     def afterFlowable(self, flowable: Any) -> None:
+        self.canv.page_begun = True
         if isinstance(flowable, _Headline) and flowable.in_contents:
             self.notify("TOCEntry", (0, escape(flowable.plain), self.page, flowable.key))
 
@@ -147,12 +219,12 @@ def _typeset(story: list[Any], kit: _Kit, furniture: _Furniture, stamp: datetime
         out, pagesize=paper,
         leftMargin=page["margin_inside"], rightMargin=page["margin_outside"],
         topMargin=page["margin_top"], bottomMargin=page["margin_bottom"],
-        title=info["title"], author=info["author"], subject=info["subject"], keywords=info["keywords"],
+        title=info["title"], author=info["author"], subject=info["subject"], keywords=keywords_text(info["keywords"]),
         creator=f"publish {__version__}", producer="publish (reportlab)", invariant=1,
         lang=info["lang"], initialFontName=kit.fonts.regular, initialFontSize=kit.style["body"]["size"],
         initialLeading=kit.style["body"]["leading"], displayDocTitle=1,
     )
-    maker = partial(_NumberedCanvas, furniture=furniture, stamp=stamp)
+    maker = partial(_NumberedCanvas, furniture=furniture, stamp=stamp, info=info)
     if multi:
         doc.multiBuild(story, canvasmaker=maker)
     else:
@@ -382,31 +454,83 @@ def _subject(article: Article) -> str:
 
 
 def _keywords(article: Article) -> list[str]:
-    return [part for part in (article.source, article.dateline.place if article.dateline else None,
-                              article.language, article.identifier) if part]
+    """What a catalogue can search by: the source and the place (the language and the
+    identifier have fields of their own)."""
+    return [part for part in (article.source, article.dateline.place if article.dateline else None) if part]
+
+
+def keywords_text(keywords: list[str]) -> str:
+    """Keywords as one string; ";" separates them, since a place holds commas ("BAKU, Azerbaijan")."""
+    return "; ".join(keywords)
 
 
 def hyphenation_language(language: str) -> str:
-    """pyphen's dictionary for a BCP 47 tag, or "" (no hyphenation) when it has none."""
+    """pyphen's dictionary for a BCP 47 tag, or "" (no hyphenation) when it has none:
+    `en` is American (HYPHENATION_PATTERNS), `en-GB` British."""
     import pyphen
 
-    return pyphen.language_fallback(language.replace("-", "_")) or ""
+    tag = language.replace("-", "_")
+    return HYPHENATION_PATTERNS.get(tag.lower()) or pyphen.language_fallback(tag) or ""
+
+
+def _widen_reportlab_hyphenation() -> None:
+    """reportlab hyphenates only words made of its own list of letters, after stripping
+    quotation marks and punctuation from its own lists. The letter list lacks ё and ə and
+    apostrophes ("government’s"), the mark lists lack guillemets and low quotes («word»,
+    „word“), so such words were never hyphenated and left gaping lines. Widen its module-
+    level patterns (read at each call) to every letter and those marks."""
+    from reportlab.platypus import paragraph
+
+    paragraph._hy_pfx_pat = re.compile("^['\"(\\[{\xbf\u2018\u201a\u201c\u201e\u00ab\u2039]+")
+    paragraph._hy_sfx_pat = re.compile("[\\]'\")}?!.,;:\u2019\u201b\u201d\u201f\u00bb\u203a\u201c]+$")
+    paragraph._hy_letters_pat = re.compile("^(?:[^\\W\\d_]|['\u2019])+$")
+    paragraph._hy_shy_letters_pat = re.compile("^(?:[^\\W\\d_]|['\u2019\\-\xad])+$")
+
+
+_widen_reportlab_hyphenation()
+
+
+@lru_cache(maxsize=16)
+def hyphenator(language: str) -> Callable[[str], Any] | None:
+    """reportlab's hyphenation callback for a language (word -> (head, tail) pairs, longest
+    head first), or None without patterns. Words under MIN_HYPHENATED letters are never
+    broken, a break keeps HYPHEN_LEFT letters before it and HYPHEN_RIGHT after it, and a
+    word that has a hyphen of its own breaks only there (reportlab's embedded hyphenation)."""
+    import pyphen
+
+    patterns = hyphenation_language(language)
+    if not patterns:
+        return None
+    dictionary = pyphen.Pyphen(lang=patterns, left=HYPHEN_LEFT, right=HYPHEN_RIGHT)
+
+    def pairs(word: str) -> Any:
+        if len(word) < MIN_HYPHENATED or "-" in word or "\u00ad" in word:
+            return ()
+        return [(head, tail) for head, tail in dictionary.iterate(word)  # "governmen-t’s" counts letters only
+                if sum(map(str.isalpha, tail)) >= HYPHEN_RIGHT and sum(map(str.isalpha, head)) >= HYPHEN_LEFT]
+
+    return pairs
 
 
 def _paragraph_styles(style: dict[str, Any], fonts: FontSet, language: str) -> dict[str, ParagraphStyle]:
+    """Justified and hyphenated where the language has patterns; ragged-right where it has
+    none (justifying unhyphenated Armenian or Georgian opens gaps of three or four spaces)."""
     body = style["body"]
+    hyphenate = hyphenator(language)
     base = ParagraphStyle("body", fontName=fonts.regular, fontSize=body["size"], leading=body["leading"],
-                          alignment=TA_JUSTIFY, firstLineIndent=body["first_line_indent"],
-                          hyphenationLang=hyphenation_language(language), embeddedHyphenation=1,
-                          uriWasteReduce=0.3, allowWidows=0, allowOrphans=0, splitLongWords=1)
+                          alignment=TA_JUSTIFY if hyphenate else TA_LEFT, firstLineIndent=body["first_line_indent"],
+                          hyphenationLang=hyphenate or "", hyphenationMinWordLength=MIN_HYPHENATED,
+                          embeddedHyphenation=1, uriWasteReduce=0.3, spaceShrinkage=SPACE_SHRINK, allowWidows=0, allowOrphans=0, splitLongWords=1)
+    headline = ParagraphStyle("headline", parent=base, fontName=fonts.bold, fontSize=style["headline"]["size"],
+                              leading=style["headline"]["leading"], alignment=TA_LEFT, firstLineIndent=0,
+                              hyphenationLang="", embeddedHyphenation=0, spaceAfter=8, keepWithNext=1)
     return {
         "body": base,
         "lead": ParagraphStyle("lead", parent=base, firstLineIndent=0),
         "continued": ParagraphStyle("continued", parent=base, firstLineIndent=0),
-        "headline": ParagraphStyle("headline", parent=base, fontName=fonts.bold,
-                                   fontSize=style["headline"]["size"], leading=style["headline"]["leading"],
-                                   alignment=TA_LEFT, firstLineIndent=0, hyphenationLang="", spaceAfter=8,
-                                   keepWithNext=1),
+        "headline": headline,
+        "next-headline": ParagraphStyle("next-headline", parent=headline,
+                                        spaceBefore=body["leading"] * 2),
         "meta": ParagraphStyle("meta", parent=base, fontName=fonts.italic, fontSize=style["meta"]["size"],
                                leading=style["meta"]["leading"], alignment=TA_LEFT, firstLineIndent=0,
                                hyphenationLang="", textColor=HexColor(style["meta"]["colour"])),
@@ -414,14 +538,37 @@ def _paragraph_styles(style: dict[str, Any], fonts: FontSet, language: str) -> d
 
 
 class _Headline(Para):  # type: ignore[misc]
-    """A headline, which also anchors an outline entry (and a contents line)."""
+    """A headline, balanced, which also anchors an outline entry (and a contents line)
+    and names the article in a digest's running heads."""
 
-    def __init__(self, markup: str, style: ParagraphStyle, plain: str, key: str, in_contents: bool) -> None:
+    def __init__(self, markup: str, style: ParagraphStyle, plain: str, key: str, in_contents: bool,
+                 article: bool = True) -> None:
         super().__init__(markup, style)
         self.markup = markup
         self.plain = plain
         self.key = key
         self.in_contents = in_contents
+        #: An article's headline (not a digest's title): an outline entry and running heads.
+        self.article = article
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        """Balanced lines: the narrowest measure that keeps the line count, so the last line
+        is no lone short word ("...Davos / agenda") when moving words back can avoid it."""
+        width, height = super().wrap(available_width, available_height)
+        count = len(self.blPara.lines)
+        if count < 2 or count > 6:
+            return width, height
+        low, high = available_width / 2, available_width
+        while high - low > 4:
+            middle = (low + high) / 2
+            super().wrap(middle, available_height)
+            if len(self.blPara.lines) == count:
+                high = middle
+            else:
+                low = middle
+        super().wrap(high, available_height)
+        self.width = available_width
+        return available_width, self.height
 
     def split(self, available_width: float, available_height: float) -> list[Any]:
         """A headline never breaks across pages: it moves to the next one whole. Only one
@@ -433,22 +580,55 @@ class _Headline(Para):  # type: ignore[misc]
 
     def draw(self) -> None:
         canvas = self.canv
-        canvas.bookmarkPage(self.key)
-        canvas.addOutlineEntry(self.plain, self.key, level=0, closed=False)
-        canvas.showOutline()
+        if self.article:
+            canvas.bookmarkPage(self.key)
+            canvas.addOutlineEntry(self.plain, self.key, level=0, closed=False)
+            canvas.showOutline()
+            canvas.begin_article(self.plain)
         super().draw()
+
+
+def _last_word(line: Any) -> str:
+    """The last word of one of reportlab's laid-out lines (plain tuples or fragment lines)."""
+    if isinstance(line, tuple):
+        return str(line[1][-1]) if line[1] else ""
+    for fragment in reversed(line.words):
+        text = getattr(fragment, "text", "")
+        if text:
+            return str(text).rstrip()
+    return ""
+
+
+class _BodyPara(Para):  # type: ignore[misc]
+    """A body paragraph that does not end a page on a hyphen when it can help it."""
+
+    def split(self, available_width: float, available_height: float) -> list[Any]:
+        """Where the page's last line would end in a hyphen, give the page one or two
+        lines fewer (still keeping two lines each side, no widows or orphans), or, when
+        only two or three lines of it would stand on the page, move it whole."""
+        parts: list[Any] = super().split(available_width, available_height)
+        if len(parts) != 2 or not _last_word(parts[0].blPara.lines[-1]).endswith(_HYPHENS):
+            return parts
+        for fewer in (1, 2):
+            shorter: list[Any] = super().split(available_width, available_height - fewer * self.style.leading)
+            if len(shorter) == 2 and not _last_word(shorter[0].blPara.lines[-1]).endswith(_HYPHENS):
+                return shorter
+        if len(parts[0].blPara.lines) <= 3:
+            return []  # a page two or three lines short beats a hyphen at its foot: move the paragraph
+        return parts
 
 
 @dataclass(frozen=True)
 class _Furniture:
-    """Running head from page 2, source credit and "n of N" on every page."""
+    """Running head from page 2 (the article's title, or in a digest the article running at
+    the top of the page, and the reader's date), source credit and "n of N" on every page,
+    set flush with the text block."""
 
-    title: str
-    date_iso: str | None
+    date: str
     credit: str | None
     kit: _Kit
 
-    def draw(self, canvas: Canvas, page: int, total: int) -> None:
+    def draw(self, canvas: Canvas, page: int, total: int, title: str) -> None:
         style, fonts = self.kit.style, self.kit.fonts
         margins = style["page"]
         meta = style["meta"]
@@ -459,19 +639,33 @@ class _Furniture:
         canvas.setStrokeColor(HexColor(meta["colour"]))
         canvas.setFont(fonts.regular, meta["size"])
         footer_y = margins["margin_bottom"] / 2
-        canvas.drawRightString(right, footer_y, f"{page} of {total}")
+        folio = f"{page} of {total}"
+        canvas.drawRightString(right, footer_y, folio)
         if self.credit:
-            _draw_text(canvas, left, footer_y, f"Source: {self.credit}", fonts, meta["size"])
+            room = right - left - pdfmetrics.stringWidth(folio, fonts.regular, meta["size"]) - meta["size"]
+            _draw_text(canvas, left, footer_y, _fit(f"Source: {self.credit}", fonts.regular, meta["size"], room),
+                       fonts, meta["size"])
         if page > 1:
             head_y = height - margins["margin_top"] / 2
-            title = self.title if len(self.title) <= 70 else self.title[:68] + "…"
-            _draw_text(canvas, left, head_y, title, fonts, meta["size"], italic=True)
-            if self.date_iso:
-                canvas.setFont(fonts.regular, meta["size"])
-                canvas.drawRightString(right, head_y, self.date_iso)
+            date_width = pdfmetrics.stringWidth(self.date, fonts.regular, meta["size"]) if self.date else 0
+            room = right - left - date_width - (meta["size"] * 2 if self.date else 0)
+            _draw_text(canvas, left, head_y, _fit(title, fonts.italic, meta["size"], room), fonts, meta["size"],
+                       italic=True)
+            if self.date:
+                _draw_text(canvas, right - date_width, head_y, self.date, fonts, meta["size"])
             canvas.setLineWidth(0.4)
             canvas.line(left, head_y - 4, right, head_y - 4)
         canvas.restoreState()
+
+
+def _fit(text: str, font: str, size: float, room: float) -> str:
+    """`text` cut at a word and closed with an ellipsis where it is wider than `room`."""
+    if pdfmetrics.stringWidth(text, font, size) <= room:
+        return text
+    words = text.split()
+    while len(words) > 1 and pdfmetrics.stringWidth(" ".join(words) + "\u2026", font, size) > room:
+        words.pop()
+    return " ".join(words).rstrip(",;:") + "\u2026"
 
 
 def _draw_text(canvas: Canvas, x: float, y: float, text: str, fonts: FontSet, size: float,
@@ -496,10 +690,16 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
     """Defers page furniture to the end so every page can say "n of N"; stamps the
     document with the edition's own time instead of the clock or the environment."""
 
-    def __init__(self, *args: Any, furniture: _Furniture, stamp: datetime.datetime, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, furniture: _Furniture, stamp: datetime.datetime, info: dict[str, Any],
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._furniture = furniture
+        self._info = info
+        self._stamp = stamp
         self._pages: list[dict[str, Any]] = []
+        #: The article running at the top of the current page, and the one last begun.
+        self.page_article = self.last_article = str(info["title"])
+        self.page_begun = False
         seconds = int(stamp.timestamp())
         fixed = TimeStamp(invariant=1)
         fixed.t = seconds
@@ -509,14 +709,63 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
         document._timeStamp = fixed
         document.signature = md5(b"a reportlab document" + ascii(seconds).encode(), usedforsecurity=False)
 
+    def begin_article(self, title: str) -> None:
+        """A headline is drawn: it names the page when nothing stands above it."""
+        if not self.page_begun:
+            self.page_article = title
+        self.last_article = title
+
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         self._startPage()
+        self.page_article, self.page_begun = self.last_article, False
 
     def save(self) -> None:
         total = len(self._pages)
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
-            self._furniture.draw(self, number, total)
+            self._furniture.draw(self, number, total, self.page_article)
             super().showPage()
+        catalog = self._doc.Catalog
+        if total == 1:
+            catalog.setPageMode("UseNone")  # nothing to navigate: open on the page itself
+        catalog.Metadata = PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
+                                     xmp_packet(self._info, self._stamp, self._doc.info.creator,
+                                                self._doc.info.producer), filters=[])
         super().save()
+
+
+#: XMP namespaces (ISO 16684-1; Dublin Core, Adobe PDF, XMP basic).
+_XMP_NAMESPACES = {"dc": "http://purl.org/dc/elements/1.1/", "pdf": "http://ns.adobe.com/pdf/1.3/",
+                   "xmp": "http://ns.adobe.com/xap/1.0/"}
+
+
+def xmp_packet(info: dict[str, Any], stamp: datetime.datetime, creator_tool: str, producer: str) -> bytes:
+    """A Dublin Core XMP packet saying what the Info dictionary says (title, creator,
+    description, keywords, dates) plus language, identifier, date and publisher; built from
+    the edition's own time, never the clock, so it is byte-reproducible."""
+    when = stamp.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    def alt(value: str) -> str:
+        return f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(value)}</rdf:li></rdf:Alt>'
+
+    def listed(kind: str, values: list[str]) -> str:
+        return f"<rdf:{kind}>" + "".join(f"<rdf:li>{escape(v)}</rdf:li>" for v in values) + f"</rdf:{kind}>"
+
+    fields = [("dc:format", "application/pdf"), ("dc:title", alt(info["title"])),
+              ("dc:creator", listed("Seq", [info["author"]]) if info["author"] else ""),
+              ("dc:description", alt(info["subject"]) if info["subject"] else ""),
+              ("dc:date", listed("Seq", [info["date"]]) if info["date"] else ""),
+              ("dc:language", listed("Bag", [info["lang"]])), ("dc:identifier", escape(info["identifier"])),
+              ("dc:publisher", listed("Bag", [info["publisher"]]) if info["publisher"] else ""),
+              ("dc:source", escape(info["source"]) if info["source"] else ""),
+              ("pdf:Keywords", escape(keywords_text(info["keywords"])) if info["keywords"] else ""),
+              ("pdf:Producer", escape(producer)), ("xmp:CreatorTool", escape(creator_tool)),
+              ("xmp:CreateDate", when), ("xmp:ModifyDate", when), ("xmp:MetadataDate", when)]
+    namespaces = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in _XMP_NAMESPACES.items())
+    body = "\n".join(f"   <{name}>{value}</{name}>" for name, value in fields if value)
+    return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+            '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+            ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+            f'  <rdf:Description rdf:about="" {namespaces}>\n{body}\n  </rdf:Description>\n'
+            ' </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="r"?>').encode()
