@@ -137,7 +137,7 @@ def test_markup_in_text_stays_text():
 
 def css_rules(css: str) -> dict[str, dict[str, str]]:
     """selector -> {property: value} of a plain stylesheet (no at-rules, which ours has none of)."""
-    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
     rules: dict[str, dict[str, str]] = {}
     for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", css):
         declarations = dict(tuple(part.strip() for part in d.split(":", 1)) for d in body.split(";") if d.strip())
@@ -152,7 +152,7 @@ def test_stylesheet_lets_the_reader_win_and_every_script_read():
     values = [value for declarations in rules.values() for value in declarations.values()]
     # Relative units only, nothing forced, nothing Kindle or Kobo do not support.
     assert not [v for v in values if re.search(r"\d(px|pt|cm|mm|in|pc)\b", v)]
-    bare = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    bare = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
     assert "!important" not in bare and "position" not in bare and "background" not in bare
     assert not [v for v in values if v.startswith("#") or "rgb" in v]
     # Real families for Latin/Cyrillic/Greek, Armenian and Georgian before the generic one.

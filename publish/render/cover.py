@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from publish.fonts import FALLBACK_CHAIN, coverage, shipped_font
 
 if TYPE_CHECKING:
-    from PIL import Image, ImageFont
+    from PIL import Image, ImageDraw, ImageFont
 
 #: Amazon's ideal cover (Kindle Publishing Guidelines): 1600 x 2560 px, 1.6:1.
 WIDTH, HEIGHT = 1600, 2560
@@ -131,7 +131,7 @@ def _cut(text: str, face: str, size: int, tracking: int) -> str:
     return body.rstrip() + "\u2026"
 
 
-def _line(draw: object, text: str, y: int, face: str, size: int, tracking: int, colour: tuple[int, int, int]) -> None:
+def _line(draw: ImageDraw.ImageDraw, text: str, y: int, face: str, size: int, tracking: int, colour: tuple[int, int, int]) -> None:
     """One centred line; shrunk (then cut) when wider than the measure. A line with a
     script whose family has no italic is set upright throughout, never half slanted."""
     if face == "italic" and any(shipped_font(family, "italic") == shipped_font(family, "regular")
@@ -142,7 +142,7 @@ def _line(draw: object, text: str, y: int, face: str, size: int, tracking: int, 
     _runs(draw, _cut(text, face, size, tracking), face, size, tracking, colour, y)
 
 
-def _runs(draw: object, text: str, face: str, size: int, tracking: int, colour: tuple[int, int, int],
+def _runs(draw: ImageDraw.ImageDraw, text: str, face: str, size: int, tracking: int, colour: tuple[int, int, int],
           y: int) -> None:
     """Draw `text` centred on baseline `y`, each run in the first shipped family that has it."""
     x = (WIDTH - _width(text, face, size, tracking)) / 2
@@ -150,10 +150,10 @@ def _runs(draw: object, text: str, face: str, size: int, tracking: int, colour: 
         font = _font(family, face, size)
         if tracking:
             for char in run:
-                draw.text((x, y), char, font=font, fill=colour, anchor="ls")  # type: ignore[attr-defined]
+                draw.text((x, y), char, font=font, fill=colour, anchor="ls")
                 x += _advance(family, face, size, char) + tracking
         else:
-            draw.text((x, y), run, font=font, fill=colour, anchor="ls")  # type: ignore[attr-defined]
+            draw.text((x, y), run, font=font, fill=colour, anchor="ls")
             x += sum(_advance(family, face, size, char) for char in run)
 
 
@@ -204,8 +204,8 @@ def _font(family: str, face: str, size: int) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(shipped_font(family, face)), size, layout_engine=ImageFont.Layout.BASIC)
 
 
-def _rule(draw: object, y: int) -> None:
-    draw.line((WIDTH // 2 - 460, y, WIDTH // 2 + 460, y), fill=INK, width=RULE_WIDTH)  # type: ignore[attr-defined]
+def _rule(draw: ImageDraw.ImageDraw, y: int) -> None:
+    draw.line((WIDTH // 2 - 460, y, WIDTH // 2 + 460, y), fill=INK, width=RULE_WIDTH)
 
 
 @lru_cache(maxsize=1)

@@ -141,7 +141,7 @@ def _package(*, title: str, language: str, identifier: str, date_iso: str | None
                   env.get_template("epub/article.xhtml").render(
                       article=article, publisher=options.publisher, hyphenate=hyphenated(article.language),
                       date_text=reader_date(article.date, article.language) if article.date else "",
-                      dateline_cased=bool(article.dateline) and has_case(article.dateline.lead_in)))
+                      dateline_cased=article.dateline is not None and has_case(article.dateline.lead_in)))
         for n, (article, name) in enumerate(zip(articles, names), start=1)
     ]
     nav = _document("nav", NAV_FILE, env.get_template("epub/nav.xhtml").render(
@@ -215,7 +215,8 @@ def _document(uid: str, file_name: str, xhtml: str, properties: list[str] | None
 
 class ReproducibleZip(zipfile.ZipFile):
     """A ZIP whose entries carry one fixed time (never before 1980, which ZIP cannot
-    store) and Unix permissions 0644, deflated except `mimetype`, as EPUB requires."""
+    store) and Unix permissions 0644, deflated except `mimetype` (as EPUB requires) and
+    the JPEG cover (already compressed)."""
 
     def __init__(self, file: Any, modified: datetime.datetime = ZIP_EPOCH) -> None:
         super().__init__(file, "w", zipfile.ZIP_DEFLATED)
@@ -229,6 +230,7 @@ class ReproducibleZip(zipfile.ZipFile):
         info = zipfile.ZipInfo(filename, date_time=self._date_time)
         info.create_system = 3
         info.external_attr = 0o100644 << 16
-        stored = filename == "mimetype"
+        # `mimetype` must be stored; a JPEG does not deflate, so trying only costs time.
+        stored = filename == "mimetype" or filename.endswith(".jpg")
         info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
         super().writestr(info, data, compresslevel=None if stored else 6)
