@@ -137,7 +137,7 @@ def _settings_key(formats: tuple[str, ...], options: RenderOptions, encoding: st
 
 #: Libraries an upgrade of which can change an edition's bytes.
 RENDERING_LIBRARIES = ("anyascii", "charset-normalizer", "ebooklib", "fonttools", "jinja2", "pyphen",
-                       "reportlab", "wcwidth", "babel")
+                       "reportlab", "wcwidth", "babel", "pillow")
 
 
 def library_versions() -> dict[str, str]:

@@ -1,5 +1,7 @@
 import io
 import os
+import re
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -9,8 +11,9 @@ from lxml import etree
 
 from conftest import CORPUS, GOOD_CORPUS, SEED, article_from, assert_words_in_order, epubcheck
 from publish import __version__
+from publish.model import Collection
 from publish.options import RenderOptions
-from publish.render.epub import render_epub
+from publish.render.epub import SUMMARIES, has_case, render_collection_epub, render_epub
 
 NS = {"x": "http://www.w3.org/1999/xhtml", "opf": "http://www.idpf.org/2007/opf",
       "dc": "http://purl.org/dc/elements/1.1/", "ncx": "http://www.daisy.org/z3986/2005/ncx/",
@@ -52,12 +55,16 @@ def test_package_metadata(seed_article):
     assert prop("schema:accessModeSufficient") == ["textual"]
     assert {"structuralNavigation", "readingOrder", "tableOfContents"} <= set(prop("schema:accessibilityFeature"))
     assert prop("schema:accessibilityHazard") == ["none"]
-    assert prop("schema:accessibilitySummary") and prop("schema:accessibilitySummary")[0]
+    assert prop("schema:accessibilitySummary") == [SUMMARIES["article"]]
+    assert prop("schema:accessibilitySummary")[0].startswith("A single news article in reflowable text")
+    assert dc("creator") == ["Trend"]  # an unbylined wire story is credited to its agency
     generators = [el.get("content") for el in meta.findall("opf:meta", NS) if el.get("name") == "generator"]
     assert generators == [f"publish {__version__}"]  # not ebooklib's version stamp
     manifest = {item.get("id"): item for item in opf.iterfind("opf:manifest/opf:item", NS)}
     assert manifest["cover-image"].get("properties") == "cover-image"
-    assert manifest["cover-image"].get("media-type") == "image/svg+xml"
+    assert manifest["cover-image"].get("media-type") == "image/jpeg"
+    assert manifest["cover-image"].get("href") == "cover.jpg"
+    assert not [item for item in manifest.values() if item.get("media-type") == "image/svg+xml"]
     assert manifest["nav"].get("properties") == "nav"
     assert manifest["ncx"].get("media-type") == "application/x-dtbncx+xml"
     spine = [ref.get("idref") for ref in opf.iterfind("opf:spine/opf:itemref", NS)]
@@ -86,26 +93,35 @@ def test_every_document_has_lang_and_headings_in_order():
 def test_article_semantics_and_text(seed_article):
     root = etree.fromstring(unpack(render_epub(seed_article))["EPUB/article.xhtml"])
     assert root.xpath("string(//x:h1)", namespaces=NS) == seed_article.title
-    assert root.xpath("string(//x:span[@class='dateline'])", namespaces=NS) == "BAKU, Azerbaijan, September 21."
+    assert root.xpath("string(//x:span[@class='dateline cased'])", namespaces=NS) == "BAKU, Azerbaijan, September 21."
     assert root.xpath("count(//x:span[@class='editorial'])", namespaces=NS) == 1
     assert root.xpath("count(//x:span[@class='quotation'])", namespaces=NS) == 4
     assert root.xpath("string(//x:footer)", namespaces=NS).strip() == "Source: Trend"
     assert root.xpath("//x:section/@epub:type", namespaces=NS) == ["chapter"]
     assert root.xpath("//x:time/@datetime", namespaces=NS) == ["2023-09-21"]
+    assert root.xpath("//x:time/text()", namespaces=NS) == ["September 21, 2023"]
     paragraphs = ["".join(p.itertext()) for p in root.iterfind(".//x:p", NS)]
     assert_words_in_order(seed_article.words, "\n".join(paragraphs))
 
 
-def test_cover_is_typographic_and_described(seed_article):
+def test_cover_is_a_jpeg_page_described_by_everything_printed_on_it(seed_article):
     files = unpack(render_epub(seed_article))
-    svg = etree.fromstring(files["EPUB/cover.svg"])
-    texts = " ".join(t.text for t in svg.iter("{http://www.w3.org/2000/svg}text"))
-    for word in seed_article.title.split():
-        assert word in texts
-    assert "2023-09-21" in texts and "Trend" in texts
+    assert files["EPUB/cover.jpg"][:3] == b"\xff\xd8\xff"
     cover = etree.fromstring(files["EPUB/cover.xhtml"])
-    alt = cover.xpath("string(//x:img/@alt)", namespaces=NS)
-    assert alt.startswith("Cover: Azerbaijan conducted") and "2023-09-21" in alt
+    assert cover.xpath("//x:img/@src", namespaces=NS) == ["cover.jpg"]
+    assert cover.xpath("string(//x:img/@alt)", namespaces=NS) == (
+        f"Cover: {seed_article.title}. BAKU, Azerbaijan. September 21, 2023. Trend")
+    assert cover.xpath("//x:body/@epub:type", namespaces=NS) == ["cover"]
+    assert len(cover.xpath("//x:body//*", namespaces=NS)) == 2  # a section holding the image, nothing else
+
+
+def test_cover_names_the_author_and_the_publisher():
+    article = article_from(CORPUS / "header_block.txt")
+    files = unpack(render_epub(article, RenderOptions(publisher="Daily Wire")))
+    alt = etree.fromstring(files["EPUB/cover.xhtml"]).xpath("string(//x:img/@alt)", namespaces=NS)
+    assert alt == ("Cover: Daily Wire. Armenia and Azerbaijan agree to meet on border commission. Leyla Mammadova. "
+                   "YEREVAN, Armenia. April 19, 2024. Trend")
+    assert files["EPUB/cover.jpg"] != unpack(render_epub(article))["EPUB/cover.jpg"]
 
 
 def test_markup_in_text_stays_text():
@@ -115,14 +131,143 @@ def test_markup_in_text_stays_text():
     assert "<script>" not in xhtml and "&lt;script&gt;alert(1)&lt;/script&gt;" in xhtml
     assert "{{ 7*7 }}" in xhtml and "49" not in xhtml
     assert "]]&gt;" in xhtml
-    svg = files["EPUB/cover.svg"].decode()
-    assert "<b>" not in svg and "&lt;b&gt;" in svg
+    cover = files["EPUB/cover.xhtml"].decode()
+    assert "<b>" not in cover and 'alt="Cover: Markup &lt;b&gt;in&lt;/b&gt; a headline &amp; ' in cover
 
 
-def test_stylesheet_respects_reader_settings():
+def css_rules(css: str) -> dict[str, dict[str, str]]:
+    """selector -> {property: value} of a plain stylesheet (no at-rules, which ours has none of)."""
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    rules: dict[str, dict[str, str]] = {}
+    for selectors, body in re.findall(r"([^{}]+)\{([^}]*)\}", css):
+        declarations = dict(tuple(part.strip() for part in d.split(":", 1)) for d in body.split(";") if d.strip())
+        for selector in selectors.split(","):
+            rules.setdefault(" ".join(selector.split()), {}).update(declarations)
+    return rules
+
+
+def test_stylesheet_lets_the_reader_win_and_every_script_read():
     css = unpack(render_epub(article_from(SEED)))["EPUB/css/article.css"].decode()
-    assert "px" not in css and "!important" not in css
-    assert "font-variant: small-caps" in css and "hyphens: auto" in css and "text-indent" in css
+    rules = css_rules(css)
+    values = [value for declarations in rules.values() for value in declarations.values()]
+    # Relative units only, nothing forced, nothing Kindle or Kobo do not support.
+    assert not [v for v in values if re.search(r"\d(px|pt|cm|mm|in|pc)\b", v)]
+    bare = re.sub(r"/\*.*?\*/", "", css, flags=re.DOTALL)
+    assert "!important" not in bare and "position" not in bare and "background" not in bare
+    assert not [v for v in values if v.startswith("#") or "rgb" in v]
+    # Real families for Latin/Cyrillic/Greek, Armenian and Georgian before the generic one.
+    assert rules["html"]["font-family"] == ('"Noto Serif", "Noto Serif Armenian", "Noto Serif Georgian", Georgia, '
+                                            '"DejaVu Serif", Sylfaen, serif')
+    # Justified only together with hyphenation, and only for languages marked hyphenated.
+    justified = {selector for selector, d in rules.items() if d.get("text-align") == "justify"}
+    assert justified == {"body.hyphenate p"}
+    assert rules["body.hyphenate p"]["hyphens"] == "auto" and rules["body.hyphenate p"]["-webkit-hyphens"] == "auto"
+    assert rules["p"]["text-align"] == "left" and "hyphens" not in rules["p"]
+    # Small caps only on datelines in scripts with case, and all of the letters.
+    caps = {selector: d["font-variant"] for selector, d in rules.items() if "font-variant" in d}
+    assert caps == {".dateline.cased": "all-small-caps oldstyle-nums"}
+    assert rules[".dateline"] == {"font-weight": "bold"}
+
+
+@pytest.mark.parametrize("name, dateline_class, body_class, date_text", [
+    ("header_block.txt", "dateline cased", "hyphenate", "April 19, 2024"),
+    ("russian.txt", "dateline cased", "hyphenate", "4 июня 2024\u202fг."),
+    ("armenian.txt", "dateline cased", None, "12 հուլիսի, 2024 թ."),
+    ("georgian.txt", "dateline", None, "20 აგვისტო, 2024"),
+    ("azerbaijani.txt", "dateline cased", None, "28 may 2024"),
+])
+def test_each_script_gets_its_dateline_justification_and_date(name, dateline_class, body_class, date_text):
+    root = etree.fromstring(unpack(render_epub(article_from(CORPUS / name)))["EPUB/article.xhtml"])
+    assert root.xpath("//x:span[starts-with(@class, 'dateline')]/@class", namespaces=NS) == [dateline_class]
+    assert root.find("x:body", NS).get("class") == body_class
+    assert root.xpath("//x:time/text()", namespaces=NS) == [date_text]
+
+
+def test_small_caps_only_for_scripts_with_case():
+    assert has_case("BAKU, Azerbaijan, September 21.") and has_case("БАКУ, 4 июня.")
+    assert has_case("ΑΘΗΝΑ, 3 Μαΐου.") and has_case("ԵՐԵՎԱՆ, 12 հուլիսի.")
+    # Georgian: Unicode has Mtavruli capitals, but Georgian text has no case.
+    assert not has_case("თბილისი, 20 აგვისტო.") and not has_case("TBILISI / თბილისი") and not has_case("2024.")
+
+
+def test_undated_article_shows_and_claims_no_date(tmp_path):
+    article = article_from(CORPUS / "title_first.txt")
+    assert article.date is None
+    files = unpack(render_epub(article))
+    opf = etree.fromstring(files["EPUB/content.opf"])
+    assert opf.xpath("//dc:date", namespaces=NS) == []
+    modified = opf.xpath("//opf:meta[@property='dcterms:modified']/text()", namespaces=NS)
+    assert modified == ["1980-01-01T00:00:00Z"]  # the documented fixed time, never the clock
+    for name in ("EPUB/article.xhtml", "EPUB/cover.xhtml", "EPUB/nav.xhtml", "EPUB/toc.ncx"):
+        assert b"1980" not in files[name] and b"<time" not in files[name], name
+    alt = etree.fromstring(files["EPUB/cover.xhtml"]).xpath("string(//x:img/@alt)", namespaces=NS)
+    assert alt == "Cover: Georgia opens a new border crossing with Armenia. TBILISI, Georgia"
+    stamped = unpack(render_epub(article, RenderOptions(source_date_epoch=1700000000)))["EPUB/content.opf"]
+    assert b"<meta property=\"dcterms:modified\">2023-11-14T22:13:20Z</meta>" in stamped
+    target = tmp_path / "undated.epub"
+    target.write_bytes(render_epub(article))
+    assert epubcheck(target) == []
+
+
+def test_digest_describes_a_digest():
+    articles = tuple(article_from(CORPUS / name) for name in ("header_block.txt", "russian.txt", "georgian.txt"))
+    digest = Collection(title="Daily digest", slug="daily-digest", articles=articles)
+    files = unpack(render_collection_epub(digest))
+    opf = etree.fromstring(files["EPUB/content.opf"])
+    summary = opf.xpath("//opf:meta[@property='schema:accessibilitySummary']/text()", namespaces=NS)
+    assert summary == [SUMMARIES["digest"].format(count=3)] and summary[0].startswith("A digest of 3 news articles")
+    assert opf.xpath("//dc:date", namespaces=NS) == []
+    alt = etree.fromstring(files["EPUB/cover.xhtml"]).xpath("string(//x:img/@alt)", namespaces=NS)
+    assert alt == "Cover: Daily digest. 3 articles. Trend"
+    assert files["EPUB/cover.jpg"][:3] == b"\xff\xd8\xff"
+
+
+def test_opf_gives_kindle_and_kobo_their_cover_and_metadata(seed_article):
+    """What calibre's AZW3 conversion and Kobo's ingestion read, without needing calibre."""
+    files = unpack(render_epub(seed_article))
+    opf = etree.fromstring(files["EPUB/content.opf"])
+    cover_id = opf.xpath("//opf:meta[@name='cover']/@content", namespaces=NS)
+    assert cover_id == ["cover-image"]
+    item = opf.xpath("//opf:item[@id='cover-image']", namespaces=NS)[0]
+    assert (item.get("href"), item.get("media-type"), item.get("properties")) == ("cover.jpg", "image/jpeg",
+                                                                                   "cover-image")
+    guide = [(ref.get("type"), ref.get("href")) for ref in opf.iterfind("opf:guide/opf:reference", NS)]
+    assert guide == [("cover", "cover.xhtml"), ("text", "article.xhtml")]
+    spine = [ref.get("idref") for ref in opf.iterfind("opf:spine/opf:itemref", NS)]
+    assert spine[0] == "cover"
+    assert opf.xpath("//dc:creator/text()", namespaces=NS) == ["Trend"]
+    assert opf.xpath("//dc:date/text()", namespaces=NS) == ["2023-09-21"]
+    assert opf.xpath("//dc:language/text()", namespaces=NS) == ["en"]
+
+
+CALIBRE = shutil.which("ebook-convert") and shutil.which("ebook-meta")
+
+
+@pytest.mark.skipif(not CALIBRE, reason="calibre is not installed (apt-get install calibre)")
+@pytest.mark.parametrize("path, author, language", [
+    (SEED, "Trend", "eng"),
+    (CORPUS / "header_block.txt", "Leyla Mammadova", "eng"),
+    (CORPUS / "georgian.txt", "Unknown", "kat"),  # no author, no source: calibre's own word for none
+], ids=["seed", "english", "georgian"])
+def test_calibre_azw3_keeps_cover_and_metadata(path, author, language, tmp_path):
+    from PIL import Image
+
+    article = article_from(path)
+    book = tmp_path / "book.epub"
+    book.write_bytes(render_epub(article))
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QTWEBENGINE_DISABLE_SANDBOX": "1"}
+    subprocess.run(["ebook-convert", str(book), str(tmp_path / "book.azw3")], check=True, capture_output=True,
+                   env=env, timeout=300)
+    meta = subprocess.run(["ebook-meta", str(tmp_path / "book.azw3"), f"--get-cover={tmp_path / 'cover.jpg'}"],
+                          check=True, capture_output=True, text=True, env=env, timeout=120).stdout
+    fields = dict(line.split(":", 1) for line in meta.splitlines() if " : " in line)
+    fields = {key.strip(): value.strip() for key, value in fields.items()}
+    assert fields["Title"] == article.title
+    assert fields["Author(s)"] == author
+    assert fields["Languages"] == language
+    assert fields["Published"].startswith(article.date_iso)
+    with Image.open(tmp_path / "cover.jpg") as cover:
+        assert cover.format == "JPEG" and cover.height / cover.width == pytest.approx(1.6, abs=0.01)
 
 
 def test_zip_layout(seed_article):

@@ -1,7 +1,8 @@
 """The EPUB 3 edition (with an NCX for EPUB 2 readers), packaged by ebooklib.
 
-The XHTML and SVG come from our own autoescaped jinja2 templates and reach ebooklib as
-finished bytes (ebooklib's own HTML re-serialisation would rewrite our markup).
+The XHTML comes from our own autoescaped jinja2 templates and reaches ebooklib as
+finished bytes (ebooklib's own HTML re-serialisation would rewrite our markup); the cover
+is a JPEG drawn by `publish.render.cover`, the raster Kindle, Kobo and Apple Books expect.
 ebooklib writes into a ZIP that stamps every entry with the edition's own time and
 fixed permissions, so the same article always gives the same bytes.
 """
@@ -10,23 +11,26 @@ from __future__ import annotations
 
 import datetime
 import io
+import unicodedata
 import zipfile
 from typing import Any
 
 from ebooklib import epub
 
 from publish import __version__
+from publish.dates import reader_date
 from publish.model import Article, Collection
 from publish.options import ZIP_EPOCH, RenderOptions
+from publish.render.cover import CoverText, render_cover
 from publish.templates import environment, read_bytes
 
 ARTICLE_FILE = "article.xhtml"
 COVER_FILE = "cover.xhtml"
-COVER_IMAGE = "cover.svg"
+COVER_IMAGE = "cover.jpg"
 NAV_FILE = "nav.xhtml"
 STYLE_FILE = "css/article.css"
 
-#: EPUB Accessibility 1.1 claims: what the book is and how it can be read.
+#: EPUB Accessibility 1.1 claims every edition makes; the summary depends on the book.
 ACCESSIBILITY: tuple[tuple[str, str], ...] = (
     ("dcterms:conformsTo", "EPUB Accessibility 1.1 - WCAG 2.1 Level AA"),
     ("schema:accessMode", "textual"),
@@ -38,21 +42,41 @@ ACCESSIBILITY: tuple[tuple[str, str], ...] = (
     ("schema:accessibilityFeature", "alternativeText"),
     ("schema:accessibilityFeature", "displayTransformability"),
     ("schema:accessibilityHazard", "none"),
-    ("schema:accessibilitySummary",
-     "A single news article in reflowable text with a heading, marked dateline, quotations and "
-     "editorial insertions, a table of contents and a cover image described by alternative text. "
-     "No hazards; all content is available as text."),
 )
+#: `schema:accessibilitySummary` of a single article and of a digest ({count} articles).
+SUMMARIES = {
+    "article": "A single news article in reflowable text with a heading, marked dateline, quotations and "
+               "editorial insertions, a table of contents and a cover image described by alternative text. "
+               "No hazards; all content is available as text.",
+    "digest": "A digest of {count} news articles in reflowable text, one chapter each with its own heading, "
+              "language, marked dateline, quotations and editorial insertions, a table of contents listing "
+              "every article and a cover image described by alternative text. No hazards; all content is "
+              "available as text.",
+}
+
+#: Scripts whose letters have two cases, so small capitals can be set in them (Unicode
+#: character-name prefixes). Georgian is left out on purpose: Unicode maps Mkhedruli to
+#: Mtavruli capitals, which Georgian writing does not use as case and text fonts lack, so
+#: a reading system that synthesises small caps turns a Georgian dateline blank.
+CASED_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN"})
+
+#: Languages (primary subtags) that Apple Books, Kobo, Kindle and Chromium-based readers all
+#: hyphenate. Only these are justified: justified lines without hyphenation gape.
+HYPHENATED_LANGUAGES = frozenset({"da", "de", "en", "es", "fi", "fr", "it", "nb", "nl", "nn", "no", "pt", "ru",
+                                  "sv", "uk"})
 
 
 def render_epub(article: Article, options: RenderOptions = RenderOptions()) -> bytes:
     """A complete, valid, accessible, reproducible EPUB of one article."""
+    byline = [article.author] if article.author else [article.source] if article.source else []
     return _package(
         title=article.title, language=article.language, identifier=article.identifier,
-        date_iso=article.date_iso, authors=[article.author] if article.author else [],
-        sources=[article.source] if article.source else [], articles=[article], options=options,
-        cover={"article": article, "place": article.dateline.place if article.dateline else "",
-               "credit": article.source or "", "alt": cover_description(article)},
+        date_iso=article.date_iso, creators=byline, sources=[article.source] if article.source else [],
+        articles=[article], options=options, summary=SUMMARIES["article"],
+        cover=CoverText(title=article.title, kicker=options.publisher or "", author=article.author or "",
+                        place=article.dateline.place if article.dateline else "",
+                        date=reader_date(article.date, article.language) if article.date else "",
+                        credit=article.source or ""),
         modified=options.timestamp(article),
     )
 
@@ -65,19 +89,21 @@ def render_collection_epub(collection: Collection, options: RenderOptions = Rend
     stamp = (options.timestamp(collection.articles[0]) if options.source_date_epoch is not None or not dates
              else datetime.datetime.combine(collection.date or max(dates), datetime.time(),
                                             tzinfo=datetime.timezone.utc))
-    alt = f"Cover: {collection.title}" + (f". {collection.date_iso}" if collection.date_iso else "") + \
-        f". {len(collection.articles)} articles"
+    count = len(collection.articles)
+    credit = " \u00b7 ".join(sources[:3]) + (" \u2026" if len(sources) > 3 else "")
     return _package(
         title=collection.title, language=collection.language, identifier=collection.identifier,
-        date_iso=collection.date_iso, authors=authors, sources=sources, articles=list(collection.articles),
-        options=options, modified=stamp,
-        cover={"article": collection, "place": f"{len(collection.articles)} articles",
-               "credit": options.publisher or " · ".join(sources[:3]), "alt": alt},
+        date_iso=collection.date_iso, creators=authors or ([options.publisher] if options.publisher else sources),
+        sources=sources, articles=list(collection.articles), options=options, modified=stamp,
+        summary=SUMMARIES["digest"].format(count=count),
+        cover=CoverText(title=collection.title, kicker=options.publisher or "", place=f"{count} articles",
+                        date=reader_date(collection.date, collection.language) if collection.date else "",
+                        credit=credit),
     )
 
 
-def _package(*, title: str, language: str, identifier: str, date_iso: str | None, authors: list[str],
-             sources: list[str], articles: list[Article], options: RenderOptions, cover: dict[str, Any],
+def _package(*, title: str, language: str, identifier: str, date_iso: str | None, creators: list[str],
+             sources: list[str], articles: list[Article], options: RenderOptions, cover: CoverText, summary: str,
              modified: datetime.datetime) -> bytes:
     env = environment(options.template_dirs)
     book = epub.EpubBook()
@@ -87,8 +113,8 @@ def _package(*, title: str, language: str, identifier: str, date_iso: str | None
     book.set_identifier(identifier)
     book.set_title(title)
     book.set_language(language)
-    for author in authors:
-        book.add_author(author, uid=f"creator-{authors.index(author)}")
+    for index, creator in enumerate(creators):
+        book.add_author(creator, uid=f"creator-{index}")
     if date_iso:
         book.add_metadata("DC", "date", date_iso)
     for source in sources:
@@ -96,24 +122,26 @@ def _package(*, title: str, language: str, identifier: str, date_iso: str | None
     publisher = options.publisher or (sources[0] if len(sources) == 1 else None)
     if publisher:
         book.add_metadata("DC", "publisher", publisher)
-    for prop, value in ACCESSIBILITY:
+    for prop, value in (*ACCESSIBILITY, ("schema:accessibilitySummary", summary)):
         book.add_metadata(None, "meta", value, {"property": prop})
+    # EPUB 2's cover pointer, which Kindle (KDP, calibre) and Kobo read for the thumbnail.
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
 
     style = epub.EpubItem(uid="style", file_name=STYLE_FILE, media_type="text/css",
                           content=read_bytes("epub/article.css", options.template_dirs))
-    cover_image = epub.EpubItem(uid="cover-image", file_name=COVER_IMAGE, media_type="image/svg+xml",
-                                content=env.get_template("epub/cover.svg").render(
-                                    title=title, date_iso=date_iso, language=language,
-                                    place=cover["place"], alt=cover["alt"], credit=cover["credit"],
-                                    kicker=options.publisher or "", **cover_layout(title)).encode("utf-8"))
+    cover_image = epub.EpubItem(uid="cover-image", file_name=COVER_IMAGE, media_type="image/jpeg",
+                                content=render_cover(cover))
     cover_image.properties = ["cover-image"]
+    alt = cover_description(cover)
     cover_page = _document("cover", COVER_FILE, env.get_template("epub/cover.xhtml").render(
-        title=title, language=language, image=COVER_IMAGE, alt=cover["alt"], cover_label="Cover"))
+        title=title, language=language, image=COVER_IMAGE, alt=alt, cover_label="Cover"))
     names = [ARTICLE_FILE] if len(articles) == 1 else [f"article-{n:04}.xhtml" for n in range(1, len(articles) + 1)]
     chapters = [
         _document("article" if len(articles) == 1 else f"article-{n:04}", name,
-                  env.get_template("epub/article.xhtml").render(article=article, publisher=options.publisher))
+                  env.get_template("epub/article.xhtml").render(
+                      article=article, publisher=options.publisher, hyphenate=hyphenated(article.language),
+                      date_text=reader_date(article.date, article.language) if article.date else "",
+                      dateline_cased=article.dateline is not None and has_case(article.dateline.lead_in)))
         for n, (article, name) in enumerate(zip(articles, names), start=1)
     ]
     nav = _document("nav", NAV_FILE, env.get_template("epub/nav.xhtml").render(
@@ -130,14 +158,29 @@ def _package(*, title: str, language: str, identifier: str, date_iso: str | None
                 for article, name, chapter in zip(articles, names, chapters)]
     book.spine = [cover_page, *chapters, (nav, "no")] if len(articles) == 1 else \
         [cover_page, nav, *chapters]
+    # EPUB 2 guide for Kindle's and calibre's converters: the cover page (shown once, not
+    # duplicated) and where reading starts.
+    book.guide = [{"type": "cover", "href": COVER_FILE, "title": "Cover"},
+                  {"type": "text", "href": names[0], "title": articles[0].title}]
 
     out = io.BytesIO()
     writer = _Writer(out, book, {
-        "mtime": modified, "epub2_guide": False, "epub3_landmark": False, "epub3_pages": False,
+        "mtime": modified, "epub2_guide": True, "epub3_landmark": False, "epub3_pages": False,
     })
     writer.process()
     writer.write()
     return out.getvalue()
+
+
+def has_case(text: str) -> bool:
+    """Whether every letter of `text` is in a script with case (small caps make sense)."""
+    letters = [char for char in text if char.isalpha()]
+    return bool(letters) and all(unicodedata.name(char, "").split(" ", 1)[0] in CASED_SCRIPTS for char in letters)
+
+
+def hyphenated(language: str) -> bool:
+    """Whether common reading systems hyphenate `language` (so it may be justified)."""
+    return language.replace("_", "-").split("-", 1)[0].lower() in HYPHENATED_LANGUAGES
 
 
 class _Writer(epub.EpubWriter):  # type: ignore[misc]
@@ -157,33 +200,10 @@ class _Writer(epub.EpubWriter):  # type: ignore[misc]
             self._write_items()
 
 
-def cover_description(article: Article) -> str:
-    """The cover's alternative text: everything printed on it, in words."""
-    parts = [f"Cover: {article.title}"]
-    if article.dateline:
-        parts.append(article.dateline.place)
-    if article.date_iso:
-        parts.append(article.date_iso)
-    if article.source:
-        parts.append(article.source)
-    return ". ".join(parts)
-
-
-def cover_layout(title: str) -> dict[str, object]:
-    """Break the headline into lines that fit the cover, shrinking the type for long ones."""
-    size = 104 if len(title) <= 40 else 88 if len(title) <= 70 else 72
-    per_line = int(1100 / (size * 0.55))
-    lines: list[str] = []
-    for word in title.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= per_line:
-            lines[-1] += " " + word
-        else:
-            lines.append(word if len(word) <= per_line else word[: per_line - 1] + "\u2026")
-    lines = lines[:9]
-    leading = int(size * 1.2)
-    top = 520 + size
-    return {"title_lines": lines, "title_size": size, "title_leading": leading, "title_top": top,
-            "rule_y": top + (len(lines) - 1) * leading + 110}
+def cover_description(cover: CoverText) -> str:
+    """The cover's alternative text: everything printed on it, in reading order."""
+    printed = (cover.kicker, cover.title, cover.author, cover.place, cover.date, cover.credit)
+    return "Cover: " + ". ".join(part for part in printed if part)
 
 
 def _document(uid: str, file_name: str, xhtml: str, properties: list[str] | None = None) -> epub.EpubItem:
@@ -195,7 +215,8 @@ def _document(uid: str, file_name: str, xhtml: str, properties: list[str] | None
 
 class ReproducibleZip(zipfile.ZipFile):
     """A ZIP whose entries carry one fixed time (never before 1980, which ZIP cannot
-    store) and Unix permissions 0644, deflated except `mimetype`, as EPUB requires."""
+    store) and Unix permissions 0644, deflated except `mimetype` (as EPUB requires) and
+    the JPEG cover (already compressed)."""
 
     def __init__(self, file: Any, modified: datetime.datetime = ZIP_EPOCH) -> None:
         super().__init__(file, "w", zipfile.ZIP_DEFLATED)
@@ -209,6 +230,7 @@ class ReproducibleZip(zipfile.ZipFile):
         info = zipfile.ZipInfo(filename, date_time=self._date_time)
         info.create_system = 3
         info.external_attr = 0o100644 << 16
-        stored = filename == "mimetype"
+        # `mimetype` must be stored; a JPEG does not deflate, so trying only costs time.
+        stored = filename == "mimetype" or filename.endswith(".jpg")
         info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
         super().writestr(info, data, compresslevel=None if stored else 6)
