@@ -36,6 +36,7 @@ from publish.errors import InputError
 from publish.fonts import FontFamily, coverage, fallback_families, find_family
 from publish.model import Article, Collection, Editorial, Inline, Quotation, Text, plain_text
 from publish.options import RenderOptions
+from publish.render import shaping
 from publish.templates import load_style, pdf_font_family
 
 PAPER: dict[str, tuple[float, float]] = {"A4": A4, "LETTER": LETTER}
@@ -62,7 +63,7 @@ def render_pdf(article: Article, options: RenderOptions = RenderOptions()) -> by
     """A printable, font-embedded, reproducible PDF of one article."""
     kit = _Kit.make(article.language, options)
     story = _article_story(article, kit, key="headline")
-    furniture = _Furniture(article.title, article.date_iso, article.source, kit)
+    furniture = _Furniture(article.title, article.date_iso, article.source, kit, article.language)
     return _typeset(story, kit, furniture, options.timestamp(article), paper_for(article, options), {
         "title": article.title, "author": article.author or article.source or "",
         "subject": _subject(article), "keywords": _keywords(article), "lang": article.language})
@@ -115,11 +116,12 @@ class _Kit:
 
 def _article_story(article: Article, kit: _Kit, key: str, in_contents: bool = False) -> list[Any]:
     markup = kit.markup
-    story: list[Any] = [_Headline(markup((Text(article.title),), face="bold"), kit.styles["headline"], article.title, key,
-                                  in_contents)]
+    story: list[Any] = [_shaped_headline(article, kit, key, in_contents) or _Headline(
+        markup((Text(article.title),), face="bold"), kit.styles["headline"], article.title, key, in_contents)]
     byline = " · ".join(part for part in (article.author, article.date_iso, article.source) if part)
     if byline:
-        story.append(Para(markup((Text(byline),), face="italic"), kit.styles["meta"]))
+        story.append(_shaped((Text(byline),), kit, article.language, "meta", "italic") or
+                     Para(markup((Text(byline),), face="italic"), kit.styles["meta"]))
     story.append(Spacer(1, kit.style["body"]["leading"]))
     for index, paragraph in enumerate(article.paragraphs):
         for part, runs in enumerate(_layout_chunks(paragraph.runs)):
@@ -127,15 +129,44 @@ def _article_story(article: Article, kit: _Kit, key: str, in_contents: bool = Fa
             if index == 0 and part == 0 and article.lead_in:
                 text = f"<b>{markup((Text(article.lead_in),), face='bold')}</b> {text}"
             style_name = "continued" if part else "lead" if index == 0 else "body"
-            story.append(Para(text, kit.styles[style_name]))
+            lead_in = article.lead_in if index == 0 and part == 0 else None
+            story.append(_shaped(runs, kit, article.language, style_name, lead_in=lead_in) or
+                         Para(text, kit.styles[style_name]))
     return story
+
+
+def _shaped(runs: tuple[Inline, ...], kit: _Kit, language: str, style_name: str, face: str = "regular",
+            lead_in: str | None = None) -> shaping.ShapedParagraph | None:
+    """The paragraph laid out by `publish.render.shaping` when reportlab alone would set
+    it wrongly (Arabic, Hebrew, Devanagari) or the article runs right to left; else None."""
+    rtl = shaping.is_rtl(language)
+    if not rtl and not shaping.needs_shaping(plain_text(runs) + (lead_in or "")):
+        return None
+    spans = [shaping.Span(lead_in, "bold"), shaping.Span(" ")] if lead_in else []
+    spans += shaping.spans(runs, face, kit.style["editorial"]["colour"])
+    return shaping.ShapedParagraph(spans, kit.styles[style_name], _palette(kit.fonts), language, "R" if rtl else None)
+
+
+def _shaped_headline(article: Article, kit: _Kit, key: str, in_contents: bool) -> _ShapedHeadline | None:
+    if not shaping.is_rtl(article.language) and not shaping.needs_shaping(article.title):
+        return None
+    return _ShapedHeadline([shaping.Span(article.title, "bold")], kit.styles["headline"], _palette(kit.fonts),
+                           article.language, "R" if shaping.is_rtl(article.language) else None,
+                           plain=article.title, key=key, in_contents=in_contents)
+
+
+@lru_cache(maxsize=8)
+def _palette(fonts: FontSet) -> shaping.Palette:
+    """The families of shaped paragraphs: the body family, then the declared chain."""
+    families = [find_family(name) for name in (fonts.family, *fallback_families(fonts.family))]
+    return shaping.Palette(tuple((_register_family(family), family) for family in families))
 
 
 class _Document(SimpleDocTemplate):  # type: ignore[misc]
     """Feeds headlines to the table of contents (collections build in two passes)."""
 
     def afterFlowable(self, flowable: Any) -> None:
-        if isinstance(flowable, _Headline) and flowable.in_contents:
+        if isinstance(flowable, (_Headline, _ShapedHeadline)) and flowable.in_contents:
             self.notify("TOCEntry", (0, escape(flowable.plain), self.page, flowable.key))
 
 
@@ -439,6 +470,24 @@ class _Headline(Para):  # type: ignore[misc]
         super().draw()
 
 
+class _ShapedHeadline(shaping.ShapedParagraph):
+    """A headline in a shaped script: kept whole on a page, anchoring its outline entry."""
+
+    def __init__(self, *args: Any, plain: str, key: str, in_contents: bool) -> None:
+        super().__init__(*args)
+        self.plain, self.key, self.in_contents = plain, key, in_contents
+
+    def split(self, available_width: float, available_height: float) -> list[Any]:
+        _, height = self.wrap(available_width, available_height)
+        return [] if height <= HEADLINE_MAX_HEIGHT else super().split(available_width, available_height)
+
+    def draw(self) -> None:
+        self.canv.bookmarkPage(self.key)
+        self.canv.addOutlineEntry(self.plain, self.key, level=0, closed=False)
+        self.canv.showOutline()
+        super().draw()
+
+
 @dataclass(frozen=True)
 class _Furniture:
     """Running head from page 2, source credit and "n of N" on every page."""
@@ -447,6 +496,7 @@ class _Furniture:
     date_iso: str | None
     credit: str | None
     kit: _Kit
+    language: str = ""
 
     def draw(self, canvas: Canvas, page: int, total: int) -> None:
         style, fonts = self.kit.style, self.kit.fonts
@@ -459,24 +509,32 @@ class _Furniture:
         canvas.setStrokeColor(HexColor(meta["colour"]))
         canvas.setFont(fonts.regular, meta["size"])
         footer_y = margins["margin_bottom"] / 2
-        canvas.drawRightString(right, footer_y, f"{page} of {total}")
+        # A right-to-left article's furniture is mirrored: its text starts on the right.
+        rtl = shaping.is_rtl(self.language)
+        start, end = (right, left) if rtl else (left, right)
+        (canvas.drawString if rtl else canvas.drawRightString)(end, footer_y, f"{page} of {total}")
         if self.credit:
-            _draw_text(canvas, left, footer_y, f"Source: {self.credit}", fonts, meta["size"])
+            _draw_text(canvas, start, footer_y, f"Source: {self.credit}", fonts, meta["size"], rtl=rtl)
         if page > 1:
             head_y = height - margins["margin_top"] / 2
             title = self.title if len(self.title) <= 70 else self.title[:68] + "…"
-            _draw_text(canvas, left, head_y, title, fonts, meta["size"], italic=True)
+            _draw_text(canvas, start, head_y, title, fonts, meta["size"], italic=True, rtl=rtl)
             if self.date_iso:
                 canvas.setFont(fonts.regular, meta["size"])
-                canvas.drawRightString(right, head_y, self.date_iso)
+                (canvas.drawString if rtl else canvas.drawRightString)(end, head_y, self.date_iso)
             canvas.setLineWidth(0.4)
             canvas.line(left, head_y - 4, right, head_y - 4)
         canvas.restoreState()
 
 
 def _draw_text(canvas: Canvas, x: float, y: float, text: str, fonts: FontSet, size: float,
-               italic: bool = False) -> None:
-    """Draw one line, switching to fallback fonts where the main family has no glyph."""
+               italic: bool = False, rtl: bool = False) -> None:
+    """Draw one line, switching to fallback fonts where the main family has no glyph
+    (from x rightwards, or, when `rtl`, leftwards from x; shaped scripts by `shaping`)."""
+    if rtl or shaping.needs_shaping(text):
+        shaping.draw_line(canvas, x, y, text, _palette(fonts), "italic" if italic else "regular", size, "",
+                          "R" if rtl else None, align_right=rtl)
+        return
     main = fonts.italic if italic else fonts.regular
     runs: list[tuple[str, str]] = []
     for ch in text:
