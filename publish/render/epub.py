@@ -19,6 +19,7 @@ from publish import __version__
 from publish.model import Article, Collection
 from publish.options import ZIP_EPOCH, RenderOptions
 from publish.templates import environment, read_bytes
+from publish.scripts import direction, is_rtl
 
 ARTICLE_FILE = "article.xhtml"
 COVER_FILE = "cover.xhtml"
@@ -87,6 +88,8 @@ def _package(*, title: str, language: str, identifier: str, date_iso: str | None
     book.set_identifier(identifier)
     book.set_title(title)
     book.set_language(language)
+    if is_rtl(language):
+        book.set_direction("rtl")  # spine page-progression-direction="rtl"
     for author in authors:
         book.add_author(author, uid=f"creator-{authors.index(author)}")
     if date_iso:
@@ -109,15 +112,17 @@ def _package(*, title: str, language: str, identifier: str, date_iso: str | None
                                     kicker=options.publisher or "", **cover_layout(title)).encode("utf-8"))
     cover_image.properties = ["cover-image"]
     cover_page = _document("cover", COVER_FILE, env.get_template("epub/cover.xhtml").render(
-        title=title, language=language, image=COVER_IMAGE, alt=cover["alt"], cover_label="Cover"))
+        title=title, language=language, image=COVER_IMAGE, alt=cover["alt"], cover_label="Cover",
+        direction=direction(language)))
     names = [ARTICLE_FILE] if len(articles) == 1 else [f"article-{n:04}.xhtml" for n in range(1, len(articles) + 1)]
     chapters = [
         _document("article" if len(articles) == 1 else f"article-{n:04}", name,
-                  env.get_template("epub/article.xhtml").render(article=article, publisher=options.publisher))
+                  env.get_template("epub/article.xhtml").render(article=article, publisher=options.publisher,
+                                                                direction=direction(article.language)))
         for n, (article, name) in enumerate(zip(articles, names), start=1)
     ]
     nav = _document("nav", NAV_FILE, env.get_template("epub/nav.xhtml").render(
-        title=title, language=language, contents_label="Contents",
+        title=title, language=language, contents_label="Contents", direction=direction(language),
         entries=[{"href": name, "title": article.title} for article, name in zip(articles, names)],
         landmarks=[{"type": "cover", "href": COVER_FILE, "title": "Cover"},
                    {"type": "toc", "href": NAV_FILE, "title": "Contents"},

@@ -44,12 +44,11 @@ from reportlab.platypus.flowables import Flowable
 
 from publish.fonts import FontFamily
 from publish.model import Editorial, Inline, Quotation, Text
+from publish.scripts import RTL_LANGUAGES, is_rtl  # noqa: F401 (re-exported for pdf.py)
 
 #: Characters of the scripts that need shaping or reordering: Hebrew, Arabic (with its
 #: supplements and presentation forms), Syriac, Thaana, Devanagari and Vedic marks.
 SHAPED_SCRIPTS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u0900-\u097f\ua8e0-\ua8ff\u1cd0-\u1cff]")
-#: Languages written right to left (primary subtag): their articles are set from the right.
-RTL_LANGUAGES = frozenset({"ar", "fa", "he", "iw", "ur", "ps", "yi", "ckb", "sd", "ug", "dv", "syr"})
 #: Plane 15's private use area holds codes for glyphs that have no character (joined
 #: Arabic forms, conjuncts): code = base + glyph id, the same in every process.
 PRIVATE_BASE = 0xF0000
@@ -63,11 +62,6 @@ _ITALIC_OF = {"regular": "italic", "bold": "bolditalic", "italic": "italic", "bo
 def needs_shaping(text: str) -> bool:
     """True when `text` has a character that reportlab alone would set wrongly."""
     return SHAPED_SCRIPTS.search(text) is not None
-
-
-def is_rtl(language: str) -> bool:
-    """True for languages written right to left (`ar`, `fa-IR`, `he`...)."""
-    return language.split("-")[0].lower() in RTL_LANGUAGES
 
 
 @dataclass(frozen=True)
