@@ -18,8 +18,8 @@ from ebooklib import epub
 from publish import __version__
 from publish.model import Article, Collection
 from publish.options import ZIP_EPOCH, RenderOptions
-from publish.templates import environment, read_bytes
 from publish.scripts import direction, is_rtl
+from publish.templates import environment, read_bytes
 
 ARTICLE_FILE = "article.xhtml"
 COVER_FILE = "cover.xhtml"
