@@ -16,8 +16,10 @@ from pathlib import Path
 
 from publish.archive import MANIFEST, verify_manifest
 from publish.errors import PublishError
+from publish.source import SPELLING_JOINER
 
-_FORBIDDEN = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+_FORBIDDEN = re.compile(r"(?!" + SPELLING_JOINER.pattern + r")"
+                        r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
 
 
 @dataclass

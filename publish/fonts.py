@@ -54,7 +54,26 @@ def _shipped(name: str, stem: str) -> FontFamily:
 #: a line of Armenian or Georgian a single run, which reportlab sets three times faster
 #: than one that switches fonts at each punctuation mark.
 DEFAULT_FAMILY = "Publish Serif"
-SHIPPED_FAMILIES: dict[str, FontFamily] = {DEFAULT_FAMILY.lower(): _shipped(DEFAULT_FAMILY, "PublishSerif")}
+
+
+def _shipped_upright(name: str, stem: str) -> FontFamily:
+    """A shipped family with no italic: its upright faces serve (as in every reader)."""
+    regular, bold = SHIPPED_DIR / f"{stem}-Regular.ttf", SHIPPED_DIR / f"{stem}-Bold.ttf"
+    return FontFamily(name, regular, bold, regular, bold)
+
+
+#: The families of the scripts that are shaped and may run right to left (Arabic and
+#: Persian, Hebrew, Devanagari): Noto, static, hinting removed (`tools/script_fonts.py`,
+#: OFL). Kept apart from Publish Serif so a Latin PDF's embedded font never changes.
+SCRIPT_FAMILIES: dict[str, FontFamily] = {
+    family.name.lower(): family for family in (
+        _shipped_upright("Noto Naskh Arabic", "NotoNaskhArabic"),
+        _shipped_upright("Noto Serif Hebrew", "NotoSerifHebrew"),
+        _shipped_upright("Noto Serif Devanagari", "NotoSerifDevanagari"),
+    )
+}
+SHIPPED_FAMILIES: dict[str, FontFamily] = {DEFAULT_FAMILY.lower(): _shipped(DEFAULT_FAMILY, "PublishSerif"),
+                                           **SCRIPT_FAMILIES}
 #: Names a user may give for the shipped family (it is these Noto families, merged).
 SHIPPED_ALIASES: dict[str, str] = {
     "noto serif": DEFAULT_FAMILY, "noto serif armenian": DEFAULT_FAMILY, "noto serif georgian": DEFAULT_FAMILY,
@@ -63,7 +82,9 @@ SHIPPED_ALIASES: dict[str, str] = {
 #: names may lack Armenian, say). Publish Serif covers Latin (with Azerbaijani ə ğ ı ş),
 #: Cyrillic, Greek, Armenian, Georgian and the currency signs of these wires
 #: (₼ ֏ € £ $ ₽ ₺ ₾); nothing outside this chain is ever consulted.
-FALLBACK_CHAIN: tuple[str, ...] = (DEFAULT_FAMILY,)
+#: Arabic, Persian, Hebrew and Devanagari follow in their own families (set by
+#: `publish.render.shaping`, which shapes and reorders them).
+FALLBACK_CHAIN: tuple[str, ...] = (DEFAULT_FAMILY, *(family.name for family in SCRIPT_FAMILIES.values()))
 
 #: Searched only for a family the user names that publish does not ship.
 SYSTEM_FONT_DIRS: tuple[Path, ...] = (

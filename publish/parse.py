@@ -680,8 +680,12 @@ def _first_sentence(text: str) -> str:
 _SCRIPTS: tuple[tuple[str, str, str], ...] = (  # (first, last, language)
     ("\u0530", "\u058f", "hy"), ("\u10a0", "\u10ff", "ka"), ("\u1c90", "\u1cbf", "ka"),
     ("\u0400", "\u04ff", "ru"), ("\u0370", "\u03ff", "el"), ("\u0590", "\u05ff", "he"),
-    ("\u0600", "\u06ff", "ar"),
+    ("\u0600", "\u06ff", "ar"), ("\u0900", "\u097f", "hi"),
 )
+#: Letters Persian writes and Arabic does not (پ چ ژ گ, Persian yeh and kaf, Persian
+#: digits), against Arabic's own yeh and kaf (ي ك): the more frequent side decides.
+_PERSIAN = re.compile("[\u067e\u0686\u0698\u06af\u06cc\u06a9\u06f0-\u06f9]")
+_ARABIC_ONLY = re.compile("[\u064a\u0643]")
 
 
 def _language(header: _Header, blocks: list[_Block], path: str | None, default: str,
@@ -716,6 +720,8 @@ def guess_language(text: str) -> str | None:
         if count > latin:
             if language == "ru" and re.search("[\u0456\u0457\u0454\u0491]", text):
                 return "uk"
+            if language == "ar" and len(_PERSIAN.findall(text)) > len(_ARABIC_ONLY.findall(text)):
+                return "fa"
             return language
     if text.count("\u0259") + text.count("\u018f") >= 3:
         return "az"

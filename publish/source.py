@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from publish.errors import InputError
 
 #: Legacy encodings we are willing to guess, in order of preference on a tie.
-#: cp1252 is a superset of Latin-1 for printable text; cp1251 covers Russian wires.
-LEGACY_ENCODINGS: tuple[str, ...] = ("cp1252", "cp1251")
+#: cp1252 is a superset of Latin-1 for printable text; cp1251 covers Russian wires,
+#: cp1256 Arabic and Persian, cp1255 Hebrew.
+LEGACY_ENCODINGS: tuple[str, ...] = ("cp1252", "cp1251", "cp1256", "cp1255")
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -72,13 +73,17 @@ _NUL_PATTERNS: tuple[tuple[str, int, tuple[int, ...]], ...] = (
     ("utf-16-be", 2, (0,)),
 )
 
+#: A zero-width non-joiner or joiner that is part of a word's spelling: between two
+#: characters of the Arabic or Devanagari blocks. It is kept in every edition.
+SPELLING_JOINER = re.compile(r"(?<=[\u0600-\u06ff\u0750-\u077f\u0900-\u097f])[\u200c\u200d]"
+                             r"(?=[\u0600-\u06ff\u0750-\u077f\u0900-\u097f])")
 # Characters removed by hygiene, by the name used in the warning.
 _REMOVE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("control character", re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")),
     ("lone surrogate", re.compile(r"[\ud800-\udfff]")),
-    # Joiners (U+200C, U+200D) go too: the archival edition promises no invisible
-    # characters, at the cost of Persian/Indic joining hints and emoji sequences.
-    ("zero-width character", re.compile(r"[\u200b-\u200d\u2060\ufeff\u180e]")),
+    # Joiners (U+200C, U+200D) go too, except between two letters of the scripts whose
+    # spelling needs them (Persian می‌خواهم, Devanagari half forms): `SPELLING_JOINER`.
+    ("zero-width character", re.compile(r"[\u200b\u2060\ufeff\u180e]|(?!" + SPELLING_JOINER.pattern + r")[\u200c\u200d]")),
     ("bidirectional control", re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")),
     ("noncharacter", re.compile(r"[\ufdd0-\ufdef\ufffe\uffff]")),
 )
@@ -216,11 +221,14 @@ def _guess_legacy(data: bytes) -> tuple[str, str] | None:
     best_chaos = min(match.chaos for match in matches)
     tied = [m for m in matches if m.chaos <= best_chaos + 0.01]
 
-    def rank(match: object) -> tuple[int, int]:
+    def rank(match: object) -> tuple[int, float, int]:
         text = str(match)
         name = codecs.lookup(match.encoding).name  # type: ignore[attr-defined]
         order = [codecs.lookup(e).name for e in LEGACY_ENCODINGS]
-        return (len(_MIXED_SCRIPT_WORD.findall(text)), order.index(name) if name in order else 99)
+        # Then the more coherent language: Hebrew read as cp1251 is as tidy as Russian
+        # gibberish, but no language's letter frequencies fit it.
+        return (len(_MIXED_SCRIPT_WORD.findall(text)), -round(match.coherence, 2),  # type: ignore[attr-defined]
+                order.index(name) if name in order else 99)
 
     chosen = min(tied, key=rank)
     return str(chosen), codecs.lookup(chosen.encoding).name

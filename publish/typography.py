@@ -10,6 +10,8 @@ archival text edition re-parses to the same article.
 from __future__ import annotations
 
 import re
+
+from publish.scripts import is_rtl
 from functools import lru_cache
 
 _OPENING_CONTEXT = set("([{<\u2014\u2013-/\u2018\u201c\u00ab\u201e") | {" ", "\n"}
@@ -138,7 +140,9 @@ def for_reading(text: str, language: str) -> str:
     ranges with an en dash, and no-break spaces after honorifics and initials, between a
     number and its word or unit, and inside dates. One character is replaced by one
     character, so the result has the same length; URLs and e-mail addresses are untouched."""
-    if not text:
+    if not text or is_rtl(language):
+        # Right-to-left text is laid out by the shaping engine, whose line breaking and
+        # text layer work on plain spaces; its dash and spacing conventions differ too.
         return text
     result = _transform(text, language.split("-")[0].lower())
     if result == text or ("/" not in text and "@" not in text and "www." not in text):

@@ -22,6 +22,7 @@ from publish.dates import reader_date
 from publish.model import Article, Collection
 from publish.options import ZIP_EPOCH, RenderOptions
 from publish.render.cover import CoverText, render_cover
+from publish.scripts import direction, is_rtl
 from publish.templates import environment, read_bytes
 
 ARTICLE_FILE = "article.xhtml"
@@ -113,6 +114,8 @@ def _package(*, title: str, language: str, identifier: str, date_iso: str | None
     book.set_identifier(identifier)
     book.set_title(title)
     book.set_language(language)
+    if is_rtl(language):
+        book.set_direction("rtl")  # spine page-progression-direction="rtl"
     for index, creator in enumerate(creators):
         book.add_author(creator, uid=f"creator-{index}")
     if date_iso:
@@ -134,18 +137,20 @@ def _package(*, title: str, language: str, identifier: str, date_iso: str | None
     cover_image.properties = ["cover-image"]
     alt = cover_description(cover)
     cover_page = _document("cover", COVER_FILE, env.get_template("epub/cover.xhtml").render(
-        title=title, language=language, image=COVER_IMAGE, alt=alt, cover_label="Cover"))
+        title=title, language=language, image=COVER_IMAGE, alt=alt, cover_label="Cover",
+        direction=direction(language)))
     names = [ARTICLE_FILE] if len(articles) == 1 else [f"article-{n:04}.xhtml" for n in range(1, len(articles) + 1)]
     chapters = [
         _document("article" if len(articles) == 1 else f"article-{n:04}", name,
                   env.get_template("epub/article.xhtml").render(
                       article=article, publisher=options.publisher, hyphenate=hyphenated(article.language),
                       date_text=reader_date(article.date, article.language) if article.date else "",
-                      dateline_cased=article.dateline is not None and has_case(article.dateline.lead_in)))
+                      dateline_cased=article.dateline is not None and has_case(article.dateline.lead_in),
+                      direction=direction(article.language)))
         for n, (article, name) in enumerate(zip(articles, names), start=1)
     ]
     nav = _document("nav", NAV_FILE, env.get_template("epub/nav.xhtml").render(
-        title=title, language=language, contents_label="Contents",
+        title=title, language=language, contents_label="Contents", direction=direction(language),
         entries=[{"href": name, "title": article.title} for article, name in zip(articles, names)],
         landmarks=[{"type": "cover", "href": COVER_FILE, "title": "Cover"},
                    {"type": "toc", "href": NAV_FILE, "title": "Contents"},

@@ -46,6 +46,7 @@ from publish.model import (
     plain_text,
 )
 from publish.options import RenderOptions
+from publish.render import shaping
 from publish.templates import load_style, pdf_font_family
 from publish.typography import for_reading
 
@@ -85,7 +86,7 @@ def render_pdf(article: Article, options: RenderOptions = RenderOptions()) -> by
     """A printable, font-embedded, reproducible PDF of one article."""
     kit = _Kit.make(article.language, options)
     story = _article_story(article, kit, key="headline")
-    furniture = _Furniture(_reader_date(article.date, article.language), article.source, kit)
+    furniture = _Furniture(_reader_date(article.date, article.language), article.source, kit, article.language)
     return _typeset(story, kit, furniture, options.timestamp(article), paper_for(article, options), {
         "title": article.title, "author": article.author or article.source or "",
         "subject": _subject(article), "keywords": _keywords(article), "lang": article.language,
@@ -146,12 +147,14 @@ class _Kit:
 def _article_story(article: Article, kit: _Kit, key: str, in_contents: bool = False,
                    headline_style: str = "headline") -> list[Any]:
     markup, language = kit.markup, article.language
-    story: list[Any] = [_Headline(markup((Text(for_reading(article.title, language)),), face="bold"),
-                                  kit.styles[headline_style], article.title, key, in_contents)]
+    story: list[Any] = [_shaped_headline(article, kit, key, in_contents) or _Headline(
+        markup((Text(for_reading(article.title, language)),), face="bold"), kit.styles[headline_style],
+        article.title, key, in_contents)]
     byline = " · ".join(part for part in (article.author, _reader_date(article.date, language), article.source)
                         if part)
     if byline:
-        story.append(Para(markup((Text(for_reading(byline, language)),), face="italic"), kit.styles["meta"]))
+        story.append(_shaped((Text(byline),), kit, language, "meta", "italic") or
+                     Para(markup((Text(for_reading(byline, language)),), face="italic"), kit.styles["meta"]))
     story.append(Spacer(1, kit.style["body"]["leading"]))
     for index, paragraph in enumerate(article.paragraphs):
         for part, runs in enumerate(_layout_chunks(_for_reading_runs(paragraph.runs, language))):
@@ -159,7 +162,9 @@ def _article_story(article: Article, kit: _Kit, key: str, in_contents: bool = Fa
             if index == 0 and part == 0 and article.lead_in:
                 text = f"<b>{markup((Text(for_reading(article.lead_in, language)),), face='bold')}</b> {text}"
             style_name = "continued" if part else "lead" if index == 0 else "body"
-            story.append(_BodyPara(text, kit.styles[style_name]))
+            lead_in = article.lead_in if index == 0 and part == 0 else None
+            story.append(_shaped(runs, kit, language, style_name, lead_in=lead_in) or
+                         _BodyPara(text, kit.styles[style_name]))
     return story
 
 
@@ -194,6 +199,33 @@ def _for_reading_runs(runs: tuple[Inline, ...], language: str) -> tuple[Inline, 
     return rebuild(runs)
 
 
+def _shaped(runs: tuple[Inline, ...], kit: _Kit, language: str, style_name: str, face: str = "regular",
+            lead_in: str | None = None) -> shaping.ShapedParagraph | None:
+    """The paragraph laid out by `publish.render.shaping` when reportlab alone would set
+    it wrongly (Arabic, Hebrew, Devanagari) or the article runs right to left; else None."""
+    rtl = shaping.is_rtl(language)
+    if not rtl and not shaping.needs_shaping(plain_text(runs) + (lead_in or "")):
+        return None
+    spans = [shaping.Span(lead_in, "bold"), shaping.Span(" ")] if lead_in else []
+    spans += shaping.spans(runs, face, kit.style["editorial"]["colour"])
+    return shaping.ShapedParagraph(spans, kit.styles[style_name], _palette(kit.fonts), language, "R" if rtl else None)
+
+
+def _shaped_headline(article: Article, kit: _Kit, key: str, in_contents: bool) -> _ShapedHeadline | None:
+    if not shaping.is_rtl(article.language) and not shaping.needs_shaping(article.title):
+        return None
+    return _ShapedHeadline([shaping.Span(article.title, "bold")], kit.styles["headline"], _palette(kit.fonts),
+                           article.language, "R" if shaping.is_rtl(article.language) else None,
+                           plain=article.title, key=key, in_contents=in_contents)
+
+
+@lru_cache(maxsize=8)
+def _palette(fonts: FontSet) -> shaping.Palette:
+    """The families of shaped paragraphs: the body family, then the declared chain."""
+    families = [find_family(name) for name in (fonts.family, *fallback_families(fonts.family))]
+    return shaping.Palette(tuple((_register_family(family), family) for family in families))
+
+
 class _Document(BaseDocTemplate):  # type: ignore[misc]
     """One frame, without padding, exactly the style's text block (so the page furniture
     can be aligned to it); feeds headlines to the table of contents (collections build in
@@ -207,7 +239,7 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
 
     def afterFlowable(self, flowable: Any) -> None:
         self.canv.page_begun = True
-        if isinstance(flowable, _Headline) and flowable.in_contents:
+        if isinstance(flowable, (_Headline, _ShapedHeadline)) and flowable.in_contents:
             self.notify("TOCEntry", (0, escape(flowable.plain), self.page, flowable.key))
 
 
@@ -618,6 +650,24 @@ class _BodyPara(Para):  # type: ignore[misc]
         return parts
 
 
+class _ShapedHeadline(shaping.ShapedParagraph):
+    """A headline in a shaped script: kept whole on a page, anchoring its outline entry."""
+
+    def __init__(self, *args: Any, plain: str, key: str, in_contents: bool) -> None:
+        super().__init__(*args)
+        self.plain, self.key, self.in_contents = plain, key, in_contents
+
+    def split(self, available_width: float, available_height: float) -> list[Any]:
+        _, height = self.wrap(available_width, available_height)
+        return [] if height <= HEADLINE_MAX_HEIGHT else super().split(available_width, available_height)
+
+    def draw(self) -> None:
+        self.canv.bookmarkPage(self.key)
+        self.canv.addOutlineEntry(self.plain, self.key, level=0, closed=False)
+        self.canv.showOutline()
+        super().draw()
+
+
 @dataclass(frozen=True)
 class _Furniture:
     """Running head from page 2 (the article's title, or in a digest the article running at
@@ -627,6 +677,7 @@ class _Furniture:
     date: str
     credit: str | None
     kit: _Kit
+    language: str = ""
 
     def draw(self, canvas: Canvas, page: int, total: int, title: str) -> None:
         style, fonts = self.kit.style, self.kit.fonts
@@ -639,20 +690,24 @@ class _Furniture:
         canvas.setStrokeColor(HexColor(meta["colour"]))
         canvas.setFont(fonts.regular, meta["size"])
         footer_y = margins["margin_bottom"] / 2
+        # A right-to-left article's furniture is mirrored: its text starts on the right.
+        rtl = shaping.is_rtl(self.language)
+        start, end = (right, left) if rtl else (left, right)
         folio = f"{page} of {total}"
-        canvas.drawRightString(right, footer_y, folio)
+        (canvas.drawString if rtl else canvas.drawRightString)(end, footer_y, folio)
         if self.credit:
             room = right - left - pdfmetrics.stringWidth(folio, fonts.regular, meta["size"]) - meta["size"]
-            _draw_text(canvas, left, footer_y, _fit(f"Source: {self.credit}", fonts.regular, meta["size"], room),
-                       fonts, meta["size"])
+            _draw_text(canvas, start, footer_y, _fit(f"Source: {self.credit}", fonts.regular, meta["size"], room),
+                       fonts, meta["size"], rtl=rtl)
         if page > 1:
             head_y = height - margins["margin_top"] / 2
             date_width = pdfmetrics.stringWidth(self.date, fonts.regular, meta["size"]) if self.date else 0
             room = right - left - date_width - (meta["size"] * 2 if self.date else 0)
-            _draw_text(canvas, left, head_y, _fit(title, fonts.italic, meta["size"], room), fonts, meta["size"],
-                       italic=True)
+            _draw_text(canvas, start, head_y, _fit(title, fonts.italic, meta["size"], room), fonts, meta["size"],
+                       italic=True, rtl=rtl)
             if self.date:
-                _draw_text(canvas, right - date_width, head_y, self.date, fonts, meta["size"])
+                _draw_text(canvas, left + date_width if rtl else right - date_width, head_y, self.date, fonts,
+                           meta["size"], rtl=rtl)
             canvas.setLineWidth(0.4)
             canvas.line(left, head_y - 4, right, head_y - 4)
         canvas.restoreState()
@@ -669,8 +724,13 @@ def _fit(text: str, font: str, size: float, room: float) -> str:
 
 
 def _draw_text(canvas: Canvas, x: float, y: float, text: str, fonts: FontSet, size: float,
-               italic: bool = False) -> None:
-    """Draw one line, switching to fallback fonts where the main family has no glyph."""
+               italic: bool = False, rtl: bool = False) -> None:
+    """Draw one line, switching to fallback fonts where the main family has no glyph
+    (from x rightwards, or, when `rtl`, leftwards from x; shaped scripts by `shaping`)."""
+    if rtl or shaping.needs_shaping(text):
+        shaping.draw_line(canvas, x, y, text, _palette(fonts), "italic" if italic else "regular", size, "",
+                          "R" if rtl else None, align_right=rtl)
+        return
     main = fonts.italic if italic else fonts.regular
     runs: list[tuple[str, str]] = []
     for ch in text:

@@ -1,0 +1,487 @@
+"""Complex scripts in the print edition: Arabic, Persian, Hebrew and Devanagari.
+
+reportlab sets text one Unicode character per glyph, in typed order. That is right for
+Latin, Cyrillic, Greek, Armenian and Georgian, and wrong for the scripts here: Arabic
+letters join and change shape, Devanagari forms conjuncts and reorders vowel signs, and
+Arabic and Hebrew run right to left with numbers and Latin words inside them left to
+right. This module lays such paragraphs out itself and hands reportlab's canvas only
+positioned glyphs:
+
+1. bidi levels, once per paragraph, with python-bidi (Unicode's algorithm, UAX #9);
+2. runs of one level, font, face and colour, shaped by HarfBuzz in an explicit
+   direction, with the whole paragraph as context (so joining survives a font change);
+3. lines broken at spaces and justified by widening them (the last line flush to the
+   paragraph's start side: right for right-to-left);
+4. each line reordered visually (UAX #9 L2) and drawn glyph by glyph, each cluster
+   wrapped in a marked-content span with /ActualText, so copying and `pdftotext` give
+   the typed (logical) text, not glyph codes in visual order.
+
+Everything that touches reportlab's internals is here, and only here: a font's
+`face.charToGlyph`/`charWidths` (glyphs with no character of their own, such as a
+joined Arabic form, get a code in plane 15's private use area: 0xF0000 + glyph id, so
+the bytes never depend on what a process set before), `splitString` and
+`getSubsetInternalName` to encode them. reportlab is pinned in pyproject.toml, and
+tests/test_shaping.py fails when these internals change. Paragraphs without these
+scripts never come here, so Latin PDFs are byte for byte what reportlab made before.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import uharfbuzz as hb
+from bidi import get_display
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.platypus.flowables import Flowable
+
+from publish.fonts import FontFamily
+from publish.model import Editorial, Inline, Quotation, Text
+from publish.scripts import RTL_LANGUAGES, is_rtl  # noqa: F401 (re-exported for pdf.py)
+
+#: Characters of the scripts that need shaping or reordering: Hebrew, Arabic (with its
+#: supplements and presentation forms), Syriac, Thaana, Devanagari and Vedic marks.
+SHAPED_SCRIPTS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u0900-\u097f\ua8e0-\ua8ff\u1cd0-\u1cff]")
+#: Plane 15's private use area holds codes for glyphs that have no character (joined
+#: Arabic forms, conjuncts): code = base + glyph id, the same in every process.
+PRIVATE_BASE = 0xF0000
+_LEVELS = re.compile(r"levels: \[(.*?)\]", re.DOTALL)
+_LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
+_PARAGRAPH_LEVEL = re.compile(r"ParagraphInfo \{.*?level: Level\(\s*(\d+)", re.DOTALL)
+#: What a face becomes once it is also italic (editorial insertions), as in pdf.py.
+_ITALIC_OF = {"regular": "italic", "bold": "bolditalic", "italic": "italic", "bolditalic": "bolditalic"}
+
+
+def needs_shaping(text: str) -> bool:
+    """True when `text` has a character that reportlab alone would set wrongly."""
+    return SHAPED_SCRIPTS.search(text) is not None
+
+
+@dataclass(frozen=True)
+class Span:
+    """Text in one face and colour (None: the paragraph style's colour)."""
+
+    text: str
+    face: str = "regular"
+    colour: str | None = None
+
+
+def spans(runs: Iterable[Inline], face: str = "regular", editorial_colour: str | None = None,
+          colour: str | None = None) -> list[Span]:
+    """The run tree as flat spans, the way pdf.inline_markup sets it: editorial
+    insertions in grey italic, quotations as their text (their marks are in it)."""
+    out: list[Span] = []
+    for run in runs:
+        if isinstance(run, Text):
+            out.append(Span(run.text, face, colour))
+        elif isinstance(run, Editorial):
+            out += spans(run.children, _ITALIC_OF[face], editorial_colour, editorial_colour)
+        elif isinstance(run, Quotation):
+            out += spans(run.children, face, editorial_colour, colour)
+    return out
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The families a shaped paragraph may use, in order of preference, each as
+    (reportlab name of its regular face, family). A letter is set in the first family
+    that has it; spaces, digits, punctuation and marks stay in the current one while it
+    has them, so a run of Arabic with its commas and numbers is one run of one font."""
+
+    families: tuple[tuple[str, FontFamily], ...]
+
+    def font_name(self, index: int, face: str) -> str:
+        base = self.families[index][0]
+        return base if face == "regular" else f"{base}-{face}"
+
+    def path(self, index: int, face: str) -> Path:
+        return getattr(self.families[index][1], face)  # type: ignore[no-any-return]
+
+    def covers(self, index: int, char: str) -> bool:
+        return ord(char) in _coverage(self.families[index][1].regular)
+
+    def family_for(self, char: str, current: int) -> int:
+        if current >= 0 and not char.isalpha() and self.covers(current, char):
+            return current
+        for index in range(len(self.families)):
+            if self.covers(index, char):
+                return index
+        return max(current, 0)
+
+
+@lru_cache(maxsize=32)
+def _coverage(path: Path) -> frozenset[int]:
+    from publish.fonts import coverage
+
+    return coverage(path)
+
+
+@lru_cache(maxsize=32)
+def _hb_font(path: Path) -> tuple[hb.Font, int]:
+    """A HarfBuzz font at the font's own units, and its units per em."""
+    face = hb.Face(hb.Blob.from_file_path(str(path)))
+    return hb.Font(face), face.upem
+
+
+# --- 1. bidi levels -----------------------------------------------------------------
+
+
+def bidi_levels(text: str, base: str | None) -> tuple[list[int], int]:
+    """Resolved embedding level of every character, and the paragraph level.
+
+    python-bidi (the Rust crate unicode-bidi) exposes its levels only in its debug
+    record, one per UTF-8 byte; this reads them back per character. `base` is "R",
+    "L" or None (the first strong character decides)."""
+    record = get_display(text, base_dir=base, debug=True)
+    found = _LEVELS.search(record)
+    paragraph = _PARAGRAPH_LEVEL.search(record)
+    if found is None or paragraph is None:
+        raise RuntimeError("python-bidi's debug record changed: no levels in it (see publish/render/shaping.py)")
+    by_byte = [int(level) for level in _LEVEL.findall(found.group(1))]
+    levels: list[int] = []
+    offset = 0
+    for char in text:
+        levels.append(by_byte[offset])
+        offset += len(char.encode("utf-8"))
+    if offset != len(by_byte):
+        raise RuntimeError("python-bidi's levels do not match the text's UTF-8 length")
+    return levels, int(paragraph.group(1))
+
+
+# --- 2. shaping ---------------------------------------------------------------------
+
+
+@dataclass
+class Cluster:
+    """The glyphs of one cluster (a grapheme, or a ligature of several), in visual
+    order, with the logical text they stand for."""
+
+    start: int
+    end: int
+    level: int
+    font: str
+    size: float
+    colour: str | None
+    glyphs: list[tuple[int, float, float, float]]  # (glyph id, advance, x offset, y offset) in points
+    width: float
+    space: bool
+
+
+def shape(text: str, spans_: list[tuple[int, int, int, str, str | None]], levels: list[int], palette: Palette,
+          size: float, language: str) -> list[Cluster]:
+    """Clusters in logical order for `text`, whose pieces [start, end) are set in
+    (family index, face, colour)."""
+    runs: list[tuple[int, int, int, int, str, str | None]] = []  # start, end, level, family, face, colour
+    for start, end, family, face, colour in spans_:
+        run_start = start
+        for position in range(start + 1, end + 1):
+            if position == end or levels[position] != levels[run_start]:
+                runs.append((run_start, position, levels[run_start], family, face, colour))
+                run_start = position
+    clusters: list[Cluster] = []
+    for start, end, level, family, face, colour in runs:
+        font, upem = _hb_font(palette.path(family, face))
+        scale = size / upem
+        buffer = hb.Buffer()
+        buffer.add_str(text, start, end - start)
+        buffer.direction = "rtl" if level % 2 else "ltr"
+        if language:
+            buffer.language = language
+        buffer.guess_segment_properties()
+        hb.shape(font, buffer, {})
+        grouped: dict[int, list[tuple[int, float, float, float]]] = {}
+        for info, position in zip(buffer.glyph_infos, buffer.glyph_positions):
+            grouped.setdefault(info.cluster, []).append(
+                (info.codepoint, position.x_advance * scale, position.x_offset * scale, position.y_offset * scale))
+        starts = sorted(grouped)
+        name = palette.font_name(family, face)
+        for index, cluster_start in enumerate(starts):
+            cluster_end = starts[index + 1] if index + 1 < len(starts) else end
+            glyphs = grouped[cluster_start]
+            clusters.append(Cluster(cluster_start, cluster_end, level, name, size, colour, glyphs,
+                                    sum(glyph[1] for glyph in glyphs), text[cluster_start:cluster_end] == " "))
+    return clusters
+
+
+def _itemise(text_spans: list[Span], palette: Palette) -> tuple[str, list[tuple[int, int, int, str, str | None]]]:
+    """The paragraph's text and its pieces of one family, face and colour."""
+    text = "".join(span.text for span in text_spans)
+    pieces: list[tuple[int, int, int, str, str | None]] = []
+    offset = 0
+    family = -1
+    for span in text_spans:
+        piece_start = offset
+        for char in span.text:
+            chosen = palette.family_for(char, family)
+            if chosen != family and offset > piece_start:
+                pieces.append((piece_start, offset, family, span.face, span.colour))
+                piece_start = offset
+            family = chosen
+            offset += 1
+        if offset > piece_start:
+            pieces.append((piece_start, offset, family, span.face, span.colour))
+    return text, pieces
+
+
+# --- 3. lines -----------------------------------------------------------------------
+
+
+@dataclass
+class Line:
+    """Clusters of one line in logical order, where it starts and how wide it may be."""
+
+    clusters: list[Cluster]
+    indent: float
+    last: bool
+
+    @property
+    def natural(self) -> float:
+        return sum(cluster.width for cluster in self.clusters)
+
+
+def break_lines(clusters: list[Cluster], width: float, first_indent: float) -> list[Line]:
+    """Greedy lines broken at spaces; a word wider than the line is cut between clusters."""
+    words: list[list[Cluster]] = [[]]
+    for cluster in clusters:
+        if cluster.space:
+            words.append([])
+        else:
+            words[-1].append(cluster)
+    words = [word for word in words if word]
+    space = next((cluster for cluster in clusters if cluster.space), None)
+    lines: list[Line] = []
+    current: list[Cluster] = []
+    used = 0.0
+    for word in words:
+        word_width = sum(cluster.width for cluster in word)
+        available = width - (first_indent if not lines else 0.0)
+        gap = space.width if current and space else 0.0
+        if current and used + gap + word_width > available:
+            lines.append(Line(current, first_indent if not lines else 0.0, False))
+            current, used, gap = [], 0.0, 0.0
+            available = width
+        if not current and word_width > available:
+            for cluster in word:  # a word no line can hold: cut it between clusters
+                if current and used + cluster.width > available:
+                    lines.append(Line(current, first_indent if not lines else 0.0, False))
+                    current, used, available = [], 0.0, width
+                current.append(cluster)
+                used += cluster.width
+            continue
+        if current and space:
+            current.append(space)
+        current.extend(word)
+        used += gap + word_width
+    if current or not lines:
+        lines.append(Line(current, first_indent if not lines else 0.0, True))
+    lines[-1].last = True
+    return lines
+
+
+def visual_order(levels: list[int]) -> list[int]:
+    """Indices of a line's items in display order (UAX #9 rule L2): from the highest
+    level down to the lowest odd one, reverse every run at that level or above."""
+    order = list(range(len(levels)))
+    if not levels:
+        return order
+    highest = max(levels)
+    lowest_odd = min((level for level in levels if level % 2), default=highest + 1)
+    for level in range(highest, lowest_odd - 1, -1):
+        index = 0
+        while index < len(order):
+            if levels[order[index]] >= level:
+                end = index
+                while end < len(order) and levels[order[end]] >= level:
+                    end += 1
+                order[index:end] = reversed(order[index:end])
+                index = end
+            else:
+                index += 1
+    return order
+
+
+# --- 4. drawing ---------------------------------------------------------------------
+
+
+def _code(font: Any, glyph: int) -> str:
+    """The character reportlab should encode to print `glyph`: the font's own when the
+    glyph has one, else a fixed private code registered with the font."""
+    chars = font.face.glyphToChar.get(glyph)
+    if chars:
+        return chr(chars[0])
+    code = PRIVATE_BASE + glyph
+    if code not in font.face.charToGlyph:
+        font.face.charToGlyph[code] = glyph
+        font.face.charWidths[code] = _advance(font, glyph)
+    return chr(code)
+
+
+def _advance(font: Any, glyph: int) -> int:
+    """A glyph's advance in PDF units (1/1000 em), from the font's own metrics."""
+    hb_font, upem = _hb_font(Path(font.face.filename))
+    return round(hb_font.get_glyph_h_advance(glyph) * 1000 / upem)
+
+
+def _actual_text(text: str) -> str:
+    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+
+
+def _rgb(colour: Color) -> str:
+    return f"{colour.red:.4g} {colour.green:.4g} {colour.blue:.4g} rg"
+
+
+def draw_clusters(canvas: Any, text: str, ordered: list[tuple[float, Cluster]], y: float,
+                  default: Color | None) -> None:
+    """Draw clusters at their x positions on baseline `y`, each inside a marked-content
+    span whose /ActualText is its logical text (`default` None: the canvas's colour)."""
+    document = canvas._doc
+    code = ["BT"]
+    current: tuple[str, int, float] | None = None
+    colour = None
+    for x, cluster in ordered:
+        if cluster.space:
+            continue
+        wanted = HexColor(cluster.colour) if cluster.colour else default
+        if wanted is not None and wanted != colour:
+            code.append(_rgb(wanted))
+            colour = wanted
+        font = pdfmetrics.getFont(cluster.font)
+        code.append(f"/Span <</ActualText {_actual_text(text[cluster.start:cluster.end])}>> BDC")
+        pen = x
+        for glyph, advance, x_offset, y_offset in cluster.glyphs:
+            for subset, encoded in font.splitString(_code(font, glyph), document):
+                if current != (cluster.font, subset, cluster.size):
+                    code.append(f"{font.getSubsetInternalName(subset, document)} {cluster.size:g} Tf")
+                    current = (cluster.font, subset, cluster.size)
+                code.append(f"1 0 0 1 {pen + x_offset:.3f} {y + y_offset:.3f} Tm ({canvas._escape(encoded)}) Tj")
+            pen += advance
+        code.append("EMC")
+    code.append("ET")
+    canvas.addLiteral("\n".join(code))
+
+
+def arrange(line: Line, width: float, rtl: bool, alignment: int) -> list[tuple[float, Cluster]]:
+    """A line's clusters in visual order with their x positions, justified or aligned
+    to the paragraph's start side (the right for right-to-left text)."""
+    clusters = line.clusters
+    spaces = sum(1 for cluster in clusters if cluster.space)
+    natural = line.natural
+    room = width - line.indent - natural
+    extra = room / spaces if alignment == TA_JUSTIFY and not line.last and spaces and room > 0 else 0.0
+    filled = natural + extra * spaces
+    if alignment == TA_CENTER:
+        x = (width - filled) / 2
+    elif (alignment == TA_RIGHT) != rtl:
+        x = width - line.indent - filled
+    else:
+        x = line.indent
+    out: list[tuple[float, Cluster]] = []
+    for index in visual_order([cluster.level for cluster in clusters]):
+        cluster = clusters[index]
+        out.append((x, cluster))
+        x += cluster.width + (extra if cluster.space else 0.0)
+    return out
+
+
+@dataclass(frozen=True)
+class Laid:
+    """A paragraph laid out at one width."""
+
+    text: str
+    lines: list[Line]
+    rtl: bool
+
+
+def lay_out(text_spans: list[Span], palette: Palette, size: float, language: str, base: str | None,
+            width: float, first_indent: float) -> Laid:
+    """Steps 1 to 3 for one paragraph."""
+    text, pieces = _itemise(text_spans, palette)
+    levels, paragraph_level = bidi_levels(text, base)
+    clusters = shape(text, pieces, levels, palette, size, language)
+    return Laid(text, break_lines(clusters, width, first_indent), bool(paragraph_level % 2))
+
+
+class ShapedParagraph(Flowable):  # type: ignore[misc]
+    """A paragraph of a shaped script, a platypus flowable like reportlab's Paragraph
+    (same style fields: font size, leading, first-line indent, alignment, colour, space
+    after, keep-with-next); splits between lines, never leaving one line alone."""
+
+    def __init__(self, text_spans: list[Span], style: ParagraphStyle, palette: Palette, language: str,
+                 base: str | None, laid: Laid | None = None, first: bool = True) -> None:
+        super().__init__()
+        self.text_spans = text_spans
+        self.style = style
+        self.palette = palette
+        self.language = language
+        self.base = base
+        self.laid = laid
+        self.first = first
+        self.keepWithNext = getattr(style, "keepWithNext", 0)
+        self._width = -1.0
+
+    def _lay_out(self, width: float) -> Laid:
+        if self.laid is None or (self.first and width != self._width):
+            self.laid = lay_out(self.text_spans, self.palette, self.style.fontSize, self.language, self.base, width,
+                                self.style.firstLineIndent)
+            self._width = width
+        return self.laid
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        laid = self._lay_out(available_width)
+        self.width, self.height = available_width, len(laid.lines) * self.style.leading
+        return self.width, self.height
+
+    def split(self, available_width: float, available_height: float) -> list[Any]:
+        laid = self._lay_out(available_width)
+        fits = int(available_height // self.style.leading)
+        total = len(laid.lines)
+        if fits >= total:
+            return [self]
+        fits = min(fits, total - 2)
+        if fits < 2:
+            return []
+        head = Laid(laid.text, laid.lines[:fits], laid.rtl)
+        tail = Laid(laid.text, laid.lines[fits:], laid.rtl)
+        return [ShapedParagraph(self.text_spans, self.style, self.palette, self.language, self.base, head, False),
+                ShapedParagraph(self.text_spans, self.style, self.palette, self.language, self.base, tail, False)]
+
+    def getSpaceAfter(self) -> float:
+        return float(self.style.spaceAfter)
+
+    def getSpaceBefore(self) -> float:
+        return float(self.style.spaceBefore)
+
+    def draw(self) -> None:
+        laid = self.laid
+        assert laid is not None, "draw before wrap"
+        style = self.style
+        y = self.height - style.fontSize
+        for line in laid.lines:
+            draw_clusters(self.canv, laid.text, arrange(line, self.width, laid.rtl, style.alignment), y,
+                          style.textColor)
+            y -= style.leading
+
+
+def line_width(text: str, palette: Palette, face: str, size: float, language: str, base: str | None) -> float:
+    """How wide `text` is when set as one line."""
+    laid = lay_out([Span(text, face)], palette, size, language, base, float("inf"), 0.0)
+    return sum(line.natural for line in laid.lines)
+
+
+def draw_line(canvas: Any, x: float, y: float, text: str, palette: Palette, face: str, size: float, language: str,
+              base: str | None, colour: Color | None = None, align_right: bool = False) -> None:
+    """One line of page furniture (a running head), its start at x, or its end at x
+    when `align_right`."""
+    laid = lay_out([Span(text, face)], palette, size, language, base, float("inf"), 0.0)
+    line = Line([cluster for part in laid.lines for cluster in part.clusters], 0.0, True)
+    start = x - line.natural if align_right else x
+    ordered = [(start + position, cluster) for position, cluster in arrange(line, line.natural, False, 0)]
+    draw_clusters(canvas, laid.text, ordered, y, colour)
+
