@@ -55,6 +55,24 @@ def missing_word(expected: list[str], actual_text: str) -> str | None:
     return None
 
 
+#: The rule between a digest's articles in its text edition.
+_RULE = re.compile(r"^=+$", re.MULTILINE)
+
+
+def printed_words(text_edition: str) -> list[str]:
+    """The words of a text edition that its PDF prints: the body, not the archival header.
+    A digest's text edition is its own header, its contents list, then each article as a
+    text edition of its own between rules: its contents and every article's body."""
+    header, _, rest = text_edition.partition("\n\n")
+    if not re.search(r"^Articles: ", header, re.MULTILINE):
+        return rest.split()
+    sections = _RULE.split(rest)
+    words = sections[0].split()
+    for section in sections[1:]:
+        words += section.strip("\n").partition("\n\n")[2].split()
+    return words
+
+
 def check_folder(folder: Path) -> CheckReport:
     report = CheckReport()
     if not folder.is_dir():
@@ -115,8 +133,7 @@ def _check_pdf(path: Path, report: CheckReport) -> None:
                 report.problems.append(f"{path}: page {page_number}: font {font.get('/BaseFont')} is not embedded")
     edition = path.with_suffix(".txt")
     if edition.is_file():
-        body = edition.read_text(encoding="utf-8").split("\n\n", 1)[-1]
-        lost = missing_word(body.split(), text)
+        lost = missing_word(printed_words(edition.read_text(encoding="utf-8")), text)
         if lost is not None:
             report.problems.append(f"{path}: the word {lost!r} of its text edition is missing or out of order")
     elif not text.strip():

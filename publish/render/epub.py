@@ -86,16 +86,12 @@ def render_collection_epub(collection: Collection, options: RenderOptions = Rend
     """One book of many articles: a chapter each, in the navigation and the NCX."""
     sources = sorted({a.source for a in collection.articles if a.source})
     authors = sorted({a.author for a in collection.articles if a.author})
-    dates = [a.date for a in collection.articles if a.date]
-    stamp = (options.timestamp(collection.articles[0]) if options.source_date_epoch is not None or not dates
-             else datetime.datetime.combine(collection.date or max(dates), datetime.time(),
-                                            tzinfo=datetime.timezone.utc))
     count = len(collection.articles)
     credit = " \u00b7 ".join(sources[:3]) + (" \u2026" if len(sources) > 3 else "")
     return _package(
         title=collection.title, language=collection.language, identifier=collection.identifier,
         date_iso=collection.date_iso, creators=authors or ([options.publisher] if options.publisher else sources),
-        sources=sources, articles=list(collection.articles), options=options, modified=stamp,
+        sources=sources, articles=list(collection.articles), options=options, modified=options.timestamp(collection),
         summary=SUMMARIES["digest"].format(count=count),
         cover=CoverText(title=collection.title, kicker=options.publisher or "", place=f"{count} articles",
                         date=reader_date(collection.date, collection.language) if collection.date else "",

@@ -29,7 +29,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFStream
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Spacer
+from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Spacer
+from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus import Paragraph as Para
 
 from publish import __version__
@@ -97,26 +98,29 @@ def render_pdf(article: Article, options: RenderOptions = RenderOptions()) -> by
 def render_collection_pdf(collection: Collection, options: RenderOptions = RenderOptions()) -> bytes:
     """A digest: title, a table of contents with page numbers, then every article, each
     with its own headline (an outline entry), byline, dateline and source."""
-    from reportlab.platypus import PageBreak
     from reportlab.platypus.tableofcontents import TableOfContents
 
     kit = _Kit.make(collection.language, options)
+    body = kit.style["body"]
     contents = TableOfContents(levelStyles=[ParagraphStyle(
-        "toc", fontName=kit.fonts.regular, fontSize=kit.style["body"]["size"],
-        leading=kit.style["body"]["leading"], leftIndent=0, firstLineIndent=0)], dotsMinLevel=0)
+        "toc", fontName=kit.fonts.regular, fontSize=body["size"], leading=body["leading"], leftIndent=0,
+        firstLineIndent=0)], dotsMinLevel=0,
+        # The contents table's own cell font (reportlab's default is Helvetica, not embedded).
+        tableStyle=[("FONT", (0, 0), (-1, -1), kit.fonts.regular, body["size"]),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP")])
     date = _reader_date(collection.date, collection.language)
     story: list[Any] = [_Headline(kit.markup((Text(for_reading(collection.title, collection.language)),),
                                              face="bold"), kit.styles["headline"], collection.title, "digest",
                                   in_contents=False, article=False)]
     if date:
         story.append(Para(kit.markup((Text(date),), face="italic"), kit.styles["meta"]))
-    story += [Spacer(1, kit.style["body"]["leading"]), contents, PageBreak()]
+    # The contents page is labelled, as the text edition's list is ("Contents").
+    story += [Spacer(1, kit.style["body"]["leading"]),
+              Para(kit.markup((Text("Contents"),), face="bold"), kit.styles["contents-label"]), contents, PageBreak()]
     for number, article in enumerate(collection.articles, start=1):
         story += _article_story(article, kit, key=f"article-{number}", in_contents=True,
                                 headline_style="headline" if number == 1 else "next-headline")
-    stamp = options.timestamp(collection.articles[0]) if options.source_date_epoch is not None or \
-        collection.date is None else datetime.datetime.combine(collection.date, datetime.time(),
-                                                               tzinfo=datetime.timezone.utc)
+    stamp = options.timestamp(collection)
     furniture = _Furniture(date, options.publisher, kit)
     paper = paper_for(collection.articles[0], options)
     sources = sorted({article.source for article in collection.articles if article.source})
@@ -153,9 +157,8 @@ def _article_story(article: Article, kit: _Kit, key: str, in_contents: bool = Fa
     byline = " · ".join(part for part in (article.author, _reader_date(article.date, language), article.source)
                         if part)
     if byline:
-        story.append(_shaped((Text(byline),), kit, language, "meta", "italic") or
-                     Para(markup((Text(for_reading(byline, language)),), face="italic"), kit.styles["meta"]))
-    story.append(Spacer(1, kit.style["body"]["leading"]))
+        story.append(_shaped((Text(byline),), kit, language, "byline", "italic") or
+                     Para(markup((Text(for_reading(byline, language)),), face="italic"), kit.styles["byline"]))
     for index, paragraph in enumerate(article.paragraphs):
         for part, runs in enumerate(_layout_chunks(_for_reading_runs(paragraph.runs, language))):
             text = markup(runs)
@@ -231,16 +234,21 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
     can be aligned to it); feeds headlines to the table of contents (collections build in
     two passes) and tells the canvas when a page has begun to fill."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, entry_markup: Callable[[str], str] = escape, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        #: Contents entries as paragraph markup (escaped, fallback fonts marked).
+        self.entry_markup = entry_markup
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="text",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
         self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
 
     def afterFlowable(self, flowable: Any) -> None:
-        self.canv.page_begun = True
+        if not isinstance(flowable, (ActionFlowable, PageBreak, Spacer)):  # page breaks, multiBuild markers
+            self.canv.page_begun = True
         if isinstance(flowable, (_Headline, _ShapedHeadline)) and flowable.in_contents:
-            self.notify("TOCEntry", (0, escape(flowable.plain), self.page, flowable.key))
+            # Numbered as in the text edition's contents ("article-3" -> "3. Title").
+            number = flowable.key.rsplit("-", 1)[-1]
+            self.notify("TOCEntry", (0, self.entry_markup(f"{number}. {flowable.plain}"), self.page, flowable.key))
 
 
 def _typeset(story: list[Any], kit: _Kit, furniture: _Furniture, stamp: datetime.datetime,
@@ -255,6 +263,7 @@ def _typeset(story: list[Any], kit: _Kit, furniture: _Furniture, stamp: datetime
         creator=f"publish {__version__}", producer="publish (reportlab)", invariant=1,
         lang=info["lang"], initialFontName=kit.fonts.regular, initialFontSize=kit.style["body"]["size"],
         initialLeading=kit.style["body"]["leading"], displayDocTitle=1,
+        entry_markup=lambda text: kit.markup((Text(text),)),
     )
     maker = partial(_NumberedCanvas, furniture=furniture, stamp=stamp, info=info)
     if multi:
@@ -556,9 +565,11 @@ def _paragraph_styles(style: dict[str, Any], fonts: FontSet, language: str) -> d
     headline = ParagraphStyle("headline", parent=base, fontName=fonts.bold, fontSize=style["headline"]["size"],
                               leading=style["headline"]["leading"], alignment=TA_LEFT, firstLineIndent=0,
                               hyphenationLang="", embeddedHyphenation=0, spaceAfter=8, keepWithNext=1)
-    return {
+    styles = {
         "body": base,
-        "lead": ParagraphStyle("lead", parent=base, firstLineIndent=0),
+        # Space above the lead, not a Spacer: headline and byline keep with the lead's
+        # first lines (a Spacer between them would let a page end after the byline).
+        "lead": ParagraphStyle("lead", parent=base, firstLineIndent=0, spaceBefore=body["leading"]),
         "continued": ParagraphStyle("continued", parent=base, firstLineIndent=0),
         "headline": headline,
         "next-headline": ParagraphStyle("next-headline", parent=headline,
@@ -567,6 +578,10 @@ def _paragraph_styles(style: dict[str, Any], fonts: FontSet, language: str) -> d
                                leading=style["meta"]["leading"], alignment=TA_LEFT, firstLineIndent=0,
                                hyphenationLang="", textColor=HexColor(style["meta"]["colour"])),
     }
+    styles["byline"] = ParagraphStyle("byline", parent=styles["meta"], keepWithNext=1)
+    styles["contents-label"] = ParagraphStyle("contents-label", parent=base, fontName=fonts.bold, alignment=TA_LEFT,
+                                              firstLineIndent=0, hyphenationLang="", spaceAfter=body["leading"] / 2)
+    return styles
 
 
 class _Headline(Para):  # type: ignore[misc]
@@ -760,6 +775,9 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
         #: The article running at the top of the current page, and the one last begun.
         self.page_article = self.last_article = str(info["title"])
         self.page_begun = False
+        #: Destinations asked for on the page being drawn: bound to their page when it is
+        #: written (at `save`), since the page object exists only then.
+        self._bookmarks: list[tuple[Any, ...]] = []
         seconds = int(stamp.timestamp())
         fixed = TimeStamp(invariant=1)
         fixed.t = seconds
@@ -775,16 +793,24 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
             self.page_article = title
         self.last_article = title
 
+    def bookmarkPage(self, *args: Any, **kwargs: Any) -> None:
+        """Remember the destination; `save` makes it on the page it belongs to (made now,
+        every destination of a deferred document would point at page 1)."""
+        self._bookmarks.append((args, kwargs))
+
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         self._startPage()
         self.page_article, self.page_begun = self.last_article, False
+        self._bookmarks = []
 
     def save(self) -> None:
         total = len(self._pages)
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
             self._furniture.draw(self, number, total, self.page_article)
+            for args, kwargs in state["_bookmarks"]:
+                super().bookmarkPage(*args, **kwargs)
             super().showPage()
         catalog = self._doc.Catalog
         if total == 1:

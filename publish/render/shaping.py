@@ -18,8 +18,10 @@ positioned glyphs:
 
 Everything that touches reportlab's internals is here, and only here: a font's
 `face.charToGlyph`/`charWidths` (glyphs with no character of their own, such as a
-joined Arabic form, get a code in plane 15's private use area: 0xF0000 + glyph id, so
-the bytes never depend on what a process set before), `splitString` and
+joined Arabic form, get a code in the Basic Multilingual Plane's private use area:
+0xE000 + glyph id, so the bytes never depend on what a process set before; reportlab
+writes a code beyond U+FFFF into the ToUnicode map as five hex digits, which PDF readers
+reject), `splitString` and
 `getSubsetInternalName` to encode them. reportlab is pinned in pyproject.toml, and
 tests/test_shaping.py fails when these internals change. Paragraphs without these
 scripts never come here, so Latin PDFs are byte for byte what reportlab made before.
@@ -49,9 +51,11 @@ from publish.scripts import RTL_LANGUAGES, is_rtl  # noqa: F401 (re-exported for
 #: Characters of the scripts that need shaping or reordering: Hebrew, Arabic (with its
 #: supplements and presentation forms), Syriac, Thaana, Devanagari and Vedic marks.
 SHAPED_SCRIPTS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u0900-\u097f\ua8e0-\ua8ff\u1cd0-\u1cff]")
-#: Plane 15's private use area holds codes for glyphs that have no character (joined
-#: Arabic forms, conjuncts): code = base + glyph id, the same in every process.
-PRIVATE_BASE = 0xF0000
+#: The private use area holds codes for glyphs that have no character (joined Arabic
+#: forms, conjuncts): code = base + glyph id, the same in every process. (BMP, 6,400 codes:
+#: more than any shipped complex-script font has glyphs.)
+PRIVATE_BASE = 0xE000
+PRIVATE_LAST = 0xF8FF
 _LEVELS = re.compile(r"levels: \[(.*?)\]", re.DOTALL)
 _LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
 _PARAGRAPH_LEVEL = re.compile(r"ParagraphInfo \{.*?level: Level\(\s*(\d+)", re.DOTALL)
@@ -317,6 +321,8 @@ def _code(font: Any, glyph: int) -> str:
     if chars:
         return chr(chars[0])
     code = PRIVATE_BASE + glyph
+    if code > PRIVATE_LAST:
+        raise ValueError(f"glyph {glyph} of {font.face.name} is beyond the private use area")
     if code not in font.face.charToGlyph:
         font.face.charToGlyph[code] = glyph
         font.face.charWidths[code] = _advance(font, glyph)
