@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from publish.model import Editorial, Inline, Quotation, Text, plain_text
 from publish.scripts import is_rtl
 from functools import lru_cache
 
@@ -168,3 +169,29 @@ def _transform(text: str, primary: str) -> str:
     if month is not None:
         text = month.sub(lambda m: m.group(0)[:-1] + NBSP, text)
     return _NUMBER_SPACE.sub(lambda m: m.group(1) + NBSP, text)
+
+
+def runs_for_reading(runs: tuple[Inline, ...], language: str) -> tuple[Inline, ...]:
+    """The run tree with `for_reading` applied to the paragraph's text as a whole (so a dash
+    or a date that spans a quotation mark is seen), mapped back run by run: the transform
+    keeps every offset."""
+    text = plain_text(runs)
+    reading = for_reading(text, language)
+    if reading == text:
+        return runs
+    offset = 0
+
+    def rebuild(items: tuple[Inline, ...]) -> tuple[Inline, ...]:
+        nonlocal offset
+        out: list[Inline] = []
+        for run in items:
+            if isinstance(run, Text):
+                out.append(Text(reading[offset:offset + len(run.text)]))
+                offset += len(run.text)
+            elif isinstance(run, Quotation):
+                out.append(Quotation(rebuild(run.children), run.closed))
+            else:
+                out.append(Editorial(rebuild(run.children)))
+        return tuple(out)
+
+    return rebuild(runs)

@@ -390,3 +390,26 @@ def test_the_readme_documents_the_table_as_it_is():
     expected = [" | ".join([item.name, cell(item.ninjs), cell(item.opf), cell(item.xmp), cell(item.schema_org)])
                 for item in FIELDS]
     assert rows == [f"| {row} |".replace("|  |", "| |").replace("|  |", "| |") for row in expected]
+
+
+def test_one_mapping_table_serves_ninjs_the_opf_and_the_xmp(seed_article):
+    """Every fact of publish.metadata's table that a vocabulary can hold is in that edition,
+    under the table's name for it, with the same value."""
+    import io
+    import zipfile
+
+    from publish.metadata import article_metadata, terms
+
+    facts = article_metadata(seed_article)
+    opf = zipfile.ZipFile(io.BytesIO(render_epub(seed_article))).read("EPUB/content.opf").decode()
+    for item, term in terms("opf"):
+        if term.startswith("schema:") and item.name in facts:
+            assert f'<meta property="{term}">{facts[item.name]}</meta>' in opf, term
+    pdf = render_pdf(seed_article)
+    packet = pdf[pdf.index(b"<x:xmpmeta"):pdf.index(b"</x:xmpmeta>")].decode()
+    for item, term in terms("xmp"):
+        if item.name in facts:
+            assert f"<{term}>" in packet and str(facts[item.name]) in packet.split(f"<{term}>")[1].split(
+                f"</{term}>")[0], term
+    document = json.loads(render_ninjs(seed_article))
+    assert document["located"] == facts["place"] == "BAKU, Azerbaijan"

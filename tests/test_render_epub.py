@@ -93,7 +93,8 @@ def test_every_document_has_lang_and_headings_in_order():
 def test_article_semantics_and_text(seed_article):
     root = etree.fromstring(unpack(render_epub(seed_article))["EPUB/article.xhtml"])
     assert root.xpath("string(//x:h1)", namespaces=NS) == seed_article.title
-    assert root.xpath("string(//x:span[@class='dateline cased'])", namespaces=NS) == "BAKU, Azerbaijan, September 21."
+    # Set for reading as in the PDF: a no-break space keeps "September 21" on one line.
+    assert root.xpath("string(//x:span[@class='dateline cased'])", namespaces=NS) == "BAKU, Azerbaijan, September\u00a021."
     assert root.xpath("count(//x:span[@class='editorial'])", namespaces=NS) == 1
     assert root.xpath("count(//x:span[@class='quotation'])", namespaces=NS) == 4
     assert root.xpath("string(//x:footer)", namespaces=NS).strip() == "Source: Trend"
@@ -102,6 +103,18 @@ def test_article_semantics_and_text(seed_article):
     assert root.xpath("//x:time/text()", namespaces=NS) == ["September 21, 2023"]
     paragraphs = ["".join(p.itertext()) for p in root.iterfind(".//x:p", NS)]
     assert_words_in_order(seed_article.words, "\n".join(paragraphs))
+
+
+def test_the_epub_sets_dashes_ranges_and_no_break_spaces_as_the_pdf_does():
+    from publish.parse import parse
+
+    article = parse("title: Prices - and more\ndate: 2024-03-01\nlanguage: en\n\n"
+                    "Prices rose 20-25% - Ms Boynton said - on March 31.").article
+    root = etree.fromstring(unpack(render_epub(article))["EPUB/article.xhtml"])
+    assert root.xpath("string(//x:h1)", namespaces=NS) == "Prices\u00a0\u2013 and more"
+    assert root.xpath("string(//x:p[@class='lead'])", namespaces=NS) == (
+        "Prices rose 20\u201325%\u00a0\u2013 Ms\u00a0Boynton said\u00a0\u2013 on March\u00a031.")
+    assert article.paragraphs[0].text == "Prices rose 20-25% - Ms Boynton said - on March 31."  # the model as sent
 
 
 def test_cover_is_a_jpeg_page_described_by_everything_printed_on_it(seed_article):

@@ -19,11 +19,13 @@ from ebooklib import epub
 
 from publish import __version__
 from publish.dates import reader_date
+from publish.metadata import article_metadata, terms
 from publish.model import Article, Collection
 from publish.options import ZIP_EPOCH, RenderOptions
 from publish.render.cover import CoverText, render_cover
 from publish.scripts import direction, is_rtl
 from publish.templates import environment, read_bytes
+from publish.typography import for_reading, runs_for_reading
 
 ARTICLE_FILE = "article.xhtml"
 COVER_FILE = "cover.xhtml"
@@ -123,6 +125,13 @@ def _package(*, title: str, language: str, identifier: str, date_iso: str | None
         book.add_metadata("DC", "publisher", publisher)
     for prop, value in (*ACCESSIBILITY, ("schema:accessibilitySummary", summary)):
         book.add_metadata(None, "meta", value, {"property": prop})
+    if len(articles) == 1:
+        # schema.org NewsArticle facts of the one mapping table (publish.metadata) that
+        # Dublin Core has no element for: where the story was filed, its length.
+        facts = article_metadata(articles[0])
+        for item, term in terms("opf"):
+            if term.startswith("schema:") and item.name in facts:
+                book.add_metadata(None, "meta", str(facts[item.name]), {"property": term})
     # EPUB 2's cover pointer, which Kindle (KDP, calibre) and Kobo read for the thumbnail.
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
 
@@ -140,6 +149,11 @@ def _package(*, title: str, language: str, identifier: str, date_iso: str | None
         _document("article" if len(articles) == 1 else f"article-{n:04}", name,
                   env.get_template("epub/article.xhtml").render(
                       article=article, publisher=options.publisher, hyphenate=hyphenated(article.language),
+                      # As the PDF sets them: dashes, ranges, no-break spaces (the model keeps the wire's text).
+                      headline=for_reading(article.title, article.language),
+                      lead_in=for_reading(article.lead_in or "", article.language),
+                      paragraphs=[runs_for_reading(paragraph.runs, article.language)
+                                  for paragraph in article.paragraphs],
                       date_text=reader_date(article.date, article.language) if article.date else "",
                       dateline_cased=article.dateline is not None and has_case(article.dateline.lead_in),
                       direction=direction(article.language)))

@@ -37,6 +37,7 @@ from publish import __version__
 from publish.dates import reader_date
 from publish.errors import InputError
 from publish.fonts import FontFamily, coverage, fallback_families, find_family
+from publish.metadata import NAMESPACES, article_metadata, terms
 from publish.model import (
     Article,
     Collection,
@@ -49,7 +50,7 @@ from publish.model import (
 from publish.options import RenderOptions
 from publish.render import shaping
 from publish.templates import load_style, pdf_font_family
-from publish.typography import for_reading
+from publish.typography import for_reading, runs_for_reading
 
 PAPER: dict[str, tuple[float, float]] = {"A4": A4, "LETTER": LETTER}
 #: Regions that print on US Letter by default.
@@ -92,7 +93,8 @@ def render_pdf(article: Article, options: RenderOptions = RenderOptions()) -> by
         "title": article.title, "author": article.author or article.source or "",
         "subject": _subject(article), "keywords": _keywords(article), "lang": article.language,
         "date": article.date_iso, "identifier": article.identifier,
-        "publisher": options.publisher or article.source or "", "source": article.source or ""})
+        "publisher": options.publisher or article.source or "", "source": article.source or "",
+        "facts": article_metadata(article)})
 
 
 def render_collection_pdf(collection: Collection, options: RenderOptions = RenderOptions()) -> bytes:
@@ -160,7 +162,7 @@ def _article_story(article: Article, kit: _Kit, key: str, in_contents: bool = Fa
         story.append(_shaped((Text(byline),), kit, language, "byline", "italic") or
                      Para(markup((Text(for_reading(byline, language)),), face="italic"), kit.styles["byline"]))
     for index, paragraph in enumerate(article.paragraphs):
-        for part, runs in enumerate(_layout_chunks(_for_reading_runs(paragraph.runs, language))):
+        for part, runs in enumerate(_layout_chunks(runs_for_reading(paragraph.runs, language))):
             text = markup(runs)
             if index == 0 and part == 0 and article.lead_in:
                 text = f"<b>{markup((Text(for_reading(article.lead_in, language)),), face='bold')}</b> {text}"
@@ -174,32 +176,6 @@ def _article_story(article: Article, kit: _Kit, key: str, in_contents: bool = Fa
 def _reader_date(date: datetime.date | None, language: str) -> str:
     """The date as the article's readers write it (CLDR), "" for an undated article."""
     return reader_date(date, language) if date is not None else ""
-
-
-def _for_reading_runs(runs: tuple[Inline, ...], language: str) -> tuple[Inline, ...]:
-    """The run tree with `for_reading` applied to the paragraph's text as a whole (so a dash
-    or a date that spans a quotation mark is seen), mapped back run by run: the transform
-    keeps every offset."""
-    text = plain_text(runs)
-    reading = for_reading(text, language)
-    if reading == text:
-        return runs
-    offset = 0
-
-    def rebuild(items: tuple[Inline, ...]) -> tuple[Inline, ...]:
-        nonlocal offset
-        out: list[Inline] = []
-        for run in items:
-            if isinstance(run, Text):
-                out.append(Text(reading[offset:offset + len(run.text)]))
-                offset += len(run.text)
-            elif isinstance(run, Quotation):
-                out.append(Quotation(rebuild(run.children), run.closed))
-            else:
-                out.append(Editorial(rebuild(run.children)))
-        return tuple(out)
-
-    return rebuild(runs)
 
 
 def _shaped(runs: tuple[Inline, ...], kit: _Kit, language: str, style_name: str, face: str = "regular",
@@ -848,7 +824,15 @@ def xmp_packet(info: dict[str, Any], stamp: datetime.datetime, creator_tool: str
               ("pdf:Keywords", escape(keywords_text(info["keywords"])) if info["keywords"] else ""),
               ("pdf:Producer", escape(producer)), ("xmp:CreatorTool", escape(creator_tool)),
               ("xmp:CreateDate", when), ("xmp:ModifyDate", when), ("xmp:MetadataDate", when)]
-    namespaces = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in _XMP_NAMESPACES.items())
+    # The news facts of the one mapping table (publish.metadata) that the fields above do
+    # not already say: where it was filed, its credit, its creation date.
+    said = {name for name, _ in fields}
+    facts = info.get("facts", {})
+    fields += [(term, escape(str(facts[item.name]))) for item, term in terms("xmp")
+               if term not in said and item.name in facts]
+    prefixes = {name.split(":")[0] for name, value in fields if value}
+    namespaces = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in {**_XMP_NAMESPACES, **NAMESPACES}.items()
+                          if prefix in prefixes)
     body = "\n".join(f"   <{name}>{value}</{name}>" for name, value in fields if value)
     return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
             '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
