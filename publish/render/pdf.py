@@ -26,7 +26,7 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import TimeStamp
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFStream
+from reportlab.pdfbase.pdfdoc import PDFDate, PDFDictionary, PDFInfo, PDFName, PDFStream, PDFString
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Spacer
@@ -756,6 +756,22 @@ def _draw_text(canvas: Canvas, x: float, y: float, text: str, fonts: FontSet, si
         x += pdfmetrics.stringWidth(piece, font, size)
 
 
+class _Info(PDFInfo):  # type: ignore[misc]
+    """The Info dictionary without empty entries: an article with no source or place has
+    no Keywords at all rather than an empty one (reportlab writes every key)."""
+
+    def format(self, document: Any) -> bytes:
+        entries: dict[str, Any] = {"Title": PDFString(self.title)}
+        for key, value in (("Author", self.author), ("Subject", self.subject), ("Keywords", self.keywords)):
+            if value:
+                entries[key] = PDFString(value)
+        entries["ModDate"] = entries["CreationDate"] = PDFDate(ts=document._timeStamp,
+                                                               dateFormatter=self._dateFormatter)
+        entries.update(Producer=PDFString(self.producer), Creator=PDFString(self.creator),
+                       Trapped=PDFName(self.trapped))
+        return PDFDictionary(entries).format(document)  # type: ignore[no-any-return]
+
+
 class _NumberedCanvas(Canvas):  # type: ignore[misc]
     """Defers page furniture to the end so every page can say "n of N"; stamps the
     document with the edition's own time instead of the clock or the environment."""
@@ -779,6 +795,7 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
         fixed.lt = fixed.YMDhms = tuple(stamp.astimezone(datetime.timezone.utc).timetuple())[:6]
         fixed.dhh = fixed.dmm = 0
         document = self._doc
+        document.info = _Info()
         document._timeStamp = fixed
         document.signature = md5(b"a reportlab document" + ascii(seconds).encode(), usedforsecurity=False)
 
