@@ -15,6 +15,7 @@ when none is given, the slug and the language.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -409,7 +410,8 @@ def _looks_like_title(text: str) -> bool:
 def _article_date(header: _Header, path: str | None, warnings: list[str]) -> datetime.date | None:
     value = header.values.get("date")
     if value is None:
-        found = _FILENAME_DATE.search(path or "")
+        # The file's own name only: a folder's name (archive-2020-01-01/) is not the article's.
+        found = _FILENAME_DATE.search(os.path.basename(path or ""))
         if found:
             return parse_date(found.group(0), path, None)
         warnings.append("no date given: the article is published undated "
