@@ -68,7 +68,7 @@ def _encoding(value: Any) -> str:
     except LookupError:
         raise ValueError("not an encoding Python knows (for example utf-8, cp1252, cp1251)") from None
     if not info._is_text_encoding:  # rot13, base64, zlib... are codecs, not text encodings
-        raise ValueError(f"{info.name} is not a text encoding")
+        raise ValueError(f"{value} is not a text encoding")
     return value
 
 
@@ -140,7 +140,9 @@ def checked(name: str, value: Any, where: str | None = None, line: int | None = 
     if setting is None:
         raise OptionsError(f"unknown setting {name!r}", path=where, line=line,
                            hint=f"known settings: {', '.join(BY_NAME)}")
-    label = f"setting {name!r}" if line is not None or (where or "").endswith(".toml") else f"{setting.flags[-1]}"
+    from_file = line is not None or (where or "").endswith(".toml")
+    label = f"setting {name!r}" if from_file else setting.flags[-1]
+    where = where if from_file else None  # a flag names itself in the message
     kind = setting.kind
     if kind is list and isinstance(value, str):
         value = [part.strip() for part in value.split(",") if part.strip()]
@@ -204,7 +206,7 @@ def load_config(folder: Path = Path(".")) -> Config:
 
 
 def _line_of(key: str, text: str) -> int | None:
-    found = re.search(rf"^\s*{re.escape(key)}\s*=", text, re.MULTILINE)
+    found = re.search(rf"^[ \t]*{re.escape(key)}[ \t]*=", text, re.MULTILINE)
     return text.count("\n", 0, found.start()) + 1 if found else None
 
 
