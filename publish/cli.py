@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 import click
 
-from publish import __version__
+from publish.version import __version__
 from publish.errors import InternalError, OptionsError, PublishError
 from publish.settings import SETTINGS, Config, Setting, checked, load_config
 

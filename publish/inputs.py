@@ -10,7 +10,7 @@ import importlib
 from collections.abc import Iterable
 from pathlib import Path
 
-from publish import __version__
+from publish.version import __version__
 from publish.errors import InputError, OptionsError
 from publish.model import Provenance
 from publish.parse import Parsed, parse

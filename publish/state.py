@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from publish import __version__
+from publish.version import __version__
 from publish.editions import file_name
 from publish.fonts import fonts_digest
 from publish.options import RenderOptions

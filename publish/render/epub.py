@@ -17,7 +17,7 @@ from typing import Any
 
 from ebooklib import epub
 
-from publish import __version__
+from publish.version import __version__
 from publish.dates import reader_date
 from publish.metadata import article_metadata, terms
 from publish.model import Article, Collection

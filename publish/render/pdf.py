@@ -33,7 +33,7 @@ from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, 
 from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus import Paragraph as Para
 
-from publish import __version__
+from publish.version import __version__
 from publish.dates import reader_date
 from publish.errors import InputError
 from publish.fonts import FontFamily, coverage, fallback_families, find_family
