@@ -22,3 +22,11 @@ def test_wheel_ships_templates_fonts_and_entry_point(tmp_path):
     assert "publish/data/fonts/OFL.txt" in names
     # "A few MB, not tens": the fonts are most of it.
     assert wheel.stat().st_size < 3_000_000
+
+
+def test_importing_the_model_or_a_renderer_loads_no_builder_parser_or_cli():
+    script = ("import sys; import publish.model, publish.render.text, publish.render.epub, publish.render.pdf; "
+              "print(sorted(m for m in sys.modules if m in ('publish.builder', 'publish.cli', 'publish.parse', "
+              "'publish.inputs', 'publish.digest', 'publish.settings')))")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)
+    assert result.stdout.strip() == "[]"
