@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
-from publish.errors import OutputError
+from publish.errors import OptionsError, OutputError
 
 #: Temporary files older than this are left over from a killed build and are removed.
 STALE_TEMPORARY_SECONDS = 3600
@@ -86,16 +86,17 @@ def write_set(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
 
 def prepare_output(out_dir: Path) -> Path:
     """Create the output folder and clear temporary files a killed build left behind."""
-    if str(out_dir) == "":
-        raise OutputError("the output folder is empty", hint="give --out a folder such as dist")
+    if str(out_dir) in ("", "."):
+        raise OptionsError("the output folder must be a folder of its own, not the working folder",
+                           hint="give --out a folder such as dist")
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
-        raise OutputError("the output path is not a folder", path=str(out_dir)) from None
+        raise OptionsError("the output path is not a folder", path=str(out_dir), hint="give --out a folder") from None
     except OSError as error:
         raise OutputError(f"cannot create the output folder: {error.strerror}", path=str(out_dir)) from None
     if not out_dir.is_dir():
-        raise OutputError("the output path is not a folder", path=str(out_dir))
+        raise OptionsError("the output path is not a folder", path=str(out_dir), hint="give --out a folder")
     now = time.time()
     for leftover in out_dir.glob(".*.tmp"):
         try:

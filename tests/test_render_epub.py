@@ -316,3 +316,17 @@ def test_source_date_epoch_sets_modified(tmp_path):
     modified = [m.text for m in opf.iterfind("opf:metadata/opf:meta", NS) if m.get("property") == "dcterms:modified"]
     assert modified == ["2023-11-14T22:13:20Z"]
     assert render_epub(article_from(SEED), RenderOptions(source_date_epoch=1700000000)) == data
+
+
+def test_the_validator_catches_a_broken_epub(tmp_path, seed_article):
+    """The EPUBCheck run the tests rely on does report errors (a clean verdict means something)."""
+    broken = tmp_path / "broken.epub"
+    with zipfile.ZipFile(io.BytesIO(render_epub(seed_article))) as good, zipfile.ZipFile(broken, "w") as bad:
+        for item in good.infolist():
+            data = good.read(item)
+            if item.filename == "EPUB/article.xhtml":
+                data = data.replace(b"</section>", b"<p>unclosed</section>")
+            bad.writestr(item, data)
+    messages = epubcheck(broken)
+    assert messages and all(message.startswith(("FATAL", "ERROR")) for message in messages), messages
+    assert any("article.xhtml" in message for message in messages)
