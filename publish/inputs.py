@@ -48,7 +48,20 @@ def collect_sources(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -
             sources.append(path)
         else:
             raise OptionsError(f"{raw}: no such file or folder")
-    return sources
+    return _distinct(sources)
+
+
+def _distinct(sources: list[Path]) -> list[Path]:
+    """Each file once, as first named: the same file given twice, or by two paths (a
+    link, `./a.txt` and `a.txt`), is one article, not a slug clash with itself."""
+    seen: set[Path] = set()
+    distinct: list[Path] = []
+    for source in sources:
+        key = source.resolve()
+        if key not in seen:
+            seen.add(key)
+            distinct.append(source)
+    return distinct
 
 
 def read_input(path: Path) -> bytes:

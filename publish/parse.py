@@ -171,7 +171,15 @@ _SEED_FIRST_LINE = re.compile(r"\s*date\s+(?P<date>\S+)(?:\s+(?P<rest>.*))?", re
 _HEADER_LINE = re.compile(r"(?P<key>[A-Za-z][A-Za-z0-9_-]*)\s*:\s*(?P<value>.*)")
 _ISO_DATE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ][0-9:.+\-Z]*)?")
 _FILENAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+#: A BCP 47 language tag (RFC 5646, section 2.1): language, then optional script, region,
+#: variants, extensions and a private-use part, each subtag of its own shape.
+_LANGUAGE_TAG = re.compile(
+    r"(?P<language>[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{5,8})"
+    r"(?:-(?P<script>[A-Za-z]{4}))?"
+    r"(?:-(?P<region>[A-Za-z]{2}|[0-9]{3}))?"
+    r"(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
+    r"(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*"
+    r"(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?")
 _AGENCY_NAMES: dict[str, str] = {spelling: name for name, spellings in AGENCIES for spelling in spellings}
 _SPELLINGS = "|".join(re.escape(spelling) for spelling in sorted(_AGENCY_NAMES, key=len, reverse=True))
 #: One agency spelling, optionally in quotation marks; `{group}` names its capture group.
@@ -793,8 +801,13 @@ def normalise_language(value: str, path: str | None = None, line: int | None = N
     if not _LANGUAGE_TAG.fullmatch(tag):
         raise InputError(f"language {value!r} is not a BCP 47 tag", path=path, line=line,
                          hint="use a tag such as en, az, ru, hy or ka")
-    parts = tag.split("-")
-    out = [parts[0].lower()]
-    for part in parts[1:]:
-        out.append(part.upper() if len(part) == 2 else part.title() if len(part) == 4 else part.lower())
-    return "-".join(out)
+    match = _LANGUAGE_TAG.fullmatch(tag)
+    assert match is not None
+    out = [match["language"].lower()]
+    if match["script"]:
+        out.append(match["script"].title())
+    if match["region"]:
+        out.append(match["region"].upper())
+    rest = tag[match.end("region") if match["region"] else match.end("script") if match["script"]
+               else match.end("language"):]
+    return "-".join(out) + rest.lower()
