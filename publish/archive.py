@@ -48,7 +48,9 @@ class Verification:
 
     @property
     def ok(self) -> bool:
-        return not self.changed and not self.missing
+        """Every edition in the folder is listed and unchanged: an edition the manifest
+        does not list (an emptied or truncated manifest) is unproven, so not ok."""
+        return not self.changed and not self.missing and not self.unlisted
 
 
 def verify_manifest(folder: Path) -> Verification:

@@ -346,7 +346,7 @@ def verify(folder: Path, verbose: bool) -> None:
     for name in result.unlisted:
         click.echo(f"not in SHA256SUMS: {folder / name}", err=True)
     click.echo(f"{len(result.checked)} editions verified, {len(result.changed)} changed, "
-               f"{len(result.missing)} missing")
+               f"{len(result.missing)} missing, {len(result.unlisted)} not listed")
     if not result.ok:
         sys.exit(EXIT_BAD_INPUT)
 
