@@ -55,7 +55,7 @@ ADVERSARIAL: dict[str, Callable[[int], str]] = {
     "closers": lambda n: "a] " * (n // 3),
     "openers": lambda n: "[a " * (n // 3),
     "abbreviations": lambda n: "Mr. " * (n // 4),
-    "nested quotations": lambda n: "\u201ca " * (n // 4),
+    "nested quotations": lambda n: "\u201ca " * (n // 5),
     "nested brackets": lambda n: "[" * 1500 + "a " * (n // 2 - 750) + "]" * 1500,
     "endless sentence": lambda n: "word, and " * (n // 10),
     "broken paragraphs": lambda n: "a b\n\n" * (n // 5),

@@ -193,8 +193,10 @@ def build(config: Config, paths: tuple[Path, ...], bag: Path | None, force: bool
                    f"({_count(len(outcome.written), 'edition')}), {outcome.skipped} up to date, "
                    f"{outcome.failed} failed, in {outcome.seconds:.2f} s")
     if not outcome.ok:
-        if any(result.error is not None and isinstance(result.error, InternalError) for result in outcome.results):
+        if any(isinstance(result.error, InternalError) for result in outcome.results):
             sys.exit(EXIT_BUG)
+        if any(isinstance(result.error, OptionsError) for result in outcome.results):
+            sys.exit(EXIT_USAGE)  # a template or option the user gave, not the article
         sys.exit(EXIT_BAD_INPUT)
 
 
