@@ -44,28 +44,26 @@ def comparable_words(text: str) -> list[str]:
     return re.sub(r"[-\u2010\u2011\u2013\u00ad]", "", text).split()  # the PDF sets ranges with en dashes
 
 
-#: A page's last body line ending in a hyphenated word, then at most this many lines of
-#: furniture (folio, source, running head, date) before the page ends.
-_PAGE_END_HYPHEN = re.compile(r"(?<=\w)[-\u2010\u00ad]\n(?=(?:[^\n]*\n){0,6}[^\n]*$)")
+#: A word broken by a hyphen at the end of a page's body text.
+_BROKEN_AT_END = re.compile(r"(\w+)[-\u2010\u00ad]\s*$")
 
 
 def joined_pages(pages: list[str]) -> str:
     """The text of a PDF's pages as one text, a word hyphenated across a page break made
-    whole again: extraction puts the page's furniture between its two halves, so the
-    first half is carried over to the start of the next page."""
+    whole again: extraction gives a page's body, then its furniture (from the folio
+    `FOLIO` on), so the word's first half is carried over to the next page's start."""
+    from publish.render.pdf import FOLIO
+
     pages = list(pages)
     for index in range(len(pages) - 1):
+        folio = "\n" + FOLIO.format(page=index + 1, total=len(pages)) + "\n"
+        body, found, furniture = (pages[index] + "\n").rpartition(folio)
+        broken = _BROKEN_AT_END.search(body) if found else None
         following = pages[index + 1].lstrip()
-        ends = list(_PAGE_END_HYPHEN.finditer(pages[index]))
-        if not ends or not following[:1].isalpha():
+        if broken is None or not following[:1].isalpha():
             continue
-        cut = ends[-1]
-        start = cut.start()
-        while start > 0 and pages[index][start - 1].isalnum():
-            start -= 1
-        fragment = pages[index][start:cut.start()]
-        pages[index] = pages[index][:start] + "\n" + pages[index][cut.end():]
-        pages[index + 1] = fragment + following
+        pages[index] = body[:broken.start()] + folio + furniture
+        pages[index + 1] = broken[1] + following
     return "\n".join(pages)
 
 
