@@ -61,7 +61,11 @@ def verify_manifest(folder: Path) -> Verification:
                           hint="run `publish build` into it first")
     result = Verification()
     listed: set[str] = set()
-    for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        text = manifest.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise OutputError(f"cannot read: {getattr(error, 'strerror', None) or error}", path=str(manifest)) from None
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         digest, sep, name = line.partition("  ")
@@ -71,7 +75,7 @@ def verify_manifest(folder: Path) -> Verification:
         path = folder / name
         if not path.is_file():
             result.missing.append(name)
-        elif sha256(path) != digest:
+        elif _digest(path) != digest:
             result.changed.append(name)
         else:
             result.checked.append(name)
@@ -110,6 +114,14 @@ def _not_our_bag(folder: Path) -> str | None:
     except OSError as error:
         return f"cannot look into the bag folder: {error.strerror}"
     return None
+
+
+def _digest(path: Path) -> str:
+    try:
+        return sha256(path)
+    except OSError as error:
+        raise OutputError(f"cannot read: {error.strerror}", path=str(path),
+                          hint="an edition that cannot be read cannot be verified") from None
 
 
 def write_bag(bag_dir: Path, files: Iterable[Path], when: datetime.datetime) -> Path:

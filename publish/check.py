@@ -92,7 +92,11 @@ def check_folder(folder: Path) -> CheckReport:
     for path in sorted(folder.glob("*.txt")):
         _check_text(path, report)
     if (folder / MANIFEST).is_file():
-        result = verify_manifest(folder)
+        try:
+            result = verify_manifest(folder)
+        except PublishError as error:
+            report.problems.append(str(error))
+            return report
         report.problems += [f"{folder / name}: changed since SHA256SUMS was written" for name in result.changed]
         report.problems += [f"{folder / name}: listed in SHA256SUMS but missing" for name in result.missing]
         report.problems += [f"{folder / name}: not in SHA256SUMS" for name in result.unlisted]
@@ -156,7 +160,11 @@ def _check_pdf(path: Path, report: CheckReport) -> None:
 
 
 def _check_text(path: Path, report: CheckReport) -> None:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        report.problems.append(f"{path}: cannot read: {error.strerror}")
+        return
     ascii_edition = path.name.endswith(".ascii.txt")
     problems: list[str] = []
     try:
