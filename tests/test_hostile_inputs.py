@@ -5,7 +5,6 @@ do not lie about publish's own output."""
 from __future__ import annotations
 
 import importlib.util
-import os
 import subprocess
 import sys
 import time
@@ -130,7 +129,8 @@ def test_parse_inlines_keeps_its_meaning():
 
 # --- 8. Devices and pipes ------------------------------------------------------------------------
 
-LIMIT_LINE = "more than 10,485,760 bytes; the limit for one article is 10,485,760 (hint: split it into several articles)"
+LIMIT_LINE = ("more than 10,485,760 bytes; the limit for one article is 10,485,760 "
+              "(hint: split it into several articles)")
 
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
