@@ -14,6 +14,11 @@ Cyrillic, Armenian and Georgian), then times on the same files:
 
 Prints a table of articles/second and ratios, and writes it as JSON.
 Usage: python bench/bench.py [--articles 1000] [--jobs N] [--repeat 3] [--sample 20] [--json FILE]
+
+`--adversarial BYTES` instead builds one article of each hostile pattern (`ADVERSARIAL`:
+runs of unmatched brackets, a lead full of abbreviations, deep nesting, one endless
+sentence...) of about BYTES bytes, timing the parse and the build of all three editions
+with their peak memory (the README's limit: 10 MB in under 60 s and 1 GB, parsing under 5 s).
 """
 
 from __future__ import annotations
@@ -43,6 +48,47 @@ WORDS = {
            "ორივე ქვეყნის წარმომადგენლებთან შეხვედრის შემდეგ").split(),
 }
 PLACES = {"en": "BAKU, Azerbaijan", "ru": "МОСКВА", "hy": "ԵՐԵՎԱՆ", "ka": "თბილისი"}
+
+
+#: Hostile article bodies that once made a stage quadratic or recursive: name -> body of about n bytes.
+ADVERSARIAL: dict[str, Callable[[int], str]] = {
+    "closers": lambda n: "a] " * (n // 3),
+    "openers": lambda n: "[a " * (n // 3),
+    "abbreviations": lambda n: "Mr. " * (n // 4),
+    "nested quotations": lambda n: "\u201ca " * (n // 5),
+    "nested brackets": lambda n: "[" * 1500 + "a " * (n // 2 - 750) + "]" * 1500,
+    "endless sentence": lambda n: "word, and " * (n // 10),
+    "broken paragraphs": lambda n: "a b\n\n" * (n // 5),
+}
+
+
+def adversarial_article(name: str, size: int) -> str:
+    """A complete article file of about `size` bytes with the `name` pattern as its body."""
+    return f"title: Adversarial {name}\ndate: 2024-01-01\nlanguage: en\n\n{ADVERSARIAL[name](size)}\n"
+
+
+def run_adversarial(size: int, jobs: int) -> int:
+    """Parse and build each adversarial article; print seconds and peak memory per pattern."""
+    work = Path(tempfile.mkdtemp(prefix="publish-adversarial-"))
+    parse_probe = ("import sys,time;from publish.inputs import read_article;t=time.perf_counter();"
+                   "read_article(__import__('pathlib').Path(sys.argv[1]));print(time.perf_counter()-t)")
+    print(f"{'pattern':20} {'MB':>5} {'parse s':>8} {'build s':>8} {'peak MB':>8} exit")
+    try:
+        for name in ADVERSARIAL:
+            source = work / f"{name.replace(' ', '-')}.txt"
+            source.write_text(adversarial_article(name, size), encoding="utf-8")
+            parsed = subprocess.run([sys.executable, "-c", parse_probe, str(source)], capture_output=True, text=True)
+            started = time.perf_counter()
+            build = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-m", "publish", "build",
+                                    str(source), "--out", str(work / "out"), "--quiet", "--force",
+                                    "--jobs", str(jobs)], capture_output=True, text=True)
+            seconds = time.perf_counter() - started
+            peak = int(build.stderr.strip().splitlines()[-1]) // 1024 if build.stderr.strip() else 0
+            print(f"{name:20} {source.stat().st_size / 1e6:>5.1f} {float(parsed.stdout or 'nan'):>8.2f} "
+                  f"{seconds:>8.2f} {peak:>8} {build.returncode}", flush=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
 
 
 def make_corpus(folder: Path, count: int, seed: int = 20231) -> list[Path]:
@@ -207,7 +253,11 @@ def main() -> None:
                         help="runs of each measurement, interleaved; the fastest counts (as timeit does)")
     parser.add_argument("--sample", type=int, default=20, help="articles given to pandoc/ebook-convert (0: skip them)")
     parser.add_argument("--json", type=Path, default=Path("bench/results.json"))
+    parser.add_argument("--adversarial", type=int, default=0, metavar="BYTES",
+                        help="time hostile articles of this size instead (10000000: the README's limit)")
     args = parser.parse_args()
+    if args.adversarial:
+        sys.exit(run_adversarial(args.adversarial, args.jobs))
 
     work = Path(tempfile.mkdtemp(prefix="publish-bench-"))
     try:

@@ -8,6 +8,7 @@ rewritten under a lock so that two builds into one folder cannot leave it stale.
 from __future__ import annotations
 
 import datetime
+import re
 import shutil
 import tempfile
 from collections.abc import Iterable
@@ -47,7 +48,9 @@ class Verification:
 
     @property
     def ok(self) -> bool:
-        return not self.changed and not self.missing
+        """Every edition in the folder is listed and unchanged: an edition the manifest
+        does not list (an emptied or truncated manifest) is unproven, so not ok."""
+        return not self.changed and not self.missing and not self.unlisted
 
 
 def verify_manifest(folder: Path) -> Verification:
@@ -58,7 +61,11 @@ def verify_manifest(folder: Path) -> Verification:
                           hint="run `publish build` into it first")
     result = Verification()
     listed: set[str] = set()
-    for number, line in enumerate(manifest.read_text(encoding="utf-8").splitlines(), start=1):
+    try:
+        text = manifest.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise OutputError(f"cannot read: {getattr(error, 'strerror', None) or error}", path=str(manifest)) from None
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         digest, sep, name = line.partition("  ")
@@ -68,7 +75,7 @@ def verify_manifest(folder: Path) -> Verification:
         path = folder / name
         if not path.is_file():
             result.missing.append(name)
-        elif sha256(path) != digest:
+        elif _digest(path) != digest:
             result.changed.append(name)
         else:
             result.checked.append(name)
@@ -76,14 +83,58 @@ def verify_manifest(folder: Path) -> Verification:
     return result
 
 
+#: Files of a bag's top folder that `bagit` writes (besides `data/`).
+BAG_TAG_FILE = re.compile(r"bagit\.txt|bag-info\.txt|(?:tag)?manifest-(?:md5|sha1|sha256|sha512)\.txt")
+#: How `write_bag` marks a bag as publish's own (in bag-info.txt).
+BAG_MARK = "Source-Organization: publish"
+
+
+def _not_our_bag(folder: Path) -> str | None:
+    """Why `folder` may not be replaced, or None when it is empty or provably a bag
+    publish wrote: its mark in bag-info.txt, nothing but bag files on top, and nothing
+    but edition files in data/. Anything else may be a user's work and is never deleted."""
+    if not folder.is_dir() or folder.is_symlink():
+        return "the bag path exists and is not a folder"
+    try:
+        entries = list(folder.iterdir())
+        if not entries:
+            return None
+        info = folder / "bag-info.txt"
+        if not (folder / "bagit.txt").is_file() or not info.is_file() or BAG_MARK not in info.read_text(
+                encoding="utf-8", errors="replace").splitlines():
+            return "the bag folder exists and is not a bag publish wrote"
+        for entry in entries:
+            if entry.name == "data" and entry.is_dir() and not entry.is_symlink():
+                strangers = [p.name for p in entry.iterdir()
+                             if not (p.is_file() and not p.is_symlink() and is_edition_file(p.name))]
+                if strangers:
+                    return f"the bag's data folder holds {strangers[0]!r}, which is not an edition"
+            elif not (entry.is_file() and not entry.is_symlink() and BAG_TAG_FILE.fullmatch(entry.name)):
+                return f"the bag folder holds {entry.name!r}, which is not part of a bag"
+    except OSError as error:
+        return f"cannot look into the bag folder: {error.strerror}"
+    return None
+
+
+def _digest(path: Path) -> str:
+    try:
+        return sha256(path)
+    except OSError as error:
+        raise OutputError(f"cannot read: {error.strerror}", path=str(path),
+                          hint="an edition that cannot be read cannot be verified") from None
+
+
 def write_bag(bag_dir: Path, files: Iterable[Path], when: datetime.datetime) -> Path:
     """Write `files` as a BagIt bag (RFC 8493) at `bag_dir`, replacing an earlier bag."""
     import bagit
 
     bag_dir = bag_dir.resolve()
-    if bag_dir.exists() and not (bag_dir / "bagit.txt").is_file() and any(bag_dir.iterdir()):
-        raise OutputError("the bag folder exists and is not a bag", path=str(bag_dir),
-                          hint="choose an empty or new folder for --bag")
+    replacing = bag_dir.exists()
+    if replacing:
+        refusal = _not_our_bag(bag_dir)
+        if refusal is not None:
+            raise OutputError(f"{refusal}; publish replaces only a bag it wrote itself", path=str(bag_dir),
+                              hint="choose an empty or new folder for --bag")
     bag_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=bag_dir.parent, prefix=f".{bag_dir.name}."))
     try:
@@ -92,7 +143,7 @@ def write_bag(bag_dir: Path, files: Iterable[Path], when: datetime.datetime) -> 
         bagit.make_bag(str(staging), bag_info={"Bagging-Date": when.date().isoformat(),
                                                "Source-Organization": "publish"},
                        checksums=["sha256"])
-        if bag_dir.exists():
+        if replacing:
             shutil.rmtree(bag_dir)
         staging.rename(bag_dir)
         bag_dir.chmod(0o755)

@@ -193,8 +193,10 @@ def build(config: Config, paths: tuple[Path, ...], bag: Path | None, force: bool
                    f"({_count(len(outcome.written), 'edition')}), {outcome.skipped} up to date, "
                    f"{outcome.failed} failed, in {outcome.seconds:.2f} s")
     if not outcome.ok:
-        if any(result.error is not None and isinstance(result.error, InternalError) for result in outcome.results):
+        if any(isinstance(result.error, InternalError) for result in outcome.results):
             sys.exit(EXIT_BUG)
+        if any(isinstance(result.error, OptionsError) for result in outcome.results):
+            sys.exit(EXIT_USAGE)  # a template or option the user gave, not the article
         sys.exit(EXIT_BAD_INPUT)
 
 
@@ -346,7 +348,7 @@ def verify(folder: Path, verbose: bool) -> None:
     for name in result.unlisted:
         click.echo(f"not in SHA256SUMS: {folder / name}", err=True)
     click.echo(f"{len(result.checked)} editions verified, {len(result.changed)} changed, "
-               f"{len(result.missing)} missing")
+               f"{len(result.missing)} missing, {len(result.unlisted)} not listed")
     if not result.ok:
         sys.exit(EXIT_BAD_INPUT)
 

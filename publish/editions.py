@@ -137,6 +137,23 @@ def render_all(document: Any, formats: Sequence[str], options: Any, warnings: li
     return editions
 
 
+def _in_user_template(error: BaseException) -> tuple[str, int] | None:
+    """The innermost frame of `error`'s traceback that runs a template file from a
+    --templates folder (jinja2 gives template frames their file and line), if any: then
+    the error (an undefined name, a division by zero) is in the user's template."""
+    import traceback
+    from pathlib import Path
+
+    from publish.templates import default_template_dir
+
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        name = frame.filename
+        if not name.endswith(".py") and Path(name).is_file() and not Path(name).resolve().is_relative_to(
+                default_template_dir().resolve()):
+            return name, frame.lineno or 0
+    return None
+
+
 def map_render_error(error: Exception, name: str, path: str | None) -> PublishError:
     """A library's exception, as the user's problem where it is one, else as our bug."""
     import jinja2
@@ -144,6 +161,11 @@ def map_render_error(error: Exception, name: str, path: str | None) -> PublishEr
     if isinstance(error, jinja2.TemplateSyntaxError):
         return OptionsError(f"template error: {error.message}", path=error.filename or error.name,
                             line=error.lineno, hint="fix the template in your --templates folder")
+    placed = _in_user_template(error)
+    if placed is not None:
+        filename, line = placed
+        return OptionsError(f"template error: {type(error).__name__}: {error}", path=filename, line=line,
+                            hint="fix the template in your --templates folder")
     if isinstance(error, jinja2.TemplateError):
         return OptionsError(f"template error in the {name} edition: {error}",
                             hint="fix the template in your --templates folder")

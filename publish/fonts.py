@@ -141,6 +141,7 @@ def find_family(name: str) -> FontFamily:
     if path.suffix.lower() == ".ttf":
         if not path.is_file():
             raise OptionsError(f"font file {name!r} does not exist", hint="give the path to a .ttf file")
+        _check_truetype(path)
         return FontFamily(path.stem, path, path, path, path)
     faces = _installed(SYSTEM_FONT_DIRS).get(name.lower())
     if not faces or "regular" not in faces:
@@ -149,6 +150,22 @@ def find_family(name: str) -> FontFamily:
     regular = faces["regular"]
     return FontFamily(name, regular, faces.get("bold", regular), faces.get("italic", regular),
                       faces.get("bolditalic", faces.get("bold", regular)))
+
+
+def _check_truetype(path: Path) -> None:
+    """Refuse a file that is not a TrueType font the PDF can embed (glyf outlines and a
+    Unicode cmap), naming it, before any article is rendered with it."""
+    from fontTools.ttLib import TTFont
+
+    try:
+        font = TTFont(path, lazy=True, fontNumber=0)
+        usable = "glyf" in font and bool(font.getBestCmap())
+    except Exception as error:  # noqa: BLE001 - fontTools raises many kinds for a damaged file
+        raise OptionsError(f"not a usable TrueType font ({type(error).__name__}: {error})", path=str(path),
+                           hint="give --font a .ttf file with TrueType outlines") from None
+    if not usable:
+        raise OptionsError("not a TrueType font with TrueType outlines and a Unicode character map",
+                           path=str(path), hint="give --font a .ttf file with TrueType outlines") from None
 
 
 def fallback_families(main: str) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ file names and bytes; the parser below it knows only text.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -36,19 +37,46 @@ def collect_sources(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = []
-            for candidate in path.rglob("*"):
-                relative = candidate.relative_to(path).parts
-                if (candidate.suffix.lower() in INPUT_SUFFIXES and not any(p.startswith(".") for p in relative)
-                        and candidate.is_file()
-                        and not any(candidate.resolve().is_relative_to(folder) for folder in excluded)):
-                    found.append(candidate)
-            sources.extend(sorted(found))
+            sources.extend(sorted(_files_below(path, excluded)))
         elif path.is_file() or path.is_char_device() or path.is_fifo():
             sources.append(path)
         else:
             raise OptionsError(f"{raw}: no such file or folder")
-    return sources
+    return _distinct(sources)
+
+
+def _files_below(folder: Path, excluded: list[Path]) -> list[Path]:
+    """Input files below `folder`, leaving out hidden files and folders and `excluded`;
+    a folder that cannot be read is an error, never silently skipped (its articles would
+    be missing from the build without a word)."""
+    def unreadable(error: OSError) -> None:
+        raise InputError(f"cannot read this folder: {error.strerror}", path=error.filename,
+                         hint="fix its permissions, or leave it out")
+
+    found: list[Path] = []
+    for root, folders, files in os.walk(folder, onerror=unreadable):
+        here = Path(root)
+        folders[:] = [name for name in folders if not name.startswith(".")
+                      and not any((here / name).resolve().is_relative_to(out) for out in excluded)]
+        for name in files:
+            candidate = here / name
+            if (not name.startswith(".") and candidate.suffix.lower() in INPUT_SUFFIXES and candidate.is_file()
+                    and not any(candidate.resolve().is_relative_to(out) for out in excluded)):
+                found.append(candidate)
+    return found
+
+
+def _distinct(sources: list[Path]) -> list[Path]:
+    """Each file once, as first named: the same file given twice, or by two paths (a
+    link, `./a.txt` and `a.txt`), is one article, not a slug clash with itself."""
+    seen: set[Path] = set()
+    distinct: list[Path] = []
+    for source in sources:
+        key = source.resolve()
+        if key not in seen:
+            seen.add(key)
+            distinct.append(source)
+    return distinct
 
 
 def read_input(path: Path) -> bytes:

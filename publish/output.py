@@ -77,9 +77,11 @@ def write_set(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
             written[name] = _temporary(folder, name, data)
         for name, temporary in written.items():
             os.replace(temporary, targets[name])  # replaces a symlink itself, never its target
-    except BaseException:
+    except BaseException as error:
         for temporary in written.values():
             temporary.unlink(missing_ok=True)
+        if isinstance(error, OSError):  # full disk, read-only folder: the user's to fix
+            raise OutputError(f"cannot write: {error.strerror}", path=str(folder)) from None
         raise
     return list(targets.values())
 
@@ -97,6 +99,9 @@ def prepare_output(out_dir: Path) -> Path:
         raise OutputError(f"cannot create the output folder: {error.strerror}", path=str(out_dir)) from None
     if not out_dir.is_dir():
         raise OptionsError("the output path is not a folder", path=str(out_dir), hint="give --out a folder")
+    if not os.access(out_dir, os.W_OK | os.X_OK):
+        raise OutputError("the output folder is not writable", path=str(out_dir),
+                          hint="fix its permissions, or choose another --out")
     now = time.time()
     for leftover in out_dir.glob(".*.tmp"):
         try:
@@ -116,7 +121,10 @@ def folder_lock(folder: Path) -> Iterator[None]:
 
     lock = FileLock(str(folder.resolve() / LOCK_FILE), is_singleton=True)
     try:
-        with lock:
-            yield
-    except PermissionError as error:
+        lock.acquire()
+    except OSError as error:  # only taking the lock: errors inside the block are the block's own
         raise OutputError(f"cannot lock the output folder: {error.strerror}", path=str(folder)) from None
+    try:
+        yield
+    finally:
+        lock.release()

@@ -15,10 +15,13 @@ when none is given, the slug and the language.
 from __future__ import annotations
 
 import datetime
+import gc
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from publish.errors import InputError
 from publish.model import (
@@ -65,6 +68,8 @@ HEADER_KEYS: dict[str, str] = {
 }
 #: Header keys that only a complete record (one stating its Identifier) may carry.
 RECORD_ONLY_KEYS = frozenset({"derived", *(key for key, _ in PROVENANCE_FIELDS)})
+#: Warnings about single lines stop after this many (then one line counts the rest).
+MAX_LINE_WARNINGS = 20
 _YES_NO: dict[str, bool] = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
 
 #: News agencies, one row each: (the name credited as the source, spellings seen in wire copy in
@@ -167,7 +172,15 @@ _SEED_FIRST_LINE = re.compile(r"\s*date\s+(?P<date>\S+)(?:\s+(?P<rest>.*))?", re
 _HEADER_LINE = re.compile(r"(?P<key>[A-Za-z][A-Za-z0-9_-]*)\s*:\s*(?P<value>.*)")
 _ISO_DATE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ][0-9:.+\-Z]*)?")
 _FILENAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*")
+#: A BCP 47 language tag (RFC 5646, section 2.1): language, then optional script, region,
+#: variants, extensions and a private-use part, each subtag of its own shape.
+_LANGUAGE_TAG = re.compile(
+    r"(?P<language>[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{5,8})"
+    r"(?:-(?P<script>[A-Za-z]{4}))?"
+    r"(?:-(?P<region>[A-Za-z]{2}|[0-9]{3}))?"
+    r"(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
+    r"(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*"
+    r"(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?")
 _AGENCY_NAMES: dict[str, str] = {spelling: name for name, spellings in AGENCIES for spelling in spellings}
 _SPELLINGS = "|".join(re.escape(spelling) for spelling in sorted(_AGENCY_NAMES, key=len, reverse=True))
 #: One agency spelling, optionally in quotation marks; `{group}` names its capture group.
@@ -231,6 +244,26 @@ def parse(text: str, path: str | None = None, default_language: str = "en", *, k
     otherwise a break inside a sentence is repaired. `provenance` describes the bytes the text
     was read from; a text edition that states its own carries that one through instead.
     """
+    with _no_cycle_collection():
+        return _parse(text, path, default_language, keep_breaks, provenance)
+
+
+@contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Pause Python's cycle collector while parsing: the parser makes millions of small,
+    acyclic objects for a large article, and the collector would re-walk them all again
+    and again (half the time of a 10 MB article). Reference counting still frees them."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _parse(text: str, path: str | None, default_language: str, keep_breaks: bool,
+           provenance: Provenance | None) -> Parsed:
     warnings: list[str] = []
     lines = [line.rstrip() for line in text.split("\n")]
     start = next((i for i, line in enumerate(lines) if line.strip()), None)
@@ -290,6 +323,10 @@ def parse(text: str, path: str | None = None, default_language: str = "en", *, k
                 derived.add("source")
 
     paragraphs = tuple(Paragraph(parse_inlines(smarten(block.text))) for block in blocks)
+    for block, paragraph in zip(blocks, paragraphs):
+        if nesting_depth(paragraph.runs) >= MAX_NESTING:
+            warnings.append(f"line {block.line}: quotations or brackets nested {MAX_NESTING} deep; "
+                            f"marks opened deeper are read as plain text")
     if title is None:
         title = header.values.get("title")
         if title is None:
@@ -342,17 +379,21 @@ def _keep_breaks(header: _Header, path: str | None) -> bool:
 def _repair_breaks(blocks: list[_Block], warnings: list[str]) -> list[_Block]:
     """Join a paragraph that ends without terminal punctuation to the next when that one
     begins in lower case: a stray blank line inside a sentence, not a new paragraph."""
-    repaired = [blocks[0]]
+    repaired: list[tuple[int, list[str]]] = [(blocks[0].line, [blocks[0].text])]  # pieces, joined once
+    joined: list[int] = []
     for block in blocks[1:]:
-        previous = repaired[-1]
-        if _is_lower(block.text[:1]) and _TERMINAL.search(previous.text) is None:
-            warnings.append(f"line {block.line}: joined to the paragraph before, which ends without "
-                            f"punctuation while this one begins in lower case (a stray blank line?); "
-                            f"`keep-breaks: yes` keeps such breaks")
-            repaired[-1] = _Block(previous.line, f"{previous.text} {block.text}")
+        previous = repaired[-1][1][-1]
+        if _is_lower(block.text[:1]) and _TERMINAL.search(previous) is None:
+            joined.append(block.line)
+            repaired[-1][1].append(block.text)
         else:
-            repaired.append(block)
-    return repaired
+            repaired.append((block.line, [block.text]))
+    why = ("joined to the paragraph before, which ends without punctuation while this one begins in lower "
+           "case (a stray blank line?); `keep-breaks: yes` keeps such breaks")
+    warnings.extend(f"line {line}: {why}" for line in joined[:MAX_LINE_WARNINGS])
+    if len(joined) > MAX_LINE_WARNINGS:
+        warnings.append(f"{len(joined) - MAX_LINE_WARNINGS:,} more paragraphs {why.split(',')[0]}")
+    return [_Block(line, " ".join(pieces)) for line, pieces in repaired]
 
 
 def _read_header(lines: list[str], start: int, header: _Header, path: str | None,
@@ -385,19 +426,15 @@ def _read_header(lines: list[str], start: int, header: _Header, path: str | None
 
 
 def _blocks(lines: list[str], start: int) -> list[_Block]:
-    """Split lines into paragraphs at blank lines; join hard-wrapped lines."""
+    """Split lines into paragraphs at blank lines; join hard-wrapped lines. (Lines are
+    right-stripped, so a blank one is empty; grouping runs in C, for millions of lines.)"""
     blocks: list[_Block] = []
-    current: list[str] = []
-    first_line = start
-    for index in range(start, len(lines) + 1):
-        line = lines[index] if index < len(lines) else ""
-        if line.strip():
-            if not current:
-                first_line = index
-            current.append(line)
-        elif current:
-            blocks.append(_Block(first_line + 1, " ".join(" ".join(current).split())))
-            current = []
+    number = start + 1
+    for filled, group in groupby(lines[start:], key=bool):
+        run = list(group)
+        if filled:
+            blocks.append(_Block(number, " ".join(" ".join(run).split())))
+        number += len(run)
     return blocks
 
 
@@ -528,55 +565,81 @@ def _self_credit(lead: str) -> str | None:
     return _credited(match) if match else None
 
 
+#: Quotations and insertions nested deeper than this are read as plain text (with a
+#: warning from `parse`): real copy nests two or three levels, and every stage after the
+#: parser (model, renderers, templates) then walks a tree of bounded depth.
+MAX_NESTING = 24
+
+
 def parse_inlines(text: str) -> tuple[Inline, ...]:
     """Split a paragraph into text, quotations and editorial insertions.
 
     A closer only closes the innermost open run of its kind; an unclosed quotation runs
     to the end of the paragraph (news style for quotes spanning paragraphs); an unclosed
-    bracket is plain text.
+    bracket is plain text. One pass, no recursion: text is gathered in lists of pieces
+    (joined once), so runs of unmatched marks stay linear; openers beyond `MAX_NESTING`
+    levels are plain text.
     """
     if _INLINE_MARK.search(text) is None:
         return (Text(text),) if text else ()
-    root: list[Inline] = []
-    stack: list[tuple[str, str, list[Inline]]] = []  # (closer, kind, children)
+    # A level: (closer, kind, finished children, pieces of the text run being gathered).
+    Level = tuple[str, str, list[Inline], list[str]]
+    root: Level = ("", "root", [], [])
+    stack: list[Level] = [root]
     position = 0
 
-    def add_text(children: list[Inline], chunk: str) -> None:
-        if not chunk:
-            return
-        if children and isinstance(children[-1], Text):
-            children[-1] = Text(children[-1].text + chunk)
-        else:
-            children.append(Text(chunk))
+    def flush(level: Level) -> None:
+        joined = "".join(level[3])
+        level[3].clear()
+        if joined:
+            level[2].append(Text(joined))
 
     for match in _INLINE_MARK.finditer(text):
-        mark = match.group()
-        children = stack[-1][2] if stack else root
-        add_text(children, text[position:match.start()])
-        position = match.end()
-        if stack and mark == stack[-1][0]:
-            closer, kind, inner = stack.pop()
-            add_text(inner, mark)
-            node: Inline = Quotation(tuple(inner)) if kind == "quotation" else Editorial(tuple(inner))
-            (stack[-1][2] if stack else root).append(node)
-        elif mark in _OPENERS:
+        mark = match[0]
+        top = stack[-1]
+        if mark == top[0]:  # closes the innermost open run (the root's closer is "")
+            top[3].append(text[position:match.end()])
+            position = match.end()
+            stack.pop()
+            flush(top)
+            node: Inline = Quotation(tuple(top[2])) if top[1] == "quotation" else Editorial(tuple(top[2]))
+            flush(stack[-1])
+            stack[-1][2].append(node)
+        elif mark in _OPENERS and len(stack) <= MAX_NESTING:
+            top[3].append(text[position:match.start()])
+            position = match.start()
             closer, kind = _OPENERS[mark]
-            stack.append((closer, kind, [Text(mark)]))
-        else:
-            add_text(children, mark)
-    add_text(stack[-1][2] if stack else root, text[position:])
-    while stack:
-        _, kind, inner = stack.pop()
-        parent = stack[-1][2] if stack else root
-        if kind == "quotation":
-            parent.append(Quotation(tuple(inner), closed=False))
-        else:
-            for child in inner:
+            stack.append((closer, kind, [], []))
+        # any other mark is plain text: it stays in the span still to be taken
+    stack[-1][3].append(text[position:])
+    while len(stack) > 1:
+        level = stack.pop()
+        parent = stack[-1]
+        if level[1] == "quotation":
+            flush(level)
+            flush(parent)
+            parent[2].append(Quotation(tuple(level[2]), closed=False))
+        else:  # an unclosed bracket is text: its pieces join the parent's
+            for child in level[2]:
                 if isinstance(child, Text):
-                    add_text(parent, child.text)
+                    parent[3].append(child.text)
                 else:
-                    parent.append(child)
-    return tuple(root)
+                    flush(parent)
+                    parent[2].append(child)
+            parent[3].extend(level[3])
+    flush(root)
+    return tuple(root[2])
+
+
+def nesting_depth(runs: tuple[Inline, ...]) -> int:
+    """How deeply quotations and insertions nest in `runs` (iteratively)."""
+    deepest = 0
+    stack = [(run, 1) for run in runs if not isinstance(run, Text)]
+    while stack:
+        run, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in run.children if not isinstance(child, Text))  # type: ignore[union-attr]
+    return deepest
 
 
 def derive_title(lead: Paragraph, language: str = "en") -> str:
@@ -600,7 +663,9 @@ def derive_title(lead: Paragraph, language: str = "en") -> str:
     whole = _clean_title(sentence)
     if len(whole) <= limit:
         return whole
-    heads = [(_clean_title(sentence[:cut]), weak) for cut, weak in _boundaries(sentence, primary)]
+    # Only a prefix can hold a cut short enough: looking further would cost time in the
+    # sentence's length squared for nothing.
+    heads = [(_clean_title(sentence[:cut]), weak) for cut, weak in _boundaries(sentence[:_BOUNDARY_REACH], primary)]
     for shortest, weak_too in ((TITLE_AIM[0], False), (TITLE_AIM[0], True), (TITLE_MIN, False)):
         fitting = [head for head, weak in heads if shortest <= len(head) <= TITLE_MAX and (weak_too or not weak)]
         if fitting:
@@ -615,6 +680,8 @@ def derive_title(lead: Paragraph, language: str = "en") -> str:
 
 #: Stands for an editorial insertion while a headline is derived (a boundary, never text).
 _INSERTION = "\x00"
+#: How far into a long first sentence a headline's end is looked for (several TITLE_MAX).
+_BOUNDARY_REACH = 8 * TITLE_MAX
 _CLOSERS_OF: dict[str, str] = {"\u201c": "\u201d", "\u00ab": "\u00bb", "\u201e": "\u201c", "(": ")"}
 _DASH_BOUNDARY = re.compile(r" [\u2014\u2013-] ")
 _WORD = re.compile(r"[^\W\d_]+(?![\w-])")
@@ -663,7 +730,7 @@ def _boundaries(sentence: str, language: str) -> list[tuple[int, bool]]:
             cuts.append((index, False))
         elif char == " ":
             word = _WORD.match(sentence, index + 1)
-            previous = sentence[:index].rsplit(" ", 1)[-1]
+            previous = sentence[sentence.rfind(" ", 0, index) + 1:index]
             if (word and word.group() in words and previous.lower() not in _NOT_AFTER.get(word.group(), ())
                     and not (len(previous) <= 3 and previous.isalpha() and previous.islower())):
                 cuts.append((index, True))
@@ -672,7 +739,7 @@ def _boundaries(sentence: str, language: str) -> list[tuple[int, bool]]:
 
 def _first_sentence(text: str) -> str:
     for end in _SENTENCE_END.finditer(text):
-        word = text[: end.start()].rsplit(" ", 1)[-1]
+        word = text[text.rfind(" ", 0, end.start()) + 1:end.start()]
         if word in _ABBREVIATIONS or (len(word) == 1 and word.isupper()) or re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", word):
             continue
         return text[: end.start()]
@@ -736,8 +803,13 @@ def normalise_language(value: str, path: str | None = None, line: int | None = N
     if not _LANGUAGE_TAG.fullmatch(tag):
         raise InputError(f"language {value!r} is not a BCP 47 tag", path=path, line=line,
                          hint="use a tag such as en, az, ru, hy or ka")
-    parts = tag.split("-")
-    out = [parts[0].lower()]
-    for part in parts[1:]:
-        out.append(part.upper() if len(part) == 2 else part.title() if len(part) == 4 else part.lower())
-    return "-".join(out)
+    match = _LANGUAGE_TAG.fullmatch(tag)
+    assert match is not None
+    out = [match["language"].lower()]
+    if match["script"]:
+        out.append(match["script"].title())
+    if match["region"]:
+        out.append(match["region"].upper())
+    rest = tag[match.end("region") if match["region"] else match.end("script") if match["script"]
+               else match.end("language"):]
+    return "-".join(out) + rest.lower()

@@ -32,6 +32,12 @@ def _formats(value: Any) -> list[str]:
     return list(parse_formats(value))
 
 
+def _out(value: Any) -> str:
+    if not value.strip():
+        raise ValueError("expected a folder name (an empty one would write into the working folder)")
+    return str(value)
+
+
 def _paper(value: Any) -> str:
     for choice in ("auto", "A4", "Letter"):
         if str(value).lower() == choice.lower():
@@ -106,7 +112,7 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("out", str, "dist", "folder the editions are written to", False, ("--out",)),
+    Setting("out", str, "dist", "folder the editions are written to", False, ("--out",), _out),
     Setting("formats", list, ["epub", "pdf", "txt"], "editions to build: epub, pdf, txt, ascii, ninjs", False,
             ("--format",), _formats),
     Setting("ascii", bool, False, "also write the 7-bit text edition", False, ("--ascii",), for_digests=False),

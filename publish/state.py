@@ -17,6 +17,7 @@ from pathlib import Path
 
 from publish.version import __version__
 from publish.editions import file_name
+from publish.errors import OptionsError
 from publish.fonts import fonts_digest
 from publish.options import RenderOptions
 from publish.output import folder_lock, sha256, write_atomic
@@ -78,8 +79,11 @@ class BuildState:
             return None  # a record that lost editions (or was edited) proves nothing
         for name, digest in entry.editions.items():
             path = self.folder / name
-            if not path.is_file() or sha256(path) != digest:
-                return None
+            try:
+                if not path.is_file() or sha256(path) != digest:
+                    return None
+            except OSError:
+                return None  # an edition that cannot be read proves nothing: rebuild it
         self._fresh.update(entry.editions)
         return entry
 
@@ -128,7 +132,10 @@ def _settings_key(formats: tuple[str, ...], options: RenderOptions, encoding: st
     templates = hashlib.sha256()
     for folder in search_path(options.template_dirs):
         for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
-            templates.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+            try:
+                templates.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+            except OSError as error:
+                raise OptionsError(f"cannot read the template: {error.strerror}", path=str(path)) from None
     fonts = fonts_digest(pdf_font_family(options.template_dirs, options.font)) if "pdf" in formats else None
     return json.dumps({"version": __version__, "formats": formats, "options": options.key(),
                        "encoding": encoding, "templates": templates.hexdigest(), "fonts": fonts,

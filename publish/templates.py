@@ -7,6 +7,7 @@ data, never as template source, and XHTML templates are autoescaped.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import lru_cache
 from pathlib import Path
@@ -59,10 +60,81 @@ def read_bytes(name: str, user_dirs: tuple[Path, ...] = ()) -> bytes:
     raise FileNotFoundError(name)
 
 
+#: What the PDF style file holds: section -> key -> (kind, lowest, highest). Numbers are
+#: points; the margin limits keep a text block on the smallest paper (A4's 595 pt width),
+#: and every key is required (a style file replaces the built-in one whole).
+STYLE_KEYS: dict[str, dict[str, tuple[str, float, float]]] = {
+    "page": {"margin_top": ("number", 0, 250), "margin_bottom": ("number", 0, 250),
+             "margin_inside": ("number", 0, 200), "margin_outside": ("number", 0, 200)},
+    "fonts": {"family": ("text", 1, 200)},
+    "body": {"size": ("number", 4, 72), "leading": ("number", 4, 100), "first_line_indent": ("number", 0, 100)},
+    "headline": {"size": ("number", 4, 96), "leading": ("number", 4, 120)},
+    "dateline": {"size": ("number", 4, 72)},
+    "meta": {"size": ("number", 4, 72), "leading": ("number", 4, 100), "colour": ("colour", 0, 0)},
+    "editorial": {"colour": ("colour", 0, 0)},
+}
+_COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
+_EXPECTED = {"number": "a number of points", "text": "text", "colour": "a colour such as \"#333333\""}
+
+
 @lru_cache(maxsize=8)
 def load_style(template_dirs: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """The PDF style file (`pdf/style.toml`), first match on the search path."""
-    return tomllib.loads(read_bytes("pdf/style.toml", template_dirs).decode("utf-8"))
+    """The PDF style file (`pdf/style.toml`), first match on the search path, checked
+    against `STYLE_KEYS`: one error naming the file, line, key and what was expected."""
+    from publish.errors import OptionsError
+
+    path = style_path(template_dirs)
+    try:
+        text = path.read_bytes().decode("utf-8")
+        style = tomllib.loads(text)
+    except OSError as error:
+        raise OptionsError(f"cannot read the style file: {error.strerror}", path=str(path)) from None
+    except UnicodeDecodeError as error:
+        raise OptionsError(f"the style file is not UTF-8 (byte offset {error.start})", path=str(path)) from None
+    except tomllib.TOMLDecodeError as error:
+        raise OptionsError(f"the style file is not valid TOML: {error}", path=str(path)) from None
+    for section, keys in STYLE_KEYS.items():
+        table = style.get(section)
+        if not isinstance(table, dict):
+            raise OptionsError(f"the style file needs a [{section}] table", path=str(path),
+                               line=_line(text, rf"\[{section}\]"))
+        for key, (kind, low, high) in keys.items():
+            value = table.get(key)
+            line = _line(text, rf"{key}\s*=", after=rf"\[{section}\]")
+            if kind == "number":
+                good = isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high
+                expected = f"{_EXPECTED[kind]} from {low:g} to {high:g}"
+            elif kind == "colour":
+                good, expected = isinstance(value, str) and _COLOUR.fullmatch(value) is not None, _EXPECTED[kind]
+            else:
+                good = isinstance(value, str) and low <= len(value.strip()) <= high
+                expected = _EXPECTED[kind]
+            if not good:
+                found = "missing" if value is None else f"{value!r}"
+                raise OptionsError(f"[{section}] {key} must be {expected}, not {found}", path=str(path), line=line,
+                                   hint="compare with templates/pdf/style.toml")
+    return style
+
+
+def style_path(template_dirs: tuple[Path, ...] = ()) -> Path:
+    """The style file in use: the first `pdf/style.toml` on the search path."""
+    for folder in search_path(template_dirs):
+        candidate = folder / "pdf" / "style.toml"
+        if candidate.is_file():
+            return candidate
+    raise FileNotFoundError("pdf/style.toml")
+
+
+def _line(text: str, pattern: str, after: str | None = None) -> int | None:
+    """The line of the first match of `pattern` (after the first match of `after`)."""
+    start = 0
+    if after is not None:
+        anchor = re.search(after, text)
+        if anchor is None:
+            return None
+        start = anchor.end()
+    found = re.compile(pattern, re.MULTILINE).search(text, start)
+    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 def pdf_font_family(template_dirs: tuple[Path, ...] = (), font: str | None = None) -> str:

@@ -228,14 +228,19 @@ def _document(uid: str, file_name: str, xhtml: str, properties: list[str] | None
     return item
 
 
+#: The latest time a ZIP entry can store (its year is 7 bits from 1980); a later date
+#: (an article of 2150) is stamped with this instead.
+ZIP_LATEST = (2107, 12, 31, 23, 59, 58)
+
+
 class ReproducibleZip(zipfile.ZipFile):
-    """A ZIP whose entries carry one fixed time (never before 1980, which ZIP cannot
-    store) and Unix permissions 0644, deflated except `mimetype` (as EPUB requires) and
+    """A ZIP whose entries carry one fixed time (never before 1980 nor after 2107, which
+    ZIP cannot store) and Unix permissions 0644, deflated except `mimetype` (as EPUB requires) and
     the JPEG cover (already compressed)."""
 
     def __init__(self, file: Any, modified: datetime.datetime = ZIP_EPOCH) -> None:
         super().__init__(file, "w", zipfile.ZIP_DEFLATED)
-        self._date_time = max(modified.timetuple()[:6], ZIP_EPOCH.timetuple()[:6])
+        self._date_time = min(max(modified.timetuple()[:6], ZIP_EPOCH.timetuple()[:6]), ZIP_LATEST)
 
     def writestr(self, zinfo_or_arcname: str | zipfile.ZipInfo, data: Any, compress_type: int | None = None,
                  compresslevel: int | None = None) -> None:

@@ -678,6 +678,11 @@ class _ShapedHeadline(shaping.ShapedParagraph):
         super().draw()
 
 
+#: The page number in the footer (drawn after the page's text: `publish check` finds a
+#: page's body before it).
+FOLIO = "{page} of {total}"
+
+
 @dataclass(frozen=True)
 class _Furniture:
     """Running head from page 2 (the article's title, or in a digest the article running at
@@ -703,7 +708,7 @@ class _Furniture:
         # A right-to-left article's furniture is mirrored: its text starts on the right.
         rtl = shaping.is_rtl(self.language)
         start, end = (right, left) if rtl else (left, right)
-        folio = f"{page} of {total}"
+        folio = FOLIO.format(page=page, total=total)
         (canvas.drawString if rtl else canvas.drawRightString)(end, footer_y, folio)
         if self.credit:
             room = right - left - pdfmetrics.stringWidth(folio, fonts.regular, meta["size"]) - meta["size"]

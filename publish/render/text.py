@@ -52,11 +52,21 @@ def render_collection_text(collection: Collection, options: RenderOptions = Rend
 def _render(article: Article, width: int, transform: Callable[[str], str]) -> str:
     lines: list[str] = []
     for key, value in header_fields(article):
-        lines.extend(header_lines(key, transform(value), width))
+        lines.extend(header_lines(key, _transformed(value, transform), width))
     for text in article.body_texts():
         lines.append("")
-        lines.extend(wrap(transform(text), width))
+        lines.extend(wrap(_transformed(text, transform), width))
     return "\n".join(lines) + "\n"
+
+
+def _transformed(text: str, transform: Callable[[str], str]) -> str:
+    """`text` through `transform`; what transliterates to nothing (private-use characters,
+    an emoji anyascii has no name for) becomes "?", as an unencodable character does, so
+    no line ends in a space and no paragraph is an empty line."""
+    result = transform(text)
+    if result is text:
+        return result
+    return " ".join(result.split()) or "?"
 
 
 def header_lines(key: str, value: str, width: int) -> list[str]:
