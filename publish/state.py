@@ -85,7 +85,8 @@ class BuildState:
         #: Digest of everything besides the input that shapes the editions.
         self.settings = hashlib.sha256(settings.encode()).hexdigest()
         self._fresh: dict[str, str] = {}
-        self._stat_updates: list[tuple[str, int, int, int, str]] = []
+        #: A record made by this build that is still empty is removed again at the end.
+        self._created = not (folder / STATE_FILE).exists()
         self.db = _open(folder)
         _migrate_json(folder, self.db)
 
@@ -231,8 +232,14 @@ class BuildState:
         self.db.commit()
 
     def close(self) -> None:
+        """Commit and close; a record this build created and left empty is not kept (a
+        build that wrote nothing leaves the folder as it found it)."""
         self.db.commit()
+        empty = self._created and self.db.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
         self.db.close()
+        if empty:
+            for suffix in ("", "-wal", "-shm"):
+                (self.folder / (STATE_FILE + suffix)).unlink(missing_ok=True)
 
 
 def _open(folder: Path) -> sqlite3.Connection:
