@@ -22,7 +22,7 @@ import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -31,7 +31,7 @@ from publish.editions import DEFAULT_FORMATS, file_name, parse_formats, render_a
 from publish.errors import InputError, InternalError, OutputError, PublishError
 from publish.inputs import collect_sources, parse_input, read_input
 from publish.options import ZIP_EPOCH, RenderOptions
-from publish.output import STALE_TEMPORARY_SECONDS, commit_set, folder_lock, prepare_output, stage
+from publish.output import STALE_TEMPORARY_SECONDS, commit_set, folder_lock, fsync_file, prepare_output, stage
 from publish.state import BuildState, Entry, Stat, stat_of
 
 #: Most articles sent to a local pool worker in one message.
@@ -39,6 +39,8 @@ CHUNK_MAX = 8
 #: Most articles in one cluster task: a task costs the scheduler about 1.5 ms, so chunks
 #: of 8-32 articles keep a cluster at 86-98% of the ideal (measured, see README).
 CLUSTER_CHUNK_MAX = 32
+#: Threads flushing a chunk's files to disk (and writing a build's manifests).
+SYNC_THREADS = 8
 #: Results recorded per state transaction.
 COMMIT_EVERY = 256
 #: The build's staging folder in the output folder (hidden; removed at the end).
@@ -165,9 +167,9 @@ def render_task(task: Task) -> Rendered:
                     digests=digests, input_digest=hashlib.sha256(data).hexdigest())
 
 
-def stage_task(task: Task, staging: Path) -> Staged:
+def stage_task(task: Task, staging: Path, sync: bool = True) -> Staged:
     """Render one article and write its editions as temporaries into `staging` (what a
-    worker does, wherever it runs)."""
+    worker does, wherever it runs; `sync=False`: the caller flushes them)."""
     try:
         input_stat: Stat | None = stat_of(task.source)
     except OSError:
@@ -179,7 +181,7 @@ def stage_task(task: Task, staging: Path) -> Staged:
     staged: list[tuple[str, str, str, Stat]] = []
     try:
         for (edition, data), digest in zip(rendered.editions, rendered.digests):
-            temporary = stage(staging, file_name(rendered.slug, edition), data)
+            temporary = stage(staging, file_name(rendered.slug, edition), data, sync)
             staged.append((edition, str(temporary), digest, stat_of(temporary)))
     except OSError as error:
         for _, temporary, _, _ in staged:
@@ -191,8 +193,28 @@ def stage_task(task: Task, staging: Path) -> Staged:
 
 
 def stage_chunk(tasks: list[Task], staging: str) -> list[Staged]:
-    """A chunk of articles, one worker call: the unit a pool or cluster schedules."""
-    return [stage_task(task, Path(staging)) for task in tasks]
+    """A chunk of articles, one worker call: the unit a pool or cluster schedules. Its
+    files are written first and flushed to disk together, from a few threads."""
+    answers = [stage_task(task, Path(staging), sync=len(tasks) == 1) for task in tasks]
+    if len(tasks) == 1:
+        return answers
+    with ThreadPoolExecutor(max_workers=SYNC_THREADS) as threads:
+        flushed = [[threads.submit(fsync_file, temporary) for _, temporary, _, _ in answer.editions]
+                   for answer in answers]
+        return [_flushed(answer, futures) for answer, futures in zip(answers, flushed)]
+
+
+def _flushed(answer: Staged, futures: list[Future[None]]) -> Staged:
+    """The answer, or its error when its files could not be flushed (they are removed)."""
+    failed = [future.exception() for future in futures if future.exception() is not None]
+    if not failed:
+        return answer
+    for _, temporary, _, _ in answer.editions:
+        Path(temporary).unlink(missing_ok=True)
+    error = failed[0]
+    reason = error.strerror if isinstance(error, OSError) else str(error)
+    return Staged(answer.source, warnings=answer.warnings,
+                  error=OutputError(f"cannot write: {reason}", path=str(Path(answer.editions[0][1]).parent.parent)))
 
 
 def in_order(started: Iterable[FutureLike[R]], window: int) -> Iterator[R]:
@@ -308,8 +330,11 @@ def build(
         finally:
             shutil.rmtree(staging, ignore_errors=True)
             try:
-                for relative in sorted(touched):
-                    write_manifest(folder / relative, state.digests_in(relative), locked=True)
+                # One manifest per touched folder (many with the date layout): each waits on
+                # the disk, so a few threads write them; their digests come from the record.
+                shards = [(folder / relative, state.digests_in(relative)) for relative in sorted(touched)]
+                with ThreadPoolExecutor(max_workers=SYNC_THREADS) as threads:
+                    list(threads.map(lambda shard: write_manifest(*shard, locked=True), shards))
             finally:
                 state.close()
                 report.seconds = time.perf_counter() - started
