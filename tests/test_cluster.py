@@ -9,8 +9,8 @@ import signal
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS, SEED
+
 from publish.builder import ArticleResult, build
 from publish.errors import OptionsError
 from publish.state import BuildState
@@ -90,7 +90,7 @@ def test_a_worker_killed_mid_batch_costs_a_retry_and_leaves_nothing_partial(clus
     client.close()
     assert killed == [0] and len(report.results) == 16  # killed after the first of 16 results
     assert report.ok, [str(r.error) for r in report.results if r.error]
-    serial = build([sources], tmp_path / "serial", formats=["txt", "pdf"], jobs=1)
+    assert build([sources], tmp_path / "serial", formats=["txt", "pdf"], jobs=1).ok
     assert everything(tmp_path / "out") == everything(tmp_path / "serial")
     leftovers = [p.name for p in (tmp_path / "out").rglob("*") if p.name.endswith(".tmp") or "staging" in p.name]
     assert leftovers == []
