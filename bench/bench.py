@@ -19,11 +19,18 @@ Usage: python bench/bench.py [--articles 1000] [--jobs N] [--repeat 3] [--sample
 runs of unmatched brackets, a lead full of abbreviations, deep nesting, one endless
 sentence...) of about BYTES bytes, timing the parse and the build of all three editions
 with their peak memory (the README's limit: 10 MB in under 60 s and 1 GB, parsing under 5 s).
+
+`--archive N [N ...]` measures archive scale instead, text edition only, date layout: for
+each N a full build, a no-op rebuild, one edited article rebuilt, and peak memory. With
+`--split`, for the all-three-editions build of the corpus: the main process's CPU per
+article beside the workers', and the same build on a Dask LocalCluster of `--jobs`
+workers beside the process pool's, on the same cores.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import platform
@@ -245,6 +252,101 @@ def per_article(tool: list[str], paths: list[Path], out: Path, suffix: str,
     return time.perf_counter() - started
 
 
+#: Runs `publish build` in this process and prints its own CPU seconds, its children's
+#: (the pool's workers) and the peak memory of either, as JSON.
+SPLIT_RUNNER = (
+    "import json, resource, sys\n"
+    "from publish.cli import main\n"
+    "try:\n"
+    "    main(sys.argv[1:], standalone_mode=False)\n"
+    "finally:\n"
+    "    me, them = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "    print(json.dumps({'main': me.ru_utime + me.ru_stime, 'workers': them.ru_utime + them.ru_stime,\n"
+    "                      'peak_mb': max(me.ru_maxrss, them.ru_maxrss) / 1024}), file=sys.stderr)\n"
+)
+
+
+def run_split(arguments: list[str]) -> dict[str, float]:
+    """Wall seconds, main-process CPU, workers' CPU and peak memory of one publish build."""
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", SPLIT_RUNNER, *arguments], check=True, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, text=True, env=INSTALLED_LIKE)
+    seconds = time.perf_counter() - started
+    figures = json.loads(done.stderr.strip().splitlines()[-1])
+    return {"seconds": round(seconds, 3), **{name: round(value, 3) for name, value in figures.items()}}
+
+
+def make_archive(folder: Path, count: int, seed: int = 20231) -> list[Path]:
+    """Short wire items (60-250 words) over ten years of dates, like an agency's archive."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    words = WORDS["en"]
+    paths = []
+    for index in range(count):
+        day = datetime.date(2014, 1, 1) + datetime.timedelta(days=index % 3650)
+        sentences = [" ".join(rng.choice(words) for _ in range(rng.randint(12, 30))) for _ in range(rng.randint(4, 9))]
+        body = "\n\n".join(s[0].upper() + s[1:] + "." for s in sentences)
+        path = folder / f"{day.year}" / f"item-{index:07}.txt"
+        if index < 3650 or index % 3650 == 0:
+            path.parent.mkdir(exist_ok=True)
+        path.write_text(f"title: Item {index} {' '.join(rng.choice(words) for _ in range(5))}\n"
+                        f"date: {day.isoformat()}\nsource: Trend\n\nBAKU, Azerbaijan. {body}\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def archive(counts: list[int], jobs: int) -> list[dict[str, object]]:
+    """Full build, no-op rebuild, one edited article, peak memory, per archive size."""
+    rows = []
+    for count in counts:
+        work = Path(tempfile.mkdtemp(prefix="publish-archive-"))
+        try:
+            paths = make_archive(work / "in", count)
+            build = ["build", str(work / "in"), "--out", str(work / "out"), "--format", "txt", "--layout", "date",
+                     "--quiet", "--jobs", str(jobs)]
+            full = run_split(build)
+            noop = run_split(build)
+            edited = paths[len(paths) // 2]
+            edited.write_text(edited.read_text(encoding="utf-8").replace("BAKU", "GANJA", 1), encoding="utf-8")
+            one = run_split(build)
+            alone = run_split(["build", str(edited), "--out", str(work / "alone"), "--format", "txt", "--quiet"])
+            rows.append({"articles": count, "full": full, "noop": noop, "one_edited": one, "one_alone": alone,
+                         "noop_share": round(noop["seconds"] / full["seconds"], 4)})
+            print(f"{count:>9} articles: full {full['seconds']:.1f} s ({count / full['seconds']:.0f}/s), "
+                  f"no-op {noop['seconds']:.2f} s ({100 * noop['seconds'] / full['seconds']:.1f}%), "
+                  f"one edited {one['seconds']:.2f} s (that article alone {alone['seconds']:.2f} s), "
+                  f"peak {max(full['peak_mb'], noop['peak_mb'], one['peak_mb']):.0f} MB", flush=True)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+    return rows
+
+
+def split(count: int, jobs: int, repeat: int) -> dict[str, object]:
+    """All three editions of the corpus: main-process CPU per article beside the workers',
+    then the same build on a LocalCluster beside the pool, on the same cores (best of `repeat`)."""
+    work = Path(tempfile.mkdtemp(prefix="publish-split-"))
+    try:
+        paths = make_corpus(work / "in", count)
+        base = ["build", str(work / "in"), "--format", "epub,pdf,txt", "--quiet", "--force"]
+        runs: dict[str, list[dict[str, float]]] = {"pool": [], "cluster": []}
+        for _ in range(max(1, repeat)):
+            runs["pool"].append(run_split([*base, "--out", str(work / "pool"), "--jobs", str(jobs)]))
+            runs["cluster"].append(run_split([*base, "--out", str(work / "cluster"), "--cluster", f"local:{jobs}"]))
+        best = {name: min(found, key=lambda run: run["seconds"]) for name, found in runs.items()}
+        pool = best["pool"]
+        result = {"articles": len(paths), "jobs": jobs, **best,
+                  "main_cpu_ms_per_article": round(1000 * pool["main"] / len(paths), 3),
+                  "worker_cpu_ms_per_article": round(1000 * pool["workers"] / len(paths), 3),
+                  "main_share_of_workers": round(pool["main"] / pool["workers"], 4),
+                  "pool_articles_per_second": round(len(paths) / pool["seconds"], 1),
+                  "cluster_articles_per_second": round(len(paths) / best["cluster"]["seconds"], 1)}
+        for name, value in result.items():
+            print(f"{name:32} {value}")
+        return result
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=1000)
@@ -255,9 +357,23 @@ def main() -> None:
     parser.add_argument("--json", type=Path, default=Path("bench/results.json"))
     parser.add_argument("--adversarial", type=int, default=0, metavar="BYTES",
                         help="time hostile articles of this size instead (10000000: the README's limit)")
+    parser.add_argument("--archive", type=int, nargs="+", metavar="N",
+                        help="archive scale instead: text-only builds of N short articles (several N: one row each)")
+    parser.add_argument("--split", action="store_true",
+                        help="main-process CPU beside the workers', and a LocalCluster beside the pool")
     args = parser.parse_args()
     if args.adversarial:
         sys.exit(run_adversarial(args.adversarial, args.jobs))
+    if args.archive or args.split:
+        found: dict[str, object] = {"machine": {"cores": os.cpu_count(), "python": platform.python_version()}}
+        if args.split:
+            found["split"] = split(args.articles, args.jobs, args.repeat)
+        if args.archive:
+            found["archive"] = archive(args.archive, args.jobs)
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(found, indent=2) + "\n")
+        print(f"written to {args.json}")
+        return
 
     work = Path(tempfile.mkdtemp(prefix="publish-bench-"))
     try:

@@ -8,10 +8,12 @@ rewritten under a lock so that two builds into one folder cannot leave it stale.
 from __future__ import annotations
 
 import datetime
+import os
 import re
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,18 +25,35 @@ MANIFEST = "SHA256SUMS"
 
 
 def editions_in(folder: Path) -> list[Path]:
-    """Edition files in `folder`, sorted by name; hidden and temporary files excluded."""
-    return sorted(p for p in folder.iterdir()
-                  if p.is_file() and not p.is_symlink() and is_edition_file(p.name))
+    """Edition files in `folder`, sorted by name; hidden and temporary files excluded.
+    (The directory entries' own types decide, so a folder of a million files is listed
+    without a stat per file.)"""
+    with os.scandir(folder) as entries:
+        names = sorted(entry.name for entry in entries
+                       if entry.is_file(follow_symlinks=False) and is_edition_file(entry.name))
+    return [folder / name for name in names]
 
 
-def write_manifest(folder: Path, known: dict[str, str] | None = None) -> Path:
+def write_manifest(folder: Path, known: Mapping[str, str] | None = None, *, locked: bool = False) -> Path:
     """Rewrite `folder/SHA256SUMS` for every edition now in the folder; `known` digests
-    (of files this process just wrote or checked) are used instead of reading them again."""
+    (of files this process just wrote or checked, or recorded) are used instead of reading
+    them again. `locked`: the caller holds the lock of the output folder above `folder`
+    (a date layout's day folder has its own manifest, no lock of its own)."""
     known = known or {}
-    with folder_lock(folder):
+    with nullcontext() if locked else folder_lock(folder):
         lines = [f"{known.get(path.name) or sha256(path)}  {path.name}\n" for path in editions_in(folder)]
         return write_atomic(folder, MANIFEST, "".join(lines).encode("utf-8"))
+
+
+def manifest_folders(folder: Path) -> list[Path]:
+    """`folder` and each folder below it (not hidden) holding a manifest or an edition:
+    with the date layout every day folder has its own SHA256SUMS."""
+    found = []
+    for here, subfolders, files in os.walk(folder):
+        subfolders[:] = sorted(name for name in subfolders if not name.startswith("."))
+        if Path(here) == folder or MANIFEST in files or any(is_edition_file(name) for name in files):
+            found.append(Path(here))
+    return found
 
 
 @dataclass
@@ -54,11 +73,26 @@ class Verification:
 
 
 def verify_manifest(folder: Path) -> Verification:
-    """Check every line of `folder/SHA256SUMS`; name what changed, is missing or unlisted."""
-    manifest = folder / MANIFEST
-    if not manifest.is_file():
+    """Check every line of `folder/SHA256SUMS` (and of each day folder's, with the date
+    layout); name what changed, is missing or unlisted, relative to `folder`."""
+    folders = manifest_folders(folder)
+    if not any((here / MANIFEST).is_file() for here in folders):
         raise OutputError(f"no {MANIFEST} in this folder", path=str(folder),
                           hint="run `publish build` into it first")
+    result = Verification()
+    for here in folders:
+        prefix = here.relative_to(folder).as_posix() + "/" if here != folder else ""
+        part = _verify_one(here) if (here / MANIFEST).is_file() else Verification(
+            unlisted=[p.name for p in editions_in(here)])
+        for mine, theirs in ((result.checked, part.checked), (result.changed, part.changed),
+                             (result.missing, part.missing), (result.unlisted, part.unlisted)):
+            mine.extend(prefix + name for name in theirs)
+    return result
+
+
+def _verify_one(folder: Path) -> Verification:
+    """Check one folder's SHA256SUMS."""
+    manifest = folder / MANIFEST
     result = Verification()
     listed: set[str] = set()
     try:

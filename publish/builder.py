@@ -1,15 +1,23 @@
-"""The builder: plan what is out of date, render it in a pool, write, record, report.
+"""The builder: plan what is out of date, render where the work runs, commit, record, report.
 
-Every article is rendered completely in memory first (in a worker process); its
-editions are then written as one set by a writer thread, and results are recorded and
-reported in input order, with a bounded number in flight so memory stays flat over any
-batch. A failure never leaves a partial file, and the previous editions survive.
+One design for every place the work runs (this process, a local process pool, a Dask
+cluster): a worker reads an article, renders all its editions, hashes them and writes
+them as flushed temporary files into the build's staging folder inside the output
+folder (same file system); only a small answer (slug, date, digests, stats, warnings or
+the error) comes back. The build then decides, in input order, whether the article may
+have its slug (two articles with one slug: the later one is refused) and renames its set
+into place, records it and reports it. So the main process does no rendering, writing or
+hashing, the editions appear only whole, and a worker lost mid-chunk leaves only
+temporaries in the staging folder, which the build removes.
 """
 
 from __future__ import annotations
 
 import datetime
 import hashlib
+import os
+import secrets
+import shutil
 import time
 import traceback
 from collections import deque
@@ -17,21 +25,36 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from publish.editions import DEFAULT_FORMATS, file_name, parse_formats, render_all
-from publish.errors import InputError, OutputError, PublishError
+from publish.errors import InputError, InternalError, OutputError, PublishError
 from publish.inputs import collect_sources, parse_input, read_input
 from publish.options import ZIP_EPOCH, RenderOptions
-from publish.output import folder_lock, prepare_output, write_set
-from publish.state import BuildState
+from publish.output import STALE_TEMPORARY_SECONDS, commit_set, folder_lock, fsync_file, prepare_output, stage
+from publish.state import BuildState, Entry, Stat, stat_of
 
-#: Most articles sent to a pool worker in one message.
+#: Most articles sent to a local pool worker in one message.
 CHUNK_MAX = 8
-#: Threads writing editions to disk.
-WRITERS = 4
+#: Most articles in one cluster task: a task costs the scheduler about 1.5 ms, so chunks
+#: of 8-32 articles keep a cluster at 86-98% of the ideal (measured, see README).
+CLUSTER_CHUNK_MAX = 32
+#: Threads flushing a chunk's files to disk (and writing a build's manifests).
+SYNC_THREADS = 8
+#: Results recorded per state transaction.
+COMMIT_EVERY = 256
+#: The build's staging folder in the output folder (hidden; removed at the end).
+STAGING_PREFIX = ".publish-staging-"
 
 R = TypeVar("R")
+
+
+class FutureLike(Protocol[R]):  # type: ignore[misc]
+    """What `in_order` needs of a future: concurrent.futures' and Dask's both are."""
+
+    def done(self) -> bool: ...
+
+    def result(self) -> R: ...
 
 
 @dataclass(frozen=True)
@@ -88,7 +111,7 @@ class Task:
 
 @dataclass(frozen=True)
 class Rendered:
-    """A worker's answer: the editions in memory with their digests, or the error."""
+    """An article rendered in memory with its editions' digests, or the error."""
 
     source: Path
     slug: str | None = None
@@ -97,10 +120,28 @@ class Rendered:
     warnings: tuple[str, ...] = ()
     error: PublishError | None = None
     trace: str | None = None
-    #: SHA-256 of each edition, computed in the worker while the bytes are at hand.
+    #: SHA-256 of each edition, computed while the bytes are at hand.
     digests: tuple[str, ...] = ()
     #: SHA-256 of the input bytes the editions were made from (for the build state).
     input_digest: str | None = None
+
+
+@dataclass(frozen=True)
+class Staged:
+    """A worker's answer, small enough to send over a network: the article's editions
+    waiting in the staging folder, or its error."""
+
+    source: Path
+    slug: str | None = None
+    date: datetime.date | None = None
+    #: (edition, temporary file, SHA-256, stat of the written file), in the editions' order.
+    editions: tuple[tuple[str, str, str, Stat], ...] = ()
+    warnings: tuple[str, ...] = ()
+    error: PublishError | None = None
+    trace: str | None = None
+    input_digest: str | None = None
+    #: The input's stat when it was read (taken before reading, so a later change shows).
+    input_stat: Stat | None = None
 
 
 def render_task(task: Task) -> Rendered:
@@ -126,15 +167,61 @@ def render_task(task: Task) -> Rendered:
                     digests=digests, input_digest=hashlib.sha256(data).hexdigest())
 
 
-def _render_chunk(tasks: list[Task]) -> list[Rendered]:
-    return [render_task(task) for task in tasks]
+def stage_task(task: Task, staging: Path, sync: bool = True) -> Staged:
+    """Render one article and write its editions as temporaries into `staging` (what a
+    worker does, wherever it runs; `sync=False`: the caller flushes them)."""
+    try:
+        input_stat: Stat | None = stat_of(task.source)
+    except OSError:
+        input_stat = None  # read_input names the problem
+    rendered = render_task(task)
+    if rendered.error is not None:
+        return Staged(task.source, warnings=rendered.warnings, error=rendered.error, trace=rendered.trace)
+    assert rendered.slug is not None
+    staged: list[tuple[str, str, str, Stat]] = []
+    try:
+        for (edition, data), digest in zip(rendered.editions, rendered.digests):
+            temporary = stage(staging, file_name(rendered.slug, edition), data, sync)
+            staged.append((edition, str(temporary), digest, stat_of(temporary)))
+    except OSError as error:
+        for _, temporary, _, _ in staged:
+            Path(temporary).unlink(missing_ok=True)
+        return Staged(task.source, warnings=rendered.warnings,
+                      error=OutputError(f"cannot write: {error.strerror}", path=str(staging.parent)))
+    return Staged(task.source, rendered.slug, rendered.date, tuple(staged), rendered.warnings,
+                  input_digest=rendered.input_digest, input_stat=input_stat)
 
 
-def in_order(started: Iterable[Future[R]], window: int) -> Iterator[R]:
+def stage_chunk(tasks: list[Task], staging: str) -> list[Staged]:
+    """A chunk of articles, one worker call: the unit a pool or cluster schedules. Its
+    files are written first and flushed to disk together, from a few threads."""
+    answers = [stage_task(task, Path(staging), sync=len(tasks) == 1) for task in tasks]
+    if len(tasks) == 1:
+        return answers
+    with ThreadPoolExecutor(max_workers=SYNC_THREADS) as threads:
+        flushed = [[threads.submit(fsync_file, temporary) for _, temporary, _, _ in answer.editions]
+                   for answer in answers]
+        return [_flushed(answer, futures) for answer, futures in zip(answers, flushed)]
+
+
+def _flushed(answer: Staged, futures: list[Future[None]]) -> Staged:
+    """The answer, or its error when its files could not be flushed (they are removed)."""
+    failed = [future.exception() for future in futures if future.exception() is not None]
+    if not failed:
+        return answer
+    for _, temporary, _, _ in answer.editions:
+        Path(temporary).unlink(missing_ok=True)
+    error = failed[0]
+    reason = error.strerror if isinstance(error, OSError) else str(error)
+    return Staged(answer.source, warnings=answer.warnings,
+                  error=OutputError(f"cannot write: {reason}", path=str(Path(answer.editions[0][1]).parent.parent)))
+
+
+def in_order(started: Iterable[FutureLike[R]], window: int) -> Iterator[R]:
     """Results of futures in the order they were started, starting the next only while
     fewer than `window` wait: ordered output, flat memory, busy workers. (`started` is
     lazy: iterating it is what starts work.)"""
-    pending: deque[Future[R]] = deque()
+    pending: deque[FutureLike[R]] = deque()
     for future in started:
         pending.append(future)
         while pending and (len(pending) > window or pending[0].done()):
@@ -144,27 +231,47 @@ def in_order(started: Iterable[Future[R]], window: int) -> Iterator[R]:
 
 
 def finished(value: R) -> Future[R]:
-    """A future that already holds `value` (an up-to-date article, an error)."""
+    """A future that already holds `value`."""
     future: Future[R] = Future()
     future.set_result(value)
     return future
 
 
-def rendered_in_order(tasks: list[Task], jobs: int) -> Iterator[Rendered]:
-    """Render in a process pool (a few articles per message), yielding in input order."""
-    if jobs <= 1 or len(tasks) <= 1:
-        yield from map(render_task, tasks)
-        return
-    from concurrent.futures import ProcessPoolExecutor
+#: Sends one chunk to where the work runs and returns its future.
+Submit = Callable[[list[Task]], FutureLike[list[Staged]]]
 
-    # A round trip through the pool costs about as much CPU as a short article's text
-    # edition, so a large batch goes a few articles per message; small batches go one by
-    # one, so every core stays busy to the end.
-    size = max(1, min(CHUNK_MAX, len(tasks) // (jobs * 16)))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        started = (pool.submit(_render_chunk, tasks[start:start + size]) for start in range(0, len(tasks), size))
-        for chunk in in_order(started, jobs * 4):
-            yield from chunk
+
+def chunk_size(count: int, workers: int, most: int) -> int:
+    """Articles per message: a round trip costs about as much as a short article's text
+    edition, so a large batch goes several at a time; a small one goes one by one, so
+    every worker stays busy to the end."""
+    return max(1, min(most, count // (workers * 16)))
+
+
+def staged_in_order(tasks: list[Task], submit: Submit, size: int, window: int) -> Iterator[Staged]:
+    """Every task's answer in input order. A chunk that fails as a whole (a worker lost
+    more often than the retries allow, a broken pool) becomes an error for each of its
+    articles; the batch goes on."""
+    chunks = [tasks[start:start + size] for start in range(0, len(tasks), size)]
+    started = ((chunk, submit(chunk)) for chunk in chunks)
+    pending: deque[tuple[list[Task], FutureLike[list[Staged]]]] = deque()
+
+    def answers(chunk: list[Task], future: FutureLike[list[Staged]]) -> list[Staged]:
+        try:
+            return future.result()
+        except KeyboardInterrupt:
+            raise
+        except Exception as error:  # noqa: BLE001 - whatever killed the chunk, each article says so
+            lost = InternalError(f"the worker rendering this article was lost: {type(error).__name__}: {error}",
+                                 hint="run the build again; finished articles are kept")
+            return [Staged(task.source, error=lost.located(str(task.source))) for task in chunk]
+
+    for chunk, future in started:
+        pending.append((chunk, future))
+        while pending and (len(pending) > window or pending[0][1].done()):
+            yield from answers(*pending.popleft())
+    while pending:
+        yield from answers(*pending.popleft())
 
 
 def build(
@@ -179,6 +286,8 @@ def build(
     force: bool = False,
     default_language: str = "en",
     keep_breaks: bool = False,
+    layout: str = "flat",
+    cluster: str | None = None,
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[ArticleResult], None] | None = None,
 ) -> BuildReport:
@@ -186,10 +295,12 @@ def build(
 
     Articles whose input, options, templates, fonts and publish version are unchanged
     since the last build into this folder (and whose editions are still there,
-    unmodified) are skipped unless `force`. Afterwards `SHA256SUMS` covers every edition
-    in the folder; with `bag`, this run's editions are also written as a BagIt bag.
+    unmodified) are skipped unless `force`. The work runs in this process (`jobs` 1), a
+    process pool (`jobs` > 1) or on a Dask cluster (`cluster`: an address, `local` or
+    `local:N`). Afterwards `SHA256SUMS` (one per folder with `layout="date"`) covers
+    every edition; with `bag`, this run's editions are also written as a BagIt bag.
     """
-    from publish.archive import write_bag, write_manifest
+    from publish.archive import write_manifest
 
     started = time.perf_counter()
     formats = parse_formats(formats)
@@ -201,38 +312,104 @@ def build(
     # One build at a time changes a folder: its editions, manifest and record always
     # agree, and two builds' editions never mix.
     with folder_lock(folder):
-        state = BuildState.load(folder, formats, options, f"{encoding}|{default_language}|{keep_breaks}")
-        claims = SlugClaims(state)
-        todo: list[Task] = []
-        up_to_date: dict[Path, ArticleResult] = {}
-        for source in sources:
-            entry = None if force else state.current(source)
-            if entry is not None:
-                up_to_date[source] = ArticleResult(source, entry.slug, entry.date, skipped=True)
-            else:
-                todo.append(Task(source, formats, options, encoding, default_language, keep_breaks))
-        rendered = rendered_in_order(todo, jobs)
+        _clear_stale_staging(folder)
+        state = BuildState.load(folder, formats, options, f"{encoding}|{default_language}|{keep_breaks}", layout)
+        staging = folder / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
+        staging.mkdir()
+        touched: set[str] = set()
         try:
-            # Files are written by a few threads (writing and fsync wait on the disk, not
-            # the CPU), so the main process keeps feeding the workers; results are still
-            # reported and recorded in input order.
-            with ThreadPoolExecutor(max_workers=WRITERS, thread_name_prefix="publish-write") as writers:
-                outcomes = (_outcome(up_to_date.get(source) or next(rendered), claims, writers, folder)
-                            for source in sources)
-                for done, result in in_order(outcomes, WRITERS * 4):
-                    _remember(result, done, state)
-                    report.results.append(result)
-                    if on_result:
-                        on_result(result)
+            plan: list[Entry | None] = [None] * len(sources) if force else list(state.plan(sources))
+            todo = [Task(source, formats, options, encoding, default_language, keep_breaks)
+                    for source, entry in zip(sources, plan) if entry is None]
+            with _engine(jobs, cluster, staging, len(todo)) as (submit, size, window):
+                staged = staged_in_order(todo, submit, size, window)
+                try:
+                    _commit_all(sources, plan, staged, state, folder, report, touched, on_result)
+                finally:
+                    staged.close()
         finally:
-            rendered.close()
-            if report.written:
-                write_manifest(folder, state.known_digests())
-            state.save()
-            report.seconds = time.perf_counter() - started
+            shutil.rmtree(staging, ignore_errors=True)
+            try:
+                # One manifest per touched folder (many with the date layout): each waits on
+                # the disk, so a few threads write them; their digests come from the record.
+                shards = [(folder / relative, state.digests_in(relative)) for relative in sorted(touched)]
+                with ThreadPoolExecutor(max_workers=SYNC_THREADS) as threads:
+                    list(threads.map(lambda shard: write_manifest(*shard, locked=True), shards))
+            finally:
+                state.close()
+                report.seconds = time.perf_counter() - started
     if bag is not None and report.written:
-        write_bag(Path(bag), report.written, batch_time(report, options))
+        write_bag_of(bag, report, options)
     return report
+
+
+def write_bag_of(bag: str | Path, report: BuildReport, options: RenderOptions) -> None:
+    from publish.archive import write_bag
+
+    write_bag(Path(bag), report.written, batch_time(report, options))
+
+
+def _commit_all(sources: list[Path], plan: list[Entry | None], staged: Iterator[Staged], state: BuildState,
+                folder: Path, report: BuildReport, touched: set[str],
+                on_result: Callable[[ArticleResult], None] | None) -> None:
+    """Decide, rename, record and report each article in input order."""
+    claims = SlugClaims(state)
+    folders: set[str] = set()
+    for number, (source, entry) in enumerate(zip(sources, plan), start=1):
+        if entry is not None:
+            claims.keep(entry.slug, source)
+            result = ArticleResult(source, entry.slug, entry.date, skipped=True)
+        else:
+            done = next(staged)
+            result = _commit(done, claims, state, folder, folders)
+            if result.error is not None:
+                state.forget(source)
+            else:
+                assert done.input_digest is not None and done.slug is not None
+                names = {state.edition_name(done.slug, done.date, edition): (digest, stat)
+                         for edition, _, digest, stat in done.editions}
+                state.record(source, done.input_digest, done.slug, done.date,
+                             {name: digest for name, (digest, _) in names.items()},
+                             {name: stat for name, (_, stat) in names.items()}, done.input_stat)
+                touched.update(name.rpartition("/")[0] for name in names)
+        if number % COMMIT_EVERY == 0:
+            state.save()
+        report.results.append(result)
+        if on_result:
+            on_result(result)
+
+
+def _commit(done: Staged, claims: SlugClaims, state: BuildState, folder: Path, folders: set[str]) -> ArticleResult:
+    """Rename one article's staged editions into place, unless it failed or its slug is
+    taken; its temporaries never stay."""
+    temporaries = [Path(temporary) for _, temporary, _, _ in done.editions]
+    if done.error is not None:
+        return ArticleResult(done.source, warnings=done.warnings, error=done.error, trace=done.trace)
+    assert done.slug is not None
+    owner = claims.claim(done.slug, done.source)
+    if owner is not None:
+        for temporary in temporaries:
+            temporary.unlink(missing_ok=True)
+        error = InputError(f"slug {done.slug!r} is already used by {owner}", path=str(done.source),
+                           hint="give one of them a `slug:` header line")
+        return ArticleResult(done.source, warnings=done.warnings, error=error)
+    targets = {folder / state.edition_name(done.slug, done.date, edition): Path(temporary)
+               for edition, temporary, _, _ in done.editions}
+    try:
+        for target in targets:
+            parent = str(target.parent)
+            if parent not in folders:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                folders.add(parent)
+        written = tuple(commit_set(targets))
+    except OSError as error:
+        for temporary in temporaries:
+            temporary.unlink(missing_ok=True)
+        return ArticleResult(done.source, warnings=done.warnings,
+                             error=OutputError(f"cannot write: {error.strerror}", path=str(folder)))
+    except OutputError as error:
+        return ArticleResult(done.source, warnings=done.warnings, error=error.located(str(done.source)))
+    return ArticleResult(done.source, done.slug, done.date, written, done.warnings)
 
 
 class SlugClaims:
@@ -253,48 +430,50 @@ class SlugClaims:
         self._claimed[slug] = source
         return None
 
-
-def _outcome(done: ArticleResult | Rendered, claims: SlugClaims, writers: ThreadPoolExecutor,
-             folder: Path) -> Future[tuple[ArticleResult | Rendered, ArticleResult]]:
-    """What becomes of one article: its error, a slug collision, its editions being
-    written, or (when up to date) its result as it is."""
-    if done.error is not None:
-        warnings = done.warnings
-        trace = done.trace if isinstance(done, Rendered) else None
-        return finished((done, ArticleResult(done.source, warnings=warnings, error=done.error, trace=trace)))
-    assert done.slug is not None
-    owner = claims.claim(done.slug, done.source)
-    if owner is not None:
-        error = InputError(f"slug {done.slug!r} is already used by {owner}", path=str(done.source),
-                           hint="give one of them a `slug:` header line")
-        return finished((done, ArticleResult(done.source, warnings=done.warnings, error=error)))
-    if isinstance(done, ArticleResult):
-        return finished((done, done))
-    return writers.submit(lambda: (done, _write(done, folder)))
+    def keep(self, slug: str, source: Path) -> None:
+        """An up-to-date article keeps its slug (the record already says it owns it)."""
+        self._claimed.setdefault(slug, source)
 
 
-def _write(rendered: Rendered, folder: Path) -> ArticleResult:
-    """Write one article's editions as a set (in a writer thread; the state is not touched here)."""
-    assert rendered.slug is not None
-    files = {file_name(rendered.slug, name): data for name, data in rendered.editions}
-    try:
-        written = tuple(write_set(folder, files))
-    except OSError as error:
-        return ArticleResult(rendered.source, warnings=rendered.warnings,
-                             error=OutputError(f"cannot write: {error.strerror}", path=str(folder)))
-    except OutputError as error:
-        return ArticleResult(rendered.source, warnings=rendered.warnings, error=error.located(str(rendered.source)))
-    return ArticleResult(rendered.source, rendered.slug, rendered.date, written, rendered.warnings)
+class _engine:
+    """Where chunks run, as (submit, chunk size, window): this process, a process pool
+    or a Dask cluster; closing it stops the work (a cluster's futures are cancelled)."""
+
+    def __init__(self, jobs: int, cluster: str | None, staging: Path, count: int) -> None:
+        self.jobs, self.cluster, self.staging, self.count = jobs, cluster, str(staging), count
+        self._close: list[Callable[[], Any]] = []
+
+    def __enter__(self) -> tuple[Submit, int, int]:
+        if self.cluster:
+            from publish.cluster import connect
+
+            session = connect(self.cluster, self.staging)
+            self._close.append(session.close)
+            workers = session.workers
+            return session.submit(stage_chunk), chunk_size(self.count, workers, CLUSTER_CHUNK_MAX), workers * 4
+        if self.jobs <= 1 or self.count <= 1:
+            return (lambda chunk: finished(stage_chunk(chunk, self.staging))), 1, 1
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(max_workers=self.jobs)
+        self._close.append(lambda: pool.shutdown(wait=True, cancel_futures=True))
+        return ((lambda chunk: pool.submit(stage_chunk, chunk, self.staging)),
+                chunk_size(self.count, self.jobs, CHUNK_MAX), self.jobs * 4)
+
+    def __exit__(self, *exc: object) -> None:
+        for close in reversed(self._close):
+            close()
 
 
-def _remember(result: ArticleResult, done: ArticleResult | Rendered, state: BuildState) -> None:
-    """Record what was written; forget a source that failed, so the next build retries it."""
-    if result.error is not None:
-        state.forget(result.source)
-    elif isinstance(done, Rendered):
-        assert done.slug is not None and done.input_digest is not None
-        state.record(done.source, done.input_digest, done.slug, done.date,
-                     {path.name: digest for path, digest in zip(result.written, done.digests)})
+def _clear_stale_staging(folder: Path) -> None:
+    """Staging folders left by a killed build (older than an hour) are removed."""
+    now = time.time()
+    for leftover in folder.glob(f"{STAGING_PREFIX}*"):
+        try:
+            if now - leftover.stat().st_mtime > STALE_TEMPORARY_SECONDS:
+                shutil.rmtree(leftover)
+        except OSError:
+            pass  # another build's, or already gone: not ours to report
 
 
 def batch_time(report: BuildReport, options: RenderOptions) -> datetime.datetime:

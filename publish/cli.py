@@ -182,6 +182,7 @@ def build(config: Config, paths: tuple[Path, ...], bag: Path | None, force: bool
                             encoding=values["encoding"] or None, bag=bag,
                             jobs=values["jobs"] or os.cpu_count() or 1, force=force,
                             default_language=values["language"], keep_breaks=values["keep_breaks"],
+                            layout=values["layout"], cluster=values["cluster"] or None,
                             on_start=progress.start, on_result=report)
     if not outcome.results:
         raise OptionsError("no articles found (*.txt, *.json)", path=" ".join(map(str, paths)) or "seeds")

@@ -94,5 +94,5 @@ def collect(
         state.record(key_source, inputs.hexdigest(), collection.slug, date,
                      {name: hashlib.sha256(data).hexdigest() for name, data in files.items()})
         write_manifest(folder, state.known_digests())
-        state.save()
+        state.close()
     return DigestResult(collection.slug, written, tuple(warnings))

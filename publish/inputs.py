@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from publish.version import __version__
@@ -37,7 +37,7 @@ def collect_sources(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            sources.extend(sorted(_files_below(path, excluded)))
+            sources.extend(sorted(_inputs_below(path, excluded)))
         elif path.is_file() or path.is_char_device() or path.is_fifo():
             sources.append(path)
         else:
@@ -45,38 +45,46 @@ def collect_sources(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -
     return _distinct(sources)
 
 
-def _files_below(folder: Path, excluded: list[Path]) -> list[Path]:
-    """Input files below `folder`, leaving out hidden files and folders and `excluded`;
-    a folder that cannot be read is an error, never silently skipped (its articles would
-    be missing from the build without a word)."""
-    def unreadable(error: OSError) -> None:
-        raise InputError(f"cannot read this folder: {error.strerror}", path=error.filename,
-                         hint="fix its permissions, or leave it out")
-
-    found: list[Path] = []
-    for root, folders, files in os.walk(folder, onerror=unreadable):
-        here = Path(root)
-        folders[:] = [name for name in folders if not name.startswith(".")
-                      and not any((here / name).resolve().is_relative_to(out) for out in excluded)]
-        for name in files:
-            candidate = here / name
-            if (not name.startswith(".") and candidate.suffix.lower() in INPUT_SUFFIXES and candidate.is_file()
-                    and not any(candidate.resolve().is_relative_to(out) for out in excluded)):
-                found.append(candidate)
-    return found
-
-
 def _distinct(sources: list[Path]) -> list[Path]:
     """Each file once, as first named: the same file given twice, or by two paths (a
     link, `./a.txt` and `a.txt`), is one article, not a slug clash with itself."""
-    seen: set[Path] = set()
+    seen: set[str] = set()
     distinct: list[Path] = []
     for source in sources:
-        key = source.resolve()
+        # A link is followed; any other path is only made absolute (no resolve per file:
+        # an archive of a million files is listed without one).
+        key = os.path.realpath(source) if os.path.islink(source) else os.path.abspath(source)
         if key not in seen:
             seen.add(key)
             distinct.append(source)
     return distinct
+
+
+def _inputs_below(root: Path, excluded: list[Path]) -> Iterator[Path]:
+    """Input files below `root`, hidden files and folders left out, nothing under an
+    excluded folder. Each folder is resolved once, and a file only when it is a link: an
+    archive of a million files is listed without a stat or a resolve per file."""
+    pending = [root]
+    while pending:
+        here = pending.pop()
+        real = here.resolve()
+        if any(real.is_relative_to(folder) for folder in excluded):
+            continue
+        try:
+            listing = os.scandir(here)
+        except OSError as error:  # an unreadable folder is an error, never silently skipped
+            raise InputError(f"cannot read this folder: {error.strerror}", path=str(here),
+                             hint="fix its permissions, or leave it out") from None
+        with listing as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append(here / entry.name)
+                elif (os.path.splitext(entry.name)[1].lower() in INPUT_SUFFIXES and entry.is_file()
+                      and not (entry.is_symlink() and any(Path(entry.path).resolve().is_relative_to(folder)
+                                                          for folder in excluded))):
+                    yield here / entry.name
 
 
 def read_input(path: Path) -> bytes:

@@ -10,6 +10,7 @@ whoever changes the folder's shared files (manifest, state).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
 import tempfile
@@ -40,14 +41,16 @@ def _checked_name(folder: Path, name: str) -> Path:
     return folder / name
 
 
-def _temporary(folder: Path, name: str, data: bytes) -> Path:
-    """`data` in a flushed temporary file beside `folder/name`."""
+def _temporary(folder: Path, name: str, data: bytes, sync: bool = True) -> Path:
+    """`data` in a flushed temporary file beside `folder/name` (`sync=False`: the caller
+    flushes it to disk with `fsync_file` before renaming it)."""
     descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if sync:
+                os.fsync(handle.fileno())
         os.chmod(temporary, 0o644)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -68,22 +71,70 @@ def write_set(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
     """
     targets = {name: _checked_name(folder, name) for name in files}
     for target in targets.values():
-        if target.is_dir() and not target.is_symlink():
-            raise OutputError(f"{target.name} is a folder, not an edition", path=str(target),
-                              hint="move the folder away; publish never deletes what it did not write")
+        _refuse_folder(target)
     written: dict[str, Path] = {}
     try:
         for name, data in files.items():
             written[name] = _temporary(folder, name, data)
-        for name, temporary in written.items():
-            os.replace(temporary, targets[name])  # replaces a symlink itself, never its target
     except BaseException as error:
         for temporary in written.values():
             temporary.unlink(missing_ok=True)
         if isinstance(error, OSError):  # full disk, read-only folder: the user's to fix
             raise OutputError(f"cannot write: {error.strerror}", path=str(folder)) from None
         raise
-    return list(targets.values())
+    return commit_set({targets[name]: temporary for name, temporary in written.items()})
+
+
+def _refuse_folder(target: Path) -> None:
+    if target.is_dir() and not target.is_symlink():
+        raise OutputError(f"{target.name} is a folder, not an edition", path=str(target),
+                          hint="move the folder away; publish never deletes what it did not write")
+
+
+def stage(staging: Path, name: str, data: bytes, sync: bool = True) -> Path:
+    """`data` in a temporary file in `staging` (a folder on the output's file system), to
+    be renamed into place by `commit_set`: how workers that may run on another machine
+    write, while the build decides which set goes in. (`sync=False`: flushed later by
+    `fsync_file`, so a worker can flush a chunk's files at once.)"""
+    return _temporary(staging, _checked_name(staging, name).name, data, sync)
+
+
+def fsync_file(path: str | Path) -> None:
+    """Flush a written file to disk (the journal commits of files flushed at once, from
+    several threads, are shared: far faster than one after another)."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def commit_set(staged: Mapping[Path, Path]) -> list[Path]:
+    """Rename staged temporaries (target -> temporary) into place, as one set: a target
+    taken by a folder is refused before anything is renamed; temporaries never stay."""
+    try:
+        for target in staged:
+            _refuse_folder(target)
+        for target, temporary in staged.items():
+            os.replace(temporary, target)  # replaces a symlink itself, never its target
+    except BaseException:
+        for temporary in staged.values():
+            temporary.unlink(missing_ok=True)
+        raise
+    return list(staged)
+
+
+#: Where editions go: all in the output folder, or in year/month/day folders.
+LAYOUTS: tuple[str, ...] = ("flat", "date")
+
+
+def layout_folder(date: datetime.date | None, layout: str) -> str:
+    """The folder (relative, with a final slash, or '') of a dated or undated article's
+    editions: `flat` puts them all at the top; `date` in `2023/09/21/` or `undated/`, so
+    no folder of an archive holds millions of files."""
+    if layout == "flat":
+        return ""
+    return f"{date.year:04}/{date.month:02}/{date.day:02}/" if date else "undated/"
 
 
 def prepare_output(out_dir: Path) -> Path:

@@ -93,6 +93,22 @@ def _folders(value: Any) -> list[str]:
     return list(value)
 
 
+def _layout(value: Any) -> str:
+    from publish.output import LAYOUTS
+
+    if value not in LAYOUTS:
+        raise ValueError(f"expected {' or '.join(LAYOUTS)}")
+    return str(value)
+
+
+def _cluster(value: Any) -> str:
+    if value:
+        from publish.cluster import parse_address
+
+        parse_address(value)
+    return str(value)
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: configuration key, command-line flag and checks in one record."""
@@ -130,6 +146,10 @@ SETTINGS: tuple[Setting, ...] = (
             "stray blank line)", False, ("--keep-breaks",)),
     Setting("jobs", int, 0, "articles rendered at once (0: all cores)", False, ("-j", "--jobs"), _jobs,
             for_digests=False),
+    Setting("layout", str, "flat", "where editions go: flat (all in the output folder) or date "
+            "(YYYY/MM/DD/ folders, undated/)", False, ("--layout",), _layout, for_digests=False),
+    Setting("cluster", str, "", "run the work on a Dask cluster: tcp://HOST:8786, local or local:N (empty: "
+            "a process pool of --jobs)", False, ("--cluster",), _cluster, for_digests=False),
 )
 BY_NAME: dict[str, Setting] = {setting.name: setting for setting in SETTINGS}
 CONFIG_FILES: tuple[tuple[str, tuple[str, ...]], ...] = (("publish.toml", ()), ("pyproject.toml", ("tool", "publish")))

@@ -1,10 +1,18 @@
-"""What the last build into a folder made, so unchanged articles are not rebuilt.
+"""What the builds into a folder made, so unchanged articles are not rebuilt.
 
-An article is up to date when the key of its input bytes, the chosen editions, the
-options, the templates, the publish version and the rendering libraries' versions is the
-one recorded, and each edition it wrote is still there with the recorded SHA-256.
-Content hashes, not mtimes: touching a file rebuilds nothing; changing one byte anywhere
-rebuilds what it affects.
+The record is a SQLite database in the output folder (standard library, WAL mode): one
+row per article (its settings key, input digest and the input's size, modification time
+and inode) and one per edition (relative name, SHA-256, size, modification time, inode).
+It is updated article by article in small transactions, never rewritten whole, and read
+a batch of articles at a time, so memory stays flat over millions of articles.
+
+An article is up to date when the settings key (editions, options, templates, fonts,
+publish and library versions) is the one recorded, its input bytes are the ones recorded
+and each edition is still there with the recorded SHA-256. Deciding that must not read
+a million files: a file whose size, modification time and inode are the recorded ones is
+taken as unchanged; only a file whose stat differs is hashed (a touched input whose
+bytes did not change rebuilds nothing; one changed byte rebuilds its article). Content
+hashes stay the truth: `--force` and `publish verify` read everything.
 """
 
 from __future__ import annotations
@@ -12,22 +20,55 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import os
+import sqlite3
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from publish.version import __version__
 from publish.editions import file_name
-from publish.errors import OptionsError
+from publish.errors import OptionsError, OutputError
 from publish.fonts import fonts_digest
 from publish.options import RenderOptions
-from publish.output import folder_lock, sha256, write_atomic
+from publish.output import layout_folder, sha256
 from publish.templates import pdf_font_family, search_path
 
-STATE_FILE = ".publish-state.json"
+STATE_FILE = ".publish-state.sqlite"
+#: The record of publish before 0.2: read once, migrated, then removed.
+OLD_STATE_FILE = ".publish-state.json"
+SCHEMA_VERSION = 1
+#: Articles looked up in one query when planning a build.
+LOOKUP_BATCH = 500
+#: Seconds a build waits for another process's write transaction before giving up.
+BUSY_SECONDS = 60
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    source TEXT PRIMARY KEY, settings TEXT NOT NULL, input TEXT NOT NULL, slug TEXT NOT NULL, date TEXT,
+    size INTEGER, mtime_ns INTEGER, inode INTEGER);
+CREATE INDEX IF NOT EXISTS articles_slug ON articles (slug);
+CREATE TABLE IF NOT EXISTS editions (
+    name TEXT PRIMARY KEY, source TEXT NOT NULL, digest TEXT NOT NULL,
+    size INTEGER, mtime_ns INTEGER, inode INTEGER);
+CREATE INDEX IF NOT EXISTS editions_source ON editions (source);
+"""
+
+#: (size, mtime_ns, inode): what decides "unchanged" without reading a file.
+Stat = tuple[int, int, int]
+
+
+def stat_of(path: str | Path) -> Stat:
+    result = os.stat(path)
+    return result.st_size, result.st_mtime_ns, result.st_ino
 
 
 @dataclass(frozen=True)
 class Entry:
+    """One article's record: its settings key, input digest, slug, date and editions
+    (relative file name -> SHA-256)."""
+
     key: str
     slug: str
     date: datetime.date | None
@@ -35,96 +76,251 @@ class Entry:
 
 
 class BuildState:
-    """The folder's record of built articles, loaded before and saved after a build."""
+    """The folder's record of built articles; open for the length of a build (under the
+    folder lock), changes committed in batches by `save`."""
 
-    def __init__(self, folder: Path, settings: str, entries: dict[str, Entry],
-                 formats: tuple[str, ...] = ()) -> None:
+    def __init__(self, folder: Path, settings: str, formats: tuple[str, ...] = (), layout: str = "flat") -> None:
         self.folder = folder
         self.formats = formats
-        self.settings = settings
-        self.entries = entries
-        self.changed = False
+        self.layout = layout
+        #: Digest of everything besides the input that shapes the editions.
+        self.settings = hashlib.sha256(settings.encode()).hexdigest()
         self._fresh: dict[str, str] = {}
+        #: A record made by this build that is still empty is removed again at the end.
+        self._created = not (folder / STATE_FILE).exists()
+        self.db = _open(folder)
+        _migrate_json(folder, self.db)
 
     @classmethod
-    def load(cls, folder: Path, formats: tuple[str, ...], options: RenderOptions,
-             encoding: str | None) -> BuildState:
-        settings = _settings_key(formats, options, encoding)
-        entries: dict[str, Entry] = {}
-        try:
-            data = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
-            for name, raw in data.get("articles", {}).items():
-                date = datetime.date.fromisoformat(raw["date"]) if raw.get("date") else None
-                entries[name] = Entry(raw["key"], raw["slug"], date, dict(raw["editions"]))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
-            entries = {}  # no record, or an unreadable one: everything is rebuilt
-        return cls(folder, settings, entries, formats)
+    def load(cls, folder: Path, formats: tuple[str, ...], options: RenderOptions, encoding: str | None,
+             layout: str = "flat") -> BuildState:
+        return cls(folder, _settings_key(formats, options, encoding), formats, layout)
 
-    def _key(self, input_digest: str) -> str:
-        return hashlib.sha256(f"{self.settings}\0{input_digest}".encode()).hexdigest()
+    # Deciding what is up to date ------------------------------------------------------
+
+    def plan(self, sources: Sequence[Path]) -> Iterator[Entry | None]:
+        """For each source, in order, its record if its editions are up to date, else None;
+        a batch of sources per query."""
+        for start in range(0, len(sources), LOOKUP_BATCH):
+            batch = [_name(source) for source in sources[start:start + LOOKUP_BATCH]]
+            rows = self._rows(batch)
+            for name in batch:
+                yield self._check(name, None, rows.get(name))
 
     def current(self, source: Path, input_digest: str | None = None) -> Entry | None:
         """The record for `source` if its editions are up to date, else None. (A digest
-        passes the digest of all its inputs; an article's file is hashed here.)"""
-        entry = self.entries.get(_name(source))
-        if entry is None:
+        passes the digest of all its inputs; an article's file is checked here.)"""
+        name = _name(source)
+        return self._check(name, input_digest, self._rows([name]).get(name))
+
+    def _rows(self, names: list[str]) -> dict[str, tuple[tuple, list[tuple]]]:
+        marks = ",".join("?" * len(names))
+        articles = {row[0]: row for row in self.db.execute(
+            f"SELECT source, settings, input, slug, date, size, mtime_ns, inode FROM articles "
+            f"WHERE source IN ({marks})", names)}
+        editions: dict[str, list[tuple]] = {}
+        for row in self.db.execute(f"SELECT source, name, digest, size, mtime_ns, inode FROM editions "
+                                   f"WHERE source IN ({marks})", names):
+            editions.setdefault(row[0], []).append(row[1:])
+        return {name: (row, editions.get(name, [])) for name, row in articles.items()}
+
+    def _check(self, name: str, input_digest: str | None, found: tuple[tuple, list[tuple]] | None) -> Entry | None:
+        if found is None:
             return None
+        (_, settings, recorded_input, slug, date_text, *input_stat), editions = found
+        if settings != self.settings:
+            return None
+        if input_digest is None:
+            if not self._unchanged(name, tuple(input_stat), recorded_input, "articles", "source"):
+                return None
+        elif input_digest != recorded_input:
+            return None
+        date = datetime.date.fromisoformat(date_text) if date_text else None
+        if {row[0] for row in editions} != {self.edition_name(slug, date, edition) for edition in self.formats}:
+            return None  # a record that lost editions (or another layout) proves nothing
+        for edition, digest, *edition_stat in editions:
+            if not self._unchanged(str(self.folder / edition), tuple(edition_stat), digest, "editions", "name",
+                                   edition):
+                return None
+        digests = {row[0]: row[1] for row in editions}
+        self._fresh.update(digests)
+        return Entry(self.key(recorded_input), slug, date, digests)
+
+    def _unchanged(self, path: str, recorded: tuple, digest: str, table: str, column: str,
+                   key: str | None = None) -> bool:
+        """Whether the file at `path` still has the recorded content: its stat decides,
+        and only a changed stat makes it read (then the new stat is remembered)."""
         try:
-            input_digest = input_digest or sha256(source)
+            now = stat_of(path)
         except OSError:
-            return None
-        if entry.key != self._key(input_digest):
-            return None
-        if set(entry.editions) != {file_name(entry.slug, name) for name in self.formats}:
-            return None  # a record that lost editions (or was edited) proves nothing
-        for name, digest in entry.editions.items():
-            path = self.folder / name
-            try:
-                if not path.is_file() or sha256(path) != digest:
-                    return None
-            except OSError:
-                return None  # an edition that cannot be read proves nothing: rebuild it
-        self._fresh.update(entry.editions)
-        return entry
+            return False
+        if now == recorded and (table != "editions" or os.access(path, os.R_OK)):
+            return True  # (an edition someone made unreadable is not "there": it is rebuilt)
+        try:
+            if sha256(Path(path)) != digest:
+                return False
+        except OSError:
+            return False
+        self.db.execute(f"UPDATE {table} SET size = ?, mtime_ns = ?, inode = ? WHERE {column} = ?",
+                        (*now, key or path))
+        return True
+
+    def key(self, input_digest: str) -> str:
+        return hashlib.sha256(f"{self.settings}\0{input_digest}".encode()).hexdigest()
+
+    def edition_name(self, slug: str, date: datetime.date | None, edition: str) -> str:
+        """An edition's name relative to the output folder, in this build's layout."""
+        return layout_folder(date, self.layout) + file_name(slug, edition)
+
+    # Recording ----------------------------------------------------------------------
 
     def record(self, source: Path, input_digest: str, slug: str, date: datetime.date | None,
-               digests: dict[str, str]) -> None:
+               digests: dict[str, str], stats: dict[str, Stat] | None = None,
+               input_stat: Stat | None = None) -> None:
         """Remember what `source` produced from the input with `input_digest` (the bytes
-        actually rendered, not the file as it may be now): edition file name -> SHA-256."""
-        self.entries[_name(source)] = Entry(self._key(input_digest), slug, date, dict(digests))
-        self.changed = True
+        actually rendered, not the file as it may be now): edition name -> SHA-256, with
+        the stats the files had when written (taken here when not given)."""
+        name = _name(source)
+        if input_stat is None:
+            input_stat = _stat_or_none(name)
+        self.db.execute("DELETE FROM editions WHERE source = ?", (name,))
+        self.db.execute("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                        (name, self.settings, input_digest, slug, date.isoformat() if date else None,
+                         *(input_stat or (None, None, None))))
+        self.db.executemany("INSERT OR REPLACE INTO editions VALUES (?, ?, ?, ?, ?, ?)", [
+            (edition, name, digest,
+             *((stats or {}).get(edition) or _stat_or_none(str(self.folder / edition)) or (None, None, None)))
+            for edition, digest in digests.items()])
         self._fresh.update(digests)
+
+    def forget(self, source: Path) -> None:
+        name = _name(source)
+        self.db.execute("DELETE FROM articles WHERE source = ?", (name,))
+        self.db.execute("DELETE FROM editions WHERE source = ?", (name,))
 
     def owner_of(self, slug: str, source: Path) -> str | None:
         """Another source whose editions of `slug` are still in the folder, if any."""
         me = _name(source)
-        for name, entry in self.entries.items():
-            if entry.slug == slug and name != me and any((self.folder / f).is_file() for f in entry.editions):
-                return name
+        for (other,) in self.db.execute("SELECT source FROM articles WHERE slug = ? AND source <> ?", (slug, me)):
+            for (edition,) in self.db.execute("SELECT name FROM editions WHERE source = ?", (other,)):
+                if (self.folder / edition).is_file():
+                    return other
         return None
 
     def known_digests(self) -> dict[str, str]:
         """Digests of editions written or verified by this build (no need to hash again)."""
         return dict(self._fresh)
 
-    def forget(self, source: Path) -> None:
-        if self.entries.pop(_name(source), None) is not None:
-            self.changed = True
+    def digests_in(self, folder: str) -> dict[str, str]:
+        """Recorded digests of the editions in one folder of the output (relative, '' for
+        the top): what its manifest lists without reading the files again."""
+        prefix = f"{folder}/" if folder else ""
+        rows = self.db.execute("SELECT name, digest FROM editions WHERE name >= ? AND name < ?",
+                               (prefix, prefix + "\U0010ffff")) if prefix else self.db.execute(
+            "SELECT name, digest FROM editions WHERE instr(name, '/') = 0")
+        return {name[len(prefix):]: digest for name, digest in rows if "/" not in name[len(prefix):]}
+
+    def entries(self) -> Iterator[tuple[str, str, str, str | None, tuple[tuple[str, str], ...]]]:
+        """Every record as (source, input digest, slug, date, ((edition, digest), ...)), by source."""
+        for source, input_digest, slug, date in self.db.execute(
+                "SELECT source, input, slug, date FROM articles ORDER BY source").fetchall():
+            editions = tuple(self.db.execute("SELECT name, digest FROM editions WHERE source = ? ORDER BY name",
+                                             (source,)))
+            yield source, input_digest, slug, date, editions
 
     def save(self) -> None:
-        """Write the record (atomically, under the folder lock) if this build changed it."""
-        if not self.changed:
-            return
-        articles = {name: {"key": e.key, "slug": e.slug, "date": e.date.isoformat() if e.date else None,
-                           "editions": e.editions} for name, e in sorted(self.entries.items())}
-        payload = json.dumps({"publish": __version__, "articles": articles}, indent=1, sort_keys=True)
-        with folder_lock(self.folder):
-            write_atomic(self.folder, STATE_FILE, (payload + "\n").encode("utf-8"))
+        """Commit what this build recorded so far (one transaction per batch of results)."""
+        self.db.commit()
+
+    def close(self) -> None:
+        """Commit and close; a record this build created and left empty is not kept (a
+        build that wrote nothing leaves the folder as it found it)."""
+        self.db.commit()
+        empty = self._created and self.db.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
+        self.db.close()
+        if empty:
+            for suffix in ("", "-wal", "-shm"):
+                (self.folder / (STATE_FILE + suffix)).unlink(missing_ok=True)
+
+
+def _open(folder: Path) -> sqlite3.Connection:
+    """The folder's record, created when missing; an unreadable one (not a database,
+    another schema) is set aside as `.publish-state.sqlite.corrupt` and rebuilt from
+    nothing (everything is then built again: the record is a cache, never the truth)."""
+    path = folder / STATE_FILE
+    if path.is_dir():
+        raise OutputError(f"{STATE_FILE} is a folder, not publish's build record", path=str(path),
+                          hint="move the folder away; publish never deletes what it did not write")
+    for attempt in (1, 2):
+        try:
+            db = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level="DEFERRED")
+        except sqlite3.OperationalError as error:
+            raise OutputError(f"cannot open the build record: {error}", path=str(path)) from None
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(SCHEMA)
+            version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if version is None:
+                db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+                db.commit()
+            elif version[0] != str(SCHEMA_VERSION):
+                raise sqlite3.DatabaseError(f"schema {version[0]}")
+            db.execute("SELECT count(*) FROM articles WHERE rowid = 1").fetchone()
+            return db
+        except sqlite3.OperationalError as error:  # locked, read-only, cannot open: the user's to fix
+            db.close()
+            raise OutputError(f"cannot use the build record: {error}", path=str(path)) from None
+        except sqlite3.DatabaseError:  # not a database, or another schema: set aside, rebuild
+            db.close()
+            if attempt == 2:
+                raise
+            _set_aside(folder)
+    raise AssertionError("unreachable")
+
+
+def _set_aside(folder: Path) -> None:
+    """Move a damaged record (and its journal) aside, never deleting it."""
+    for suffix in ("", "-wal", "-shm"):
+        damaged = folder / (STATE_FILE + suffix)
+        if damaged.exists():
+            os.replace(damaged, folder / (STATE_FILE + suffix + ".corrupt"))
+
+
+def _migrate_json(folder: Path, db: sqlite3.Connection) -> None:
+    """Carry the records of the old JSON file over (its digests are still true; the
+    stats are taken now, so the next no-op build reads nothing), then remove it."""
+    old = folder / OLD_STATE_FILE
+    if not old.is_file():
+        return
+    try:
+        articles = json.loads(old.read_text(encoding="utf-8")).get("articles", {})
+        for source, raw in articles.items():
+            if db.execute("SELECT 1 FROM articles WHERE source = ?", (source,)).fetchone():
+                continue
+            # The old key mixed settings and input; it cannot be split, so the article is
+            # rebuilt once, but its slug still holds its claim until then.
+            db.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL)",
+                       (source, "migrated", raw["key"], raw["slug"], raw.get("date")))
+            db.executemany("INSERT OR IGNORE INTO editions VALUES (?, ?, ?, NULL, NULL, NULL)",
+                           [(name, source, digest) for name, digest in dict(raw["editions"]).items()])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        pass  # an unreadable old record: everything is rebuilt, as it always was
+    db.commit()
+    old.unlink(missing_ok=True)
+
+
+def _stat_or_none(path: str) -> Stat | None:
+    try:
+        return stat_of(path)
+    except OSError:
+        return None
 
 
 def _name(source: Path) -> str:
-    """Records are kept by absolute, resolved path."""
-    return str(source.resolve())
+    """Records are kept by absolute path (made absolute without asking the disk: a
+    resolve per file costs more than the whole no-op check of an article)."""
+    return os.path.abspath(source)
 
 
 def _settings_key(formats: tuple[str, ...], options: RenderOptions, encoding: str | None) -> str:

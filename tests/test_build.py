@@ -62,10 +62,10 @@ def test_a_failed_write_is_reported_and_retried_next_build(tmp_path, monkeypatch
     output = importlib.import_module("publish.output")
     real_write = output._temporary
 
-    def disk_full_for_russian(folder, name, data):
+    def disk_full_for_russian(folder, name, data, *rest):
         if name.startswith("2024-06-04-v-baku"):
             raise OSError(errno.ENOSPC, "No space left on device")
-        return real_write(folder, name, data)
+        return real_write(folder, name, data, *rest)
 
     sources = [CORPUS / "header_block.txt", CORPUS / "russian.txt", CORPUS / "armenian.txt"]
     monkeypatch.setattr(output, "_temporary", disk_full_for_russian)

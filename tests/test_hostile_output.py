@@ -141,7 +141,8 @@ def test_an_edition_name_taken_by_a_folder_leaves_the_old_set_whole(tmp_path):
 
 # --- 7. State tampering ---------------------------------------------------------------------------
 
-def test_a_deeply_nested_state_file_means_a_rebuild(tmp_path):
+def test_a_deeply_nested_old_state_file_means_a_rebuild(tmp_path):
+    """The JSON record of earlier versions, tampered with: ignored, removed, everything rebuilt."""
     source = article(tmp_path, "a.txt", "Council agrees the budget")
     dist = tmp_path / "dist"
     dist.mkdir()
@@ -149,33 +150,44 @@ def test_a_deeply_nested_state_file_means_a_rebuild(tmp_path):
     result = cli("build", str(source), "--out", str(dist), "--format", "txt")
     assert result.returncode == 0, result.stderr
     assert "1 built (1 edition)" in result.stdout
-    assert json.loads((dist / ".publish-state.json").read_text())["articles"]
+    assert not (dist / ".publish-state.json").exists() and (dist / ".publish-state.sqlite").is_file()
     again = cli("build", str(source), "--out", str(dist), "--format", "txt")
     assert "0 built (0 editions), 1 up to date" in again.stdout
+    assert_verified(dist)
+
+
+def test_a_damaged_state_database_is_set_aside_and_everything_rebuilt(tmp_path):
+    source = article(tmp_path, "a.txt", "Council agrees the budget")
+    dist = tmp_path / "dist"
+    assert cli("build", str(source), "--out", str(dist), "--format", "txt").returncode == 0
+    (dist / ".publish-state.sqlite").write_bytes(b"not a database at all " * 100)
+    result = cli("build", str(source), "--out", str(dist), "--format", "txt")
+    assert result.returncode == 0, result.stderr
+    assert "1 built (1 edition)" in result.stdout
+    assert (dist / ".publish-state.sqlite.corrupt").read_bytes().startswith(b"not a database")  # kept, not lost
     assert_verified(dist)
 
 
 def test_a_state_path_that_is_a_folder_is_one_line(tmp_path):
     source = article(tmp_path, "a.txt", "Council agrees the budget")
     dist = tmp_path / "dist"
-    (dist / ".publish-state.json").mkdir(parents=True)
+    (dist / ".publish-state.sqlite").mkdir(parents=True)
     result = cli("build", str(source), "--out", str(dist), "--format", "txt")
     assert result.returncode == 1
-    assert error_lines(result) == [f"error: {dist / '.publish-state.json'}: .publish-state.json is a folder, not "
-                                   f"an edition (hint: move the folder away; publish never deletes what it did "
-                                   f"not write)"]
+    assert error_lines(result) == [f"error: {dist / '.publish-state.sqlite'}: .publish-state.sqlite is a folder, "
+                                   f"not publish's build record (hint: move the folder away; publish never deletes "
+                                   f"what it did not write)"]
     assert "Traceback" not in result.stderr
-    assert_verified(dist)
 
 
 def test_a_state_with_emptied_editions_is_not_up_to_date(tmp_path):
+    import sqlite3
+
     source = article(tmp_path, "a.txt", "Council agrees the budget")
     dist = tmp_path / "dist"
     assert cli("build", str(source), "--out", str(dist), "--format", "txt").returncode == 0
-    state = json.loads((dist / ".publish-state.json").read_text())
-    for entry in state["articles"].values():
-        entry["editions"] = {}
-    (dist / ".publish-state.json").write_text(json.dumps(state))
+    with sqlite3.connect(dist / ".publish-state.sqlite") as db:
+        db.execute("DELETE FROM editions")
     (dist / "2024-03-01-council-agrees-the-budget.txt").unlink()
     result = cli("build", str(source), "--out", str(dist), "--format", "txt")
     assert "1 built (1 edition)" in result.stdout

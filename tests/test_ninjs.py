@@ -321,7 +321,7 @@ def test_build_writes_ninjs_only_when_asked_and_lists_it_in_sha256sums(tmp_path)
     report = build([inputs], out, formats=["txt", "ninjs"])
     assert report.ok and len(report.results) == 4  # folders give their *.json files too
     names = sorted(path.name for path in out.iterdir())
-    assert names == [".publish-state.json", ".publish.lock", "2023-11-30-bank-of-england-holds-rates-at-5-25-for-a-second-month.json",
+    assert names == [".publish-state.sqlite", ".publish.lock", "2023-11-30-bank-of-england-holds-rates-at-5-25-for-a-second-month.json",
                      "2023-11-30-bank-of-england-holds-rates-at-5-25-for-a-second-month.txt",
                      "2024-02-08-brann-bergen.json", "2024-02-08-brann-bergen.txt",
                      "2024-03-12-verkehr-bahn-streik.json", "2024-03-12-verkehr-bahn-streik.txt",

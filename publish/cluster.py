@@ -1,0 +1,130 @@
+"""Running a build's per-article work on a Dask `distributed` cluster.
+
+The cluster only runs `publish.builder.stage_chunk`: each task reads a chunk of articles
+from the shared file system, renders them and writes their editions as temporaries into
+the build's staging folder in the output folder; the answer that travels back is small
+(slug, digests, stats, warnings or errors). Deciding slugs, renaming into place, the
+record and the manifest stay with the build, in input order, so a cluster build is byte
+for byte a `--jobs 1` build. A worker lost mid-task costs a retry of its chunk (Dask
+reschedules it; `retries` covers a task that raised); its temporaries are removed with
+the staging folder.
+
+`ADDRESS` is a scheduler (`tcp://host:8786`), or `local` / `local:N` for a LocalCluster
+of N single-threaded worker processes on this machine (N: all cores).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from publish import __version__
+from publish.errors import OptionsError
+
+#: Times a chunk is tried again after its task raised (a lost worker is rescheduled by Dask itself).
+RETRIES = 2
+#: Seconds to wait for a scheduler and at least one worker.
+CONNECT_SECONDS = 30
+
+
+@dataclass
+class Session:
+    """A connected client (and the LocalCluster it started, if any)."""
+
+    client: Any
+    workers: int
+    #: The build's staging folder, as the workers must see it.
+    staging: str = ""
+    _closers: list[Callable[[], Any]] = field(default_factory=list)
+
+    def submit(self, function: Callable[..., Any]) -> Callable[[list[Any]], Any]:
+        """A `submit(chunk)` for the builder: one Dask task per chunk, retried, never cached
+        (`pure=False`: the same chunk built twice is two builds)."""
+        staging = self.staging
+
+        def submit(chunk: list[Any]) -> Any:
+            return self.client.submit(function, chunk, staging, retries=RETRIES, pure=False)
+
+        return submit
+
+    def close(self) -> None:
+        """Cancel what is still queued or running, then disconnect (and stop a LocalCluster)."""
+        for close in reversed(self._closers):
+            try:
+                close()
+            except (OSError, RuntimeError, TimeoutError):
+                pass  # already gone: nothing of ours is left to stop
+        self._closers.clear()
+
+
+def parse_address(address: str) -> tuple[str, int | None]:
+    """`local` / `local:N` -> ("local", N or None); a scheduler address as it is."""
+    if address == "local":
+        return "local", None
+    if address.startswith("local:"):
+        count = address.partition(":")[2]
+        if not count.isdigit() or not 1 <= int(count) <= 1024:
+            raise OptionsError(f"--cluster {address!r}: expected local:N with N from 1 to 1024")
+        return "local", int(count)
+    if "://" not in address and ":" not in address:
+        raise OptionsError(f"--cluster {address!r} is not a scheduler address",
+                           hint="give tcp://HOST:8786, local or local:N")
+    return address, None
+
+
+def connect(address: str, staging: str) -> Session:
+    """Connect to the cluster at `address` (or start a LocalCluster) and check that its
+    workers run this publish and see the output folder at the same path."""
+    kind, count = parse_address(address)
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise OptionsError("--cluster needs Dask distributed",
+                           hint="pip install 'publish[cluster]'") from None
+    session = Session(client=None, workers=0, staging=staging)
+    try:
+        if kind == "local":
+            cluster = LocalCluster(n_workers=count or os.cpu_count() or 1, threads_per_worker=1, processes=True,
+                                   dashboard_address=None, silence_logs=logging.ERROR)
+            session._closers.append(cluster.close)
+            client = Client(cluster)
+        else:
+            client = Client(address, timeout=CONNECT_SECONDS)
+        session._closers.append(client.close)
+        session._closers.append(lambda: client.cancel(list(client.futures.values()), force=True))
+        session.client = client
+        client.wait_for_workers(1, timeout=CONNECT_SECONDS)
+        session.workers = sum(client.nthreads().values())
+        _check_workers(client, staging, address)
+    except OptionsError:
+        session.close()
+        raise
+    except (OSError, TimeoutError) as error:
+        session.close()
+        raise OptionsError(f"cannot reach the Dask scheduler at {address}: {error}",
+                           hint="start it with `dask scheduler` and workers with `dask worker ADDRESS`") from None
+    return session
+
+
+def _worker_view(staging: str) -> tuple[str, bool]:
+    """What a worker sees: its publish version, and whether the staging folder is there."""
+    import publish
+
+    return publish.__version__, os.path.isdir(staging)
+
+
+def _check_workers(client: Any, staging: str, address: str) -> None:
+    """Refuse a cluster whose workers run another publish or cannot see the output folder
+    at the same path: they would make other bytes, or write where the build cannot rename."""
+    for worker, (version, sees) in client.run(_worker_view, staging).items():
+        if version != __version__:
+            raise OptionsError(f"worker {worker} of {address} runs publish {version}, this is {__version__}",
+                               hint="install the same publish on every worker")
+        if not sees:
+            raise OptionsError(f"worker {worker} of {address} cannot see {Path(staging).parent}",
+                               hint="workers need the inputs and the output folder on a shared file system, "
+                                    "at the same paths")

@@ -1,0 +1,133 @@
+"""A build on a real Dask LocalCluster (2 worker processes): the same bytes, manifest and
+record as `--jobs 1`, and a worker killed mid-batch leaves nothing partial."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, SEED
+
+from publish.builder import ArticleResult, build
+from publish.errors import OptionsError
+from publish.state import BuildState
+
+distributed = pytest.importorskip("distributed")
+
+ARTICLES = [SEED, CORPUS / "header_block.txt", CORPUS / "russian.txt", CORPUS / "armenian.txt",
+            CORPUS / "georgian.txt", CORPUS / "title_first.txt"]
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two single-threaded worker processes (with nannies, which restart a killed worker)."""
+    import logging
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                  silence_logs=logging.ERROR) as local:
+        yield local
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in ARTICLES:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def everything(folder: Path) -> dict[str, bytes]:
+    """Every file of an output folder but the record and the lock, by relative name."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not p.name.startswith(".publish")}
+
+
+def records(folder: Path) -> list[tuple]:
+    state = BuildState(folder, "")
+    try:
+        return list(state.entries())
+    finally:
+        state.close()
+
+
+def test_a_cluster_build_is_a_jobs_1_build(cluster, sources, tmp_path):
+    serial = build([sources], tmp_path / "serial", formats=["txt", "epub", "pdf"], jobs=1)
+    reported: list[Path] = []
+    remote = build([sources], tmp_path / "cluster", formats=["txt", "epub", "pdf"], cluster=cluster.scheduler_address,
+                   on_result=lambda r: reported.append(r.source))
+    assert serial.ok and remote.ok
+    assert reported == [r.source for r in serial.results] == sorted(sources.glob("*.txt"))
+    assert everything(tmp_path / "cluster") == everything(tmp_path / "serial")
+    assert len(everything(tmp_path / "cluster")) == 3 * len(ARTICLES) + 1  # and SHA256SUMS
+    assert records(tmp_path / "cluster") == records(tmp_path / "serial")
+    assert sorted(p.name for p in (tmp_path / "cluster").iterdir() if p.name.startswith(".")) == [
+        ".publish-state.sqlite", ".publish.lock"]  # no staging folder, no temporary
+    again = build([sources], tmp_path / "cluster", formats=["txt", "epub", "pdf"], cluster=cluster.scheduler_address)
+    assert again.skipped == len(ARTICLES)
+
+
+def test_a_worker_killed_mid_batch_costs_a_retry_and_leaves_nothing_partial(cluster, sources, tmp_path):
+    for index in range(10):  # more articles than workers, so work is still queued when one dies
+        text = (sources / SEED.name).read_text()
+        (sources / f"copy-{index:02}.txt").write_text(f"slug: copy {index}\n" + text)
+    client = distributed.Client(cluster.scheduler_address)
+    pids = list(client.run(os.getpid).values())
+    killed: list[int] = []
+
+    def kill_one(result: ArticleResult) -> None:
+        if not killed:
+            os.kill(pids[0], signal.SIGKILL)
+            killed.append(len(results))
+        results.append(result)
+
+    results: list[ArticleResult] = []
+    report = build([sources], tmp_path / "out", formats=["txt", "pdf"], cluster=cluster.scheduler_address,
+                   on_result=kill_one)
+    client.close()
+    assert killed == [0] and len(report.results) == 16  # killed after the first of 16 results
+    assert report.ok, [str(r.error) for r in report.results if r.error]
+    assert build([sources], tmp_path / "serial", formats=["txt", "pdf"], jobs=1).ok
+    assert everything(tmp_path / "out") == everything(tmp_path / "serial")
+    leftovers = [p.name for p in (tmp_path / "out").rglob("*") if p.name.endswith(".tmp") or "staging" in p.name]
+    assert leftovers == []
+
+
+def test_a_cluster_address_that_is_not_one_is_refused():
+    from publish.cluster import parse_address
+
+    assert parse_address("local") == ("local", None)
+    assert parse_address("local:3") == ("local", 3)
+    assert parse_address("tcp://10.0.0.5:8786") == ("tcp://10.0.0.5:8786", None)
+    with pytest.raises(OptionsError, match="expected local:N"):
+        parse_address("local:zero")
+    with pytest.raises(OptionsError, match="not a scheduler address"):
+        parse_address("nowhere")
+
+
+def test_ctrl_c_during_a_cluster_build_stops_it_cleanly(sources, tmp_path):
+    """SIGINT while a LocalCluster renders: exit 130, the editions written are whole, and
+    neither staging folder nor temporary is left."""
+    import subprocess
+    import sys
+
+    for index in range(30):
+        (sources / f"copy-{index:02}.txt").write_text(f"slug: copy {index}\n" + (sources / SEED.name).read_text())
+    out = tmp_path / "out"
+    process = subprocess.Popen([sys.executable, "-m", "publish", "build", str(sources), "--out", str(out),
+                                "--format", "pdf", "--cluster", "local:2"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    assert first.startswith("wrote ")
+    process.send_signal(signal.SIGINT)
+    _, errors = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "interrupted; editions already written are complete" in errors
+    pdfs = list(out.glob("*.pdf"))
+    assert 1 <= len(pdfs) < 36
+    assert all(p.read_bytes().rstrip().endswith(b"%%EOF") for p in pdfs)
+    assert [p.name for p in out.rglob("*") if p.name.endswith(".tmp") or "staging" in p.name] == []

@@ -1,0 +1,155 @@
+"""The build record in SQLite: a no-op rebuild reads no file whose stat is unchanged; a
+corrupt or missing record rebuilds, an old JSON record is migrated, and two builds into
+one folder at once leave a consistent folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import CORPUS, SEED
+
+from publish import state as state_module
+from publish.builder import build
+from publish.state import OLD_STATE_FILE, STATE_FILE, BuildState
+
+ARTICLES = [SEED, CORPUS / "header_block.txt", CORPUS / "russian.txt"]
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> Path:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in ARTICLES:
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+@pytest.fixture
+def hashed(monkeypatch) -> list[str]:
+    """The files the record reads to decide "unchanged"."""
+    calls: list[str] = []
+    real = state_module.sha256
+
+    def counting(path: Path) -> str:
+        calls.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(state_module, "sha256", counting)
+    return calls
+
+
+def test_a_no_op_rebuild_reads_nothing_and_a_touched_file_is_read_once(sources, tmp_path, hashed):
+    out = tmp_path / "out"
+    assert build([sources], out, formats=["txt"]).ok
+    assert build([sources], out, formats=["txt"]).skipped == 3
+    assert hashed == []  # size, mtime and inode decided
+
+    os.utime(sources / SEED.name, ns=(1, 1))
+    assert build([sources], out, formats=["txt"]).skipped == 3  # same bytes: nothing rebuilt
+    assert hashed == [SEED.name]
+    assert build([sources], out, formats=["txt"]).skipped == 3
+    assert hashed == [SEED.name]  # the new stat was remembered
+
+    edition = next(out.glob("*conducted*.txt"))
+    edition.write_bytes(edition.read_bytes().replace(b"Azerbaijan", b"Azerbaijam"))
+    rebuilt = build([sources], out, formats=["txt"])
+    assert [r.source.name for r in rebuilt.results if not r.skipped] == [SEED.name]
+    assert b"Azerbaijam" not in edition.read_bytes()
+
+
+def test_force_reads_and_rebuilds_everything(sources, tmp_path, hashed):
+    out = tmp_path / "out"
+    build([sources], out, formats=["txt"])
+    assert build([sources], out, formats=["txt"], force=True).skipped == 0
+
+
+def test_the_record_is_sqlite_in_wal_mode_with_a_row_per_article_and_edition(sources, tmp_path):
+    out = tmp_path / "out"
+    build([sources], out, formats=["txt", "epub"])
+    db = sqlite3.connect(out / STATE_FILE)
+    assert db.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+    assert db.execute("SELECT count(*) FROM articles").fetchone() == (3,)
+    assert db.execute("SELECT count(*) FROM editions").fetchone() == (6,)
+    db.close()
+
+
+@pytest.mark.parametrize("damage", [b"", b"not a database at all" * 100, b"SQLite format 3\x00" + b"\xff" * 4000])
+def test_a_corrupt_record_is_set_aside_and_everything_rebuilt(sources, tmp_path, damage):
+    out = tmp_path / "out"
+    build([sources], out, formats=["txt"])
+    for suffix in ("-wal", "-shm"):
+        (out / (STATE_FILE + suffix)).unlink(missing_ok=True)
+    (out / STATE_FILE).write_bytes(damage)
+    again = build([sources], out, formats=["txt"])
+    assert again.ok and again.skipped == 0
+    assert build([sources], out, formats=["txt"]).skipped == 3
+    if damage:
+        assert (out / (STATE_FILE + ".corrupt")).read_bytes() == damage
+
+
+def test_a_missing_record_rebuilds_everything(sources, tmp_path):
+    out = tmp_path / "out"
+    build([sources], out, formats=["txt"])
+    (out / STATE_FILE).unlink()
+    again = build([sources], out, formats=["txt"])
+    assert again.ok and again.skipped == 0 and len(again.written) == 3
+
+
+def test_the_old_json_record_is_migrated_and_removed(sources, tmp_path):
+    out = tmp_path / "out"
+    first = build([sources], out, formats=["txt"])
+    (out / STATE_FILE).unlink()
+    old = {"publish": "0.1.0", "articles": {
+        str(r.source.resolve()): {"key": "0" * 64, "slug": r.slug, "date": r.date.isoformat(),
+                                  "editions": {r.written[0].name: "0" * 64}} for r in first.results}}
+    (out / OLD_STATE_FILE).write_text(json.dumps(old))
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(SEED, other / "same-slug.txt")
+    clash = build([other], out, formats=["txt"])  # the migrated record still holds the seed's slug
+    assert "is already used by" in str(clash.results[0].error)
+    assert not (out / OLD_STATE_FILE).exists()
+    assert build([sources], out, formats=["txt"]).skipped == 0  # migrated keys cannot be trusted: rebuilt once
+    assert build([sources], out, formats=["txt"]).skipped == 3
+
+
+def test_two_builds_into_one_folder_at_once_leave_it_consistent(sources, tmp_path):
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "publish", "build", str(sources), "--out", str(out), "--format", "txt,epub",
+               "--jobs", "1", "--quiet"]
+    first = subprocess.Popen(command)
+    second = subprocess.Popen([*command, "--force"])
+    assert first.wait(timeout=120) == 0 and second.wait(timeout=120) == 0
+    verified = subprocess.run([sys.executable, "-m", "publish", "verify", str(out)], capture_output=True, text=True, check=False)
+    assert verified.returncode == 0 and verified.stdout.startswith("6 editions verified, 0 changed, 0 missing")
+    state = BuildState(out, "")
+    try:
+        rows = list(state.entries())
+    finally:
+        state.close()
+    assert len(rows) == 3 and all(len(editions) == 2 for *_, editions in rows)
+    assert build([sources], out, formats=["txt", "epub"]).skipped == 3
+
+
+def test_the_date_layout_files_editions_by_day_with_a_manifest_in_each(sources, tmp_path):
+    out = tmp_path / "out"
+    report = build([sources], out, formats=["txt"], layout="date")
+    assert sorted(p.relative_to(out).as_posix() for p in report.written) == [
+        "2023/09/21/2023-09-21-azerbaijan-conducted-local-anti-terrorist-activities.txt",
+        "2024/04/19/2024-04-19-armenia-and-azerbaijan-agree-to-meet-on-border-commission.txt",
+        "2024/06/04/2024-06-04-v-baku-proshla-mezhdunarodnaya-konferentsiya-po-energetike.txt"]
+    for path in report.written:
+        checked = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=path.parent, capture_output=True, text=True, check=False)
+        assert checked.stdout == f"{path.name}: OK\n"
+    assert build([sources], out, formats=["txt"], layout="date").skipped == 3
+    undated = sources / "undated.txt"
+    undated.write_text("No date in this one, said the official.\n")
+    assert [p.relative_to(out).parts[0] for p in build([sources], out, formats=["txt"], layout="date").written] == [
+        "undated"]
