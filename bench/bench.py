@@ -45,14 +45,90 @@ from functools import partial
 from pathlib import Path
 
 WORDS = {
-    "en": ("the minister said talks would continue next week in the capital after a meeting "
-           "with officials from both countries on energy trade and border security issues").split(),
-    "ru": ("министр заявил что переговоры продолжатся на следующей неделе в столице после встречи "
-           "с представителями обеих стран по вопросам энергетики торговли и безопасности").split(),
-    "hy": ("նախարարը հայտարարել է որ բանակցությունները կշարունակվեն հաջորդ շաբաթ մայրաքաղաքում "
-           "երկու երկրների ներկայացուցիչների հետ հանդիպումից հետո").split(),
-    "ka": ("მინისტრმა განაცხადა რომ მოლაპარაკებები მომავალ კვირას დედაქალაქში გაგრძელდება "
-           "ორივე ქვეყნის წარმომადგენლებთან შეხვედრის შემდეგ").split(),
+    "en": [
+        "the",
+        "minister",
+        "said",
+        "talks",
+        "would",
+        "continue",
+        "next",
+        "week",
+        "in",
+        "the",
+        "capital",
+        "after",
+        "a",
+        "meeting",
+        "with",
+        "officials",
+        "from",
+        "both",
+        "countries",
+        "on",
+        "energy",
+        "trade",
+        "and",
+        "border",
+        "security",
+        "issues",
+    ],
+    "ru": [
+        "министр",
+        "заявил",
+        "что",
+        "переговоры",
+        "продолжатся",
+        "на",
+        "следующей",
+        "неделе",
+        "в",
+        "столице",
+        "после",
+        "встречи",
+        "с",
+        "представителями",
+        "обеих",
+        "стран",
+        "по",
+        "вопросам",
+        "энергетики",
+        "торговли",
+        "и",
+        "безопасности",
+    ],
+    "hy": [
+        "նախարարը",
+        "հայտարարել",
+        "է",
+        "որ",
+        "բանակցությունները",
+        "կշարունակվեն",
+        "հաջորդ",
+        "շաբաթ",
+        "մայրաքաղաքում",
+        "երկու",
+        "երկրների",
+        "ներկայացուցիչների",
+        "հետ",
+        "հանդիպումից",
+        "հետո",
+    ],
+    "ka": [
+        "მინისტრმა",
+        "განაცხადა",
+        "რომ",
+        "მოლაპარაკებები",
+        "მომავალ",
+        "კვირას",
+        "დედაქალაქში",
+        "გაგრძელდება",
+        "ორივე",
+        "ქვეყნის",
+        "წარმომადგენლებთან",
+        "შეხვედრის",
+        "შემდეგ",
+    ],
 }
 PLACES = {"en": "BAKU, Azerbaijan", "ru": "МОСКВА", "hy": "ԵՐԵՎԱՆ", "ka": "თბილისი"}
 
@@ -77,8 +153,10 @@ def adversarial_article(name: str, size: int) -> str:
 def run_adversarial(size: int, jobs: int) -> int:
     """Parse and build each adversarial article; print seconds and peak memory per pattern."""
     work = Path(tempfile.mkdtemp(prefix="publish-adversarial-"))
-    parse_probe = ("import sys,time;from publish.inputs import read_article;t=time.perf_counter();"
-                   "read_article(__import__('pathlib').Path(sys.argv[1]));print(time.perf_counter()-t)")
+    parse_probe = (
+        "import sys,time;from publish.inputs import read_article;t=time.perf_counter();"
+        "read_article(__import__('pathlib').Path(sys.argv[1]));print(time.perf_counter()-t)"
+    )
     print(f"{'pattern':20} {'MB':>5} {'parse s':>8} {'build s':>8} {'peak MB':>8} exit")
     try:
         for name in ADVERSARIAL:
@@ -86,13 +164,33 @@ def run_adversarial(size: int, jobs: int) -> int:
             source.write_text(adversarial_article(name, size), encoding="utf-8")
             parsed = subprocess.run([sys.executable, "-c", parse_probe, str(source)], capture_output=True, text=True)
             started = time.perf_counter()
-            build = subprocess.run(["/usr/bin/time", "-f", "%M", sys.executable, "-m", "publish", "build",
-                                    str(source), "--out", str(work / "out"), "--quiet", "--force",
-                                    "--jobs", str(jobs)], capture_output=True, text=True)
+            build = subprocess.run(
+                [
+                    "/usr/bin/time",
+                    "-f",
+                    "%M",
+                    sys.executable,
+                    "-m",
+                    "publish",
+                    "build",
+                    str(source),
+                    "--out",
+                    str(work / "out"),
+                    "--quiet",
+                    "--force",
+                    "--jobs",
+                    str(jobs),
+                ],
+                capture_output=True,
+                text=True,
+            )
             seconds = time.perf_counter() - started
             peak = int(build.stderr.strip().splitlines()[-1]) // 1024 if build.stderr.strip() else 0
-            print(f"{name:20} {source.stat().st_size / 1e6:>5.1f} {float(parsed.stdout or 'nan'):>8.2f} "
-                  f"{seconds:>8.2f} {peak:>8} {build.returncode}", flush=True)
+            print(
+                f"{name:20} {source.stat().st_size / 1e6:>5.1f} {float(parsed.stdout or 'nan'):>8.2f} "
+                f"{seconds:>8.2f} {peak:>8} {build.returncode}",
+                flush=True,
+            )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
@@ -121,8 +219,10 @@ def make_corpus(folder: Path, count: int, seed: int = 20231) -> list[Path]:
             written += size
         day = 1 + index % 28
         date_words = f"September {day}" if language == "en" else f"{day} 09"
-        header = (f"title: Article {index} {' '.join(rng.choice(words) for _ in range(6))}\n"
-                  f"date: 2024-09-{day:02}\nsource: Trend\nlanguage: {language}\n\n")
+        header = (
+            f"title: Article {index} {' '.join(rng.choice(words) for _ in range(6))}\n"
+            f"date: 2024-09-{day:02}\nsource: Trend\nlanguage: {language}\n\n"
+        )
         body = f"{PLACES[language]}, {date_words}. " + "\n\n".join(paragraphs)
         path = folder / f"article-{index:05}.txt"
         path.write_text(header + body + "\n", encoding="utf-8")
@@ -168,20 +268,31 @@ def floor_reportlab(paths: list[Path], out: Path) -> float:
     font = find_family(style_file["fonts"]["family"])
     pdfmetrics.registerFont(TTFont("FloorSerif", str(font.regular)))
     pdfmetrics.registerFont(TTFont("FloorSerif-Italic", str(font.italic)))
-    pdfmetrics.registerFontFamily("FloorSerif", normal="FloorSerif", italic="FloorSerif-Italic",
-                                  bold="FloorSerif", boldItalic="FloorSerif-Italic")
+    pdfmetrics.registerFontFamily(
+        "FloorSerif", normal="FloorSerif", italic="FloorSerif-Italic", bold="FloorSerif", boldItalic="FloorSerif-Italic"
+    )
     editorial = re.compile(r"\[[^\[\]]*\]")
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     for path in paths:
         language, paragraphs = _header_and_paragraphs(path)
-        style = ParagraphStyle("body", fontName="FloorSerif", fontSize=body["size"], leading=body["leading"],
-                               firstLineIndent=body["first_line_indent"], alignment=TA_JUSTIFY,
-                               hyphenationLang=pyphen.language_fallback(language) or "", embeddedHyphenation=1)
-        SimpleDocTemplate(str(out / (path.stem + ".pdf")), leftMargin=page["margin_inside"],
-                          rightMargin=page["margin_outside"], topMargin=page["margin_top"],
-                          bottomMargin=page["margin_bottom"],
-                          ).build([Paragraph(editorial.sub(r"<i>\g<0></i>", escape(p)), style) for p in paragraphs])
+        style = ParagraphStyle(
+            "body",
+            fontName="FloorSerif",
+            fontSize=body["size"],
+            leading=body["leading"],
+            firstLineIndent=body["first_line_indent"],
+            alignment=TA_JUSTIFY,
+            hyphenationLang=pyphen.language_fallback(language) or "",
+            embeddedHyphenation=1,
+        )
+        SimpleDocTemplate(
+            str(out / (path.stem + ".pdf")),
+            leftMargin=page["margin_inside"],
+            rightMargin=page["margin_outside"],
+            topMargin=page["margin_top"],
+            bottomMargin=page["margin_bottom"],
+        ).build([Paragraph(editorial.sub(r"<i>\g<0></i>", escape(p)), style) for p in paragraphs])
     return time.perf_counter() - started
 
 
@@ -230,8 +341,7 @@ def on_all_cores(floor: Callable[[list[Path], Path], float], paths: list[Path], 
 def _header_and_paragraphs(path: Path) -> tuple[str, list[str]]:
     """The corpus's own simple shape: `key: value` lines, a blank line, paragraphs."""
     header, _, body = path.read_text(encoding="utf-8").partition("\n\n")
-    language = next((line[len("language: "):] for line in header.splitlines() if line.startswith("language: ")),
-                    "en")
+    language = next((line[len("language: ") :] for line in header.splitlines() if line.startswith("language: ")), "en")
     return language, [block for block in body.split("\n\n") if block.strip()]
 
 
@@ -240,15 +350,18 @@ def _header_and_paragraphs(path: Path) -> tuple[str, list[str]]:
 CALIBRE_HEADLESS = {"QT_QPA_PLATFORM": "offscreen", "QTWEBENGINE_DISABLE_SANDBOX": "1"}
 
 
-def per_article(tool: list[str], paths: list[Path], out: Path, suffix: str,
-                env: dict[str, str] | None = None) -> float:
+def per_article(tool: list[str], paths: list[Path], out: Path, suffix: str, env: dict[str, str] | None = None) -> float:
     """Run an external converter once per article, as a shell loop would."""
     out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     for path in paths:
-        subprocess.run([*tool[:1], *[a.format(src=path, dst=out / (path.stem + suffix)) for a in tool[1:]]],
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                       env={**os.environ, **(env or {})})
+        subprocess.run(
+            [*tool[:1], *[a.format(src=path, dst=out / (path.stem + suffix)) for a in tool[1:]]],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, **(env or {})},
+        )
     return time.perf_counter() - started
 
 
@@ -269,8 +382,14 @@ SPLIT_RUNNER = (
 def run_split(arguments: list[str]) -> dict[str, float]:
     """Wall seconds, main-process CPU, workers' CPU and peak memory of one publish build."""
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", SPLIT_RUNNER, *arguments], check=True, stdout=subprocess.DEVNULL,
-                          stderr=subprocess.PIPE, text=True, env=INSTALLED_LIKE)
+    done = subprocess.run(
+        [sys.executable, "-c", SPLIT_RUNNER, *arguments],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=INSTALLED_LIKE,
+    )
     seconds = time.perf_counter() - started
     figures = json.loads(done.stderr.strip().splitlines()[-1])
     return {"seconds": round(seconds, 3), **{name: round(value, 3) for name, value in figures.items()}}
@@ -289,8 +408,11 @@ def make_archive(folder: Path, count: int, seed: int = 20231) -> list[Path]:
         path = folder / f"{day.year}" / f"item-{index:07}.txt"
         if index < 3650 or index % 3650 == 0:
             path.parent.mkdir(exist_ok=True)
-        path.write_text(f"title: Item {index} {' '.join(rng.choice(words) for _ in range(5))}\n"
-                        f"date: {day.isoformat()}\nsource: Trend\n\nBAKU, Azerbaijan. {body}\n", encoding="utf-8")
+        path.write_text(
+            f"title: Item {index} {' '.join(rng.choice(words) for _ in range(5))}\n"
+            f"date: {day.isoformat()}\nsource: Trend\n\nBAKU, Azerbaijan. {body}\n",
+            encoding="utf-8",
+        )
         paths.append(path)
     return paths
 
@@ -302,20 +424,42 @@ def archive(counts: list[int], jobs: int) -> list[dict[str, object]]:
         work = Path(tempfile.mkdtemp(prefix="publish-archive-"))
         try:
             paths = make_archive(work / "in", count)
-            build = ["build", str(work / "in"), "--out", str(work / "out"), "--format", "txt", "--layout", "date",
-                     "--quiet", "--jobs", str(jobs)]
+            build = [
+                "build",
+                str(work / "in"),
+                "--out",
+                str(work / "out"),
+                "--format",
+                "txt",
+                "--layout",
+                "date",
+                "--quiet",
+                "--jobs",
+                str(jobs),
+            ]
             full = run_split(build)
             noop = run_split(build)
             edited = paths[len(paths) // 2]
             edited.write_text(edited.read_text(encoding="utf-8").replace("BAKU", "GANJA", 1), encoding="utf-8")
             one = run_split(build)
             alone = run_split(["build", str(edited), "--out", str(work / "alone"), "--format", "txt", "--quiet"])
-            rows.append({"articles": count, "full": full, "noop": noop, "one_edited": one, "one_alone": alone,
-                         "noop_share": round(noop["seconds"] / full["seconds"], 4)})
-            print(f"{count:>9} articles: full {full['seconds']:.1f} s ({count / full['seconds']:.0f}/s), "
-                  f"no-op {noop['seconds']:.2f} s ({100 * noop['seconds'] / full['seconds']:.1f}%), "
-                  f"one edited {one['seconds']:.2f} s (that article alone {alone['seconds']:.2f} s), "
-                  f"peak {max(full['peak_mb'], noop['peak_mb'], one['peak_mb']):.0f} MB", flush=True)
+            rows.append(
+                {
+                    "articles": count,
+                    "full": full,
+                    "noop": noop,
+                    "one_edited": one,
+                    "one_alone": alone,
+                    "noop_share": round(noop["seconds"] / full["seconds"], 4),
+                }
+            )
+            print(
+                f"{count:>9} articles: full {full['seconds']:.1f} s ({count / full['seconds']:.0f}/s), "
+                f"no-op {noop['seconds']:.2f} s ({100 * noop['seconds'] / full['seconds']:.1f}%), "
+                f"one edited {one['seconds']:.2f} s (that article alone {alone['seconds']:.2f} s), "
+                f"peak {max(full['peak_mb'], noop['peak_mb'], one['peak_mb']):.0f} MB",
+                flush=True,
+            )
         finally:
             shutil.rmtree(work, ignore_errors=True)
     return rows
@@ -334,12 +478,16 @@ def split(count: int, jobs: int, repeat: int) -> dict[str, object]:
             runs["cluster"].append(run_split([*base, "--out", str(work / "cluster"), "--cluster", f"local:{jobs}"]))
         best = {name: min(found, key=lambda run: run["seconds"]) for name, found in runs.items()}
         pool = best["pool"]
-        result = {"articles": len(paths), "jobs": jobs, **best,
-                  "main_cpu_ms_per_article": round(1000 * pool["main"] / len(paths), 3),
-                  "worker_cpu_ms_per_article": round(1000 * pool["workers"] / len(paths), 3),
-                  "main_share_of_workers": round(pool["main"] / pool["workers"], 4),
-                  "pool_articles_per_second": round(len(paths) / pool["seconds"], 1),
-                  "cluster_articles_per_second": round(len(paths) / best["cluster"]["seconds"], 1)}
+        result = {
+            "articles": len(paths),
+            "jobs": jobs,
+            **best,
+            "main_cpu_ms_per_article": round(1000 * pool["main"] / len(paths), 3),
+            "worker_cpu_ms_per_article": round(1000 * pool["workers"] / len(paths), 3),
+            "main_share_of_workers": round(pool["main"] / pool["workers"], 4),
+            "pool_articles_per_second": round(len(paths) / pool["seconds"], 1),
+            "cluster_articles_per_second": round(len(paths) / best["cluster"]["seconds"], 1),
+        }
         for name, value in result.items():
             print(f"{name:32} {value}")
         return result
@@ -351,16 +499,31 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--repeat", type=int, default=3,
-                        help="runs of each measurement, interleaved; the fastest counts (as timeit does)")
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of each measurement, interleaved; the fastest counts (as timeit does)",
+    )
     parser.add_argument("--sample", type=int, default=20, help="articles given to pandoc/ebook-convert (0: skip them)")
     parser.add_argument("--json", type=Path, default=Path("bench/results.json"))
-    parser.add_argument("--adversarial", type=int, default=0, metavar="BYTES",
-                        help="time hostile articles of this size instead (10000000: the README's limit)")
-    parser.add_argument("--archive", type=int, nargs="+", metavar="N",
-                        help="archive scale instead: text-only builds of N short articles (several N: one row each)")
-    parser.add_argument("--split", action="store_true",
-                        help="main-process CPU beside the workers', and a LocalCluster beside the pool")
+    parser.add_argument(
+        "--adversarial",
+        type=int,
+        default=0,
+        metavar="BYTES",
+        help="time hostile articles of this size instead (10000000: the README's limit)",
+    )
+    parser.add_argument(
+        "--archive",
+        type=int,
+        nargs="+",
+        metavar="N",
+        help="archive scale instead: text-only builds of N short articles (several N: one row each)",
+    )
+    parser.add_argument(
+        "--split", action="store_true", help="main-process CPU beside the workers', and a LocalCluster beside the pool"
+    )
     args = parser.parse_args()
     if args.adversarial:
         sys.exit(run_adversarial(args.adversarial, args.jobs))
@@ -379,13 +542,17 @@ def main() -> None:
     try:
         paths = make_corpus(work / "in", args.articles)
         sample = paths[: args.sample]
-        publish = [sys.executable, "-m", "publish", "build", str(work / "in"), "--quiet",
-                   "--jobs", str(args.jobs)]
+        publish = [sys.executable, "-m", "publish", "build", str(work / "in"), "--quiet", "--jobs", str(args.jobs)]
         sys.dont_write_bytecode = False  # the floors' forked workers import publish's modules too
         # Untimed: compiles the bytecode and reads the corpus into the page cache, as a
         # machine that has run publish before would have them.
-        subprocess.run([*publish, "--out", str(work / "warm-up"), "--format", "epub,pdf,txt"], check=True,
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=INSTALLED_LIKE)
+        subprocess.run(
+            [*publish, "--out", str(work / "warm-up"), "--format", "epub,pdf,txt"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=INSTALLED_LIKE,
+        )
         shutil.rmtree(work / "warm-up")
         measurements: dict[str, tuple[Callable[[], float], int]] = {}
         for fmt in ("txt", "epub", "pdf", "epub,pdf,txt"):
@@ -393,18 +560,39 @@ def main() -> None:
             command = [*publish, "--out", str(out), "--format", fmt]
             measurements[f"publish {fmt}"] = (partial(timed, command, out), len(paths))
         for floor, name in ((floor_reportlab, "floor reportlab"), (floor_ebooklib, "floor ebooklib")):
-            measurements[name] = (partial(on_all_cores, floor, paths, work / name.replace(" ", "-"), args.jobs),
-                                  len(paths))
+            measurements[name] = (
+                partial(on_all_cores, floor, paths, work / name.replace(" ", "-"), args.jobs),
+                len(paths),
+            )
         if sample and shutil.which("pandoc"):
-            measurements["pandoc epub"] = (partial(per_article, ["pandoc", "{src}", "-o", "{dst}"], sample,
-                                                   work / "pandoc", ".epub"), len(sample))
-            measurements["pandoc txt"] = (partial(per_article, ["pandoc", "{src}", "-t", "plain", "-o", "{dst}"],
-                                                  sample, work / "pandoc", ".txt"), len(sample))
+            measurements["pandoc epub"] = (
+                partial(per_article, ["pandoc", "{src}", "-o", "{dst}"], sample, work / "pandoc", ".epub"),
+                len(sample),
+            )
+            measurements["pandoc txt"] = (
+                partial(
+                    per_article, ["pandoc", "{src}", "-t", "plain", "-o", "{dst}"], sample, work / "pandoc", ".txt"
+                ),
+                len(sample),
+            )
         if sample and shutil.which("ebook-convert"):
-            measurements["ebook-convert epub"] = (partial(per_article, ["ebook-convert", "{src}", "{dst}"], sample,
-                                                          work / "calibre", ".epub", CALIBRE_HEADLESS), len(sample))
-            measurements["ebook-convert pdf"] = (partial(per_article, ["ebook-convert", "{src}", "{dst}"], sample,
-                                                         work / "calibre", ".pdf", CALIBRE_HEADLESS), len(sample))
+            measurements["ebook-convert epub"] = (
+                partial(
+                    per_article,
+                    ["ebook-convert", "{src}", "{dst}"],
+                    sample,
+                    work / "calibre",
+                    ".epub",
+                    CALIBRE_HEADLESS,
+                ),
+                len(sample),
+            )
+            measurements["ebook-convert pdf"] = (
+                partial(
+                    per_article, ["ebook-convert", "{src}", "{dst}"], sample, work / "calibre", ".pdf", CALIBRE_HEADLESS
+                ),
+                len(sample),
+            )
         best: dict[str, float] = {}
         for _ in range(max(1, args.repeat)):
             for name, (measure, _count) in measurements.items():
@@ -413,9 +601,15 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    rows = [{"name": name, "seconds": round(best[name], 3), "articles": count,
-             "articles_per_second": round(count / best[name], 2)}
-            for name, (_measure, count) in measurements.items()]
+    rows = [
+        {
+            "name": name,
+            "seconds": round(best[name], 3),
+            "articles": count,
+            "articles_per_second": round(count / best[name], 2),
+        }
+        for name, (_measure, count) in measurements.items()
+    ]
     rate = {name: count / best[name] for name, (_measure, count) in measurements.items()}
     ratios = {
         "pdf_time_vs_reportlab_floor": _ratio(rate.get("floor reportlab"), rate.get("publish pdf")),
@@ -423,9 +617,14 @@ def main() -> None:
         "epub_txt_rate_vs_pandoc": _speedup(rate, ("publish epub", "publish txt"), ("pandoc epub", "pandoc txt")),
         "pdf_rate_vs_ebook_convert": _speedup(rate, ("publish pdf",), ("ebook-convert pdf",)),
     }
-    result = {"machine": {"cores": os.cpu_count(), "python": platform.python_version(),
-                          "system": platform.platform()},
-              "articles": args.articles, "jobs": args.jobs, "repeat": args.repeat, "rows": rows, "ratios": ratios}
+    result = {
+        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "system": platform.platform()},
+        "articles": args.articles,
+        "jobs": args.jobs,
+        "repeat": args.repeat,
+        "rows": rows,
+        "ratios": ratios,
+    }
     print(f"{'what':32} {'articles':>8} {'seconds':>9} {'articles/s':>11}")
     for row in rows:
         print(f"{row['name']:32} {row['articles']:>8} {row['seconds']:>9} {row['articles_per_second']:>11}")

@@ -29,8 +29,9 @@ def editions_in(folder: Path) -> list[Path]:
     (The directory entries' own types decide, so a folder of a million files is listed
     without a stat per file.)"""
     with os.scandir(folder) as entries:
-        names = sorted(entry.name for entry in entries
-                       if entry.is_file(follow_symlinks=False) and is_edition_file(entry.name))
+        names = sorted(
+            entry.name for entry in entries if entry.is_file(follow_symlinks=False) and is_edition_file(entry.name)
+        )
     return [folder / name for name in names]
 
 
@@ -77,15 +78,21 @@ def verify_manifest(folder: Path) -> Verification:
     layout); name what changed, is missing or unlisted, relative to `folder`."""
     folders = manifest_folders(folder)
     if not any((here / MANIFEST).is_file() for here in folders):
-        raise OutputError(f"no {MANIFEST} in this folder", path=str(folder),
-                          hint="run `publish build` into it first")
+        raise OutputError(f"no {MANIFEST} in this folder", path=str(folder), hint="run `publish build` into it first")
     result = Verification()
     for here in folders:
         prefix = here.relative_to(folder).as_posix() + "/" if here != folder else ""
-        part = _verify_one(here) if (here / MANIFEST).is_file() else Verification(
-            unlisted=[p.name for p in editions_in(here)])
-        for mine, theirs in ((result.checked, part.checked), (result.changed, part.changed),
-                             (result.missing, part.missing), (result.unlisted, part.unlisted)):
+        part = (
+            _verify_one(here)
+            if (here / MANIFEST).is_file()
+            else Verification(unlisted=[p.name for p in editions_in(here)])
+        )
+        for mine, theirs in (
+            (result.checked, part.checked),
+            (result.changed, part.changed),
+            (result.missing, part.missing),
+            (result.unlisted, part.unlisted),
+        ):
             mine.extend(prefix + name for name in theirs)
     return result
 
@@ -134,13 +141,19 @@ def _not_our_bag(folder: Path) -> str | None:
         if not entries:
             return None
         info = folder / "bag-info.txt"
-        if not (folder / "bagit.txt").is_file() or not info.is_file() or BAG_MARK not in info.read_text(
-                encoding="utf-8", errors="replace").splitlines():
+        if (
+            not (folder / "bagit.txt").is_file()
+            or not info.is_file()
+            or BAG_MARK not in info.read_text(encoding="utf-8", errors="replace").splitlines()
+        ):
             return "the bag folder exists and is not a bag publish wrote"
         for entry in entries:
             if entry.name == "data" and entry.is_dir() and not entry.is_symlink():
-                strangers = [p.name for p in entry.iterdir()
-                             if not (p.is_file() and not p.is_symlink() and is_edition_file(p.name))]
+                strangers = [
+                    p.name
+                    for p in entry.iterdir()
+                    if not (p.is_file() and not p.is_symlink() and is_edition_file(p.name))
+                ]
                 if strangers:
                     return f"the bag's data folder holds {strangers[0]!r}, which is not an edition"
             elif not (entry.is_file() and not entry.is_symlink() and BAG_TAG_FILE.fullmatch(entry.name)):
@@ -154,8 +167,9 @@ def _digest(path: Path) -> str:
     try:
         return sha256(path)
     except OSError as error:
-        raise OutputError(f"cannot read: {error.strerror}", path=str(path),
-                          hint="an edition that cannot be read cannot be verified") from None
+        raise OutputError(
+            f"cannot read: {error.strerror}", path=str(path), hint="an edition that cannot be read cannot be verified"
+        ) from None
 
 
 def write_bag(bag_dir: Path, files: Iterable[Path], when: datetime.datetime) -> Path:
@@ -167,16 +181,21 @@ def write_bag(bag_dir: Path, files: Iterable[Path], when: datetime.datetime) -> 
     if replacing:
         refusal = _not_our_bag(bag_dir)
         if refusal is not None:
-            raise OutputError(f"{refusal}; publish replaces only a bag it wrote itself", path=str(bag_dir),
-                              hint="choose an empty or new folder for --bag")
+            raise OutputError(
+                f"{refusal}; publish replaces only a bag it wrote itself",
+                path=str(bag_dir),
+                hint="choose an empty or new folder for --bag",
+            )
     bag_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=bag_dir.parent, prefix=f".{bag_dir.name}."))
     try:
         for path in sorted(files, key=lambda p: p.name):
             shutil.copyfile(path, staging / path.name)
-        bagit.make_bag(str(staging), bag_info={"Bagging-Date": when.date().isoformat(),
-                                               "Source-Organization": "publish"},
-                       checksums=["sha256"])
+        bagit.make_bag(
+            str(staging),
+            bag_info={"Bagging-Date": when.date().isoformat(), "Source-Organization": "publish"},
+            checksums=["sha256"],
+        )
         if replacing:
             shutil.rmtree(bag_dir)
         staging.rename(bag_dir)

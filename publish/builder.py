@@ -154,17 +154,32 @@ def render_task(task: Task) -> Rendered:
         article = parsed.article
         editions = render_all(article, task.formats, task.options.for_document(article), warnings)
     except PublishError as error:
-        return Rendered(task.source, warnings=tuple(warnings), error=error.located(str(task.source)),
-                        trace="".join(traceback.format_exception(error)))
+        return Rendered(
+            task.source,
+            warnings=tuple(warnings),
+            error=error.located(str(task.source)),
+            trace="".join(traceback.format_exception(error)),
+        )
     except RecursionError as error:
         # Deeply nested input in the parser: this article fails, the batch goes on.
-        located = InputError("the text is nested too deeply to read", path=str(task.source),
-                             hint="check the quotation marks and brackets")
-        return Rendered(task.source, warnings=tuple(warnings), error=located,
-                        trace="".join(traceback.format_exception(error)))
+        located = InputError(
+            "the text is nested too deeply to read",
+            path=str(task.source),
+            hint="check the quotation marks and brackets",
+        )
+        return Rendered(
+            task.source, warnings=tuple(warnings), error=located, trace="".join(traceback.format_exception(error))
+        )
     digests = tuple(hashlib.sha256(edition).hexdigest() for edition in editions.values())
-    return Rendered(task.source, article.slug, article.date, tuple(editions.items()), tuple(warnings),
-                    digests=digests, input_digest=hashlib.sha256(data).hexdigest())
+    return Rendered(
+        task.source,
+        article.slug,
+        article.date,
+        tuple(editions.items()),
+        tuple(warnings),
+        digests=digests,
+        input_digest=hashlib.sha256(data).hexdigest(),
+    )
 
 
 def stage_task(task: Task, staging: Path, sync: bool = True) -> Staged:
@@ -186,10 +201,20 @@ def stage_task(task: Task, staging: Path, sync: bool = True) -> Staged:
     except OSError as error:
         for _, temporary, _, _ in staged:
             Path(temporary).unlink(missing_ok=True)
-        return Staged(task.source, warnings=rendered.warnings,
-                      error=OutputError(f"cannot write: {error.strerror}", path=str(staging.parent)))
-    return Staged(task.source, rendered.slug, rendered.date, tuple(staged), rendered.warnings,
-                  input_digest=rendered.input_digest, input_stat=input_stat)
+        return Staged(
+            task.source,
+            warnings=rendered.warnings,
+            error=OutputError(f"cannot write: {error.strerror}", path=str(staging.parent)),
+        )
+    return Staged(
+        task.source,
+        rendered.slug,
+        rendered.date,
+        tuple(staged),
+        rendered.warnings,
+        input_digest=rendered.input_digest,
+        input_stat=input_stat,
+    )
 
 
 def stage_chunk(tasks: list[Task], staging: str) -> list[Staged]:
@@ -199,8 +224,9 @@ def stage_chunk(tasks: list[Task], staging: str) -> list[Staged]:
     if len(tasks) == 1:
         return answers
     with ThreadPoolExecutor(max_workers=SYNC_THREADS) as threads:
-        flushed = [[threads.submit(fsync_file, temporary) for _, temporary, _, _ in answer.editions]
-                   for answer in answers]
+        flushed = [
+            [threads.submit(fsync_file, temporary) for _, temporary, _, _ in answer.editions] for answer in answers
+        ]
         return [_flushed(answer, futures) for answer, futures in zip(answers, flushed)]
 
 
@@ -213,8 +239,11 @@ def _flushed(answer: Staged, futures: list[Future[None]]) -> Staged:
         Path(temporary).unlink(missing_ok=True)
     error = failed[0]
     reason = error.strerror if isinstance(error, OSError) else str(error)
-    return Staged(answer.source, warnings=answer.warnings,
-                  error=OutputError(f"cannot write: {reason}", path=str(Path(answer.editions[0][1]).parent.parent)))
+    return Staged(
+        answer.source,
+        warnings=answer.warnings,
+        error=OutputError(f"cannot write: {reason}", path=str(Path(answer.editions[0][1]).parent.parent)),
+    )
 
 
 def in_order(started: Iterable[FutureLike[R]], window: int) -> Iterator[R]:
@@ -252,7 +281,7 @@ def staged_in_order(tasks: list[Task], submit: Submit, size: int, window: int) -
     """Every task's answer in input order. A chunk that fails as a whole (a worker lost
     more often than the retries allow, a broken pool) becomes an error for each of its
     articles; the batch goes on."""
-    chunks = [tasks[start:start + size] for start in range(0, len(tasks), size)]
+    chunks = [tasks[start : start + size] for start in range(0, len(tasks), size)]
     started = ((chunk, submit(chunk)) for chunk in chunks)
     pending: deque[tuple[list[Task], FutureLike[list[Staged]]]] = deque()
 
@@ -262,8 +291,10 @@ def staged_in_order(tasks: list[Task], submit: Submit, size: int, window: int) -
         except KeyboardInterrupt:
             raise
         except Exception as error:  # noqa: BLE001 - whatever killed the chunk, each article says so
-            lost = InternalError(f"the worker rendering this article was lost: {type(error).__name__}: {error}",
-                                 hint="run the build again; finished articles are kept")
+            lost = InternalError(
+                f"the worker rendering this article was lost: {type(error).__name__}: {error}",
+                hint="run the build again; finished articles are kept",
+            )
             return [Staged(task.source, error=lost.located(str(task.source))) for task in chunk]
 
     for chunk, future in started:
@@ -319,8 +350,11 @@ def build(
         touched: set[str] = set()
         try:
             plan: list[Entry | None] = [None] * len(sources) if force else list(state.plan(sources))
-            todo = [Task(source, formats, options, encoding, default_language, keep_breaks)
-                    for source, entry in zip(sources, plan) if entry is None]
+            todo = [
+                Task(source, formats, options, encoding, default_language, keep_breaks)
+                for source, entry in zip(sources, plan)
+                if entry is None
+            ]
             with _engine(jobs, cluster, staging, len(todo)) as (submit, size, window):
                 staged = staged_in_order(todo, submit, size, window)
                 try:
@@ -349,9 +383,16 @@ def write_bag_of(bag: str | Path, report: BuildReport, options: RenderOptions) -
     write_bag(Path(bag), report.written, batch_time(report, options))
 
 
-def _commit_all(sources: list[Path], plan: list[Entry | None], staged: Iterator[Staged], state: BuildState,
-                folder: Path, report: BuildReport, touched: set[str],
-                on_result: Callable[[ArticleResult], None] | None) -> None:
+def _commit_all(
+    sources: list[Path],
+    plan: list[Entry | None],
+    staged: Iterator[Staged],
+    state: BuildState,
+    folder: Path,
+    report: BuildReport,
+    touched: set[str],
+    on_result: Callable[[ArticleResult], None] | None,
+) -> None:
     """Decide, rename, record and report each article in input order."""
     claims = SlugClaims(state)
     folders: set[str] = set()
@@ -366,11 +407,19 @@ def _commit_all(sources: list[Path], plan: list[Entry | None], staged: Iterator[
                 state.forget(source)
             else:
                 assert done.input_digest is not None and done.slug is not None
-                names = {state.edition_name(done.slug, done.date, edition): (digest, stat)
-                         for edition, _, digest, stat in done.editions}
-                state.record(source, done.input_digest, done.slug, done.date,
-                             {name: digest for name, (digest, _) in names.items()},
-                             {name: stat for name, (_, stat) in names.items()}, done.input_stat)
+                names = {
+                    state.edition_name(done.slug, done.date, edition): (digest, stat)
+                    for edition, _, digest, stat in done.editions
+                }
+                state.record(
+                    source,
+                    done.input_digest,
+                    done.slug,
+                    done.date,
+                    {name: digest for name, (digest, _) in names.items()},
+                    {name: stat for name, (_, stat) in names.items()},
+                    done.input_stat,
+                )
                 touched.update(name.rpartition("/")[0] for name in names)
         if number % COMMIT_EVERY == 0:
             state.save()
@@ -390,11 +439,16 @@ def _commit(done: Staged, claims: SlugClaims, state: BuildState, folder: Path, f
     if owner is not None:
         for temporary in temporaries:
             temporary.unlink(missing_ok=True)
-        error = InputError(f"slug {done.slug!r} is already used by {owner}", path=str(done.source),
-                           hint="give one of them a `slug:` header line")
+        error = InputError(
+            f"slug {done.slug!r} is already used by {owner}",
+            path=str(done.source),
+            hint="give one of them a `slug:` header line",
+        )
         return ArticleResult(done.source, warnings=done.warnings, error=error)
-    targets = {folder / state.edition_name(done.slug, done.date, edition): Path(temporary)
-               for edition, temporary, _, _ in done.editions}
+    targets = {
+        folder / state.edition_name(done.slug, done.date, edition): Path(temporary)
+        for edition, temporary, _, _ in done.editions
+    }
     try:
         for target in targets:
             parent = str(target.parent)
@@ -405,8 +459,9 @@ def _commit(done: Staged, claims: SlugClaims, state: BuildState, folder: Path, f
     except OSError as error:
         for temporary in temporaries:
             temporary.unlink(missing_ok=True)
-        return ArticleResult(done.source, warnings=done.warnings,
-                             error=OutputError(f"cannot write: {error.strerror}", path=str(folder)))
+        return ArticleResult(
+            done.source, warnings=done.warnings, error=OutputError(f"cannot write: {error.strerror}", path=str(folder))
+        )
     except OutputError as error:
         return ArticleResult(done.source, warnings=done.warnings, error=error.located(str(done.source)))
     return ArticleResult(done.source, done.slug, done.date, written, done.warnings)
@@ -457,8 +512,11 @@ class _engine:
 
         pool = ProcessPoolExecutor(max_workers=self.jobs)
         self._close.append(lambda: pool.shutdown(wait=True, cancel_futures=True))
-        return ((lambda chunk: pool.submit(stage_chunk, chunk, self.staging)),
-                chunk_size(self.count, self.jobs, CHUNK_MAX), self.jobs * 4)
+        return (
+            (lambda chunk: pool.submit(stage_chunk, chunk, self.staging)),
+            chunk_size(self.count, self.jobs, CHUNK_MAX),
+            self.jobs * 4,
+        )
 
     def __exit__(self, *exc: object) -> None:
         for close in reversed(self._close):
@@ -479,8 +537,8 @@ def _clear_stale_staging(folder: Path) -> None:
 def batch_time(report: BuildReport, options: RenderOptions) -> datetime.datetime:
     """SOURCE_DATE_EPOCH, else the newest article date: never the clock."""
     if options.source_date_epoch is not None:
-        return datetime.datetime.fromtimestamp(options.source_date_epoch, tz=datetime.timezone.utc)
+        return datetime.datetime.fromtimestamp(options.source_date_epoch, tz=datetime.UTC)
     dates = [result.date for result in report.results if result.date is not None]
     if dates:
-        return datetime.datetime.combine(max(dates), datetime.time(), tzinfo=datetime.timezone.utc)
+        return datetime.datetime.combine(max(dates), datetime.time(), tzinfo=datetime.UTC)
     return ZIP_EPOCH

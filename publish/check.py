@@ -19,8 +19,10 @@ from publish.archive import MANIFEST, verify_manifest
 from publish.errors import PublishError
 from publish.source import SPELLING_JOINER
 
-_FORBIDDEN = re.compile(r"(?!" + SPELLING_JOINER.pattern + r")"
-                        r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+_FORBIDDEN = re.compile(
+    r"(?!" + SPELLING_JOINER.pattern + r")"
+    r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
+)
 
 
 @dataclass
@@ -62,7 +64,7 @@ def joined_pages(pages: list[str]) -> str:
         following = pages[index + 1].lstrip()
         if broken is None or not following[:1].isalpha():
             continue
-        pages[index] = body[:broken.start()] + folio + furniture
+        pages[index] = body[: broken.start()] + folio + furniture
         pages[index + 1] = broken[1] + following
     return "\n".join(pages)
 
@@ -138,8 +140,11 @@ def _check_epubs(paths: list[Path], report: CheckReport) -> None:
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         for path, result in zip(paths, pool.map(run, paths)):
-            lines = [line for line in (result.stdout + result.stderr).splitlines()
-                     if line.startswith(("FATAL", "ERROR", "WARNING"))]
+            lines = [
+                line
+                for line in (result.stdout + result.stderr).splitlines()
+                if line.startswith(("FATAL", "ERROR", "WARNING"))
+            ]
             if result.returncode != 0 and not lines:
                 report.notes.append(f"{path}: EPUBCheck could not run ({result.stderr.strip()[:200]})")
                 continue
@@ -162,9 +167,12 @@ def _check_pdf(path: Path, report: CheckReport) -> None:
         for font in fonts.values():
             font = font.get_object()
             descriptors = [font.get("/FontDescriptor")] + [
-                d.get_object().get("/FontDescriptor") for d in font.get("/DescendantFonts", [])]
-            if not any(d is not None and any(k in d.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
-                       for d in descriptors):
+                d.get_object().get("/FontDescriptor") for d in font.get("/DescendantFonts", [])
+            ]
+            if not any(
+                d is not None and any(k in d.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+                for d in descriptors
+            ):
                 report.problems.append(f"{path}: page {page_number}: font {font.get('/BaseFont')} is not embedded")
     edition = path.with_suffix(".txt")
     if edition.is_file():

@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 
 import click
 
-from publish.version import __version__
 from publish.errors import InternalError, OptionsError, PublishError
 from publish.settings import SETTINGS, Config, Setting, checked, load_config
+from publish.version import __version__
 
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
@@ -56,8 +56,7 @@ def guarded(command: F) -> F:
             _say_error(error, verbose)
             sys.exit(exit_code(error))
         except KeyboardInterrupt:
-            click.echo("error: interrupted; editions already written are complete, nothing partial was left",
-                       err=True)
+            click.echo("error: interrupted; editions already written are complete, nothing partial was left", err=True)
             sys.exit(EXIT_INTERRUPTED)
         except MemoryError:
             click.echo("error: out of memory", err=True)
@@ -65,8 +64,11 @@ def guarded(command: F) -> F:
         except Exception as error:  # noqa: BLE001 - the last boundary: a bug, said as one
             if verbose:
                 traceback.print_exception(error)
-            click.echo(f"error: internal error: {type(error).__name__}: {error} "
-                       f"(this is a bug in publish; run with --verbose for the traceback and report it)", err=True)
+            click.echo(
+                f"error: internal error: {type(error).__name__}: {error} "
+                f"(this is a bug in publish; run with --verbose for the traceback and report it)",
+                err=True,
+            )
             sys.exit(EXIT_BUG)
 
     return run  # type: ignore[return-value]
@@ -104,8 +106,9 @@ def _click_option(setting: Setting) -> Callable[[F], F]:
         long = flags[-1]
         return click.option(f"{long}/--no-{long[2:]}", setting.name, default=None, help=help_text)
     if setting.name == "templates":
-        return click.option(*flags, setting.name, multiple=True, type=click.Path(path_type=Path, file_okay=False),
-                            help=help_text)
+        return click.option(
+            *flags, setting.name, multiple=True, type=click.Path(path_type=Path, file_okay=False), help=help_text
+        )
     kind = click.INT if setting.kind is int else click.STRING
     return click.option(*flags, setting.name, default=None, type=kind, help=help_text)
 
@@ -144,19 +147,25 @@ def effective(config: Config, given: dict[str, Any]) -> dict[str, Any]:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @setting_options()
-@click.option("--bag", type=click.Path(path_type=Path), default=None,
-              help="Also write this run's editions as a BagIt bag in this folder.")
+@click.option(
+    "--bag",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write this run's editions as a BagIt bag in this folder.",
+)
 @click.option("--force", is_flag=True, help="Rebuild editions even when they are up to date.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
 @click.pass_obj
 @guarded
-def build(config: Config, paths: tuple[Path, ...], bag: Path | None, force: bool, quiet: bool, verbose: bool,
-          **given: Any) -> None:
+def build(
+    config: Config, paths: tuple[Path, ...], bag: Path | None, force: bool, quiet: bool, verbose: bool, **given: Any
+) -> None:
     """Build editions of PATHS (files or folders; default: seeds/)."""
     import os
 
-    from publish.builder import ArticleResult, build as run_build
+    from publish.builder import ArticleResult
+    from publish.builder import build as run_build
     from publish.settings import render_options, source_date_epoch
 
     values = effective(config, given)
@@ -178,21 +187,33 @@ def build(config: Config, paths: tuple[Path, ...], bag: Path | None, force: bool
                 click.echo(f"wrote {path}")
 
     with progress:
-        outcome = run_build(paths or [Path("seeds")], Path(values["out"]), formats, options,
-                            encoding=values["encoding"] or None, bag=bag,
-                            jobs=values["jobs"] or os.cpu_count() or 1, force=force,
-                            default_language=values["language"], keep_breaks=values["keep_breaks"],
-                            layout=values["layout"], cluster=values["cluster"] or None,
-                            on_start=progress.start, on_result=report)
+        outcome = run_build(
+            paths or [Path("seeds")],
+            Path(values["out"]),
+            formats,
+            options,
+            encoding=values["encoding"] or None,
+            bag=bag,
+            jobs=values["jobs"] or os.cpu_count() or 1,
+            force=force,
+            default_language=values["language"],
+            keep_breaks=values["keep_breaks"],
+            layout=values["layout"],
+            cluster=values["cluster"] or None,
+            on_start=progress.start,
+            on_result=report,
+        )
     if not outcome.results:
         raise OptionsError("no articles found (*.txt, *.json)", path=" ".join(map(str, paths)) or "seeds")
     if not quiet:
         if bag is not None and outcome.written:
             click.echo(f"wrote bag {bag}")
         built = len(outcome.results) - outcome.skipped - outcome.failed
-        click.echo(f"{_count(len(outcome.results), 'article')}: {built} built "
-                   f"({_count(len(outcome.written), 'edition')}), {outcome.skipped} up to date, "
-                   f"{outcome.failed} failed, in {outcome.seconds:.2f} s")
+        click.echo(
+            f"{_count(len(outcome.results), 'article')}: {built} built "
+            f"({_count(len(outcome.written), 'edition')}), {outcome.skipped} up to date, "
+            f"{outcome.failed} failed, in {outcome.seconds:.2f} s"
+        )
     if not outcome.ok:
         if any(isinstance(result.error, InternalError) for result in outcome.results):
             sys.exit(EXIT_BUG)
@@ -227,9 +248,15 @@ class _Progress:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-        self._bar = Progress(TextColumn("building"), BarColumn(), MofNCompleteColumn(),
-                             TextColumn("{task.fields[rate]} articles/s"), TimeRemainingColumn(),
-                             console=Console(stderr=True), transient=True)
+        self._bar = Progress(
+            TextColumn("building"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]} articles/s"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
         self._task = self._bar.add_task("build", total=total, rate="-")
         self._bar.start()
 
@@ -276,8 +303,17 @@ def check(folder: Path, verbose: bool) -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
 @click.pass_obj
 @guarded
-def collect(config: Config, paths: tuple[Path, ...], title: str, date_text: str | None, keep_order: bool,
-            force: bool, quiet: bool, verbose: bool, **given: Any) -> None:
+def collect(
+    config: Config,
+    paths: tuple[Path, ...],
+    title: str,
+    date_text: str | None,
+    keep_order: bool,
+    force: bool,
+    quiet: bool,
+    verbose: bool,
+    **given: Any,
+) -> None:
     """Build one EPUB, PDF and text digest of many articles (default: seeds/)."""
     from publish.digest import collect as run_collect
     from publish.parse import parse_date
@@ -288,10 +324,19 @@ def collect(config: Config, paths: tuple[Path, ...], title: str, date_text: str 
         date = parse_date(date_text) if date_text else None
     except PublishError as error:
         raise OptionsError(f"--date: {error.message}", hint="give the digest's date as YYYY-MM-DD") from None
-    result = run_collect(paths or [Path("seeds")], Path(values["out"]), title, date=date, keep_order=keep_order,
-                         formats=values["formats"], options=render_options(values, source_date_epoch()),
-                         encoding=values["encoding"] or None, default_language=values["language"],
-                         keep_breaks=values["keep_breaks"], force=force)
+    result = run_collect(
+        paths or [Path("seeds")],
+        Path(values["out"]),
+        title,
+        date=date,
+        keep_order=keep_order,
+        formats=values["formats"],
+        options=render_options(values, source_date_epoch()),
+        encoding=values["encoding"] or None,
+        default_language=values["language"],
+        keep_breaks=values["keep_breaks"],
+        force=force,
+    )
     if not quiet:
         for warning in result.warnings:
             click.echo(f"warning: {warning}", err=True)
@@ -313,9 +358,14 @@ def show_config(config: Any) -> None:
 @main.command()
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--encoding", default=None, help="Encoding of the input file (default: detect).")
-@click.option("--format", "output", default="model", show_default=True,
-              type=click.Choice(["model", "ninjs"], case_sensitive=False),
-              help="model: publish's article model; ninjs: the article as IPTC ninjs (the ninjs edition).")
+@click.option(
+    "--format",
+    "output",
+    default="model",
+    show_default=True,
+    type=click.Choice(["model", "ninjs"], case_sensitive=False),
+    help="model: publish's article model; ninjs: the article as IPTC ninjs (the ninjs edition).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
 @guarded
 def inspect(file: Path, encoding: str | None, output: str, verbose: bool) -> None:
@@ -348,8 +398,10 @@ def verify(folder: Path, verbose: bool) -> None:
         click.echo(f"missing: {folder / name}", err=True)
     for name in result.unlisted:
         click.echo(f"not in SHA256SUMS: {folder / name}", err=True)
-    click.echo(f"{len(result.checked)} editions verified, {len(result.changed)} changed, "
-               f"{len(result.missing)} missing, {len(result.unlisted)} not listed")
+    click.echo(
+        f"{len(result.checked)} editions verified, {len(result.changed)} changed, "
+        f"{len(result.missing)} missing, {len(result.unlisted)} not listed"
+    )
     if not result.ok:
         sys.exit(EXIT_BAD_INPUT)
 

@@ -15,6 +15,7 @@ of N single-threaded worker processes on this machine (N: all cores).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from collections.abc import Callable
@@ -54,10 +55,8 @@ class Session:
     def close(self) -> None:
         """Cancel what is still queued or running, then disconnect (and stop a LocalCluster)."""
         for close in reversed(self._closers):
-            try:
+            with contextlib.suppress(OSError, RuntimeError, TimeoutError):  # already gone: nothing left to stop
                 close()
-            except (OSError, RuntimeError, TimeoutError):
-                pass  # already gone: nothing of ours is left to stop
         self._closers.clear()
 
 
@@ -71,8 +70,9 @@ def parse_address(address: str) -> tuple[str, int | None]:
             raise OptionsError(f"--cluster {address!r}: expected local:N with N from 1 to 1024")
         return "local", int(count)
     if "://" not in address and ":" not in address:
-        raise OptionsError(f"--cluster {address!r} is not a scheduler address",
-                           hint="give tcp://HOST:8786, local or local:N")
+        raise OptionsError(
+            f"--cluster {address!r} is not a scheduler address", hint="give tcp://HOST:8786, local or local:N"
+        )
     return address, None
 
 
@@ -83,13 +83,17 @@ def connect(address: str, staging: str) -> Session:
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise OptionsError("--cluster needs Dask distributed",
-                           hint="pip install 'publish[cluster]'") from None
+        raise OptionsError("--cluster needs Dask distributed", hint="pip install 'publish[cluster]'") from None
     session = Session(client=None, workers=0, staging=staging)
     try:
         if kind == "local":
-            cluster = LocalCluster(n_workers=count or os.cpu_count() or 1, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR)
+            cluster = LocalCluster(
+                n_workers=count or os.cpu_count() or 1,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
             session._closers.append(cluster.close)
             client = Client(cluster)
         else:
@@ -105,8 +109,10 @@ def connect(address: str, staging: str) -> Session:
         raise
     except (OSError, TimeoutError) as error:
         session.close()
-        raise OptionsError(f"cannot reach the Dask scheduler at {address}: {error}",
-                           hint="start it with `dask scheduler` and workers with `dask worker ADDRESS`") from None
+        raise OptionsError(
+            f"cannot reach the Dask scheduler at {address}: {error}",
+            hint="start it with `dask scheduler` and workers with `dask worker ADDRESS`",
+        ) from None
     return session
 
 
@@ -122,9 +128,12 @@ def _check_workers(client: Any, staging: str, address: str) -> None:
     at the same path: they would make other bytes, or write where the build cannot rename."""
     for worker, (version, sees) in client.run(_worker_view, staging).items():
         if version != __version__:
-            raise OptionsError(f"worker {worker} of {address} runs publish {version}, this is {__version__}",
-                               hint="install the same publish on every worker")
+            raise OptionsError(
+                f"worker {worker} of {address} runs publish {version}, this is {__version__}",
+                hint="install the same publish on every worker",
+            )
         if not sees:
-            raise OptionsError(f"worker {worker} of {address} cannot see {Path(staging).parent}",
-                               hint="workers need the inputs and the output folder on a shared file system, "
-                                    "at the same paths")
+            raise OptionsError(
+                f"worker {worker} of {address} cannot see {Path(staging).parent}",
+                hint="workers need the inputs and the output folder on a shared file system, at the same paths",
+            )

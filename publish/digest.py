@@ -58,8 +58,10 @@ def collect(
         raise OptionsError("the digest's --title is empty", hint="give the digest a title")
     chosen = tuple(name for name in parse_formats(formats) if collection_renderer(name) is not None)
     if not chosen:
-        raise OptionsError(f"no digest edition among {', '.join(parse_formats(formats))}",
-                           hint="digests are made as epub, pdf, txt or ninjs")
+        raise OptionsError(
+            f"no digest edition among {', '.join(parse_formats(formats))}",
+            hint="digests are made as epub, pdf, txt or ninjs",
+        )
     folder = prepare_output(Path(out_dir))
     sources = collect_sources(paths, exclude=[folder])
     if not sources:
@@ -76,23 +78,36 @@ def collect(
     if not keep_order:
         articles.sort(key=lambda a: (a.date is None, a.date or datetime.date.min, a.title))
     languages = {article.language for article in articles}
-    collection = Collection(title=title, slug=make_slug(title, date), articles=tuple(articles), date=date,
-                            language=languages.pop() if len(languages) == 1 else default_language)
+    collection = Collection(
+        title=title,
+        slug=make_slug(title, date),
+        articles=tuple(articles),
+        date=date,
+        language=languages.pop() if len(languages) == 1 else default_language,
+    )
     key_source = folder / f".digest-{collection.slug}"  # the digest's name in the folder's record
     with folder_lock(folder):
         state = BuildState.load(folder, chosen, options, f"{encoding}|{default_language}|digest")
         owner = state.owner_of(collection.slug, key_source)
         if owner is not None:
-            raise InputError(f"slug {collection.slug!r} is already used by {owner}", path=title,
-                             hint="give the digest another --title or --date")
+            raise InputError(
+                f"slug {collection.slug!r} is already used by {owner}",
+                path=title,
+                hint="give the digest another --title or --date",
+            )
         entry = None if force else state.current(key_source, inputs.hexdigest())
         if entry is not None:
             return DigestResult(collection.slug, warnings=tuple(warnings), skipped=True)
         editions = render_all(collection, chosen, options.for_document(collection), warnings, collection=True)
         files = {file_name(collection.slug, name): data for name, data in editions.items()}
         written = tuple(write_set(folder, files))
-        state.record(key_source, inputs.hexdigest(), collection.slug, date,
-                     {name: hashlib.sha256(data).hexdigest() for name, data in files.items()})
+        state.record(
+            key_source,
+            inputs.hexdigest(),
+            collection.slug,
+            date,
+            {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
+        )
         write_manifest(folder, state.known_digests())
         state.close()
     return DigestResult(collection.slug, written, tuple(warnings))

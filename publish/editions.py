@@ -38,16 +38,31 @@ class Edition:
 
 
 EDITIONS: tuple[Edition, ...] = (
-    Edition("epub", "epub", "publish.render.epub", "render_epub", "render_collection_epub", True,
-            "EPUB 3 for e-readers"),
-    Edition("pdf", "pdf", "publish.render.pdf", "render_pdf", "render_collection_pdf", True,
-            "PDF for printing"),
-    Edition("txt", "txt", "publish.render.text", "render_text", "render_collection_text", True,
-            "archival plain text (UTF-8)"),
-    Edition("ascii", "ascii.txt", "publish.render.text", "render_ascii", None, False,
-            "7-bit transliteration of the text edition, beside it (--ascii)"),
-    Edition("ninjs", "json", "publish.render.ninjs", "render_ninjs", "render_collection_ninjs", False,
-            "IPTC ninjs 2.2 JSON"),
+    Edition(
+        "epub", "epub", "publish.render.epub", "render_epub", "render_collection_epub", True, "EPUB 3 for e-readers"
+    ),
+    Edition("pdf", "pdf", "publish.render.pdf", "render_pdf", "render_collection_pdf", True, "PDF for printing"),
+    Edition(
+        "txt",
+        "txt",
+        "publish.render.text",
+        "render_text",
+        "render_collection_text",
+        True,
+        "archival plain text (UTF-8)",
+    ),
+    Edition(
+        "ascii",
+        "ascii.txt",
+        "publish.render.text",
+        "render_ascii",
+        None,
+        False,
+        "7-bit transliteration of the text edition, beside it (--ascii)",
+    ),
+    Edition(
+        "ninjs", "json", "publish.render.ninjs", "render_ninjs", "render_collection_ninjs", False, "IPTC ninjs 2.2 JSON"
+    ),
 )
 BY_NAME: dict[str, Edition] = {edition.name: edition for edition in EDITIONS}
 DEFAULT_FORMATS: tuple[str, ...] = tuple(edition.name for edition in EDITIONS if edition.default)
@@ -108,8 +123,9 @@ def preflight(name: str) -> Callable[[Any, Any], tuple[str, ...]] | None:
     return getattr(importlib.import_module(edition(name).module), "preflight", None)
 
 
-def render_all(document: Any, formats: Sequence[str], options: Any, warnings: list[str] | None = None,
-               *, collection: bool = False) -> dict[str, bytes]:
+def render_all(
+    document: Any, formats: Sequence[str], options: Any, warnings: list[str] | None = None, *, collection: bool = False
+) -> dict[str, bytes]:
     """Every requested edition in memory; any failure raises before anything is written.
 
     The renderers' preflight warnings are appended to `warnings` (for a digest, each
@@ -132,7 +148,7 @@ def render_all(document: Any, formats: Sequence[str], options: Any, warnings: li
             editions[name] = render(document, options)
         except PublishError as error:
             raise error.located(path) from error
-        except Exception as error:  # noqa: BLE001 - the boundary: every library error becomes ours
+        except Exception as error:
             raise map_render_error(error, name, path) from error
     return editions
 
@@ -148,8 +164,11 @@ def _in_user_template(error: BaseException) -> tuple[str, int] | None:
 
     for frame in reversed(traceback.extract_tb(error.__traceback__)):
         name = frame.filename
-        if not name.endswith(".py") and Path(name).is_file() and not Path(name).resolve().is_relative_to(
-                default_template_dir().resolve()):
+        if (
+            not name.endswith(".py")
+            and Path(name).is_file()
+            and not Path(name).resolve().is_relative_to(default_template_dir().resolve())
+        ):
             return name, frame.lineno or 0
     return None
 
@@ -159,23 +178,39 @@ def map_render_error(error: Exception, name: str, path: str | None) -> PublishEr
     import jinja2
 
     if isinstance(error, jinja2.TemplateSyntaxError):
-        return OptionsError(f"template error: {error.message}", path=error.filename or error.name,
-                            line=error.lineno, hint="fix the template in your --templates folder")
+        return OptionsError(
+            f"template error: {error.message}",
+            path=error.filename or error.name,
+            line=error.lineno,
+            hint="fix the template in your --templates folder",
+        )
     placed = _in_user_template(error)
     if placed is not None:
         filename, line = placed
-        return OptionsError(f"template error: {type(error).__name__}: {error}", path=filename, line=line,
-                            hint="fix the template in your --templates folder")
+        return OptionsError(
+            f"template error: {type(error).__name__}: {error}",
+            path=filename,
+            line=line,
+            hint="fix the template in your --templates folder",
+        )
     if isinstance(error, jinja2.TemplateError):
-        return OptionsError(f"template error in the {name} edition: {error}",
-                            hint="fix the template in your --templates folder")
+        return OptionsError(
+            f"template error in the {name} edition: {error}", hint="fix the template in your --templates folder"
+        )
     if isinstance(error, RecursionError):
-        return InputError("the text is nested too deeply to typeset", path=path,
-                          hint="check the quotation marks and brackets")
+        return InputError(
+            "the text is nested too deeply to typeset", path=path, hint="check the quotation marks and brackets"
+        )
     if isinstance(error, MemoryError):
         return InputError(f"not enough memory to render the {name} edition", path=path)
     if type(error).__name__ == "LayoutError":  # reportlab: a flowable that fits on no page
-        return InputError(f"cannot lay out the {name} edition: {error}", path=path,
-                          hint="check the page margins in pdf/style.toml, or break up very long lines")
-    return InternalError(f"could not render the {name} edition: {type(error).__name__}: {error}", path=path,
-                         hint="this is a bug in publish; run with --verbose and report it")
+        return InputError(
+            f"cannot lay out the {name} edition: {error}",
+            path=path,
+            hint="check the page margins in pdf/style.toml, or break up very long lines",
+        )
+    return InternalError(
+        f"could not render the {name} edition: {type(error).__name__}: {error}",
+        path=path,
+        hint="this is a bug in publish; run with --verbose and report it",
+    )

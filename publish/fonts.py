@@ -66,17 +66,22 @@ def _shipped_upright(name: str, stem: str) -> FontFamily:
 #: Persian, Hebrew, Devanagari): Noto, static, hinting removed (`tools/script_fonts.py`,
 #: OFL). Kept apart from Publish Serif so a Latin PDF's embedded font never changes.
 SCRIPT_FAMILIES: dict[str, FontFamily] = {
-    family.name.lower(): family for family in (
+    family.name.lower(): family
+    for family in (
         _shipped_upright("Noto Naskh Arabic", "NotoNaskhArabic"),
         _shipped_upright("Noto Serif Hebrew", "NotoSerifHebrew"),
         _shipped_upright("Noto Serif Devanagari", "NotoSerifDevanagari"),
     )
 }
-SHIPPED_FAMILIES: dict[str, FontFamily] = {DEFAULT_FAMILY.lower(): _shipped(DEFAULT_FAMILY, "PublishSerif"),
-                                           **SCRIPT_FAMILIES}
+SHIPPED_FAMILIES: dict[str, FontFamily] = {
+    DEFAULT_FAMILY.lower(): _shipped(DEFAULT_FAMILY, "PublishSerif"),
+    **SCRIPT_FAMILIES,
+}
 #: Names a user may give for the shipped family (it is these Noto families, merged).
 SHIPPED_ALIASES: dict[str, str] = {
-    "noto serif": DEFAULT_FAMILY, "noto serif armenian": DEFAULT_FAMILY, "noto serif georgian": DEFAULT_FAMILY,
+    "noto serif": DEFAULT_FAMILY,
+    "noto serif armenian": DEFAULT_FAMILY,
+    "noto serif georgian": DEFAULT_FAMILY,
 }
 #: Families tried, in order, for a character the body family lacks (a family the user
 #: names may lack Armenian, say). Publish Serif covers Latin (with Azerbaijani ə ğ ı ş),
@@ -124,8 +129,9 @@ def _installed(folders: tuple[Path, ...]) -> dict[str, dict[str, Path]]:
                 continue
             family = names.getBestFamilyName()
             subfamily = (names.getBestSubFamilyName() or "regular").lower().replace(" ", "")
-            face = {"book": "regular", "roman": "regular", "oblique": "italic",
-                    "boldoblique": "bolditalic"}.get(subfamily, subfamily)
+            face = {"book": "regular", "roman": "regular", "oblique": "italic", "boldoblique": "bolditalic"}.get(
+                subfamily, subfamily
+            )
             if family and face in FACES:
                 families.setdefault(family.lower(), {}).setdefault(face, path)
     return families
@@ -145,11 +151,18 @@ def find_family(name: str) -> FontFamily:
         return FontFamily(path.stem, path, path, path, path)
     faces = _installed(SYSTEM_FONT_DIRS).get(name.lower())
     if not faces or "regular" not in faces:
-        raise OptionsError(f"font {name!r} is neither shipped with publish nor installed as TrueType",
-                           hint=f"leave --font out to use {DEFAULT_FAMILY}, or give a .ttf file")
+        raise OptionsError(
+            f"font {name!r} is neither shipped with publish nor installed as TrueType",
+            hint=f"leave --font out to use {DEFAULT_FAMILY}, or give a .ttf file",
+        )
     regular = faces["regular"]
-    return FontFamily(name, regular, faces.get("bold", regular), faces.get("italic", regular),
-                      faces.get("bolditalic", faces.get("bold", regular)))
+    return FontFamily(
+        name,
+        regular,
+        faces.get("bold", regular),
+        faces.get("italic", regular),
+        faces.get("bolditalic", faces.get("bold", regular)),
+    )
 
 
 def _check_truetype(path: Path) -> None:
@@ -161,11 +174,17 @@ def _check_truetype(path: Path) -> None:
         font = TTFont(path, lazy=True, fontNumber=0)
         usable = "glyf" in font and bool(font.getBestCmap())
     except Exception as error:  # noqa: BLE001 - fontTools raises many kinds for a damaged file
-        raise OptionsError(f"not a usable TrueType font ({type(error).__name__}: {error})", path=str(path),
-                           hint="give --font a .ttf file with TrueType outlines") from None
+        raise OptionsError(
+            f"not a usable TrueType font ({type(error).__name__}: {error})",
+            path=str(path),
+            hint="give --font a .ttf file with TrueType outlines",
+        ) from None
     if not usable:
-        raise OptionsError("not a TrueType font with TrueType outlines and a Unicode character map",
-                           path=str(path), hint="give --font a .ttf file with TrueType outlines") from None
+        raise OptionsError(
+            "not a TrueType font with TrueType outlines and a Unicode character map",
+            path=str(path),
+            hint="give --font a .ttf file with TrueType outlines",
+        ) from None
 
 
 def fallback_families(main: str) -> tuple[str, ...]:

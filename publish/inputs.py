@@ -11,11 +11,11 @@ import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from publish.version import __version__
 from publish.errors import InputError, OptionsError
 from publish.model import Provenance
 from publish.parse import Parsed, parse
 from publish.source import read_source
+from publish.version import __version__
 
 #: Refuse inputs larger than this (README, "Limits"): about 1.6 million words, far beyond
 #: any article, and small enough to typeset in bounded memory. Bytes read are counted, so
@@ -73,17 +73,25 @@ def _inputs_below(root: Path, excluded: list[Path]) -> Iterator[Path]:
         try:
             listing = os.scandir(here)
         except OSError as error:  # an unreadable folder is an error, never silently skipped
-            raise InputError(f"cannot read this folder: {error.strerror}", path=str(here),
-                             hint="fix its permissions, or leave it out") from None
+            raise InputError(
+                f"cannot read this folder: {error.strerror}",
+                path=str(here),
+                hint="fix its permissions, or leave it out",
+            ) from None
         with listing as entries:
             for entry in entries:
                 if entry.name.startswith("."):
                     continue
                 if entry.is_dir(follow_symlinks=False):
                     pending.append(here / entry.name)
-                elif (os.path.splitext(entry.name)[1].lower() in INPUT_SUFFIXES and entry.is_file()
-                      and not (entry.is_symlink() and any(Path(entry.path).resolve().is_relative_to(folder)
-                                                          for folder in excluded))):
+                elif (
+                    os.path.splitext(entry.name)[1].lower() in INPUT_SUFFIXES
+                    and entry.is_file()
+                    and not (
+                        entry.is_symlink()
+                        and any(Path(entry.path).resolve().is_relative_to(folder) for folder in excluded)
+                    )
+                ):
                     yield here / entry.name
 
 
@@ -96,13 +104,17 @@ def read_input(path: Path) -> bytes:
     except OSError as error:
         raise InputError(f"cannot read: {error.strerror}", path=str(path)) from None
     if len(data) > MAX_INPUT_BYTES:
-        raise InputError(f"more than {MAX_INPUT_BYTES:,} bytes; the limit for one article is {MAX_INPUT_BYTES:,}",
-                         path=str(path), hint="split it into several articles")
+        raise InputError(
+            f"more than {MAX_INPUT_BYTES:,} bytes; the limit for one article is {MAX_INPUT_BYTES:,}",
+            path=str(path),
+            hint="split it into several articles",
+        )
     return data
 
 
-def parse_input(data: bytes, path: Path, encoding: str | None = None, default_language: str = "en",
-                keep_breaks: bool = False) -> Parsed:
+def parse_input(
+    data: bytes, path: Path, encoding: str | None = None, default_language: str = "en", keep_breaks: bool = False
+) -> Parsed:
     """Bytes read from `path` -> article, with every warning from decoding and parsing, and
     where it came from (file name, digest of the bytes, encoding: the archive's provenance)."""
     reader = READERS.get(path.suffix.lower())
@@ -116,7 +128,8 @@ def parse_input(data: bytes, path: Path, encoding: str | None = None, default_la
     return Parsed(parsed.article, source.warnings + parsed.warnings)
 
 
-def read_article(path: Path, encoding: str | None = None, default_language: str = "en",
-                 keep_breaks: bool = False) -> Parsed:
+def read_article(
+    path: Path, encoding: str | None = None, default_language: str = "en", keep_breaks: bool = False
+) -> Parsed:
     """File -> article, with every warning from decoding and parsing."""
     return parse_input(read_input(path), path, encoding, default_language, keep_breaks)

@@ -43,30 +43,76 @@ class MetadataField:
 
 #: The table. Order is the order in which the facts are written.
 FIELDS: tuple[MetadataField, ...] = (
-    MetadataField("identifier", "the article's urn:uuid, derived from its content",
-                  ("uri",), ("uri",), "dc:identifier", "dc:identifier", "identifier"),
-    MetadataField("title", "the headline",
-                  ("headlines[role=main].value",), ("headlines[role=main].value",),
-                  "dc:title", "dc:title", "headline"),
-    MetadataField("language", "BCP 47 language tag",
-                  ("language",), ("language",), "dc:language", "dc:language", "inLanguage"),
-    MetadataField("date", "publication date (ISO 8601; editions set the time to 00:00 UTC)",
-                  ("firstcreated", "versioncreated"), ("firstCreated", "versionCreated"),
-                  "dc:date", "photoshop:DateCreated", "datePublished"),
-    MetadataField("place", "where the story was filed: the dateline's place",
-                  ("located",), ("located",), "schema:contentLocation", "Iptc4xmpCore:Location",
-                  "contentLocation"),
-    MetadataField("author", "the byline",
-                  ("by",), ("by",), "dc:creator", "dc:creator", "author"),
-    MetadataField("source", "the credit: the agency or publisher the story comes from",
-                  ("infosources[].name", "copyrightholder"), ("infoSources[].name", "copyrightHolder"),
-                  "dc:source", "photoshop:Credit", "sourceOrganization"),
-    MetadataField("slug", "the short name of the story (and of its files)",
-                  ("slugline",), ("slugline",), None, None, None),
-    MetadataField("words", "words of the body, dateline included",
-                  ("bodies[].wordcount",), ("bodies[].wordCount",), "schema:wordCount", None, "wordCount"),
-    MetadataField("characters", "characters of the body's paragraphs, spaces included, breaks not",
-                  ("bodies[].charcount",), ("bodies[].charCount",), None, None, None),
+    MetadataField(
+        "identifier",
+        "the article's urn:uuid, derived from its content",
+        ("uri",),
+        ("uri",),
+        "dc:identifier",
+        "dc:identifier",
+        "identifier",
+    ),
+    MetadataField(
+        "title",
+        "the headline",
+        ("headlines[role=main].value",),
+        ("headlines[role=main].value",),
+        "dc:title",
+        "dc:title",
+        "headline",
+    ),
+    MetadataField(
+        "language", "BCP 47 language tag", ("language",), ("language",), "dc:language", "dc:language", "inLanguage"
+    ),
+    MetadataField(
+        "date",
+        "publication date (ISO 8601; editions set the time to 00:00 UTC)",
+        ("firstcreated", "versioncreated"),
+        ("firstCreated", "versionCreated"),
+        "dc:date",
+        "photoshop:DateCreated",
+        "datePublished",
+    ),
+    MetadataField(
+        "place",
+        "where the story was filed: the dateline's place",
+        ("located",),
+        ("located",),
+        "schema:contentLocation",
+        "Iptc4xmpCore:Location",
+        "contentLocation",
+    ),
+    MetadataField("author", "the byline", ("by",), ("by",), "dc:creator", "dc:creator", "author"),
+    MetadataField(
+        "source",
+        "the credit: the agency or publisher the story comes from",
+        ("infosources[].name", "copyrightholder"),
+        ("infoSources[].name", "copyrightHolder"),
+        "dc:source",
+        "photoshop:Credit",
+        "sourceOrganization",
+    ),
+    MetadataField(
+        "slug", "the short name of the story (and of its files)", ("slugline",), ("slugline",), None, None, None
+    ),
+    MetadataField(
+        "words",
+        "words of the body, dateline included",
+        ("bodies[].wordcount",),
+        ("bodies[].wordCount",),
+        "schema:wordCount",
+        None,
+        "wordCount",
+    ),
+    MetadataField(
+        "characters",
+        "characters of the body's paragraphs, spaces included, breaks not",
+        ("bodies[].charcount",),
+        ("bodies[].charCount",),
+        None,
+        None,
+        None,
+    ),
 )
 
 #: Namespace of every prefix used in the table (OPF `prefix` attribute, XMP `xmlns:`).
@@ -123,5 +169,6 @@ def ninjs_lookup(document: dict[str, Any], path: str) -> list[Any]:
     items = document.get(name)
     if not isinstance(items, list):
         return []
-    return [item[tail] for item in items
-            if isinstance(item, dict) and tail in item and (not key or item.get(key) == wanted)]
+    return [
+        item[tail] for item in items if isinstance(item, dict) and tail in item and (not key or item.get(key) == wanted)
+    ]

@@ -50,8 +50,7 @@ class Quotation:
     closed: bool = True
 
     def to_dict(self) -> dict[str, Any]:
-        return {"type": "quotation", "closed": self.closed,
-                "children": [child.to_dict() for child in self.children]}
+        return {"type": "quotation", "closed": self.closed, "children": [child.to_dict() for child in self.children]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,8 +177,9 @@ class Provenance:
     @classmethod
     def of(cls, data: bytes, name: str | None, encoding: str, how: str, version: str) -> Provenance:
         """Provenance of `data` read from a file called `name` (made printable)."""
-        return cls(printable_name(name) if name is not None else None,
-                   hashlib.sha256(data).hexdigest(), encoding, how, version)
+        return cls(
+            printable_name(name) if name is not None else None, hashlib.sha256(data).hexdigest(), encoding, how, version
+        )
 
     @property
     def encoding_text(self) -> str:
@@ -187,8 +187,7 @@ class Provenance:
 
     def fields(self) -> list[tuple[str, str]]:
         """The header lines, in `PROVENANCE_FIELDS` order; an unknown name is left out."""
-        return [(key, value) for key, attribute in PROVENANCE_FIELDS
-                if (value := getattr(self, attribute)) is not None]
+        return [(key, value) for key, attribute in PROVENANCE_FIELDS if (value := getattr(self, attribute)) is not None]
 
     @classmethod
     def from_fields(cls, values: dict[str, str]) -> Provenance:
@@ -200,12 +199,22 @@ class Provenance:
         encoding = _ENCODING_TEXT.fullmatch(values["Source-Encoding"])
         if encoding is None:
             raise ValueError(f"Source-Encoding {values['Source-Encoding']!r} is not `codec (how)`")
-        return cls(values.get("Source-File"), values["Source-SHA256"], encoding["encoding"],
-                   encoding["how"], values["Publish-Version"])
+        return cls(
+            values.get("Source-File"),
+            values["Source-SHA256"],
+            encoding["encoding"],
+            encoding["how"],
+            values["Publish-Version"],
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "sha256": self.sha256, "encoding": self.encoding, "how": self.how,
-                "version": self.version}
+        return {
+            "name": self.name,
+            "sha256": self.sha256,
+            "encoding": self.encoding,
+            "how": self.how,
+            "version": self.version,
+        }
 
 
 def printable_name(name: str) -> str:
@@ -221,7 +230,7 @@ def printable_name(name: str) -> str:
         elif char.isprintable():
             return char
         if "\udc80" <= char <= "\udcff":  # an undecodable byte (surrogateescape)
-            return f"\\x{ord(char) - 0xdc00:02x}"
+            return f"\\x{ord(char) - 0xDC00:02x}"
         return f"\\x{ord(char):02x}" if ord(char) < 0x100 else f"\\u{ord(char):04x}"
 
     return "".join(escape(index, char) for index, char in enumerate(name))
@@ -313,8 +322,13 @@ class Collection:
     @cached_property
     def identifier(self) -> str:
         """A `urn:uuid` from the title, date and the articles' own identifiers."""
-        key = json.dumps([self.title, self.date.isoformat() if self.date else None,
-                          [article.identifier for article in self.articles]])
+        key = json.dumps(
+            [
+                self.title,
+                self.date.isoformat() if self.date else None,
+                [article.identifier for article in self.articles],
+            ]
+        )
         return uuid.uuid5(IDENTIFIER_NAMESPACE, key).urn
 
     @property

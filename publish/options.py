@@ -17,18 +17,18 @@ from publish.model import Article, Collection
 
 #: The time an edition carries when nothing else is known (an undated article without
 #: SOURCE_DATE_EPOCH): the earliest time a ZIP file can record.
-ZIP_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.timezone.utc)
+ZIP_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
 
 
 def _midnight(date: datetime.date) -> datetime.datetime:
-    return datetime.datetime.combine(date, datetime.time(), tzinfo=datetime.timezone.utc)
+    return datetime.datetime.combine(date, datetime.time(), tzinfo=datetime.UTC)
 
 
 def edition_time(document: Article | Collection, source_date_epoch: int | None) -> datetime.datetime:
     """The one clock: SOURCE_DATE_EPOCH; else the article's date; for a digest its own
     date, else its newest article's; else `ZIP_EPOCH`. Never the machine's clock."""
     if source_date_epoch is not None:
-        return datetime.datetime.fromtimestamp(source_date_epoch, tz=datetime.timezone.utc)
+        return datetime.datetime.fromtimestamp(source_date_epoch, tz=datetime.UTC)
     if document.date is not None:
         return _midnight(document.date)
     if isinstance(document, Collection):
@@ -72,7 +72,8 @@ class RenderOptions:
     def key(self) -> str:
         """A stable text of everything that shapes every edition (for the rebuild key);
         the per-document time is left out: it follows from the input and the epoch."""
-        values = {field.name: getattr(self, field.name) for field in dataclasses.fields(self)
-                  if field.name != "modified"}
+        values = {
+            field.name: getattr(self, field.name) for field in dataclasses.fields(self) if field.name != "modified"
+        }
         values["template_dirs"] = [str(path) for path in self.template_dirs]
         return json.dumps(values, sort_keys=True)

@@ -87,8 +87,11 @@ def write_set(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
 
 def _refuse_folder(target: Path) -> None:
     if target.is_dir() and not target.is_symlink():
-        raise OutputError(f"{target.name} is a folder, not an edition", path=str(target),
-                          hint="move the folder away; publish never deletes what it did not write")
+        raise OutputError(
+            f"{target.name} is a folder, not an edition",
+            path=str(target),
+            hint="move the folder away; publish never deletes what it did not write",
+        )
 
 
 def stage(staging: Path, name: str, data: bytes, sync: bool = True) -> Path:
@@ -140,8 +143,10 @@ def layout_folder(date: datetime.date | None, layout: str) -> str:
 def prepare_output(out_dir: Path) -> Path:
     """Create the output folder and clear temporary files a killed build left behind."""
     if str(out_dir) in ("", "."):
-        raise OptionsError("the output folder must be a folder of its own, not the working folder",
-                           hint="give --out a folder such as dist")
+        raise OptionsError(
+            "the output folder must be a folder of its own, not the working folder",
+            hint="give --out a folder such as dist",
+        )
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
@@ -151,8 +156,9 @@ def prepare_output(out_dir: Path) -> Path:
     if not out_dir.is_dir():
         raise OptionsError("the output path is not a folder", path=str(out_dir), hint="give --out a folder")
     if not os.access(out_dir, os.W_OK | os.X_OK):
-        raise OutputError("the output folder is not writable", path=str(out_dir),
-                          hint="fix its permissions, or choose another --out")
+        raise OutputError(
+            "the output folder is not writable", path=str(out_dir), hint="fix its permissions, or choose another --out"
+        )
     now = time.time()
     for leftover in out_dir.glob(".*.tmp"):
         try:

@@ -52,16 +52,23 @@ VERB_FINAL_MAX = 110
 YEAR_RANGE = (1800, 2199)
 
 HEADER_KEYS: dict[str, str] = {
-    "title": "title", "headline": "title",
+    "title": "title",
+    "headline": "title",
     "date": "date",
-    "author": "author", "by": "author", "byline": "author",
-    "source": "source", "agency": "source",
-    "language": "language", "lang": "language",
+    "author": "author",
+    "by": "author",
+    "byline": "author",
+    "source": "source",
+    "agency": "source",
+    "language": "language",
+    "lang": "language",
     "slug": "slug",
     "dateline": "dateline",
-    "keep-breaks": "keep-breaks", "keep_breaks": "keep-breaks",
+    "keep-breaks": "keep-breaks",
+    "keep_breaks": "keep-breaks",
     # Written by the plain-text edition; checked or ignored on the way back in.
-    "words": "words", "identifier": "identifier",
+    "words": "words",
+    "identifier": "identifier",
     # Read only in a complete record (our own text edition), where they are carried through.
     "derived": "derived",
     **{key.lower(): key for key, _ in PROVENANCE_FIELDS},
@@ -114,30 +121,74 @@ AGENCIES: tuple[tuple[str, tuple[str, ...]], ...] = (
 #: for any spelling above (optionally in quotation marks). One row per language; a row for
 #: another language (ar, fa, he, hi...) is all it takes to read its credits.
 CREDIT_PHRASES: dict[str, tuple[str, ...]] = {
-    "en": (r"told (?:the )?{agency}", r"{agency} (?:reports|reported|has learned|learned|understands)",
-           r"(?:reports|according to|speaking to|in an interview with|in a statement to|said to) (?:the )?{agency}"),
-    "az": (r"{agency} xəbər verir", r"{agency}-(?:ə|a|yə|ya) (?:bildirib|deyib|açıqlama verib|məlumat verib)",
-           r"{agency}-(?:in|ın|nin|nın) (?:məlumatına görə|müxbirinə)"),
+    "en": (
+        r"told (?:the )?{agency}",
+        r"{agency} (?:reports|reported|has learned|learned|understands)",
+        r"(?:reports|according to|speaking to|in an interview with|in a statement to|said to) (?:the )?{agency}",
+    ),
+    "az": (
+        r"{agency} xəbər verir",
+        r"{agency}-(?:ə|a|yə|ya) (?:bildirib|deyib|açıqlama verib|məlumat verib)",
+        r"{agency}-(?:in|ın|nin|nın) (?:məlumatına görə|müxbirinə)",
+    ),
     "tr": (r"{agency}(?:'?(?:a|e|ya|ye)) (?:açıklama yaptı|konuştu|söyledi)",),
-    "ru": ((r"(?:сообща(?:ет|ют)|сообщил[аи]?|переда[её]т|передал[аи]?|рассказал[аи]?|заявил[аи]?|сказал[аи]?"
-            r"|пишет|отмечает)(?: агентств[уоа]| корреспонденту(?: агентства)?)? {agency}"),
-           r"(?:по данным|по информации|в интервью|в беседе с) (?:агентства |агентству )?{agency}"),
+    "ru": (
+        (
+            r"(?:сообща(?:ет|ют)|сообщил[аи]?|переда[её]т|передал[аи]?|рассказал[аи]?|заявил[аи]?|сказал[аи]?"
+            r"|пишет|отмечает)(?: агентств[уоа]| корреспонденту(?: агентства)?)? {agency}"
+        ),
+        r"(?:по данным|по информации|в интервью|в беседе с) (?:агентства |агентству )?{agency}",
+    ),
     "uk": (r"(?:повідомляє|повідомив|повідомила|передає|розповів|розповіла|заявив|заявила) {agency}",),
-    "hy": (r"(?:հայտնում|հաղորդում|տեղեկացնում) է {agency}(?:-?ը)?",
-           r"{agency}(?:-?ի(?:ն)?) (?:ասել|հայտնել|տեղեկացրել|ասաց)(?: է)?",
-           r"{agency}(?:-?ի) թղթակցի հետ զրույցում"),
-    "ka": (r"(?:იტყობინება|გადმოსცემს|ავრცელებს) {agency}(?:-?ი)?",
-           r"{agency}(?:-?ს|ს)? (?:განუცხადა|უთხრა)",
-           r"{agency}(?:-?ის|ის)? (?:ცნობით|ინფორმაციით)", r"{agency}(?:-?თან|თან)? საუბარში"),
+    "hy": (
+        r"(?:հայտնում|հաղորդում|տեղեկացնում) է {agency}(?:-?ը)?",
+        r"{agency}(?:-?ի(?:ն)?) (?:ասել|հայտնել|տեղեկացրել|ասաց)(?: է)?",
+        r"{agency}(?:-?ի) թղթակցի հետ զրույցում",
+    ),
+    "ka": (
+        r"(?:იტყობინება|გადმოსცემს|ავრცელებს) {agency}(?:-?ი)?",
+        r"{agency}(?:-?ს|ს)? (?:განუცხადა|უთხრა)",
+        r"{agency}(?:-?ის|ის)? (?:ცნობით|ინფორმაციით)",
+        r"{agency}(?:-?თან|თან)? საუბარში",
+    ),
 }
 
 #: Words that open a new clause, by language (primary subtag): a derived headline may end before
 #: them. `_NOT_AFTER` lists words after which one does not (`such as`, `as well as`).
 CLAUSE_WORDS: dict[str, tuple[str, ...]] = {
-    "en": ("which", "that", "who", "whom", "whose", "where", "and", "but", "while", "as", "amid", "because",
-           "despite", "when", "after"),
-    "ru": ("который", "которая", "которое", "которые", "которых", "которым", "которой", "что", "и", "а",
-           "но", "где", "когда", "чтобы"),
+    "en": (
+        "which",
+        "that",
+        "who",
+        "whom",
+        "whose",
+        "where",
+        "and",
+        "but",
+        "while",
+        "as",
+        "amid",
+        "because",
+        "despite",
+        "when",
+        "after",
+    ),
+    "ru": (
+        "который",
+        "которая",
+        "которое",
+        "которые",
+        "которых",
+        "которым",
+        "которой",
+        "что",
+        "и",
+        "а",
+        "но",
+        "где",
+        "когда",
+        "чтобы",
+    ),
     "uk": ("який", "яка", "яке", "які", "що", "і", "й", "та", "а", "але", "де", "коли"),
     "az": ("ki", "və", "amma", "lakin", "hansı", "hansılar"),
     "tr": ("ki", "ve", "ama", "fakat"),
@@ -147,17 +198,64 @@ CLAUSE_WORDS: dict[str, tuple[str, ...]] = {
 _NOT_AFTER: dict[str, frozenset[str]] = {
     "as": frozenset({"such", "well", "as", "so", "much", "many", "far", "long", "soon", "same", "known"}),
     "that": frozenset({"so", "such", "now"}),
-    "after": frozenset({"day", "days", "week", "weeks", "month", "months", "year", "years", "shortly", "soon",
-                        "long", "just", "right", "hours", "minutes", "morning", "night"}),
+    "after": frozenset(
+        {
+            "day",
+            "days",
+            "week",
+            "weeks",
+            "month",
+            "months",
+            "year",
+            "years",
+            "shortly",
+            "soon",
+            "long",
+            "just",
+            "right",
+            "hours",
+            "minutes",
+            "morning",
+            "night",
+        }
+    ),
 }
 #: Words a headline cut at a word (with "…") must not end on, by language.
 DANGLING_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset("a an the of to in on at by for from with and or but as its his her their after".split()),
-    "ru": frozenset("в во на с со к ко по о об от из у за для и а но".split()),
+    "en": frozenset(
+        [
+            "a",
+            "an",
+            "the",
+            "of",
+            "to",
+            "in",
+            "on",
+            "at",
+            "by",
+            "for",
+            "from",
+            "with",
+            "and",
+            "or",
+            "but",
+            "as",
+            "its",
+            "his",
+            "her",
+            "their",
+            "after",
+        ]
+    ),
+    "ru": frozenset(
+        ["в", "во", "на", "с", "со", "к", "ко", "по", "о", "об", "от", "из", "у", "за", "для", "и", "а", "но"]
+    ),
 }
 
-_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-          r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
 _DAY_MONTH = rf"(?:{_MONTH}\.? ?\d{{1,2}}(?:, \d{{4}})?|\d{{1,2}} [^\W\d_]{{3,12}}\.?(?: \d{{4}})?)"
 _PLACE_PART = r"[^\W\d_][^,.()/\u2014\u2013:\u0589\"\u201c\d]{0,40}?"
 #: What closes a dateline: a full stop (Latin or Armenian "։"), a dash or a colon.
@@ -180,33 +278,71 @@ _LANGUAGE_TAG = re.compile(
     r"(?:-(?P<region>[A-Za-z]{2}|[0-9]{3}))?"
     r"(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
     r"(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*"
-    r"(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?")
+    r"(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?"
+)
 _AGENCY_NAMES: dict[str, str] = {spelling: name for name, spellings in AGENCIES for spelling in spellings}
 _SPELLINGS = "|".join(re.escape(spelling) for spelling in sorted(_AGENCY_NAMES, key=len, reverse=True))
 #: One agency spelling, optionally in quotation marks; `{group}` names its capture group.
-_AGENCY = "[\u00ab\"\u201c\u201e]?(?P<{group}>" + _SPELLINGS + ")[\u00bb\"\u201d\u201c]?"
+_AGENCY = '[\u00ab"\u201c\u201e]?(?P<{group}>' + _SPELLINGS + ')[\u00bb"\u201d\u201c]?'
 _CREDITS: list[str] = [phrase for phrases in CREDIT_PHRASES.values() for phrase in phrases]
 #: Every credit phrase of every language in one expression; group `aN` holds phrase N's agency.
-_SELF_CREDIT = re.compile("|".join(
-    rf"(?<![\w-])(?:{phrase.replace('{agency}', _AGENCY.format(group=f'a{index}'))})(?![\w-])"
-    for index, phrase in enumerate(_CREDITS)))
+_SELF_CREDIT = re.compile(
+    "|".join(
+        rf"(?<![\w-])(?:{phrase.replace('{agency}', _AGENCY.format(group=f'a{index}'))})(?![\w-])"
+        for index, phrase in enumerate(_CREDITS)
+    )
+)
 _ANY_AGENCY = re.compile(_SPELLINGS)
 #: How far a credit phrase reaches before and after the agency's name, in characters.
 _CREDIT_BEFORE, _CREDIT_AFTER = 80, 60
 #: A known agency named right after the dateline (TASS's `/ТАСС/.`, RIA's `— РИА Новости.`).
 _AGENCY_AFTER_DATELINE = re.compile(
-    r"(?:/(?P<slashed>[^/\s][^/]{0,38}[^/\s])/|" + _AGENCY.format(group="known") + r")(?:\.|:| ?[\u2014\u2013-]) ")
+    r"(?:/(?P<slashed>[^/\s][^/]{0,38}[^/\s])/|" + _AGENCY.format(group="known") + r")(?:\.|:| ?[\u2014\u2013-]) "
+)
 _SENTENCE_END = re.compile(r"[.!?\u2026\u0589\u3002\uff01\uff1f][\"\u201d\u2019\u00bb)]*(?=\s|$)")
 #: A paragraph that ends like this has ended; one that does not may run on into the next.
 _TERMINAL = re.compile(r"[.!?\u2026\u0589\u3002\uff01\uff1f:;][\"'\u201d\u2019\u00bb)\]]*$")
 _ABBREVIATIONS = frozenset(
-    "Mr Mrs Ms Dr St Lt Jr Sr No Gen Sen Rep Gov Col Sgt Capt Prof Jan Feb Mar Apr Jun Jul "
-    "Aug Sep Sept Oct Nov Dec vs etc".split()
+    [
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Dr",
+        "St",
+        "Lt",
+        "Jr",
+        "Sr",
+        "No",
+        "Gen",
+        "Sen",
+        "Rep",
+        "Gov",
+        "Col",
+        "Sgt",
+        "Capt",
+        "Prof",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+        "vs",
+        "etc",
+    ]
 )
 _INLINE_MARK = re.compile(r"[\u201c\u201d\u00ab\u00bb\u201e\[\]]")
 _OPENERS: dict[str, tuple[str, str]] = {  # opener -> (closer, kind)
-    "\u201c": ("\u201d", "quotation"), "\u00ab": ("\u00bb", "quotation"),
-    "\u201e": ("\u201c", "quotation"), "[": ("]", "editorial"),
+    "\u201c": ("\u201d", "quotation"),
+    "\u00ab": ("\u00bb", "quotation"),
+    "\u201e": ("\u201c", "quotation"),
+    "[": ("]", "editorial"),
 }
 _TITLE_FINAL_PUNCTUATION = tuple(".,;:!\u2026")
 
@@ -236,8 +372,14 @@ def parse_article(text: str, path: str | None = None) -> Article:
     return parse(text, path).article
 
 
-def parse(text: str, path: str | None = None, default_language: str = "en", *, keep_breaks: bool = False,
-          provenance: Provenance | None = None) -> Parsed:
+def parse(
+    text: str,
+    path: str | None = None,
+    default_language: str = "en",
+    *,
+    keep_breaks: bool = False,
+    provenance: Provenance | None = None,
+) -> Parsed:
     """Parse clean article text into an `Article` plus warnings about what was guessed.
 
     `keep_breaks` keeps every paragraph break as written (a `keep-breaks: yes` header does too);
@@ -262,8 +404,9 @@ def _no_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def _parse(text: str, path: str | None, default_language: str, keep_breaks: bool,
-           provenance: Provenance | None) -> Parsed:
+def _parse(
+    text: str, path: str | None, default_language: str, keep_breaks: bool, provenance: Provenance | None
+) -> Parsed:
     warnings: list[str] = []
     lines = [line.rstrip() for line in text.split("\n")]
     start = next((i for i, line in enumerate(lines) if line.strip()), None)
@@ -274,7 +417,7 @@ def _parse(text: str, path: str | None, default_language: str, keep_breaks: bool
     title: str | None = None
     first_match = _SEED_FIRST_LINE.fullmatch(lines[start])
     header_match = _HEADER_LINE.fullmatch(lines[start])
-    if first_match and _ISO_DATE.fullmatch(first_match["date"]) is not None or (
+    if (first_match and _ISO_DATE.fullmatch(first_match["date"]) is not None) or (
         first_match and not header_match and re.match(r"\d", first_match["date"])
     ):
         header.values["date"], header.lines["date"] = first_match["date"], start + 1
@@ -293,15 +436,20 @@ def _parse(text: str, path: str | None, default_language: str, keep_breaks: bool
         derived, provenance = _record_provenance(header, path, provenance)
     else:
         for key in sorted(RECORD_ONLY_KEYS & header.values.keys()):
-            warnings.append(f"line {header.lines[key]}: header {key!r} is only read in a text edition "
-                            f"(one with an Identifier); ignored")
+            warnings.append(
+                f"line {header.lines[key]}: header {key!r} is only read in a text edition "
+                f"(one with an Identifier); ignored"
+            )
     blocks = _blocks(lines, body_start)
-    if (not record and "title" not in header.values and len(blocks) > 1
-            and _looks_like_title(blocks[0].text)):
+    if not record and "title" not in header.values and len(blocks) > 1 and _looks_like_title(blocks[0].text):
         title = blocks.pop(0).text
     if not blocks:
-        raise InputError("no paragraphs: the article has no body text", path=path,
-                         line=len(lines), hint="separate the header from the body with one blank line")
+        raise InputError(
+            "no paragraphs: the article has no body text",
+            path=path,
+            line=len(lines),
+            hint="separate the header from the body with one blank line",
+        )
     if not record and not (keep_breaks or _keep_breaks(header, path)):
         blocks = _repair_breaks(blocks, warnings)
 
@@ -325,37 +473,57 @@ def _parse(text: str, path: str | None, default_language: str, keep_breaks: bool
     paragraphs = tuple(Paragraph(parse_inlines(smarten(block.text))) for block in blocks)
     for block, paragraph in zip(blocks, paragraphs):
         if nesting_depth(paragraph.runs) >= MAX_NESTING:
-            warnings.append(f"line {block.line}: quotations or brackets nested {MAX_NESTING} deep; "
-                            f"marks opened deeper are read as plain text")
+            warnings.append(
+                f"line {block.line}: quotations or brackets nested {MAX_NESTING} deep; "
+                f"marks opened deeper are read as plain text"
+            )
     if title is None:
         title = header.values.get("title")
         if title is None:
             title = derive_title(paragraphs[0], language)
             derived.add("title")
     title = smarten(title)
-    slug = (make_slug(header.values["slug"], None, undated_prefix=False) if "slug" in header.values
-            else make_slug(title, date))
+    slug = (
+        make_slug(header.values["slug"], None, undated_prefix=False)
+        if "slug" in header.values
+        else make_slug(title, date)
+    )
     article = Article(
-        title=title, slug=slug, paragraphs=paragraphs, date=date, dateline=dateline,
-        author=header.values.get("author"), source=source, language=language, source_path=path,
-        derived=frozenset(derived), provenance=provenance,
+        title=title,
+        slug=slug,
+        paragraphs=paragraphs,
+        date=date,
+        dateline=dateline,
+        author=header.values.get("author"),
+        source=source,
+        language=language,
+        source_path=path,
+        derived=frozenset(derived),
+        provenance=provenance,
     )
     given_identifier = header.values.get("identifier")
     if given_identifier and given_identifier != article.identifier:
-        warnings.append(f"the Identifier header ({given_identifier}) does not match the text: "
-                        f"the article changed since that edition was made")
+        warnings.append(
+            f"the Identifier header ({given_identifier}) does not match the text: "
+            f"the article changed since that edition was made"
+        )
     return Parsed(article, tuple(warnings))
 
 
-def _record_provenance(header: _Header, path: str | None,
-                       read: Provenance | None) -> tuple[set[str], Provenance | None]:
+def _record_provenance(
+    header: _Header, path: str | None, read: Provenance | None
+) -> tuple[set[str], Provenance | None]:
     """A text edition's Derived and provenance lines, carried through; without provenance
     lines, the edition itself is the source (`read`)."""
     derived = set(header.values.get("derived", "").replace(",", " ").split())
     unknown = derived - set(DERIVABLE_FIELDS)
     if unknown:
-        raise InputError(f"Derived names unknown fields: {', '.join(sorted(unknown))}", path=path,
-                         line=header.lines["derived"], hint=f"known: {', '.join(DERIVABLE_FIELDS)}")
+        raise InputError(
+            f"Derived names unknown fields: {', '.join(sorted(unknown))}",
+            path=path,
+            line=header.lines["derived"],
+            hint=f"known: {', '.join(DERIVABLE_FIELDS)}",
+        )
     stated = {key: header.values[key] for key, _ in PROVENANCE_FIELDS if key in header.values}
     if not stated:
         return derived, read
@@ -363,8 +531,9 @@ def _record_provenance(header: _Header, path: str | None,
         return derived, Provenance.from_fields(stated)
     except ValueError as error:
         line = min(header.lines[key] for key in stated)
-        raise InputError(str(error), path=path, line=line,
-                         hint="restore the provenance lines the text edition was written with") from None
+        raise InputError(
+            str(error), path=path, line=line, hint="restore the provenance lines the text edition was written with"
+        ) from None
 
 
 def _keep_breaks(header: _Header, path: str | None) -> bool:
@@ -388,16 +557,17 @@ def _repair_breaks(blocks: list[_Block], warnings: list[str]) -> list[_Block]:
             repaired[-1][1].append(block.text)
         else:
             repaired.append((block.line, [block.text]))
-    why = ("joined to the paragraph before, which ends without punctuation while this one begins in lower "
-           "case (a stray blank line?); `keep-breaks: yes` keeps such breaks")
+    why = (
+        "joined to the paragraph before, which ends without punctuation while this one begins in lower "
+        "case (a stray blank line?); `keep-breaks: yes` keeps such breaks"
+    )
     warnings.extend(f"line {line}: {why}" for line in joined[:MAX_LINE_WARNINGS])
     if len(joined) > MAX_LINE_WARNINGS:
         warnings.append(f"{len(joined) - MAX_LINE_WARNINGS:,} more paragraphs {why.split(',')[0]}")
     return [_Block(line, " ".join(pieces)) for line, pieces in repaired]
 
 
-def _read_header(lines: list[str], start: int, header: _Header, path: str | None,
-                 warnings: list[str]) -> int:
+def _read_header(lines: list[str], start: int, header: _Header, path: str | None, warnings: list[str]) -> int:
     """Read `key: value` lines (continuations indented) up to the first blank line."""
     key: str | None = None
     index = start
@@ -417,8 +587,12 @@ def _read_header(lines: list[str], start: int, header: _Header, path: str | None
                 header.values[key] = " ".join(match["value"].split())
                 header.lines[key] = index + 1
         else:
-            raise InputError("expected a `key: value` header line or a blank line", path=path,
-                             line=index + 1, hint="put one blank line between the header and the body")
+            raise InputError(
+                "expected a `key: value` header line or a blank line",
+                path=path,
+                line=index + 1,
+                hint="put one blank line between the header and the body",
+            )
         index += 1
     for key in [key for key, value in header.values.items() if not value]:
         del header.values[key]  # `author:` with nothing after it gives no author
@@ -439,8 +613,10 @@ def _blocks(lines: list[str], start: int) -> list[_Block]:
 
 
 def _looks_like_title(text: str) -> bool:
-    return len(text) <= 200 and not text.endswith(_TITLE_FINAL_PUNCTUATION) and not (
-        text.endswith(("\"", "\u201d", "\u2019", "'")) and text[:-1].endswith(_TITLE_FINAL_PUNCTUATION)
+    return (
+        len(text) <= 200
+        and not text.endswith(_TITLE_FINAL_PUNCTUATION)
+        and not (text.endswith(('"', "\u201d", "\u2019", "'")) and text[:-1].endswith(_TITLE_FINAL_PUNCTUATION))
     )
 
 
@@ -451,8 +627,7 @@ def _article_date(header: _Header, path: str | None, warnings: list[str]) -> dat
         found = _FILENAME_DATE.search(os.path.basename(path or ""))
         if found:
             return parse_date(found.group(0), path, None)
-        warnings.append("no date given: the article is published undated "
-                        "(add a `date: YYYY-MM-DD` header line)")
+        warnings.append("no date given: the article is published undated (add a `date: YYYY-MM-DD` header line)")
         return None
     return parse_date(value, path, header.lines.get("date"))
 
@@ -467,8 +642,9 @@ def parse_date(value: str, path: str | None = None, line: int | None = None) -> 
     except ValueError as error:
         raise InputError(f"date {value} does not exist ({error})", path=path, line=line) from None
     if not YEAR_RANGE[0] <= date.year <= YEAR_RANGE[1]:
-        raise InputError(f"date {value} is outside {YEAR_RANGE[0]}-{YEAR_RANGE[1]}: probably a typo",
-                         path=path, line=line)
+        raise InputError(
+            f"date {value} is outside {YEAR_RANGE[0]}-{YEAR_RANGE[1]}: probably a typo", path=path, line=line
+        )
     return date
 
 
@@ -481,7 +657,7 @@ def _dateline(header: _Header, blocks: list[_Block]) -> tuple[Dateline | None, s
             dateline = _split_dateline(given, stop)
             prefix = dateline.lead_in + " "
             if lead.text.startswith(prefix) and len(lead.text) > len(prefix):
-                return dateline, None, [_Block(lead.line, lead.text[len(prefix):]), *blocks[1:]]
+                return dateline, None, [_Block(lead.line, lead.text[len(prefix) :]), *blocks[1:]]
         return _split_dateline(given), None, blocks
     match = _DATELINE.match(lead.text)
     if match is None or match.end() >= len(lead.text):
@@ -510,8 +686,7 @@ def _dateline(header: _Header, blocks: list[_Block]) -> tuple[Dateline | None, s
     return dateline, agency, blocks
 
 
-def _stated_dateline(header: _Header, blocks: list[_Block],
-                     path: str | None) -> tuple[Dateline | None, list[_Block]]:
+def _stated_dateline(header: _Header, blocks: list[_Block], path: str | None) -> tuple[Dateline | None, list[_Block]]:
     """A complete record's dateline: the header's, set in front of the lead, or none."""
     given = header.values.get("dateline")
     if not given:
@@ -521,9 +696,13 @@ def _stated_dateline(header: _Header, blocks: list[_Block],
         dateline = _split_dateline(given, stop)
         prefix = dateline.lead_in + " "
         if lead.text.startswith(prefix) and len(lead.text) > len(prefix):
-            return dateline, [_Block(lead.line, lead.text[len(prefix):]), *blocks[1:]]
-    raise InputError(f"the lead does not begin with the stated dateline {given!r}",
-                     path=path, line=lead.line, hint="the body was edited: restore the dateline")
+            return dateline, [_Block(lead.line, lead.text[len(prefix) :]), *blocks[1:]]
+    raise InputError(
+        f"the lead does not begin with the stated dateline {given!r}",
+        path=path,
+        line=lead.line,
+        hint="the body was edited: restore the dateline",
+    )
 
 
 def _is_lower(char: str) -> bool:
@@ -598,7 +777,7 @@ def parse_inlines(text: str) -> tuple[Inline, ...]:
         mark = match[0]
         top = stack[-1]
         if mark == top[0]:  # closes the innermost open run (the root's closer is "")
-            top[3].append(text[position:match.end()])
+            top[3].append(text[position : match.end()])
             position = match.end()
             stack.pop()
             flush(top)
@@ -606,7 +785,7 @@ def parse_inlines(text: str) -> tuple[Inline, ...]:
             flush(stack[-1])
             stack[-1][2].append(node)
         elif mark in _OPENERS and len(stack) <= MAX_NESTING:
-            top[3].append(text[position:match.start()])
+            top[3].append(text[position : match.start()])
             position = match.start()
             closer, kind = _OPENERS[mark]
             stack.append((closer, kind, [], []))
@@ -690,8 +869,11 @@ _WORD = re.compile(r"[^\W\d_]+(?![\w-])")
 def _with_insertion_marks(runs: tuple[Inline, ...]) -> str:
     """The runs' text with each editorial insertion replaced by one `_INSERTION` mark."""
     return "".join(
-        _INSERTION if isinstance(run, Editorial) else run.text if isinstance(run, Text) else
-        _with_insertion_marks(run.children)
+        _INSERTION
+        if isinstance(run, Editorial)
+        else run.text
+        if isinstance(run, Text)
+        else _with_insertion_marks(run.children)
         for run in runs
     )
 
@@ -705,7 +887,7 @@ def _clean_title(text: str) -> str:
 def _without_credit(sentence: str) -> str:
     """Drop a closing agency credit and the attribution clause it ends (", X told Trend")."""
     credit = next(_credits(sentence, reverse=True), None)
-    if credit is None or sentence[credit.end():].strip(" .\u0589\u201d\"") or credit.start() == 0:
+    if credit is None or sentence[credit.end() :].strip(' .\u0589\u201d"') or credit.start() == 0:
         return sentence
     comma = max(sentence.rfind(",", 0, credit.start()), sentence.rfind(" \u2014 ", 0, credit.start()))
     head = sentence[:comma] if comma > 0 else sentence
@@ -730,16 +912,20 @@ def _boundaries(sentence: str, language: str) -> list[tuple[int, bool]]:
             cuts.append((index, False))
         elif char == " ":
             word = _WORD.match(sentence, index + 1)
-            previous = sentence[sentence.rfind(" ", 0, index) + 1:index]
-            if (word and word.group() in words and previous.lower() not in _NOT_AFTER.get(word.group(), ())
-                    and not (len(previous) <= 3 and previous.isalpha() and previous.islower())):
+            previous = sentence[sentence.rfind(" ", 0, index) + 1 : index]
+            if (
+                word
+                and word.group() in words
+                and previous.lower() not in _NOT_AFTER.get(word.group(), ())
+                and not (len(previous) <= 3 and previous.isalpha() and previous.islower())
+            ):
                 cuts.append((index, True))
     return cuts
 
 
 def _first_sentence(text: str) -> str:
     for end in _SENTENCE_END.finditer(text):
-        word = text[text.rfind(" ", 0, end.start()) + 1:end.start()]
+        word = text[text.rfind(" ", 0, end.start()) + 1 : end.start()]
         if word in _ABBREVIATIONS or (len(word) == 1 and word.isupper()) or re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", word):
             continue
         return text[: end.start()]
@@ -747,9 +933,14 @@ def _first_sentence(text: str) -> str:
 
 
 _SCRIPTS: tuple[tuple[str, str, str], ...] = (  # (first, last, language)
-    ("\u0530", "\u058f", "hy"), ("\u10a0", "\u10ff", "ka"), ("\u1c90", "\u1cbf", "ka"),
-    ("\u0400", "\u04ff", "ru"), ("\u0370", "\u03ff", "el"), ("\u0590", "\u05ff", "he"),
-    ("\u0600", "\u06ff", "ar"), ("\u0900", "\u097f", "hi"),
+    ("\u0530", "\u058f", "hy"),
+    ("\u10a0", "\u10ff", "ka"),
+    ("\u1c90", "\u1cbf", "ka"),
+    ("\u0400", "\u04ff", "ru"),
+    ("\u0370", "\u03ff", "el"),
+    ("\u0590", "\u05ff", "he"),
+    ("\u0600", "\u06ff", "ar"),
+    ("\u0900", "\u097f", "hi"),
 )
 #: Letters Persian writes and Arabic does not (پ چ ژ گ, Persian yeh and kaf, Persian
 #: digits), against Arabic's own yeh and kaf (ي ك): the more frequent side decides.
@@ -757,15 +948,15 @@ _PERSIAN = re.compile("[\u067e\u0686\u0698\u06af\u06cc\u06a9\u06f0-\u06f9]")
 _ARABIC_ONLY = re.compile("[\u064a\u0643]")
 
 
-def _language(header: _Header, blocks: list[_Block], path: str | None, default: str,
-              warnings: list[str]) -> str:
+def _language(header: _Header, blocks: list[_Block], path: str | None, default: str, warnings: list[str]) -> str:
     given = header.values.get("language")
     if given:
         return normalise_language(given, path, header.lines.get("language"))
     guessed = guess_language(" ".join(block.text for block in blocks[:5]))
     if guessed and guessed != default:
-        warnings.append(f"no language given: guessed {guessed!r} from the script "
-                        f"(add a `language:` header line to be sure)")
+        warnings.append(
+            f"no language given: guessed {guessed!r} from the script (add a `language:` header line to be sure)"
+        )
         return guessed
     return default
 
@@ -801,8 +992,12 @@ def normalise_language(value: str, path: str | None = None, line: int | None = N
     """Check a BCP 47 tag and give it its conventional case (`en-GB`, `sr-Latn`)."""
     tag = value.strip().replace("_", "-")
     if not _LANGUAGE_TAG.fullmatch(tag):
-        raise InputError(f"language {value!r} is not a BCP 47 tag", path=path, line=line,
-                         hint="use a tag such as en, az, ru, hy or ka")
+        raise InputError(
+            f"language {value!r} is not a BCP 47 tag",
+            path=path,
+            line=line,
+            hint="use a tag such as en, az, ru, hy or ka",
+        )
     match = _LANGUAGE_TAG.fullmatch(tag)
     assert match is not None
     out = [match["language"].lower()]
@@ -810,6 +1005,7 @@ def normalise_language(value: str, path: str | None = None, line: int | None = N
         out.append(match["script"].title())
     if match["region"]:
         out.append(match["region"].upper())
-    rest = tag[match.end("region") if match["region"] else match.end("script") if match["script"]
-               else match.end("language"):]
+    rest = tag[
+        match.end("region") if match["region"] else match.end("script") if match["script"] else match.end("language") :
+    ]
     return "-".join(out) + rest.lower()

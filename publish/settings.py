@@ -129,27 +129,59 @@ class Setting:
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("out", str, "dist", "folder the editions are written to", False, ("--out",), _out),
-    Setting("formats", list, ["epub", "pdf", "txt"], "editions to build: epub, pdf, txt, ascii, ninjs", False,
-            ("--format",), _formats),
+    Setting(
+        "formats",
+        list,
+        ["epub", "pdf", "txt"],
+        "editions to build: epub, pdf, txt, ascii, ninjs",
+        False,
+        ("--format",),
+        _formats,
+    ),
     Setting("ascii", bool, False, "also write the 7-bit text edition", False, ("--ascii",), for_digests=False),
     Setting("width", int, 72, "column width of the text edition", True, ("--width",), _width),
     Setting("paper", str, "auto", "PDF paper: auto, A4 or Letter", True, ("--paper",), _paper),
-    Setting("font", str, "", "PDF body font family or .ttf file (empty: the style file's, Publish Serif)", True,
-            ("--font",)),
+    Setting(
+        "font", str, "", "PDF body font family or .ttf file (empty: the style file's, Publish Serif)", True, ("--font",)
+    ),
     Setting("publisher", str, "", "publisher credited in the editions", True, ("--publisher",), _text),
     Setting("language", str, "en", "language of articles that do not say", False, ("--language",), _language),
-    Setting("templates", list, [], "template folders searched before the built-in ones", True, ("--templates",),
-            _folders),
+    Setting(
+        "templates", list, [], "template folders searched before the built-in ones", True, ("--templates",), _folders
+    ),
     Setting("encoding", str, "", "encoding of the inputs (empty: detect)", False, ("--encoding",), _encoding),
     Setting("strict", bool, False, "warnings that mean lost text become errors", True, ("--strict",)),
-    Setting("keep_breaks", bool, False, "keep paragraph breaks as written (no joining of a sentence split by a "
-            "stray blank line)", False, ("--keep-breaks",)),
-    Setting("jobs", int, 0, "articles rendered at once (0: all cores)", False, ("-j", "--jobs"), _jobs,
-            for_digests=False),
-    Setting("layout", str, "flat", "where editions go: flat (all in the output folder) or date "
-            "(YYYY/MM/DD/ folders, undated/)", False, ("--layout",), _layout, for_digests=False),
-    Setting("cluster", str, "", "run the work on a Dask cluster: tcp://HOST:8786, local or local:N (empty: "
-            "a process pool of --jobs)", False, ("--cluster",), _cluster, for_digests=False),
+    Setting(
+        "keep_breaks",
+        bool,
+        False,
+        "keep paragraph breaks as written (no joining of a sentence split by a stray blank line)",
+        False,
+        ("--keep-breaks",),
+    ),
+    Setting(
+        "jobs", int, 0, "articles rendered at once (0: all cores)", False, ("-j", "--jobs"), _jobs, for_digests=False
+    ),
+    Setting(
+        "layout",
+        str,
+        "flat",
+        "where editions go: flat (all in the output folder) or date (YYYY/MM/DD/ folders, undated/)",
+        False,
+        ("--layout",),
+        _layout,
+        for_digests=False,
+    ),
+    Setting(
+        "cluster",
+        str,
+        "",
+        "run the work on a Dask cluster: tcp://HOST:8786, local or local:N (empty: a process pool of --jobs)",
+        False,
+        ("--cluster",),
+        _cluster,
+        for_digests=False,
+    ),
 )
 BY_NAME: dict[str, Setting] = {setting.name: setting for setting in SETTINGS}
 CONFIG_FILES: tuple[tuple[str, tuple[str, ...]], ...] = (("publish.toml", ()), ("pyproject.toml", ("tool", "publish")))
@@ -164,8 +196,9 @@ def checked(name: str, value: Any, where: str | None = None, line: int | None = 
     where it came from (a flag, or a file and line) when it is wrong."""
     setting = BY_NAME.get(name)
     if setting is None:
-        raise OptionsError(f"unknown setting {name!r}", path=where, line=line,
-                           hint=f"known settings: {', '.join(BY_NAME)}")
+        raise OptionsError(
+            f"unknown setting {name!r}", path=where, line=line, hint=f"known settings: {', '.join(BY_NAME)}"
+        )
     from_file = line is not None or (where or "").endswith(".toml")
     label = f"setting {name!r}" if from_file else setting.flags[-1]
     where = where if from_file else None  # a flag names itself in the message
@@ -221,8 +254,9 @@ def load_config(folder: Path = Path(".")) -> Config:
                 break
             data = data.get(part, {})
         if not isinstance(data, dict):
-            raise OptionsError(f"[{'.'.join(table_path)}] must be a table", path=str(path),
-                               line=_line_of(table_path[-1], text))
+            raise OptionsError(
+                f"[{'.'.join(table_path)}] must be a table", path=str(path), line=_line_of(table_path[-1], text)
+            )
         if name == "pyproject.toml" and not data:
             continue
         for key, value in data.items():
@@ -264,8 +298,10 @@ def source_date_epoch(environ: dict[str, str] | None = None) -> int | None:
     if value == "":
         return None
     if not (value.isascii() and value.isdigit()) or int(value) > LATEST_EPOCH:
-        raise OptionsError(f"SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds from 1970 to 2107",
-                           hint="unset it, or give seconds since 1970 in ASCII digits")
+        raise OptionsError(
+            f"SOURCE_DATE_EPOCH={value!r} is not a whole number of seconds from 1970 to 2107",
+            hint="unset it, or give seconds since 1970 in ASCII digits",
+        )
     return int(value)
 
 
@@ -273,7 +309,11 @@ def render_options(values: dict[str, Any], epoch: int | None = None) -> RenderOp
     """The RenderOptions a build renders with: the settings that shape editions (a test
     holds this list and the table's `shapes_editions` together)."""
     return RenderOptions(
-        width=values["width"], paper=values["paper"], font=values["font"] or None, strict=values["strict"],
+        width=values["width"],
+        paper=values["paper"],
+        font=values["font"] or None,
+        strict=values["strict"],
         template_dirs=tuple(Path(folder).resolve() for folder in values["templates"]),
-        publisher=values["publisher"] or None, source_date_epoch=epoch,
+        publisher=values["publisher"] or None,
+        source_date_epoch=epoch,
     )

@@ -58,7 +58,7 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"\x00\x01\x00\x00\x00", "a TrueType font"),
 )
 #: Control bytes a text file does not contain (tab, LF, VT, FF, CR and ESC are allowed).
-_NON_TEXT_BYTES = bytes([*range(0x00, 0x09), *range(0x0e, 0x1b), *range(0x1c, 0x20), 0x7f])
+_NON_TEXT_BYTES = bytes([*range(0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20), 0x7F])
 #: A file where more than this share of the bytes are such control bytes is binary, not text
 #: with stray NULs (binary formats run at 20-60%; fixed-width exports with NUL padding below).
 BINARY_SHARE = 0.10
@@ -75,15 +75,20 @@ _NUL_PATTERNS: tuple[tuple[str, int, tuple[int, ...]], ...] = (
 
 #: A zero-width non-joiner or joiner that is part of a word's spelling: between two
 #: characters of the Arabic or Devanagari blocks. It is kept in every edition.
-SPELLING_JOINER = re.compile(r"(?<=[\u0600-\u06ff\u0750-\u077f\u0900-\u097f])[\u200c\u200d]"
-                             r"(?=[\u0600-\u06ff\u0750-\u077f\u0900-\u097f])")
+SPELLING_JOINER = re.compile(
+    r"(?<=[\u0600-\u06ff\u0750-\u077f\u0900-\u097f])[\u200c\u200d]"
+    r"(?=[\u0600-\u06ff\u0750-\u077f\u0900-\u097f])"
+)
 # Characters removed by hygiene, by the name used in the warning.
 _REMOVE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("control character", re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")),
     ("lone surrogate", re.compile(r"[\ud800-\udfff]")),
     # Joiners (U+200C, U+200D) go too, except between two letters of the scripts whose
     # spelling needs them (Persian می‌خواهم, Devanagari half forms): `SPELLING_JOINER`.
-    ("zero-width character", re.compile(r"[\u200b\u2060\ufeff\u180e]|(?!" + SPELLING_JOINER.pattern + r")[\u200c\u200d]")),
+    (
+        "zero-width character",
+        re.compile(r"[\u200b\u2060\ufeff\u180e]|(?!" + SPELLING_JOINER.pattern + r")[\u200c\u200d]"),
+    ),
     ("bidirectional control", re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")),
     ("noncharacter", re.compile(r"[\ufdd0-\ufdef\ufffe\uffff]")),
 )
@@ -121,13 +126,16 @@ def _decode(data: bytes, path: str | None, encoding: str | None) -> tuple[str, s
         try:
             codecs.lookup(encoding)
         except LookupError:
-            raise InputError(f"unknown encoding {encoding!r}", path=path,
-                             hint="use a Python codec name such as utf-8, cp1252 or cp1251") from None
+            raise InputError(
+                f"unknown encoding {encoding!r}",
+                path=path,
+                hint="use a Python codec name such as utf-8, cp1252 or cp1251",
+            ) from None
         return _strict(data, encoding, path), encoding, "declared", []
 
     for bom, name in _BOMS:
         if data.startswith(bom):
-            return _strict(data[len(bom):], name, path, skipped=len(bom)), name, "byte order mark", []
+            return _strict(data[len(bom) :], name, path, skipped=len(bom)), name, "byte order mark", []
 
     for magic, what in _MAGIC:
         if data.startswith(magic):
@@ -137,8 +145,10 @@ def _decode(data: bytes, path: str | None, encoding: str | None) -> tuple[str, s
         unmarked = _unmarked_unicode(data)
         if unmarked is not None:
             text, name = unmarked
-            warning = (f"no byte order mark: decoded as {name}, recognised by its pattern of NUL bytes "
-                       f"(name the encoding with --encoding if the letters are wrong)")
+            warning = (
+                f"no byte order mark: decoded as {name}, recognised by its pattern of NUL bytes "
+                f"(name the encoding with --encoding if the letters are wrong)"
+            )
             return text, name, "detected", [warning]
     _refuse_binary(data, path)
 
@@ -151,13 +161,16 @@ def _decode(data: bytes, path: str | None, encoding: str | None) -> tuple[str, s
     if guessed is None:
         raise InputError(
             f"not valid UTF-8 (byte 0x{data[bad]:02x} at byte offset {bad}) and no legacy encoding fits",
-            path=path, line=_line_of(data, bad),
+            path=path,
+            line=_line_of(data, bad),
             hint="convert the file to UTF-8 or name its encoding with --encoding",
         )
     text, name = guessed
-    warning = (f"not valid UTF-8 (byte 0x{data[bad]:02x} at byte offset {bad}, line "
-               f"{_line_of(data, bad)}); decoded as {name}, a guess by charset-normalizer: "
-               f"check the letters, or name the encoding with --encoding")
+    warning = (
+        f"not valid UTF-8 (byte 0x{data[bad]:02x} at byte offset {bad}, line "
+        f"{_line_of(data, bad)}); decoded as {name}, a guess by charset-normalizer: "
+        f"check the letters, or name the encoding with --encoding"
+    )
     return text, name, "guessed", [warning]
 
 
@@ -196,7 +209,10 @@ def _refuse_binary(data: bytes, path: str | None) -> None:
         raise InputError(
             f"binary data: {control:,} of {len(data):,} bytes ({control / len(data):.0%}) are control bytes "
             f"(the first, 0x{data[first]:02x}, at byte offset {first}); text has at most a few stray ones",
-            path=path, line=_line_of(data, first), hint="articles must be plain text")
+            path=path,
+            line=_line_of(data, first),
+            hint="articles must be plain text",
+        )
 
 
 def _strict(data: bytes, encoding: str, path: str | None, skipped: int = 0) -> str:
@@ -206,7 +222,8 @@ def _strict(data: bytes, encoding: str, path: str | None, skipped: int = 0) -> s
         offset = error.start + skipped
         raise InputError(
             f"cannot decode as {encoding} at byte offset {offset}: {error.reason}",
-            path=path, line=_line_of(data, error.start),
+            path=path,
+            line=_line_of(data, error.start),
             hint="fix the file or name its real encoding with --encoding",
         ) from None
 
@@ -227,8 +244,11 @@ def _guess_legacy(data: bytes) -> tuple[str, str] | None:
         order = [codecs.lookup(e).name for e in LEGACY_ENCODINGS]
         # Then the more coherent language: Hebrew read as cp1251 is as tidy as Russian
         # gibberish, but no language's letter frequencies fit it.
-        return (len(_MIXED_SCRIPT_WORD.findall(text)), -round(match.coherence, 2),  # type: ignore[attr-defined]
-                order.index(name) if name in order else 99)
+        return (
+            len(_MIXED_SCRIPT_WORD.findall(text)),
+            -round(match.coherence, 2),  # type: ignore[attr-defined]
+            order.index(name) if name in order else 99,
+        )
 
     chosen = min(tied, key=rank)
     return str(chosen), codecs.lookup(chosen.encoding).name

@@ -26,13 +26,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from publish.version import __version__
 from publish.editions import file_name
 from publish.errors import OptionsError, OutputError
 from publish.fonts import fonts_digest
 from publish.options import RenderOptions
 from publish.output import layout_folder, sha256
 from publish.templates import pdf_font_family, search_path
+from publish.version import __version__
 
 STATE_FILE = ".publish-state.sqlite"
 #: The record of publish before 0.2: read once, migrated, then removed.
@@ -92,8 +92,9 @@ class BuildState:
         _migrate_json(folder, self.db)
 
     @classmethod
-    def load(cls, folder: Path, formats: tuple[str, ...], options: RenderOptions, encoding: str | None,
-             layout: str = "flat") -> BuildState:
+    def load(
+        cls, folder: Path, formats: tuple[str, ...], options: RenderOptions, encoding: str | None, layout: str = "flat"
+    ) -> BuildState:
         return cls(folder, _settings_key(formats, options, encoding), formats, layout)
 
     # Deciding what is up to date ------------------------------------------------------
@@ -102,7 +103,7 @@ class BuildState:
         """For each source, in order, its record if its editions are up to date, else None;
         a batch of sources per query."""
         for start in range(0, len(sources), LOOKUP_BATCH):
-            batch = [_name(source) for source in sources[start:start + LOOKUP_BATCH]]
+            batch = [_name(source) for source in sources[start : start + LOOKUP_BATCH]]
             rows = self._rows(batch)
             for name in batch:
                 yield self._check(name, None, rows.get(name))
@@ -115,12 +116,18 @@ class BuildState:
 
     def _rows(self, names: list[str]) -> dict[str, tuple[tuple, list[tuple]]]:
         marks = ",".join("?" * len(names))
-        articles = {row[0]: row for row in self.db.execute(
-            f"SELECT source, settings, input, slug, date, size, mtime_ns, inode FROM articles "
-            f"WHERE source IN ({marks})", names)}
+        articles = {
+            row[0]: row
+            for row in self.db.execute(
+                f"SELECT source, settings, input, slug, date, size, mtime_ns, inode FROM articles "
+                f"WHERE source IN ({marks})",
+                names,
+            )
+        }
         editions: dict[str, list[tuple]] = {}
-        for row in self.db.execute(f"SELECT source, name, digest, size, mtime_ns, inode FROM editions "
-                                   f"WHERE source IN ({marks})", names):
+        for row in self.db.execute(
+            f"SELECT source, name, digest, size, mtime_ns, inode FROM editions WHERE source IN ({marks})", names
+        ):
             editions.setdefault(row[0], []).append(row[1:])
         return {name: (row, editions.get(name, [])) for name, row in articles.items()}
 
@@ -139,15 +146,17 @@ class BuildState:
         if {row[0] for row in editions} != {self.edition_name(slug, date, edition) for edition in self.formats}:
             return None  # a record that lost editions (or another layout) proves nothing
         for edition, digest, *edition_stat in editions:
-            if not self._unchanged(str(self.folder / edition), tuple(edition_stat), digest, "editions", "name",
-                                   edition):
+            if not self._unchanged(
+                str(self.folder / edition), tuple(edition_stat), digest, "editions", "name", edition
+            ):
                 return None
         digests = {row[0]: row[1] for row in editions}
         self._fresh.update(digests)
         return Entry(self.key(recorded_input), slug, date, digests)
 
-    def _unchanged(self, path: str, recorded: tuple, digest: str, table: str, column: str,
-                   key: str | None = None) -> bool:
+    def _unchanged(
+        self, path: str, recorded: tuple, digest: str, table: str, column: str, key: str | None = None
+    ) -> bool:
         """Whether the file at `path` still has the recorded content: its stat decides,
         and only a changed stat makes it read (then the new stat is remembered)."""
         try:
@@ -161,8 +170,7 @@ class BuildState:
                 return False
         except OSError:
             return False
-        self.db.execute(f"UPDATE {table} SET size = ?, mtime_ns = ?, inode = ? WHERE {column} = ?",
-                        (*now, key or path))
+        self.db.execute(f"UPDATE {table} SET size = ?, mtime_ns = ?, inode = ? WHERE {column} = ?", (*now, key or path))
         return True
 
     def key(self, input_digest: str) -> str:
@@ -174,9 +182,16 @@ class BuildState:
 
     # Recording ----------------------------------------------------------------------
 
-    def record(self, source: Path, input_digest: str, slug: str, date: datetime.date | None,
-               digests: dict[str, str], stats: dict[str, Stat] | None = None,
-               input_stat: Stat | None = None) -> None:
+    def record(
+        self,
+        source: Path,
+        input_digest: str,
+        slug: str,
+        date: datetime.date | None,
+        digests: dict[str, str],
+        stats: dict[str, Stat] | None = None,
+        input_stat: Stat | None = None,
+    ) -> None:
         """Remember what `source` produced from the input with `input_digest` (the bytes
         actually rendered, not the file as it may be now): edition name -> SHA-256, with
         the stats the files had when written (taken here when not given)."""
@@ -184,13 +199,29 @@ class BuildState:
         if input_stat is None:
             input_stat = _stat_or_none(name)
         self.db.execute("DELETE FROM editions WHERE source = ?", (name,))
-        self.db.execute("INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                        (name, self.settings, input_digest, slug, date.isoformat() if date else None,
-                         *(input_stat or (None, None, None))))
-        self.db.executemany("INSERT OR REPLACE INTO editions VALUES (?, ?, ?, ?, ?, ?)", [
-            (edition, name, digest,
-             *((stats or {}).get(edition) or _stat_or_none(str(self.folder / edition)) or (None, None, None)))
-            for edition, digest in digests.items()])
+        self.db.execute(
+            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                name,
+                self.settings,
+                input_digest,
+                slug,
+                date.isoformat() if date else None,
+                *(input_stat or (None, None, None)),
+            ),
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO editions VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    edition,
+                    name,
+                    digest,
+                    *((stats or {}).get(edition) or _stat_or_none(str(self.folder / edition)) or (None, None, None)),
+                )
+                for edition, digest in digests.items()
+            ],
+        )
         self._fresh.update(digests)
 
     def forget(self, source: Path) -> None:
@@ -215,17 +246,23 @@ class BuildState:
         """Recorded digests of the editions in one folder of the output (relative, '' for
         the top): what its manifest lists without reading the files again."""
         prefix = f"{folder}/" if folder else ""
-        rows = self.db.execute("SELECT name, digest FROM editions WHERE name >= ? AND name < ?",
-                               (prefix, prefix + "\U0010ffff")) if prefix else self.db.execute(
-            "SELECT name, digest FROM editions WHERE instr(name, '/') = 0")
-        return {name[len(prefix):]: digest for name, digest in rows if "/" not in name[len(prefix):]}
+        rows = (
+            self.db.execute(
+                "SELECT name, digest FROM editions WHERE name >= ? AND name < ?", (prefix, prefix + "\U0010ffff")
+            )
+            if prefix
+            else self.db.execute("SELECT name, digest FROM editions WHERE instr(name, '/') = 0")
+        )
+        return {name[len(prefix) :]: digest for name, digest in rows if "/" not in name[len(prefix) :]}
 
     def entries(self) -> Iterator[tuple[str, str, str, str | None, tuple[tuple[str, str], ...]]]:
         """Every record as (source, input digest, slug, date, ((edition, digest), ...)), by source."""
         for source, input_digest, slug, date in self.db.execute(
-                "SELECT source, input, slug, date FROM articles ORDER BY source").fetchall():
-            editions = tuple(self.db.execute("SELECT name, digest FROM editions WHERE source = ? ORDER BY name",
-                                             (source,)))
+            "SELECT source, input, slug, date FROM articles ORDER BY source"
+        ).fetchall():
+            editions = tuple(
+                self.db.execute("SELECT name, digest FROM editions WHERE source = ? ORDER BY name", (source,))
+            )
             yield source, input_digest, slug, date, editions
 
     def save(self) -> None:
@@ -249,8 +286,11 @@ def _open(folder: Path) -> sqlite3.Connection:
     nothing (everything is then built again: the record is a cache, never the truth)."""
     path = folder / STATE_FILE
     if path.is_dir():
-        raise OutputError(f"{STATE_FILE} is a folder, not publish's build record", path=str(path),
-                          hint="move the folder away; publish never deletes what it did not write")
+        raise OutputError(
+            f"{STATE_FILE} is a folder, not publish's build record",
+            path=str(path),
+            hint="move the folder away; publish never deletes what it did not write",
+        )
     for attempt in (1, 2):
         try:
             db = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level="DEFERRED")
@@ -300,10 +340,14 @@ def _migrate_json(folder: Path, db: sqlite3.Connection) -> None:
                 continue
             # The old key mixed settings and input; it cannot be split, so the article is
             # rebuilt once, but its slug still holds its claim until then.
-            db.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL)",
-                       (source, "migrated", raw["key"], raw["slug"], raw.get("date")))
-            db.executemany("INSERT OR IGNORE INTO editions VALUES (?, ?, ?, NULL, NULL, NULL)",
-                           [(name, source, digest) for name, digest in dict(raw["editions"]).items()])
+            db.execute(
+                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL)",
+                (source, "migrated", raw["key"], raw["slug"], raw.get("date")),
+            )
+            db.executemany(
+                "INSERT OR IGNORE INTO editions VALUES (?, ?, ?, NULL, NULL, NULL)",
+                [(name, source, digest) for name, digest in dict(raw["editions"]).items()],
+            )
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         pass  # an unreadable old record: everything is rebuilt, as it always was
     db.commit()
@@ -333,14 +377,33 @@ def _settings_key(formats: tuple[str, ...], options: RenderOptions, encoding: st
             except OSError as error:
                 raise OptionsError(f"cannot read the template: {error.strerror}", path=str(path)) from None
     fonts = fonts_digest(pdf_font_family(options.template_dirs, options.font)) if "pdf" in formats else None
-    return json.dumps({"version": __version__, "formats": formats, "options": options.key(),
-                       "encoding": encoding, "templates": templates.hexdigest(), "fonts": fonts,
-                       "libraries": library_versions()}, sort_keys=True)
+    return json.dumps(
+        {
+            "version": __version__,
+            "formats": formats,
+            "options": options.key(),
+            "encoding": encoding,
+            "templates": templates.hexdigest(),
+            "fonts": fonts,
+            "libraries": library_versions(),
+        },
+        sort_keys=True,
+    )
 
 
 #: Libraries an upgrade of which can change an edition's bytes.
-RENDERING_LIBRARIES = ("anyascii", "charset-normalizer", "ebooklib", "fonttools", "jinja2", "pyphen",
-                       "reportlab", "wcwidth", "babel", "pillow")
+RENDERING_LIBRARIES = (
+    "anyascii",
+    "charset-normalizer",
+    "ebooklib",
+    "fonttools",
+    "jinja2",
+    "pyphen",
+    "reportlab",
+    "wcwidth",
+    "babel",
+    "pillow",
+)
 
 
 def library_versions() -> dict[str, str]:

@@ -64,8 +64,12 @@ def read_bytes(name: str, user_dirs: tuple[Path, ...] = ()) -> bytes:
 #: points; the margin limits keep a text block on the smallest paper (A4's 595 pt width),
 #: and every key is required (a style file replaces the built-in one whole).
 STYLE_KEYS: dict[str, dict[str, tuple[str, float, float]]] = {
-    "page": {"margin_top": ("number", 0, 250), "margin_bottom": ("number", 0, 250),
-             "margin_inside": ("number", 0, 200), "margin_outside": ("number", 0, 200)},
+    "page": {
+        "margin_top": ("number", 0, 250),
+        "margin_bottom": ("number", 0, 250),
+        "margin_inside": ("number", 0, 200),
+        "margin_outside": ("number", 0, 200),
+    },
     "fonts": {"family": ("text", 1, 200)},
     "body": {"size": ("number", 4, 72), "leading": ("number", 4, 100), "first_line_indent": ("number", 0, 100)},
     "headline": {"size": ("number", 4, 96), "leading": ("number", 4, 120)},
@@ -74,7 +78,7 @@ STYLE_KEYS: dict[str, dict[str, tuple[str, float, float]]] = {
     "editorial": {"colour": ("colour", 0, 0)},
 }
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
-_EXPECTED = {"number": "a number of points", "text": "text", "colour": "a colour such as \"#333333\""}
+_EXPECTED = {"number": "a number of points", "text": "text", "colour": 'a colour such as "#333333"'}
 
 
 @lru_cache(maxsize=8)
@@ -96,8 +100,9 @@ def load_style(template_dirs: tuple[Path, ...] = ()) -> dict[str, Any]:
     for section, keys in STYLE_KEYS.items():
         table = style.get(section)
         if not isinstance(table, dict):
-            raise OptionsError(f"the style file needs a [{section}] table", path=str(path),
-                               line=_line(text, rf"\[{section}\]"))
+            raise OptionsError(
+                f"the style file needs a [{section}] table", path=str(path), line=_line(text, rf"\[{section}\]")
+            )
         for key, (kind, low, high) in keys.items():
             value = table.get(key)
             line = _line(text, rf"{key}\s*=", after=rf"\[{section}\]")
@@ -111,8 +116,12 @@ def load_style(template_dirs: tuple[Path, ...] = ()) -> dict[str, Any]:
                 expected = _EXPECTED[kind]
             if not good:
                 found = "missing" if value is None else f"{value!r}"
-                raise OptionsError(f"[{section}] {key} must be {expected}, not {found}", path=str(path), line=line,
-                                   hint="compare with templates/pdf/style.toml")
+                raise OptionsError(
+                    f"[{section}] {key} must be {expected}, not {found}",
+                    path=str(path),
+                    line=line,
+                    hint="compare with templates/pdf/style.toml",
+                )
     return style
 
 

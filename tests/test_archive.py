@@ -5,8 +5,8 @@ import sys
 
 import bagit
 import pytest
-
 from conftest import CORPUS, SEED, article_from
+
 from publish.archive import verify_manifest
 from publish.builder import build
 from publish.options import RenderOptions
@@ -14,8 +14,9 @@ from publish.render.text import display_width, render_ascii
 
 
 def cli(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "publish", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "publish", *args], capture_output=True, text=True, cwd=cwd, timeout=300
+    )
 
 
 @pytest.fixture
@@ -59,13 +60,17 @@ def test_verify_without_manifest_is_a_clear_error(tmp_path):
 
 def test_bag_is_valid_and_reproducible(tmp_path):
     for name in ("one", "two"):
-        result = cli("build", str(SEED), "--out", str(tmp_path / f"dist-{name}"), "--bag",
-                     str(tmp_path / f"bag-{name}"))
+        result = cli(
+            "build", str(SEED), "--out", str(tmp_path / f"dist-{name}"), "--bag", str(tmp_path / f"bag-{name}")
+        )
         assert result.returncode == 0, result.stderr
     bag = bagit.Bag(str(tmp_path / "bag-one"))
     bag.validate()
-    assert sorted(bag.payload_files()) == sorted(f"data/{p.name}" for p in (tmp_path / "dist-one").iterdir()
-                                                if p.name != "SHA256SUMS" and not p.name.startswith("."))
+    assert sorted(bag.payload_files()) == sorted(
+        f"data/{p.name}"
+        for p in (tmp_path / "dist-one").iterdir()
+        if p.name != "SHA256SUMS" and not p.name.startswith(".")
+    )
     assert bag.info["Bagging-Date"] == "2023-09-21"
     for name in ("bagit.txt", "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"):
         assert (tmp_path / "bag-one" / name).read_bytes() == (tmp_path / "bag-two" / name).read_bytes()

@@ -10,14 +10,20 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import CORPUS, SEED
+
 from publish.builder import build
 from publish.options import RenderOptions
 from publish.templates import default_template_dir
 
-ARTICLES = [SEED, CORPUS / "header_block.txt", CORPUS / "russian.txt", CORPUS / "armenian.txt",
-            CORPUS / "georgian.txt", CORPUS / "title_first.txt"]
+ARTICLES = [
+    SEED,
+    CORPUS / "header_block.txt",
+    CORPUS / "russian.txt",
+    CORPUS / "armenian.txt",
+    CORPUS / "georgian.txt",
+    CORPUS / "title_first.txt",
+]
 
 
 def editions(folder: Path) -> dict[str, bytes]:
@@ -66,7 +72,9 @@ def test_incremental_rebuilds_only_what_changed(sources, tmp_path):
     assert third.skipped == len(ARTICLES) - 1
     assert [r.source.name for r in third.results if not r.skipped] == ["header_block.txt"]
 
-    tampered = next(out.glob("*georgian*.pdf")) if list(out.glob("*georgian*.pdf")) else next(out.glob("2024-08-20*.pdf"))
+    tampered = (
+        next(out.glob("*georgian*.pdf")) if list(out.glob("*georgian*.pdf")) else next(out.glob("2024-08-20*.pdf"))
+    )
     tampered.write_bytes(b"broken")
     fourth = build([sources], out)
     assert [r.source.name for r in fourth.results if not r.skipped] == ["georgian.txt"]
@@ -105,19 +113,19 @@ def test_a_library_upgrade_rebuilds_everything(sources, tmp_path, monkeypatch):
 
 
 def _modules_after(*args: str, cwd: Path) -> str:
-    script = ("import sys; from publish.cli import main\n"
-              "try:\n    main(sys.argv[1:], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
-              "print(sorted(m for m in ('reportlab', 'ebooklib', 'lxml', 'rich', 'jinja2') if m in sys.modules))")
-    result = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=cwd,
-                            timeout=120)
+    script = (
+        "import sys; from publish.cli import main\n"
+        "try:\n    main(sys.argv[1:], standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('reportlab', 'ebooklib', 'lxml', 'rich', 'jinja2') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip().splitlines()[-1]
 
 
 def test_help_and_text_builds_do_not_load_the_heavy_renderers(tmp_path):
     assert _modules_after("--help", cwd=tmp_path) == "[]"
-    loaded = _modules_after("build", str(SEED), "--format", "txt", "--out", str(tmp_path / "d"), "-q",
-                            cwd=tmp_path)
+    loaded = _modules_after("build", str(SEED), "--format", "txt", "--out", str(tmp_path / "d"), "-q", cwd=tmp_path)
     assert "reportlab" not in loaded and "ebooklib" not in loaded and "jinja2" not in loaded
 
 
@@ -127,10 +135,10 @@ def test_plain_lines_quiet_and_summary(sources, tmp_path):
     assert loud.returncode == 0
     lines = loud.stdout.strip().splitlines()
     assert sum(line.startswith("wrote ") for line in lines) == len(ARTICLES)
-    assert lines[-1].startswith(f"{len(ARTICLES)} articles: {len(ARTICLES)} built ({len(ARTICLES)} editions), "
-                                f"0 up to date, 0 failed, in ")
-    quiet = subprocess.run([*run, "--out", str(tmp_path / "b"), "--quiet"], capture_output=True, text=True,
-                           timeout=300)
+    assert lines[-1].startswith(
+        f"{len(ARTICLES)} articles: {len(ARTICLES)} built ({len(ARTICLES)} editions), 0 up to date, 0 failed, in "
+    )
+    quiet = subprocess.run([*run, "--out", str(tmp_path / "b"), "--quiet"], capture_output=True, text=True, timeout=300)
     assert quiet.returncode == 0 and quiet.stdout == "" and quiet.stderr == ""
 
 
@@ -139,10 +147,25 @@ def test_progress_bar_on_a_terminal(sources, tmp_path):
     import select
 
     leader, follower = pty.openpty()
-    process = subprocess.Popen([sys.executable, "-m", "publish", "build", str(sources), "--format", "txt",
-                                "--out", str(tmp_path / "out"), "--jobs", "2"],
-                               stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=follower,
-                               env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "100"})
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "publish",
+            "build",
+            str(sources),
+            "--format",
+            "txt",
+            "--out",
+            str(tmp_path / "out"),
+            "--jobs",
+            "2",
+        ],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "100"},
+    )
     os.close(follower)
     seen = b""
     while True:

@@ -54,14 +54,37 @@ def test_floors_write_real_editions(bench: ModuleType, tmp_path: Path) -> None:
 
 
 def test_script_prints_and_writes_the_table(tmp_path: Path) -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "bench.py"), "--articles", "3", "--jobs", "2",
-                             "--repeat", "1", "--sample", "0", "--json", str(tmp_path / "r.json")],
-                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "bench" / "bench.py"),
+            "--articles",
+            "3",
+            "--jobs",
+            "2",
+            "--repeat",
+            "1",
+            "--sample",
+            "0",
+            "--json",
+            str(tmp_path / "r.json"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     table = json.loads((tmp_path / "r.json").read_text())
     names = [row["name"] for row in table["rows"]]
-    assert names == ["publish txt", "publish epub", "publish pdf", "publish epub,pdf,txt",
-                     "floor reportlab", "floor ebooklib"]
+    assert names == [
+        "publish txt",
+        "publish epub",
+        "publish pdf",
+        "publish epub,pdf,txt",
+        "floor reportlab",
+        "floor ebooklib",
+    ]
     assert all(row["articles"] == 3 and row["articles_per_second"] > 0 for row in table["rows"])
     assert table["ratios"]["pdf_time_vs_reportlab_floor"] > 0
     assert table["ratios"]["epub_txt_rate_vs_pandoc"] is None  # --sample 0: no external tools

@@ -1,12 +1,12 @@
 import os
 
 import pytest
-
 from conftest import BAD, CORPUS, SEED
+
 from publish.builder import build
 from publish.editions import parse_formats
-from publish.output import write_atomic
 from publish.errors import OptionsError, OutputError
+from publish.output import write_atomic
 
 
 def test_build_writes_three_editions(tmp_path):
@@ -23,7 +23,8 @@ def test_bad_article_writes_nothing_and_batch_goes_on(tmp_path):
     assert report.results[0].error is not None and report.results[0].written == ()
     assert len(report.results[1].written) == 1
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == sorted(
-        ["SHA256SUMS", report.results[1].written[0].name])
+        ["SHA256SUMS", report.results[1].written[0].name]
+    )
 
 
 def test_slug_collision_is_an_error(tmp_path):

@@ -4,9 +4,9 @@ import io
 import subprocess
 import sys
 
+from conftest import CORPUS, SEED
 from reportlab.pdfgen.canvas import Canvas
 
-from conftest import CORPUS, SEED
 from publish.archive import write_manifest
 from publish.builder import build
 from publish.check import check_folder
@@ -17,8 +17,9 @@ def test_a_fresh_build_checks_clean(tmp_path):
     report = check_folder(tmp_path)
     assert report.ok, report.problems
     assert report.checked == 8 and report.notes == []
-    result = subprocess.run([sys.executable, "-m", "publish", "check", str(tmp_path)], capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "publish", "check", str(tmp_path)], capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0 and "8 editions checked, 0 problems" in result.stdout
 
 
@@ -41,8 +42,9 @@ def test_each_kind_of_damage_is_named(tmp_path):
     assert "missing or out of order" in problems
     assert f"{epub}: " in problems and ("FATAL" in problems or "ERROR" in problems)
     assert "changed since SHA256SUMS" in problems
-    result = subprocess.run([sys.executable, "-m", "publish", "check", str(tmp_path)], capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "publish", "check", str(tmp_path)], capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 1 and result.stderr.count("problem: ") >= 5
 
 

@@ -3,13 +3,13 @@ import subprocess
 import sys
 
 import pytest
-
 from conftest import BAD, ROOT, SEED
 
 
 def run(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "publish", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "publish", *args], capture_output=True, text=True, cwd=cwd, timeout=300
+    )
 
 
 def test_build_default_uses_seeds_and_dist(tmp_path):
@@ -49,6 +49,5 @@ def test_inspect_prints_the_model():
 
 def test_help_and_console_script():
     assert "build" in run("--help").stdout
-    script = subprocess.run(["publish", "--help"], capture_output=True, text=True,
-                            env={**os.environ}, cwd=ROOT)
+    script = subprocess.run(["publish", "--help"], capture_output=True, text=True, env={**os.environ}, cwd=ROOT)
     assert script.returncode == 0 and "inspect" in script.stdout

@@ -17,8 +17,14 @@ from publish.state import BuildState
 
 distributed = pytest.importorskip("distributed")
 
-ARTICLES = [SEED, CORPUS / "header_block.txt", CORPUS / "russian.txt", CORPUS / "armenian.txt",
-            CORPUS / "georgian.txt", CORPUS / "title_first.txt"]
+ARTICLES = [
+    SEED,
+    CORPUS / "header_block.txt",
+    CORPUS / "russian.txt",
+    CORPUS / "armenian.txt",
+    CORPUS / "georgian.txt",
+    CORPUS / "title_first.txt",
+]
 
 
 @pytest.fixture(scope="module")
@@ -26,8 +32,9 @@ def cluster():
     """Two single-threaded worker processes (with nannies, which restart a killed worker)."""
     import logging
 
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                  silence_logs=logging.ERROR) as local:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
+    ) as local:
         yield local
 
 
@@ -42,8 +49,11 @@ def sources(tmp_path: Path) -> Path:
 
 def everything(folder: Path) -> dict[str, bytes]:
     """Every file of an output folder but the record and the lock, by relative name."""
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and not p.name.startswith(".publish")}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.name.startswith(".publish")
+    }
 
 
 def records(folder: Path) -> list[tuple]:
@@ -57,15 +67,22 @@ def records(folder: Path) -> list[tuple]:
 def test_a_cluster_build_is_a_jobs_1_build(cluster, sources, tmp_path):
     serial = build([sources], tmp_path / "serial", formats=["txt", "epub", "pdf"], jobs=1)
     reported: list[Path] = []
-    remote = build([sources], tmp_path / "cluster", formats=["txt", "epub", "pdf"], cluster=cluster.scheduler_address,
-                   on_result=lambda r: reported.append(r.source))
+    remote = build(
+        [sources],
+        tmp_path / "cluster",
+        formats=["txt", "epub", "pdf"],
+        cluster=cluster.scheduler_address,
+        on_result=lambda r: reported.append(r.source),
+    )
     assert serial.ok and remote.ok
     assert reported == [r.source for r in serial.results] == sorted(sources.glob("*.txt"))
     assert everything(tmp_path / "cluster") == everything(tmp_path / "serial")
     assert len(everything(tmp_path / "cluster")) == 3 * len(ARTICLES) + 1  # and SHA256SUMS
     assert records(tmp_path / "cluster") == records(tmp_path / "serial")
     assert sorted(p.name for p in (tmp_path / "cluster").iterdir() if p.name.startswith(".")) == [
-        ".publish-state.sqlite", ".publish.lock"]  # no staging folder, no temporary
+        ".publish-state.sqlite",
+        ".publish.lock",
+    ]  # no staging folder, no temporary
     again = build([sources], tmp_path / "cluster", formats=["txt", "epub", "pdf"], cluster=cluster.scheduler_address)
     assert again.skipped == len(ARTICLES)
 
@@ -85,8 +102,9 @@ def test_a_worker_killed_mid_batch_costs_a_retry_and_leaves_nothing_partial(clus
         results.append(result)
 
     results: list[ArticleResult] = []
-    report = build([sources], tmp_path / "out", formats=["txt", "pdf"], cluster=cluster.scheduler_address,
-                   on_result=kill_one)
+    report = build(
+        [sources], tmp_path / "out", formats=["txt", "pdf"], cluster=cluster.scheduler_address, on_result=kill_one
+    )
     client.close()
     assert killed == [0] and len(report.results) == 16  # killed after the first of 16 results
     assert report.ok, [str(r.error) for r in report.results if r.error]
@@ -117,9 +135,24 @@ def test_ctrl_c_during_a_cluster_build_stops_it_cleanly(sources, tmp_path):
     for index in range(30):
         (sources / f"copy-{index:02}.txt").write_text(f"slug: copy {index}\n" + (sources / SEED.name).read_text())
     out = tmp_path / "out"
-    process = subprocess.Popen([sys.executable, "-m", "publish", "build", str(sources), "--out", str(out),
-                                "--format", "pdf", "--cluster", "local:2"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "publish",
+            "build",
+            str(sources),
+            "--out",
+            str(out),
+            "--format",
+            "pdf",
+            "--cluster",
+            "local:2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     assert process.stdout is not None
     first = process.stdout.readline()
     assert first.startswith("wrote ")

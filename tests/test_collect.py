@@ -5,20 +5,27 @@ import subprocess
 import sys
 import zipfile
 
+from conftest import BAD, CORPUS, SEED, article_from, assert_words_in_order, epubcheck
 from lxml import etree
 from pypdf import PdfReader
 
-from conftest import BAD, CORPUS, SEED, article_from, assert_words_in_order, epubcheck
 from publish.digest import collect
 
-ARTICLES = [CORPUS / "header_block.txt", SEED, CORPUS / "russian.txt", CORPUS / "title_first.txt",
-            CORPUS / "georgian.txt"]
+ARTICLES = [
+    CORPUS / "header_block.txt",
+    SEED,
+    CORPUS / "russian.txt",
+    CORPUS / "title_first.txt",
+    CORPUS / "georgian.txt",
+]
 # By date, then title; the undated title-first article last.
-SORTED_TITLES = ["Azerbaijan conducted local anti-terrorist activities",
-                 "Armenia and Azerbaijan agree to meet on border commission",
-                 "В Баку прошла международная конференция по энергетике",
-                 "თბილისში ახალი პარკი გაიხსნა",
-                 "Georgia opens a new border crossing with Armenia"]
+SORTED_TITLES = [
+    "Azerbaijan conducted local anti-terrorist activities",
+    "Armenia and Azerbaijan agree to meet on border commission",
+    "В Баку прошла международная конференция по энергетике",
+    "თბილისში ახალი პარკი გაიხსნა",
+    "Georgia opens a new border crossing with Armenia",
+]
 
 
 def test_digest_editions(tmp_path):
@@ -56,9 +63,27 @@ def test_digest_editions(tmp_path):
 
 
 def test_keep_order_and_cli(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "publish", "collect", *map(str, ARTICLES), "--title",
-                             "As given", "--date", "2024-09-01", "--keep-order", "--format", "epub",
-                             "--out", str(tmp_path)], capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "publish",
+            "collect",
+            *map(str, ARTICLES),
+            "--title",
+            "As given",
+            "--date",
+            "2024-09-01",
+            "--keep-order",
+            "--format",
+            "epub",
+            "--out",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     epub = tmp_path / "2024-09-01-as-given.epub"
     with zipfile.ZipFile(epub) as book:
@@ -69,9 +94,23 @@ def test_keep_order_and_cli(tmp_path):
 
 
 def test_a_bad_article_fails_the_digest_and_writes_nothing(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "publish", "collect", str(SEED), str(BAD / "impossible_date.txt"),
-                             "--title", "Broken", "--out", str(tmp_path / "out")], capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "publish",
+            "collect",
+            str(SEED),
+            str(BAD / "impossible_date.txt"),
+            "--title",
+            "Broken",
+            "--out",
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 1 and result.stderr.startswith(f"error: {BAD / 'impossible_date.txt'}:1:")
     assert list((tmp_path / "out").iterdir()) == []
 
@@ -80,15 +119,32 @@ def _long_digest(tmp_path):
     """Thirty articles of different lengths: headlines fall at every height of a page."""
     sources = tmp_path / "in"
     sources.mkdir()
-    words = "officials said the talks on energy trade and border security would continue".split()
+    words = [
+        "officials",
+        "said",
+        "the",
+        "talks",
+        "on",
+        "energy",
+        "trade",
+        "and",
+        "border",
+        "security",
+        "would",
+        "continue",
+    ]
     for index in range(30):
-        paragraphs = [" ".join(words[(index + p) % 5:] + words[:(index + p) % 5]).capitalize() + "."
-                      for p in range(2 + index % 7)]
+        paragraphs = [
+            " ".join(words[(index + p) % 5 :] + words[: (index + p) % 5]).capitalize() + "."
+            for p in range(2 + index % 7)
+        ]
         (sources / f"a{index:02}.txt").write_text(
             f"title: Report number {index} on the talks\ndate: 2024-05-{1 + index % 28:02}\nsource: Trend\n\n"
-            + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
-    return collect([sources], tmp_path / "out", "Evening wire", date=datetime.date(2024, 5, 30),
-                   formats=["pdf", "txt"])
+            + "\n\n".join(paragraphs)
+            + "\n",
+            encoding="utf-8",
+        )
+    return collect([sources], tmp_path / "out", "Evening wire", date=datetime.date(2024, 5, 30), formats=["pdf", "txt"])
 
 
 def _lines(page) -> list[str]:
@@ -104,8 +160,10 @@ def _lines(page) -> list[str]:
     lines: dict[float, list[tuple[float, str]]] = {}
     for y, x, text in chunks:
         lines.setdefault(y, []).append((x, text))
-    return [" ".join("".join(t for _, t in sorted(parts)).split()) for _, parts in
-            sorted(lines.items(), key=lambda item: -item[0])]
+    return [
+        " ".join("".join(t for _, t in sorted(parts)).split())
+        for _, parts in sorted(lines.items(), key=lambda item: -item[0])
+    ]
 
 
 def test_digest_pdf_outline_and_contents_lead_to_each_articles_page(tmp_path):
@@ -128,14 +186,15 @@ def test_digest_pdf_embeds_every_font_labels_its_contents_and_passes_check(tmp_p
     for page in reader.pages:
         for font in page["/Resources"]["/Font"].values():
             font = font.get_object()
-            descriptor = (font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font)
+            descriptor = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
             assert "/FontFile2" in descriptor["/FontDescriptor"], font["/BaseFont"]
     first = _lines(reader.pages[0])
     first_article = reader.get_destination_page_number(reader.outline[0]) + 1  # counted from 1
     assert first[:3] == ["Evening wire", "May 30, 2024", "Contents"]
     assert first[3].startswith("1. Report number 0 on the talks . . .") and first[3].endswith(f" {first_article}")
-    checked = subprocess.run([sys.executable, "-m", "publish", "check", str(tmp_path / "out")],
-                             capture_output=True, text=True, timeout=300)
+    checked = subprocess.run(
+        [sys.executable, "-m", "publish", "check", str(tmp_path / "out")], capture_output=True, text=True, timeout=300
+    )
     assert checked.returncode == 0, checked.stderr
     assert checked.stdout.strip() == "2 editions checked, 0 problems"
 

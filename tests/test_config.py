@@ -7,12 +7,14 @@ import sys
 import zipfile
 
 from conftest import ROOT, SEED
+
 from publish.templates import default_template_dir
 
 
 def cli(*args, cwd):
-    return subprocess.run([sys.executable, "-m", "publish", *args], capture_output=True, text=True,
-                          cwd=cwd, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "publish", *args], capture_output=True, text=True, cwd=cwd, timeout=300
+    )
 
 
 def seeded(tmp_path):
@@ -27,8 +29,9 @@ def test_config_file_changes_defaults_and_command_line_wins(tmp_path):
     assert cli("build", cwd=tmp_path).returncode == 0
     text = next((tmp_path / "editions").glob("*.txt")).read_text()
     # Only a single word (the Identifier's urn, a SHA-256) may overrun: words are never broken.
-    assert max(len(line) for line in text.split("\n")
-               if not line.startswith("Identifier") and len(line.split()) > 1) <= 50
+    assert (
+        max(len(line) for line in text.split("\n") if not line.startswith("Identifier") and len(line.split()) > 1) <= 50
+    )
     assert not list((tmp_path / "editions").glob("*.pdf"))
     assert cli("build", "--format", "pdf", "--out", "other", cwd=tmp_path).returncode == 0
     assert list((tmp_path / "other").glob("*.pdf"))
@@ -57,8 +60,11 @@ def test_overriding_one_template_changes_one_element(tmp_path):
     theme = tmp_path / "theme" / "epub"
     theme.mkdir(parents=True)
     original = (default_template_dir() / "epub" / "article.xhtml").read_text()
-    theme.joinpath("article.xhtml").write_text(original.replace(
-        '<p class="credit">Source: {{ article.source }}</p>', '<p class="credit">Wire: {{ article.source }}</p>'))
+    theme.joinpath("article.xhtml").write_text(
+        original.replace(
+            '<p class="credit">Source: {{ article.source }}</p>', '<p class="credit">Wire: {{ article.source }}</p>'
+        )
+    )
     assert cli("build", "--templates", "theme", "--out", "themed", "--format", "epub", cwd=tmp_path).returncode == 0
     assert cli("build", "--out", "plain", "--format", "epub", cwd=tmp_path).returncode == 0
 
@@ -77,8 +83,7 @@ def test_readme_api_example_runs(tmp_path):
     readme = (ROOT / "README.md").read_text()
     example = re.search(r"## Python API\n\n```python\n(.*?)```", readme, re.S).group(1)
     seeded(tmp_path)
-    result = subprocess.run([sys.executable, "-c", example], cwd=tmp_path, capture_output=True, text=True,
-                            timeout=300)
+    result = subprocess.run([sys.executable, "-c", example], cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "Azerbaijan conducted" in result.stdout and "2023-09-21 BAKU, Azerbaijan" in result.stdout
     assert (tmp_path / "story.txt").read_text().startswith("Title: ")

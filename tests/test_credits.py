@@ -44,15 +44,32 @@ def test_every_language_of_the_table_is_tested():
     assert {language for language, _, _ in CREDITS} == set(CREDIT_PHRASES)
     assert {"en", "az", "ru", "hy", "ka"} <= set(CREDIT_PHRASES)
     names = {name for name, _ in AGENCIES}
-    assert {"Trend", "APA", "Report", "Azertac", "TASS", "Interfax", "RIA Novosti", "Armenpress", "Agenda.ge",
-            "Interpressnews", "Reuters", "AP", "AFP", "dpa"} <= names
+    assert {
+        "Trend",
+        "APA",
+        "Report",
+        "Azertac",
+        "TASS",
+        "Interfax",
+        "RIA Novosti",
+        "Armenpress",
+        "Agenda.ge",
+        "Interpressnews",
+        "Reuters",
+        "AP",
+        "AFP",
+        "dpa",
+    } <= names
 
 
-@pytest.mark.parametrize("lead", [
-    "The talks will resume in May, he told trend watchers.",   # not the agency: lower case
-    "The talks will resume in May, he told Trendline.",       # not a whole word
-    "Trend xəbəri yoxdur.",
-])
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "The talks will resume in May, he told trend watchers.",  # not the agency: lower case
+        "The talks will resume in May, he told Trendline.",  # not a whole word
+        "Trend xəbəri yoxdur.",
+    ],
+)
 def test_no_credit(lead):
     assert parse(f"title: T\ndate: 2024-05-02\n\n{lead}\n").article.source is None
 
@@ -64,14 +81,31 @@ DATELINES: list[tuple[str, str, str | None, str, str | None, str]] = [
     ("MOSCOW (Reuters) - The talks resumed.", "MOSCOW", None, ".", "Reuters", "The talks resumed."),
     ("WASHINGTON, May 2 (AP) -- The talks resumed.", "WASHINGTON", "May 2", ".", "AP", "The talks resumed."),
     ("БАКУ /Trend/ - Переговоры возобновились.", "БАКУ", None, ".", "Trend", "Переговоры возобновились."),
-    ("МОСКВА, 2 мая. /ТАСС/. Переговоры возобновились.", "МОСКВА", "2 мая", ".", "TASS",
-     "Переговоры возобновились."),
-    ("МОСКВА, 2 мая — РИА Новости. Переговоры возобновились.", "МОСКВА", "2 мая", ".", "RIA Novosti",
-     "Переговоры возобновились."),
-    ("ԵՐԵՎԱՆ, 2 մայիսի։ Բանակցությունները վերսկսվել են։", "ԵՐԵՎԱՆ", "2 մայիսի", "\u0589", None,
-     "Բանակցությունները վերսկսվել են։"),
-    ("ԵՐԵՎԱՆ, 2 մայիսի. Բանակցությունները վերսկսվել են։", "ԵՐԵՎԱՆ", "2 մայիսի", ".", None,
-     "Բանակցությունները վերսկսվել են։"),
+    ("МОСКВА, 2 мая. /ТАСС/. Переговоры возобновились.", "МОСКВА", "2 мая", ".", "TASS", "Переговоры возобновились."),
+    (
+        "МОСКВА, 2 мая — РИА Новости. Переговоры возобновились.",
+        "МОСКВА",
+        "2 мая",
+        ".",
+        "RIA Novosti",
+        "Переговоры возобновились.",
+    ),
+    (
+        "ԵՐԵՎԱՆ, 2 մայիսի։ Բանակցությունները վերսկսվել են։",
+        "ԵՐԵՎԱՆ",
+        "2 մայիսի",
+        "\u0589",
+        None,
+        "Բանակցությունները վերսկսվել են։",
+    ),
+    (
+        "ԵՐԵՎԱՆ, 2 մայիսի. Բանակցությունները վերսկսվել են։",
+        "ԵՐԵՎԱՆ",
+        "2 մայիսի",
+        ".",
+        None,
+        "Բանակցությունները վերսկսվել են։",
+    ),
     ("თბილისი, 2 მაისი. მოლაპარაკებები განახლდა.", "თბილისი", "2 მაისი", ".", None, "მოლაპარაკებები განახლდა."),
     ("BAKI, 2 may. Danışıqlar bərpa olunub.", "BAKI", "2 may", ".", None, "Danışıqlar bərpa olunub."),
 ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS, SEED, article_from
 from fontTools.ttLib import TTFont
 
 import publish.fonts as fonts
@@ -12,10 +13,11 @@ from publish.builder import build
 from publish.errors import OptionsError
 from publish.options import RenderOptions
 from publish.render.pdf import preflight, render_pdf
-from conftest import CORPUS, SEED, article_from
 
-SCRIPT_ARTICLES = [SEED, *(CORPUS / name for name in ("azerbaijani.txt", "russian.txt", "armenian.txt",
-                                                     "georgian.txt", "header_block.txt"))]
+SCRIPT_ARTICLES = [
+    SEED,
+    *(CORPUS / name for name in ("azerbaijani.txt", "russian.txt", "armenian.txt", "georgian.txt", "header_block.txt")),
+]
 PROMISED = "əğışƏĞİŞ Россия Ελλάδα Հայաստան საქართველო ₼ ֏ € £ $ ₽ ₺ ₾ — – … “ ” ‘ ’ « » „"
 
 
@@ -27,8 +29,12 @@ def _renamed(source: Path, family: str, target: Path, drop: str = "") -> Path:
         for char in drop:
             table.cmap.pop(ord(char), None)
     names = font["name"]
-    for name_id, value in ((1, family), (2, "Regular"), (4, f"{family} Regular"),
-                           (6, family.replace(" ", "") + "-Regular")):
+    for name_id, value in (
+        (1, family),
+        (2, "Regular"),
+        (4, f"{family} Regular"),
+        (6, family.replace(" ", "") + "-Regular"),
+    ):
         names.setName(value, name_id, 3, 1, 0x409)
     font.save(str(target))
     return target
@@ -66,7 +72,8 @@ def test_default_editions_never_look_at_the_machines_fonts(monkeypatch):
 
 @pytest.mark.parametrize("path", SCRIPT_ARTICLES, ids=lambda path: path.name)
 def test_pdf_bytes_are_the_same_with_no_fonts_with_a_crowded_folder_and_on_this_machine(
-        path, crowded, tmp_path, monkeypatch):
+    path, crowded, tmp_path, monkeypatch
+):
     article = article_from(path)
     options = RenderOptions(source_date_epoch=1_700_000_000)
     editions = []
@@ -89,10 +96,13 @@ def test_a_font_the_user_names_is_used_and_is_part_of_the_rebuild_key(crowded, t
     assert again.skipped == 0 and len(again.written) == 1
 
 
-@pytest.mark.parametrize(("font", "message"), [
-    ("No Such Family", "font 'No Such Family' is neither shipped with publish nor installed as TrueType"),
-    ("missing.ttf", "font file 'missing.ttf' does not exist"),
-])
+@pytest.mark.parametrize(
+    ("font", "message"),
+    [
+        ("No Such Family", "font 'No Such Family' is neither shipped with publish nor installed as TrueType"),
+        ("missing.ttf", "font file 'missing.ttf' does not exist"),
+    ],
+)
 def test_a_font_that_cannot_be_found_is_a_usage_error(font, message, tmp_path, monkeypatch):
     monkeypatch.setattr(fonts, "SYSTEM_FONT_DIRS", (tmp_path,))
     with pytest.raises(OptionsError) as raised:

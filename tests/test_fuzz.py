@@ -5,11 +5,11 @@ from __future__ import annotations
 import io
 import zipfile
 
+from conftest import epubcheck
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from conftest import epubcheck
 from publish.errors import PublishError
 from publish.parse import parse
 from publish.render.epub import render_epub
@@ -18,13 +18,45 @@ from publish.render.text import render_text
 from publish.source import read_source
 
 # Text that looks like wire copy some of the time and like noise the rest.
-wire_pieces = st.sampled_from([
-    " date 2023-09-21 ", "title: ", "date: 2024-01-01\n", "BAKU, Azerbaijan, September 21. ", "\n\n", "\n",
-    "\"", "'", "[", "]", "\u201c", "\u201d", "\u00ab", "\u00bb", "--", "...", "<script>", "&amp;", "]]>",
-    "{{ 7*7 }}", "\u0259\u015f\u011f", "\u0416\u0443\u0440\u043d\u0430\u043b", "\u0540\u0561\u0575",
-    "\u10e5\u10d0\u10e0", "\u65e5\u672c", "\t", "\r\n", "\u00a0", "\u200b", "\u202e", "\x00", "\x07",
-    "\ud800", "told Trend.", "https://example.org/a/very/long/path?x=1&y=2",
-])
+wire_pieces = st.sampled_from(
+    [
+        " date 2023-09-21 ",
+        "title: ",
+        "date: 2024-01-01\n",
+        "BAKU, Azerbaijan, September 21. ",
+        "\n\n",
+        "\n",
+        '"',
+        "'",
+        "[",
+        "]",
+        "\u201c",
+        "\u201d",
+        "\u00ab",
+        "\u00bb",
+        "--",
+        "...",
+        "<script>",
+        "&amp;",
+        "]]>",
+        "{{ 7*7 }}",
+        "\u0259\u015f\u011f",
+        "\u0416\u0443\u0440\u043d\u0430\u043b",
+        "\u0540\u0561\u0575",
+        "\u10e5\u10d0\u10e0",
+        "\u65e5\u672c",
+        "\t",
+        "\r\n",
+        "\u00a0",
+        "\u200b",
+        "\u202e",
+        "\x00",
+        "\x07",
+        "\ud800",
+        "told Trend.",
+        "https://example.org/a/very/long/path?x=1&y=2",
+    ]
+)
 wire_text = st.lists(st.one_of(wire_pieces, st.text(max_size=30)), max_size=40).map("".join)
 
 
@@ -80,9 +112,33 @@ def _sample(seed: int) -> str:
     import random
 
     rng = random.Random(seed)
-    pieces = ["title: Fuzz \"<b>x</b>\" & y\n", "date: 2024-01-01\n\n", "BAKU, Azerbaijan, May 1. "]
-    pool = [" date ", "\"", "'", "[", "]", "--", "...", "<script>", "&", "]]>", "{{ x }}", "\u0259",
-            "\u0416", "\u0540", "\u10e5", "\u65e5", "\t", "\u00a0", "\u200b", "\u202e", "\x07", "\n\n",
-            "word ", "words here ", "\u201cquote\u201d "]
+    pieces = ['title: Fuzz "<b>x</b>" & y\n', "date: 2024-01-01\n\n", "BAKU, Azerbaijan, May 1. "]
+    pool = [
+        " date ",
+        '"',
+        "'",
+        "[",
+        "]",
+        "--",
+        "...",
+        "<script>",
+        "&",
+        "]]>",
+        "{{ x }}",
+        "\u0259",
+        "\u0416",
+        "\u0540",
+        "\u10e5",
+        "\u65e5",
+        "\t",
+        "\u00a0",
+        "\u200b",
+        "\u202e",
+        "\x07",
+        "\n\n",
+        "word ",
+        "words here ",
+        "\u201cquote\u201d ",
+    ]
     pieces += [rng.choice(pool) for _ in range(60)]
     return "".join(pieces) + " end."

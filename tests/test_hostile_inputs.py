@@ -12,20 +12,21 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from conftest import ROOT, SEED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT, SEED
 from publish.check import joined_pages, missing_word
 from publish.editions import render_all
+from publish.model import Editorial, Quotation, Text
 from publish.options import RenderOptions
 from publish.parse import MAX_NESTING, nesting_depth, parse, parse_inlines
-from publish.model import Editorial, Quotation, Text
 
 
 def cli(*args: str, cwd: Path | None = None, input: str | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "publish", *args], capture_output=True, text=True, cwd=cwd,
-                          input=input, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "publish", *args], capture_output=True, text=True, cwd=cwd, input=input, timeout=600
+    )
 
 
 def load_bench() -> ModuleType:
@@ -40,6 +41,7 @@ BENCH = load_bench()
 
 
 # --- 5. Linear time: doubling the input about doubles the time -------------------------------------
+
 
 def _parse_seconds(text: str) -> float:
     best = float("inf")
@@ -69,6 +71,7 @@ def test_a_ten_megabyte_adversarial_article_parses_in_under_five_seconds():
 
 # --- 6. No recursion on input structure ----------------------------------------------------------
 
+
 @pytest.mark.parametrize("depth", [300, 1500, 100_000])
 @pytest.mark.parametrize("opener,closer", [("\u201c", "\u201d"), ("[", "]"), ("\u00ab", "\u00bb")])
 def test_deep_nesting_parses_and_renders_every_edition(depth, opener, closer):
@@ -77,8 +80,9 @@ def test_deep_nesting_parses_and_renders_every_edition(depth, opener, closer):
     paragraph = parsed.article.paragraphs[0]
     assert paragraph.text == body  # not a character lost or added
     assert nesting_depth(paragraph.runs) == MAX_NESTING
-    assert parsed.warnings == (f"line 5: quotations or brackets nested {MAX_NESTING} deep; marks opened deeper "
-                               f"are read as plain text",)
+    assert parsed.warnings == (
+        f"line 5: quotations or brackets nested {MAX_NESTING} deep; marks opened deeper are read as plain text",
+    )
     if depth == 1500:
         editions = render_all(parsed.article, ("txt", "epub", "pdf", "ninjs"), RenderOptions())
         assert set(editions) == {"txt", "epub", "pdf", "ninjs"}
@@ -91,18 +95,37 @@ def test_a_deeply_nested_article_does_not_stop_the_batch(tmp_path):
     (inputs / "a.txt").write_text("title: Deep\ndate: 2024-01-01\n\n" + "\u201ca " * 5000 + "x\n", encoding="utf-8")
     (inputs / "b.txt").write_text("title: Plain\ndate: 2024-01-02\n\nPlain text here.\n", encoding="utf-8")
     for jobs in ("1", "2"):
-        result = cli("build", str(inputs), "--out", str(tmp_path / f"dist{jobs}"), "--jobs", jobs, "--format",
-                     "txt,epub,pdf")
+        result = cli(
+            "build", str(inputs), "--out", str(tmp_path / f"dist{jobs}"), "--jobs", jobs, "--format", "txt,epub,pdf"
+        )
         assert result.returncode == 0, result.stderr
         assert result.stdout.splitlines()[-1].startswith("2 articles: 2 built (6 editions)")
         assert cli("verify", str(tmp_path / f"dist{jobs}")).returncode == 0
 
 
 # Hypothesis: the adversarial pieces, freely mixed, at sizes where quadratic code shows.
-hostile_piece = st.sampled_from(["a] ", "[a ", "Mr. ", "\u201ca ", "\u201d", "\u00ab", "\u00bb", "\u201e", "[", "]",
-                                 "word, and ", "a b\n\n", " ", "x. ", "\n"])
+hostile_piece = st.sampled_from(
+    [
+        "a] ",
+        "[a ",
+        "Mr. ",
+        "\u201ca ",
+        "\u201d",
+        "\u00ab",
+        "\u00bb",
+        "\u201e",
+        "[",
+        "]",
+        "word, and ",
+        "a b\n\n",
+        " ",
+        "x. ",
+        "\n",
+    ]
+)
 hostile_text = st.tuples(st.lists(hostile_piece, min_size=1, max_size=12), st.integers(1, 4000)).map(
-    lambda pair: "".join(pair[0]) * pair[1])
+    lambda pair: "".join(pair[0]) * pair[1]
+)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -123,20 +146,28 @@ def test_adversarial_mixtures_parse_fast_and_losslessly(body):
 
 def test_parse_inlines_keeps_its_meaning():
     assert parse_inlines("a \u201cb [c] d\u201d e") == (
-        Text("a "), Quotation((Text("\u201cb "), Editorial((Text("[c]"),)), Text(" d\u201d"))), Text(" e"))
+        Text("a "),
+        Quotation((Text("\u201cb "), Editorial((Text("[c]"),)), Text(" d\u201d"))),
+        Text(" e"),
+    )
     assert parse_inlines("a] [b \u201cc") == (Text("a] [b "), Quotation((Text("\u201cc"),), closed=False))
 
 
 # --- 8. Devices and pipes ------------------------------------------------------------------------
 
-LIMIT_LINE = ("more than 10,485,760 bytes; the limit for one article is 10,485,760 "
-              "(hint: split it into several articles)")
+LIMIT_LINE = (
+    "more than 10,485,760 bytes; the limit for one article is 10,485,760 (hint: split it into several articles)"
+)
 
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
 def test_inspect_a_device_is_bounded_and_one_line(device):
-    result = subprocess.run(["prlimit", "--as=1500000000", sys.executable, "-m", "publish", "inspect", device],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        ["prlimit", "--as=1500000000", sys.executable, "-m", "publish", "inspect", device],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 1
     assert result.stderr == f"error: {device}: {LIMIT_LINE}\n"
 
@@ -145,7 +176,8 @@ def test_build_from_a_device_fails_that_article_only(tmp_path):
     result = cli("build", "/dev/urandom", str(SEED), "--out", str(tmp_path / "dist"), "--format", "txt")
     assert result.returncode == 1
     assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == [
-        f"error: /dev/urandom: {LIMIT_LINE}"]
+        f"error: /dev/urandom: {LIMIT_LINE}"
+    ]
     assert len(list((tmp_path / "dist").glob("*.txt"))) == 1
     assert cli("verify", str(tmp_path / "dist")).returncode == 0
 
@@ -158,10 +190,13 @@ def test_a_twelve_megabyte_pipe_is_bounded():
 
 # --- 12. publish check does not lie ------------------------------------------------------------
 
+
 def test_a_word_hyphenated_across_a_page_break_is_whole_again():
-    pages = ["Talks in the capital would con-\n1 of 2\nSource: Trend\n",
-             "tinue next week, the minister said.\n2 of 2\nSource: Trend\nCouncil agrees\n1 March 2024\n"]
-    expected = "Talks in the capital would continue next week, the minister said.".split()
+    pages = [
+        "Talks in the capital would con-\n1 of 2\nSource: Trend\n",
+        "tinue next week, the minister said.\n2 of 2\nSource: Trend\nCouncil agrees\n1 March 2024\n",
+    ]
+    expected = ["Talks", "in", "the", "capital", "would", "continue", "next", "week,", "the", "minister", "said."]
     assert missing_word(expected, "\n".join(pages)) == "continue"  # what the check used to see
     assert missing_word(expected, joined_pages(pages)) is None
 
@@ -176,25 +211,30 @@ def test_check_passes_publishs_own_benchmark_articles(tmp_path):
 
 # --- 13. The ASCII edition and astral letters ---------------------------------------------------------
 
+
 def test_an_ascii_edition_of_an_unnameable_title_is_clean(tmp_path):
-    (tmp_path / "u.txt").write_text("title: \ue000\ue001\ndate: 2024-01-01\n\n\ue002\n\nBody text.\n",
-                                    encoding="utf-8")
+    (tmp_path / "u.txt").write_text("title: \ue000\ue001\ndate: 2024-01-01\n\n\ue002\n\nBody text.\n", encoding="utf-8")
     result = cli("build", str(tmp_path / "u.txt"), "--out", str(tmp_path / "dist"), "--format", "ascii")
     assert result.returncode == 0, result.stderr
     ascii_edition = (tmp_path / "dist" / "2024-01-01-article.ascii.txt").read_text(encoding="ascii")
     assert ascii_edition.startswith("Title: ?\n")
     assert ascii_edition.endswith("\n\n?\n\nBody text.\n")
-    assert sorted(p.name for p in (tmp_path / "dist").glob("*.txt")) == ["2024-01-01-article.ascii.txt",
-                                                                         "2024-01-01-article.txt"]
+    assert sorted(p.name for p in (tmp_path / "dist").glob("*.txt")) == [
+        "2024-01-01-article.ascii.txt",
+        "2024-01-01-article.txt",
+    ]
     check = cli("check", str(tmp_path / "dist"))
     assert check.returncode == 0 and check.stdout == "2 editions checked, 0 problems\n", check.stderr
 
 
 def test_astral_letters_in_the_pdf_are_named_in_a_warning(tmp_path):
-    (tmp_path / "a.txt").write_text("title: Letters\ndate: 2024-01-01\n\nBold \U0001d400, clef \U0001d11e, "
-                                    "Gothic \U00010330.\n", encoding="utf-8")
+    (tmp_path / "a.txt").write_text(
+        "title: Letters\ndate: 2024-01-01\n\nBold \U0001d400, clef \U0001d11e, Gothic \U00010330.\n", encoding="utf-8"
+    )
     result = cli("build", str(tmp_path / "a.txt"), "--out", str(tmp_path / "dist"), "--format", "pdf")
     assert result.returncode == 0
-    assert result.stderr == (f"warning: {tmp_path / 'a.txt'}: 3 characters in no font of the PDF (\U00010330 "
-                             f"U+10330, \U0001d11e U+1D11E, \U0001d400 U+1D400): the PDF shows a blank box for "
-                             f"them\n")
+    assert result.stderr == (
+        f"warning: {tmp_path / 'a.txt'}: 3 characters in no font of the PDF (\U00010330 "
+        f"U+10330, \U0001d11e U+1D11E, \U0001d400 U+1D400): the PDF shows a blank box for "
+        f"them\n"
+    )

@@ -4,7 +4,6 @@ lost, two builds never mix, the manifest and state agree with the files at every
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import subprocess
 import sys
@@ -16,15 +15,28 @@ ARTICLE = "title: {title}\ndate: 2024-03-0{day}\nlanguage: en\n{slug}\n{body}\n"
 
 
 def cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "publish", *args], capture_output=True, text=True,
-                          cwd=cwd, env={**os.environ, **(env or {})}, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "publish", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )
 
 
-def article(folder: Path, name: str, title: str, day: int = 1, slug: str | None = None,
-            body: str = "The council met on Monday. It agreed the budget.") -> Path:
+def article(
+    folder: Path,
+    name: str,
+    title: str,
+    day: int = 1,
+    slug: str | None = None,
+    body: str = "The council met on Monday. It agreed the budget.",
+) -> Path:
     path = folder / name
-    path.write_text(ARTICLE.format(title=title, day=day, slug=f"slug: {slug}" if slug else "", body=f"\n{body}"),
-                    encoding="utf-8")
+    path.write_text(
+        ARTICLE.format(title=title, day=day, slug=f"slug: {slug}" if slug else "", body=f"\n{body}"), encoding="utf-8"
+    )
     return path
 
 
@@ -42,6 +54,7 @@ def assert_verified(folder: Path) -> None:
 
 # --- 1. --bag never deletes what publish did not write --------------------------------------
 
+
 def test_bag_refuses_a_folder_with_a_bagit_txt_and_the_users_files(tmp_path):
     thesis = tmp_path / "thesis"
     thesis.mkdir()
@@ -49,9 +62,11 @@ def test_bag_refuses_a_folder_with_a_bagit_txt_and_the_users_files(tmp_path):
     (thesis / "chapter1.docx").write_bytes(b"years of work")
     result = cli("build", str(SEED), "--out", str(tmp_path / "dist"), "--format", "txt", "--bag", str(thesis))
     assert result.returncode == 1
-    assert error_lines(result) == [f"error: {thesis}: the bag folder exists and is not a bag publish wrote; "
-                                   f"publish replaces only a bag it wrote itself "
-                                   f"(hint: choose an empty or new folder for --bag)"]
+    assert error_lines(result) == [
+        f"error: {thesis}: the bag folder exists and is not a bag publish wrote; "
+        f"publish replaces only a bag it wrote itself "
+        f"(hint: choose an empty or new folder for --bag)"
+    ]
     assert (thesis / "chapter1.docx").read_bytes() == b"years of work"
     assert sorted(p.name for p in thesis.iterdir()) == ["bagit.txt", "chapter1.docx"]
     assert_verified(tmp_path / "dist")
@@ -64,17 +79,20 @@ def test_bag_refuses_its_own_bag_once_a_user_file_was_added(tmp_path):
     (bag / "data" / "notes.odt").write_bytes(b"mine")
     again = cli("build", str(SEED), "--out", str(tmp_path / "dist"), "--format", "txt", "--bag", str(bag), "--force")
     assert again.returncode == 1
-    assert error_lines(again) == [f"error: {bag}: the bag's data folder holds 'notes.odt', which is not an edition; "
-                                  f"publish replaces only a bag it wrote itself "
-                                  f"(hint: choose an empty or new folder for --bag)"]
+    assert error_lines(again) == [
+        f"error: {bag}: the bag's data folder holds 'notes.odt', which is not an edition; "
+        f"publish replaces only a bag it wrote itself "
+        f"(hint: choose an empty or new folder for --bag)"
+    ]
     assert (bag / "data" / "notes.odt").read_bytes() == b"mine"
 
 
 def test_bag_replaces_a_bag_publish_wrote(tmp_path):
     bag = tmp_path / "bag"
     for _ in range(2):
-        result = cli("build", str(SEED), "--out", str(tmp_path / "dist"), "--format", "txt", "--bag", str(bag),
-                     "--force")
+        result = cli(
+            "build", str(SEED), "--out", str(tmp_path / "dist"), "--format", "txt", "--bag", str(bag), "--force"
+        )
         assert result.returncode == 0, result.stderr
     assert "Source-Organization: publish" in (bag / "bag-info.txt").read_text().splitlines()
     assert [p.name for p in (bag / "data").iterdir()] == [p.name for p in (tmp_path / "dist").glob("*.txt")]
@@ -82,15 +100,35 @@ def test_bag_replaces_a_bag_publish_wrote(tmp_path):
 
 # --- 2-4. Concurrency, the same file twice, slug clashes ---------------------------------------
 
+
 def test_simultaneous_builds_into_one_folder_leave_a_true_manifest(tmp_path):
     inputs = tmp_path / "in"
     inputs.mkdir()
     for number in range(6):
         article(inputs, f"a{number}.txt", f"Council story number {number}", body=f"Story {number} text. " * 40)
     out = tmp_path / "dist"
-    runs = [subprocess.Popen([sys.executable, "-m", "publish", "build", str(inputs), "--out", str(out), "--force",
-                              "--format", "txt,epub", "-q", "--jobs", "1"], stderr=subprocess.PIPE, text=True)
-            for _ in range(4)]
+    runs = [
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "publish",
+                "build",
+                str(inputs),
+                "--out",
+                str(out),
+                "--force",
+                "--format",
+                "txt,epub",
+                "-q",
+                "--jobs",
+                "1",
+            ],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
     assert [run.wait(timeout=600) for run in runs] == [0, 0, 0, 0], [run.stderr.read() for run in runs]  # type: ignore[union-attr]
     assert len(list(out.glob("*.epub"))) == 6 and len(list(out.glob("*.txt"))) == 6
     assert_verified(out)
@@ -102,8 +140,7 @@ def test_the_same_file_given_three_ways_is_one_article(tmp_path):
     source = article(tmp_path, "a.txt", "Council agrees the budget")
     link = tmp_path / "link.txt"
     link.symlink_to(source)
-    result = cli("build", "a.txt", "./a.txt", str(source), "link.txt", "--out", "dist", "--format", "txt",
-                 cwd=tmp_path)
+    result = cli("build", "a.txt", "./a.txt", str(source), "link.txt", "--out", "dist", "--format", "txt", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1].startswith("1 article: 1 built (1 edition)")
     assert_verified(tmp_path / "dist")
@@ -117,8 +154,10 @@ def test_a_second_run_with_another_article_of_the_same_slug_is_refused(tmp_path)
     second = article(tmp_path, "second.txt", "Council agrees the budget", body="Another story. Quite different.")
     result = cli("build", str(second), "--out", "dist", "--format", "txt", cwd=tmp_path)
     assert result.returncode == 1
-    assert error_lines(result) == [f"error: {second}: slug '2024-03-01-council-agrees-the-budget' is already used "
-                                   f"by {first.resolve()} (hint: give one of them a `slug:` header line)"]
+    assert error_lines(result) == [
+        f"error: {second}: slug '2024-03-01-council-agrees-the-budget' is already used "
+        f"by {first.resolve()} (hint: give one of them a `slug:` header line)"
+    ]
     assert edition.read_bytes() == before
     assert_verified(tmp_path / "dist")
 
@@ -133,13 +172,16 @@ def test_an_edition_name_taken_by_a_folder_leaves_the_old_set_whole(tmp_path):
     source.write_text(source.read_text().replace("budget.", "budget again."), encoding="utf-8")
     result = cli("build", str(source), "--out", "dist", "--format", "txt,epub", cwd=tmp_path)
     assert result.returncode == 1
-    assert error_lines(result) == ["error: dist/2024-03-01-council-agrees-the-budget.txt: 2024-03-01-council-agrees"
-                                   "-the-budget.txt is a folder, not an edition (hint: move the folder away; "
-                                   "publish never deletes what it did not write)"]
+    assert error_lines(result) == [
+        "error: dist/2024-03-01-council-agrees-the-budget.txt: 2024-03-01-council-agrees"
+        "-the-budget.txt is a folder, not an edition (hint: move the folder away; "
+        "publish never deletes what it did not write)"
+    ]
     assert (dist / "2024-03-01-council-agrees-the-budget.epub").read_bytes() == old_epub
 
 
 # --- 7. State tampering ---------------------------------------------------------------------------
+
 
 def test_a_deeply_nested_old_state_file_means_a_rebuild(tmp_path):
     """The JSON record of earlier versions, tampered with: ignored, removed, everything rebuilt."""
@@ -174,9 +216,11 @@ def test_a_state_path_that_is_a_folder_is_one_line(tmp_path):
     (dist / ".publish-state.sqlite").mkdir(parents=True)
     result = cli("build", str(source), "--out", str(dist), "--format", "txt")
     assert result.returncode == 1
-    assert error_lines(result) == [f"error: {dist / '.publish-state.sqlite'}: .publish-state.sqlite is a folder, "
-                                   f"not publish's build record (hint: move the folder away; publish never deletes "
-                                   f"what it did not write)"]
+    assert error_lines(result) == [
+        f"error: {dist / '.publish-state.sqlite'}: .publish-state.sqlite is a folder, "
+        f"not publish's build record (hint: move the folder away; publish never deletes "
+        f"what it did not write)"
+    ]
     assert "Traceback" not in result.stderr
 
 
@@ -197,6 +241,7 @@ def test_a_state_with_emptied_editions_is_not_up_to_date(tmp_path):
 
 # --- 12. verify does not lie ------------------------------------------------------------------
 
+
 def test_verify_fails_on_an_emptied_manifest(tmp_path):
     dist = tmp_path / "dist"
     assert cli("build", str(SEED), "--out", str(dist), "--format", "txt").returncode == 0
@@ -210,12 +255,16 @@ def test_verify_fails_on_an_emptied_manifest(tmp_path):
 
 # --- Portability: no fcntl -------------------------------------------------------------------------
 
+
 def test_publish_builds_without_fcntl(tmp_path):
     """As on Windows: the module cannot be imported at all."""
-    code = ("import sys; sys.modules['fcntl'] = None; sys.argv = ['publish', 'build', sys.argv[1], '--out', "
-            "sys.argv[2], '--format', 'txt,epub', '--jobs', '1']; from publish.cli import main; main()")
-    result = subprocess.run([sys.executable, "-c", code, str(SEED), str(tmp_path / "dist")], capture_output=True,
-                            text=True, timeout=300)
+    code = (
+        "import sys; sys.modules['fcntl'] = None; sys.argv = ['publish', 'build', sys.argv[1], '--out', "
+        "sys.argv[2], '--format', 'txt,epub', '--jobs', '1']; from publish.cli import main; main()"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(SEED), str(tmp_path / "dist")], capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr
     assert_verified(tmp_path / "dist")
     digest = hashlib.sha256((tmp_path / "dist" / "SHA256SUMS").read_bytes()).hexdigest()

@@ -13,17 +13,23 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, SEED
 
-pytestmark = pytest.mark.skipif(os.geteuid() != 0 or shutil.which("setpriv") is None,
-                                reason="needs root and setpriv to drop the permission-override capabilities")
+pytestmark = pytest.mark.skipif(
+    os.geteuid() != 0 or shutil.which("setpriv") is None,
+    reason="needs root and setpriv to drop the permission-override capabilities",
+)
 NAME = "2023-09-21-azerbaijan-conducted-local-anti-terrorist-activities"
 
 
 def as_user(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["setpriv", "--bounding-set=-dac_override,-dac_read_search", sys.executable, "-m",
-                           "publish", *args], capture_output=True, text=True, cwd=cwd, timeout=600)
+    return subprocess.run(
+        ["setpriv", "--bounding-set=-dac_override,-dac_read_search", sys.executable, "-m", "publish", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
+    )
 
 
 def built(tmp_path: Path) -> Path:
@@ -36,8 +42,17 @@ def built(tmp_path: Path) -> Path:
 def test_the_capability_drop_really_denies(tmp_path):
     locked = tmp_path / "locked"
     locked.mkdir(mode=0)
-    probe = subprocess.run(["setpriv", "--bounding-set=-dac_override,-dac_read_search", sys.executable, "-c",
-                            f"import os; os.listdir({str(locked)!r})"], capture_output=True, text=True)
+    probe = subprocess.run(
+        [
+            "setpriv",
+            "--bounding-set=-dac_override,-dac_read_search",
+            sys.executable,
+            "-c",
+            f"import os; os.listdir({str(locked)!r})",
+        ],
+        capture_output=True,
+        text=True,
+    )
     assert probe.returncode == 1 and "PermissionError" in probe.stderr
 
 
@@ -48,8 +63,10 @@ def test_an_unreadable_subfolder_is_an_error(tmp_path):
     (inputs / "sub").chmod(0)
     result = as_user("build", str(inputs), "--out", str(tmp_path / "dist"))
     assert result.returncode == 1
-    assert result.stderr == f"error: {inputs / 'sub'}: cannot read this folder: Permission denied " \
-                            f"(hint: fix its permissions, or leave it out)\n"
+    assert (
+        result.stderr == f"error: {inputs / 'sub'}: cannot read this folder: Permission denied "
+        f"(hint: fix its permissions, or leave it out)\n"
+    )
 
 
 def test_a_read_only_output_folder(tmp_path):
@@ -59,8 +76,10 @@ def test_a_read_only_output_folder(tmp_path):
     result = as_user("build", str(SEED), "--out", str(dist), "--format", "txt,pdf", "--force")
     dist.chmod(0o755)
     assert result.returncode == 1
-    assert result.stderr == f"error: {dist}: the output folder is not writable " \
-                            f"(hint: fix its permissions, or choose another --out)\n"
+    assert (
+        result.stderr == f"error: {dist}: the output folder is not writable "
+        f"(hint: fix its permissions, or choose another --out)\n"
+    )
     assert {p.name: p.read_bytes() for p in dist.iterdir() if p.is_file()} == before
 
 
@@ -70,8 +89,10 @@ def test_an_unreadable_edition_in_verify_check_and_build(tmp_path):
     pdf.chmod(0)
     verify = as_user("verify", str(dist))
     assert verify.returncode == 1
-    assert verify.stderr == f"error: {pdf}: cannot read: Permission denied " \
-                            f"(hint: an edition that cannot be read cannot be verified)\n"
+    assert (
+        verify.stderr == f"error: {pdf}: cannot read: Permission denied "
+        f"(hint: an edition that cannot be read cannot be verified)\n"
+    )
     check = as_user("check", str(dist))
     assert check.returncode == 1 and "Traceback" not in check.stderr
     assert f"problem: {pdf}: cannot read: Permission denied" in check.stderr
@@ -87,8 +108,9 @@ def test_an_unreadable_template(tmp_path):
     template = folder / "article.xhtml"
     shutil.copy(ROOT / "templates" / "epub" / "article.xhtml", template)
     template.chmod(0)
-    result = as_user("build", str(SEED), "--out", str(tmp_path / "dist"), "--format", "epub",
-                     "--templates", str(tmp_path / "tpl"))
+    result = as_user(
+        "build", str(SEED), "--out", str(tmp_path / "dist"), "--format", "epub", "--templates", str(tmp_path / "tpl")
+    )
     assert result.returncode == 2
     assert result.stderr == f"error: {template}: cannot read the template: Permission denied\n"
 

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 from conftest import SEED
+
 from publish.builder import build
 from publish.inputs import collect_sources, read_article
 
@@ -31,11 +32,18 @@ def test_a_folder_given_through_dot_dot_is_searched(tmp_path):
     shutil.copy(SEED, articles / SEED.name)
     work = tmp_path / "work"
     work.mkdir()
-    result = subprocess.run([sys.executable, "-m", "publish", "build", "../articles", "--format", "txt", "-q"],
-                            cwd=work, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "publish", "build", "../articles", "--format", "txt", "-q"],
+        cwd=work,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (work / "dist").iterdir() if not p.name.startswith(".")) == [
-        "2023-09-21-azerbaijan-conducted-local-anti-terrorist-activities.txt", "SHA256SUMS"]
+        "2023-09-21-azerbaijan-conducted-local-anti-terrorist-activities.txt",
+        "SHA256SUMS",
+    ]
 
 
 def test_hidden_folders_below_the_given_one_are_skipped_but_a_hidden_parent_is_not(tmp_path):

@@ -2,6 +2,7 @@ import datetime
 import json
 
 from conftest import CORPUS, article_from
+
 from publish.model import Article, Paragraph, Text
 
 

@@ -22,8 +22,8 @@ from test_properties import article_texts, parse_or_none
 from publish.archive import verify_manifest
 from publish.builder import build
 from publish.digest import collect
-from publish.inputs import read_article
 from publish.errors import InputError
+from publish.inputs import read_article
 from publish.metadata import FIELDS, NAMESPACES, article_metadata, field, ninjs_lookup, terms
 from publish.model import Editorial, Quotation
 from publish.options import RenderOptions
@@ -44,7 +44,9 @@ def validator(version: str) -> jsonschema.Draft202012Validator:
 
 
 def schema_errors(data: bytes, version: str = "2.2") -> list[str]:
-    return [f"{list(error.absolute_path)}: {error.message}" for error in validator(version).iter_errors(json.loads(data))]
+    return [
+        f"{list(error.absolute_path)}: {error.message}" for error in validator(version).iter_errors(json.loads(data))
+    ]
 
 
 def test_the_validator_checks_formats():
@@ -61,8 +63,9 @@ def test_every_ninjs_edition_is_valid_ninjs_2_2(path):
     assert schema_errors(render_ninjs(read_article(path).article)) == []
 
 
-@pytest.mark.parametrize(("path", "version"), [(NINJS / "de_dpa_2x.json", "2.2"),
-                                               (NINJS / "en_wire_3x.json", "3.1")], ids=str)
+@pytest.mark.parametrize(
+    ("path", "version"), [(NINJS / "de_dpa_2x.json", "2.2"), (NINJS / "en_wire_3x.json", "3.1")], ids=str
+)
 def test_agency_fixtures_are_valid_in_their_own_version(path, version):
     assert schema_errors(path.read_bytes(), version) == []
 
@@ -71,22 +74,29 @@ def test_the_edition_of_a_full_article():
     data = render_ninjs(read_article(CORPUS / "header_block.txt").article)
     assert data.endswith(b"}\n") and not data.endswith(b"\n\n")
     document = json.loads(data)
-    plain = ("YEREVAN, Armenia, April 19. The deputy prime ministers of Armenia and Azerbaijan agreed to hold "
-             "the next meeting of the border delimitation commission [the twelfth since 2022] in May, officials "
-             "said.\n\n\u201cWe have agreed on the sequence of the work,\u201d the Armenian side said in a "
-             "statement. It didn\u2019t give the venue.\n\nThe commission\u2019s work has drawn criticism from "
-             "residents of border villages in the Tavush region.")
-    html = ('<p><span class="dateline">YEREVAN, Armenia, April 19.</span> The deputy prime ministers of Armenia '
-            "and Azerbaijan agreed to hold the next meeting of the border delimitation commission "
-            '<span class="editorial">[the twelfth since 2022]</span> in May, officials said.</p>\n'
-            '<p><span class="quotation">\u201cWe have agreed on the sequence of the work,\u201d</span> the '
-            "Armenian side said in a statement. It didn\u2019t give the venue.</p>\n"
-            "<p>The commission\u2019s work has drawn criticism from residents of border villages in the Tavush "
-            "region.</p>")
+    plain = (
+        "YEREVAN, Armenia, April 19. The deputy prime ministers of Armenia and Azerbaijan agreed to hold "
+        "the next meeting of the border delimitation commission [the twelfth since 2022] in May, officials "
+        "said.\n\n\u201cWe have agreed on the sequence of the work,\u201d the Armenian side said in a "
+        "statement. It didn\u2019t give the venue.\n\nThe commission\u2019s work has drawn criticism from "
+        "residents of border villages in the Tavush region."
+    )
+    html = (
+        '<p><span class="dateline">YEREVAN, Armenia, April 19.</span> The deputy prime ministers of Armenia '
+        "and Azerbaijan agreed to hold the next meeting of the border delimitation commission "
+        '<span class="editorial">[the twelfth since 2022]</span> in May, officials said.</p>\n'
+        '<p><span class="quotation">\u201cWe have agreed on the sequence of the work,\u201d</span> the '
+        "Armenian side said in a statement. It didn\u2019t give the venue.</p>\n"
+        "<p>The commission\u2019s work has drawn criticism from residents of border villages in the Tavush "
+        "region.</p>"
+    )
     assert document == {
         "uri": "urn:uuid:79ab59ef-369e-5656-8e5c-6d6b65227283",
-        "standard": {"name": "ninjs", "version": "2.2",
-                     "schema": "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json#"},
+        "standard": {
+            "name": "ninjs",
+            "version": "2.2",
+            "schema": "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json#",
+        },
         "type": "text",
         "representationtype": "full",
         "profile": "publish-article",
@@ -113,11 +123,20 @@ def test_the_edition_is_reproducible_utf8_and_the_same_as_inspect():
     data = render_ninjs(article)
     assert data == render_ninjs(read_article(CORPUS / "russian.txt").article)
     assert "\u0411\u0410\u041a\u0423".encode() in data  # БАКУ as UTF-8, not \u escapes
-    shown = subprocess.run([sys.executable, "-m", "publish", "inspect", str(CORPUS / "russian.txt"),
-                            "--format", "ninjs"], capture_output=True, cwd=ROOT, check=True)
+    shown = subprocess.run(
+        [sys.executable, "-m", "publish", "inspect", str(CORPUS / "russian.txt"), "--format", "ninjs"],
+        capture_output=True,
+        cwd=ROOT,
+        check=True,
+    )
     assert shown.stdout == data
-    plain = subprocess.run([sys.executable, "-m", "publish", "inspect", str(CORPUS / "russian.txt")],
-                           capture_output=True, text=True, cwd=ROOT, check=True)
+    plain = subprocess.run(
+        [sys.executable, "-m", "publish", "inspect", str(CORPUS / "russian.txt")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
     assert json.loads(plain.stdout) == {**article.to_dict(), "source_path": str(CORPUS / "russian.txt")}
 
 
@@ -139,7 +158,12 @@ def test_german_2x_with_an_html_body():
     article = parsed.article
     assert parsed.warnings == ()
     assert (article.title, article.date.isoformat(), article.language, article.author, article.source) == (
-        "Bahnstreik legt Fernverkehr weitgehend lahm", "2024-03-12", "de", "Anna Schneider", "dpa")
+        "Bahnstreik legt Fernverkehr weitgehend lahm",
+        "2024-03-12",
+        "de",
+        "Anna Schneider",
+        "dpa",
+    )
     assert article.slug == "2024-03-12-verkehr-bahn-streik"
     assert article.dateline is None  # "Berlin (dpa) -" stays in the lead, as written
     assert [paragraph.text for paragraph in article.paragraphs] == [
@@ -156,14 +180,20 @@ def test_german_2x_with_an_html_body():
     quotes = [run for run in article.paragraphs[1].runs if isinstance(run, Quotation)]
     assert [quote.children[0].text for quote in quotes] == [
         "\u201eWir bedauern die Einschr\u00e4nkungen f\u00fcr unsere Fahrg\u00e4ste sehr\u201c",
-        "\u201enotwendigen Signal\u201c"]
+        "\u201enotwendigen Signal\u201c",
+    ]
     assert isinstance(article.paragraphs[3].runs[1], Editorial)
 
 
 def test_norwegian_1x_superdesk_shape():
     article = read_article(NINJS / "no_ntb_1x.json").article
     assert (article.title, article.date.isoformat(), article.language, article.author, article.source) == (
-        "Storbrann i trehusbebyggelse i Bergen", "2024-02-08", "nb", "Ola Nordmann", "NTB")
+        "Storbrann i trehusbebyggelse i Bergen",
+        "2024-02-08",
+        "nb",
+        "Ola Nordmann",
+        "NTB",
+    )
     assert article.slug == "2024-02-08-brann-bergen"
     assert article.dateline is not None and article.dateline.text == "Bergen"  # from `located`
     assert [paragraph.text for paragraph in article.paragraphs] == [
@@ -179,8 +209,12 @@ def test_norwegian_1x_superdesk_shape():
 def test_english_3x_wire_story_with_a_plain_text_body():
     article = read_article(NINJS / "en_wire_3x.json").article
     assert (article.title, article.date.isoformat(), article.language, article.author, article.source) == (
-        "Bank of England holds rates at 5.25% for a second month", "2023-11-30", "en-GB", "Jane Carter",
-        "Example Wire")
+        "Bank of England holds rates at 5.25% for a second month",
+        "2023-11-30",
+        "en-GB",
+        "Jane Carter",
+        "Example Wire",
+    )
     assert article.dateline is not None and article.dateline.lead_in == "LONDON, Nov 30."
     assert [paragraph.text for paragraph in article.paragraphs] == [
         "The Bank of England kept interest rates at 5.25% on Thursday, saying it was \u201ctoo early\u201d "
@@ -196,50 +230,73 @@ def test_an_embargo_is_a_warning(tmp_path):
     document = json.loads((NINJS / "en_wire_3x.json").read_text(encoding="utf-8"))
     document["embargoedUntil"] = "2023-12-01T07:00:00Z"
     parsed = read_ninjs(json.dumps(document).encode(), "embargo.json")
-    assert parsed.warnings == ("embargoed until 2023-12-01T07:00:00Z: publish does not check the clock, "
-                               "do not release it earlier",)
+    assert parsed.warnings == (
+        "embargoed until 2023-12-01T07:00:00Z: publish does not check the clock, do not release it earlier",
+    )
 
 
 def test_a_minimal_1x_item_html_reduced_undated_and_cleaned():
-    document = {"uri": "tag:example.com,2024:1", "headline": "Zero\u200bwidth headline",
-                "body_html": "<div>One<br>line<br/><br/>Two &lt;b&gt; &#x263A;</div><ul><li>Three</li></ul>"
-                             "<style>p {}</style><!-- comment --><figure><figcaption>Caption</figcaption></figure>"}
+    document = {
+        "uri": "tag:example.com,2024:1",
+        "headline": "Zero\u200bwidth headline",
+        "body_html": "<div>One<br>line<br/><br/>Two &lt;b&gt; &#x263A;</div><ul><li>Three</li></ul>"
+        "<style>p {}</style><!-- comment --><figure><figcaption>Caption</figcaption></figure>",
+    }
     parsed = read_ninjs(json.dumps(document).encode("utf-16"), "item.json")
     assert [paragraph.text for paragraph in parsed.article.paragraphs] == ["One line", "Two <b> \u263a", "Three"]
     assert parsed.article.title == "Zerowidth headline"
     assert parsed.warnings == (
         "removed 1 zero-width character (U+200B)",
-        "no date given (no firstcreated, versioncreated or contentcreated): the article is published undated")
+        "no date given (no firstcreated, versioncreated or contentcreated): the article is published undated",
+    )
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    (b"[" * 100_000 + b"]" * 100_000, "x.json: not a ninjs document: the JSON is nested too deeply"),
-    ('{"uri": "u", "body_text": "caf\u00e9"}'.encode("latin-1"),
-     "x.json:1: not utf-8 text at byte 30: a ninjs file is JSON in UTF-8"),
-    (b'{"uri": "u",\n "language": "english please", "body_text": "x."}',
-     "x.json:2: `language` 'english please' is not a BCP 47 tag (hint: use a tag such as en, az, ru, hy or ka)"),
-    (b'{"uri": "u", "bodies": "text"}', "x.json:1: `bodies` must be a list, not a string"),
-    (b"null", "x.json:1: not a ninjs document: the JSON is null, not an object"),
-])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"[" * 100_000 + b"]" * 100_000, "x.json: not a ninjs document: the JSON is nested too deeply"),
+        (
+            '{"uri": "u", "body_text": "caf\u00e9"}'.encode("latin-1"),
+            "x.json:1: not utf-8 text at byte 30: a ninjs file is JSON in UTF-8",
+        ),
+        (
+            b'{"uri": "u",\n "language": "english please", "body_text": "x."}',
+            "x.json:2: `language` 'english please' is not a BCP 47 tag (hint: use a tag such as en, az, ru, hy or ka)",
+        ),
+        (b'{"uri": "u", "bodies": "text"}', "x.json:1: `bodies` must be a list, not a string"),
+        (b"null", "x.json:1: not a ninjs document: the JSON is null, not an object"),
+    ],
+)
 def test_hostile_json_is_one_clear_error(data, message):
     with pytest.raises(InputError) as caught:
         read_ninjs(data, "x.json")
     assert str(caught.value) == message
 
 
-@pytest.mark.parametrize(("name", "message"), [
-    ("syntax.json", "syntax.json:5: not valid JSON: Expecting ',' delimiter (column 1)"),
-    ("list.json", "list.json:1: not a ninjs document: the JSON is a list, not an object"),
-    ("not_ninjs.json", "not_ninjs.json:1: not a ninjs document: it has no `uri` "
-                       "(hint: every ninjs item has a uri; is this the right file?)"),
-    ("picture.json", "picture.json:3: a ninjs picture item, not a text article"),
-    ("withdrawn.json", "withdrawn.json:4: the item is withdrawn (pubstatus canceled): it must not be published"),
-    ("headline_list.json", "headline_list.json:4: `headlines[].value` must be a string, not a list"),
-    ("no_body.json", "no_body.json:5: no body text: the ninjs has no `bodies` (or `body_text`, `body_html`) "
-                     "with text"),
-    ("impossible_date.json", "impossible_date.json:4: `versioncreated` date 2023-02-30T10:00:00Z does not exist "
-                             "(day is out of range for month)"),
-])
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("syntax.json", "syntax.json:5: not valid JSON: Expecting ',' delimiter (column 1)"),
+        ("list.json", "list.json:1: not a ninjs document: the JSON is a list, not an object"),
+        (
+            "not_ninjs.json",
+            "not_ninjs.json:1: not a ninjs document: it has no `uri` "
+            "(hint: every ninjs item has a uri; is this the right file?)",
+        ),
+        ("picture.json", "picture.json:3: a ninjs picture item, not a text article"),
+        ("withdrawn.json", "withdrawn.json:4: the item is withdrawn (pubstatus canceled): it must not be published"),
+        ("headline_list.json", "headline_list.json:4: `headlines[].value` must be a string, not a list"),
+        (
+            "no_body.json",
+            "no_body.json:5: no body text: the ninjs has no `bodies` (or `body_text`, `body_html`) with text",
+        ),
+        (
+            "impossible_date.json",
+            "impossible_date.json:4: `versioncreated` date 2023-02-30T10:00:00Z does not exist "
+            "(day is out of range for month)",
+        ),
+    ],
+)
 def test_bad_ninjs_is_one_clear_error(name, message):
     with pytest.raises(InputError) as caught:
         read_article(NINJS / "bad" / name)
@@ -247,11 +304,18 @@ def test_bad_ninjs_is_one_clear_error(name, message):
 
 
 def test_bad_ninjs_on_the_command_line_is_one_line_and_exit_1():
-    result = subprocess.run([sys.executable, "-m", "publish", "inspect", str(NINJS / "bad" / "syntax.json")],
-                            capture_output=True, text=True, cwd=ROOT, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "publish", "inspect", str(NINJS / "bad" / "syntax.json")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=False,
+    )
     assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr == f"error: {NINJS / 'bad' / 'syntax.json'}:5: not valid JSON: Expecting ',' delimiter " \
-                            "(column 1)\n"
+    assert (
+        result.stderr == f"error: {NINJS / 'bad' / 'syntax.json'}:5: not valid JSON: Expecting ',' delimiter "
+        "(column 1)\n"
+    )
 
 
 # Round trip --------------------------------------------------------------------------------
@@ -305,8 +369,10 @@ def test_an_edited_own_ninjs_says_it_changed():
     document["bodies"][0]["value"] = document["bodies"][0]["value"].replace("in May", "in June")
     parsed = read_ninjs(json.dumps(document).encode(), "edited.json")
     assert "in June" in parsed.article.paragraphs[0].text
-    assert parsed.warnings == (f"the Identifier header ({article.identifier}) does not match the text: "
-                               "the article changed since that edition was made",)
+    assert parsed.warnings == (
+        f"the Identifier header ({article.identifier}) does not match the text: "
+        "the article changed since that edition was made",
+    )
 
 
 # Builds and digests ------------------------------------------------------------------------
@@ -321,13 +387,19 @@ def test_build_writes_ninjs_only_when_asked_and_lists_it_in_sha256sums(tmp_path)
     report = build([inputs], out, formats=["txt", "ninjs"])
     assert report.ok and len(report.results) == 4  # folders give their *.json files too
     names = sorted(path.name for path in out.iterdir())
-    assert names == [".publish-state.sqlite", ".publish.lock", "2023-11-30-bank-of-england-holds-rates-at-5-25-for-a-second-month.json",
-                     "2023-11-30-bank-of-england-holds-rates-at-5-25-for-a-second-month.txt",
-                     "2024-02-08-brann-bergen.json", "2024-02-08-brann-bergen.txt",
-                     "2024-03-12-verkehr-bahn-streik.json", "2024-03-12-verkehr-bahn-streik.txt",
-                     "2024-04-19-armenia-and-azerbaijan-agree-to-meet-on-border-commission.json",
-                     "2024-04-19-armenia-and-azerbaijan-agree-to-meet-on-border-commission.txt",
-                     "SHA256SUMS"]
+    assert names == [
+        ".publish-state.sqlite",
+        ".publish.lock",
+        "2023-11-30-bank-of-england-holds-rates-at-5-25-for-a-second-month.json",
+        "2023-11-30-bank-of-england-holds-rates-at-5-25-for-a-second-month.txt",
+        "2024-02-08-brann-bergen.json",
+        "2024-02-08-brann-bergen.txt",
+        "2024-03-12-verkehr-bahn-streik.json",
+        "2024-03-12-verkehr-bahn-streik.txt",
+        "2024-04-19-armenia-and-azerbaijan-agree-to-meet-on-border-commission.json",
+        "2024-04-19-armenia-and-azerbaijan-agree-to-meet-on-border-commission.txt",
+        "SHA256SUMS",
+    ]
     assert sorted(verify_manifest(out).checked) == [name for name in names if name[0].isdigit()]
     for path in out.glob("2*.json"):
         assert schema_errors(path.read_bytes()) == []
@@ -343,10 +415,15 @@ def test_a_digest_is_a_ninjs_package_with_associations(tmp_path):
     assert schema_errors(data) == []
     document = json.loads(data)
     assert (document["type"], document["profile"], document["headlines"]) == (
-        "composite", "publish-digest", [{"role": "main", "value": "Morning wire"}])
+        "composite",
+        "publish-digest",
+        [{"role": "main", "value": "Morning wire"}],
+    )
     assert [item["name"] for item in document["associations"]] == [
-        "2023-11-30-bank-of-england-holds-rates-at-5-25-for-a-second-month", "2024-02-08-brann-bergen",
-        "2024-03-12-verkehr-bahn-streik"]
+        "2023-11-30-bank-of-england-holds-rates-at-5-25-for-a-second-month",
+        "2024-02-08-brann-bergen",
+        "2024-03-12-verkehr-bahn-streik",
+    ]
     with pytest.raises(InputError, match="a ninjs package \\(type composite\\), not one article"):
         read_article(written[0])
 
@@ -374,7 +451,10 @@ def test_the_table_names_real_prefixes_and_answers_lookups():
         for _, term in terms(vocabulary):
             assert term.split(":")[0] in NAMESPACES, term
     assert [(item.name, term) for item, term in terms("opf")][:3] == [
-        ("identifier", "dc:identifier"), ("title", "dc:title"), ("language", "dc:language")]
+        ("identifier", "dc:identifier"),
+        ("title", "dc:title"),
+        ("language", "dc:language"),
+    ]
     assert field("source").ninjs3 == ("infoSources[].name", "copyrightHolder")
     with pytest.raises(KeyError):
         field("urgency")
@@ -387,8 +467,10 @@ def test_the_readme_documents_the_table_as_it_is():
     def cell(names: tuple[str, ...] | str | None) -> str:
         return ", ".join(f"`{name}`" for name in ((names,) if isinstance(names, str) else names or ()))
 
-    expected = [" | ".join([item.name, cell(item.ninjs), cell(item.opf), cell(item.xmp), cell(item.schema_org)])
-                for item in FIELDS]
+    expected = [
+        " | ".join([item.name, cell(item.ninjs), cell(item.opf), cell(item.xmp), cell(item.schema_org)])
+        for item in FIELDS
+    ]
     assert rows == [f"| {row} |".replace("|  |", "| |").replace("|  |", "| |") for row in expected]
 
 
@@ -406,10 +488,11 @@ def test_one_mapping_table_serves_ninjs_the_opf_and_the_xmp(seed_article):
         if term.startswith("schema:") and item.name in facts:
             assert f'<meta property="{term}">{facts[item.name]}</meta>' in opf, term
     pdf = render_pdf(seed_article)
-    packet = pdf[pdf.index(b"<x:xmpmeta"):pdf.index(b"</x:xmpmeta>")].decode()
+    packet = pdf[pdf.index(b"<x:xmpmeta") : pdf.index(b"</x:xmpmeta>")].decode()
     for item, term in terms("xmp"):
         if item.name in facts:
-            assert f"<{term}>" in packet and str(facts[item.name]) in packet.split(f"<{term}>")[1].split(
-                f"</{term}>")[0], term
+            assert (
+                f"<{term}>" in packet and str(facts[item.name]) in packet.split(f"<{term}>")[1].split(f"</{term}>")[0]
+            ), term
     document = json.loads(render_ninjs(seed_article))
     assert document["located"] == facts["place"] == "BAKU, Azerbaijan"

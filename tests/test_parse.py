@@ -4,8 +4,8 @@ import datetime
 import hashlib
 
 import pytest
-
 from conftest import BAD, CORPUS, SEED, article_from
+
 from publish import __version__
 from publish.errors import InputError, PublishError
 from publish.model import Editorial, Quotation, Text
@@ -38,10 +38,13 @@ def test_seed_parses_exactly(seed_article):
     assert lead.text.startswith("Azerbaijan conducted local")
     editorials = [run for run in lead.runs if isinstance(run, Editorial)]
     assert len(editorials) == 1
-    assert editorials[0].children == (Text(
-        "[which haven\u2019t been withdrawn from the country\u2019s Karabakh region contrary to the "
-        "trilateral statement signed by Azerbaijani, Armenian and Russian leaders following the "
-        "2020 second Karabakh war]"),)
+    assert editorials[0].children == (
+        Text(
+            "[which haven\u2019t been withdrawn from the country\u2019s Karabakh region contrary to the "
+            "trilateral statement signed by Azerbaijani, Armenian and Russian leaders following the "
+            "2020 second Karabakh war]"
+        ),
+    )
     quotes = [run for p in article.paragraphs for run in p.runs if isinstance(run, Quotation)]
     assert len(quotes) == 4 and all(q.closed for q in quotes)
     assert article.paragraphs[4].text.endswith("Yevlakh city,\u201d the official said")
@@ -64,7 +67,9 @@ def test_title_first_article():
     assert article.dateline.place == "TBILISI, Georgia" and article.dateline.date_text == "March 3"
     assert len(article.paragraphs) == 3
     # Hard-wrapped lines joined, typography applied.
-    assert "Georgia on Friday opened a new border crossing with Armenia, the country\u2019s" in article.paragraphs[0].text
+    assert (
+        "Georgia on Friday opened a new border crossing with Armenia, the country\u2019s" in article.paragraphs[0].text
+    )
     assert article.paragraphs[2].text.endswith("for cars \u2014 at least until the end of the year\u2026")
 
 
@@ -94,10 +99,15 @@ def test_header_values_fold_and_slug_is_cleaned():
     assert article.slug == "etc-passwd"
 
 
-@pytest.mark.parametrize("name, language, place", [
-    ("azerbaijani.txt", "az", "BAKI"), ("russian.txt", "ru", "БАКУ"),
-    ("armenian.txt", "hy", "ԵՐԵՎԱՆ"), ("georgian.txt", "ka", "თბილისი"),
-])
+@pytest.mark.parametrize(
+    "name, language, place",
+    [
+        ("azerbaijani.txt", "az", "BAKI"),
+        ("russian.txt", "ru", "БАКУ"),
+        ("armenian.txt", "hy", "ԵՐԵՎԱՆ"),
+        ("georgian.txt", "ka", "თბილისი"),
+    ],
+)
 def test_non_latin_articles(name, language, place):
     article = article_from(CORPUS / name)
     assert article.language == language
@@ -144,6 +154,7 @@ def _leaves(runs):
 def test_derived_title_without_a_boundary_is_cut_at_a_word():
     lead = parse_inlines("Word " * 40 + "end.")
     from publish.model import Paragraph
+
     title = derive_title(Paragraph(lead))
     assert title == "Word " * 17 + "Word\u2026"
     short = derive_title(Paragraph(parse_inlines("Mr. Smith went to Washington. Then home.")))
@@ -158,14 +169,17 @@ def test_slug_rules():
     assert make_slug("///", None) == "undated-article"
 
 
-@pytest.mark.parametrize("name, line, message", [
-    ("empty.txt", 1, "empty article"),
-    ("whitespace.txt", 1, "empty article"),
-    ("no_paragraphs.txt", 3, "no paragraphs"),
-    ("impossible_date.txt", 1, "2023-02-30 does not exist"),
-    ("undecodable.txt", 3, "not valid UTF-8"),
-    ("image.txt", 1, "PNG image"),
-])
+@pytest.mark.parametrize(
+    "name, line, message",
+    [
+        ("empty.txt", 1, "empty article"),
+        ("whitespace.txt", 1, "empty article"),
+        ("no_paragraphs.txt", 3, "no paragraphs"),
+        ("impossible_date.txt", 1, "2023-02-30 does not exist"),
+        ("undecodable.txt", 3, "not valid UTF-8"),
+        ("image.txt", 1, "PNG image"),
+    ],
+)
 def test_bad_input_raises_publish_error_with_place(name, line, message):
     with pytest.raises(PublishError) as caught:
         article_from(BAD / name)
@@ -190,10 +204,16 @@ def test_header_without_blank_line_is_an_error():
 
 #: (paragraphs as filed, paragraphs as parsed, lines named in warnings)
 BREAKS: list[tuple[str, list[str], list[int]]] = [
-    ("China overtook Japan to become the world's\n\neconomic power number two in 2010.",
-     ["China overtook Japan to become the world\u2019s economic power number two in 2010."], [7]),
-    ("Прошла встреча министров\n\nиностранных дел двух стран.",
-     ["Прошла встреча министров иностранных дел двух стран."], [7]),
+    (
+        "China overtook Japan to become the world's\n\neconomic power number two in 2010.",
+        ["China overtook Japan to become the world\u2019s economic power number two in 2010."],
+        [7],
+    ),
+    (
+        "Прошла встреча министров\n\nиностранных дел двух стран.",
+        ["Прошла встреча министров иностранных дел двух стран."],
+        [7],
+    ),
     ("Ընդունվել է նոր\n\nօրենք։", ["Ընդունվել է նոր օրենք։"], [7]),
     # Kept: the first ends a sentence; the second begins in upper case; Georgian has no case.
     ("The talks ended.\n\nand then what?", ["The talks ended.", "and then what?"], []),
@@ -208,15 +228,19 @@ def test_paragraph_repair(body, paragraphs, lines):
     parsed = parse(f"title: T\ndate: 2024-01-02\nlanguage: en\n\n{body}\n", "wire.txt")
     assert [paragraph.text for paragraph in parsed.article.paragraphs] == paragraphs
     joined = [warning for warning in parsed.warnings if "joined to the paragraph before" in warning]
-    assert joined == [f"line {line}: joined to the paragraph before, which ends without punctuation while "
-                      f"this one begins in lower case (a stray blank line?); `keep-breaks: yes` keeps such breaks"
-                      for line in lines]
+    assert joined == [
+        f"line {line}: joined to the paragraph before, which ends without punctuation while "
+        f"this one begins in lower case (a stray blank line?); `keep-breaks: yes` keeps such breaks"
+        for line in lines
+    ]
 
 
 def test_keep_breaks_header_and_parameter():
     body = "China overtook Japan to become the world's\n\neconomic power number two."
-    for article in (parse(f"title: T\nkeep-breaks: yes\n\n{body}").article,
-                    parse(f"title: T\n\n{body}", keep_breaks=True).article):
+    for article in (
+        parse(f"title: T\nkeep-breaks: yes\n\n{body}").article,
+        parse(f"title: T\n\n{body}", keep_breaks=True).article,
+    ):
         assert len(article.paragraphs) == 2
     assert len(parse(f"title: T\nkeep-breaks: no\n\n{body}").article.paragraphs) == 1
     with pytest.raises(InputError, match="keep-breaks: 'maybe' is not yes or no") as caught:
@@ -225,8 +249,9 @@ def test_keep_breaks_header_and_parameter():
 
 
 def test_derived_fields_are_recorded():
-    parsed = parse("No headline here, said the minister on a long day of talks in the capital city.\n",
-                   "wire/2022-11-05-story.txt")
+    parsed = parse(
+        "No headline here, said the minister on a long day of talks in the capital city.\n", "wire/2022-11-05-story.txt"
+    )
     assert parsed.article.derived == frozenset({"title", "date", "language"})
     stated = parse("title: T\ndate: 2022-11-05\nlanguage: en\nsource: AP\n\nBody, he told Trend.").article
     assert stated.derived == frozenset() and stated.source == "AP"
@@ -235,16 +260,21 @@ def test_derived_fields_are_recorded():
 def test_provenance_headers_are_only_read_in_a_record():
     parsed = parse("title: T\nSource-SHA256: " + "0" * 64 + "\n\nBody.", "x.txt")
     assert parsed.article.provenance is None
-    assert "line 2: header 'Source-SHA256' is only read in a text edition (one with an Identifier); ignored" \
+    assert (
+        "line 2: header 'Source-SHA256' is only read in a text edition (one with an Identifier); ignored"
         in parsed.warnings
+    )
 
 
-@pytest.mark.parametrize("lines, message", [
-    (["Source-SHA256: " + "0" * 64], "incomplete provenance: no Source-Encoding, Publish-Version"),
-    (["Source-SHA256: xyz", "Source-Encoding: utf-8 (detected)", "Publish-Version: 1"], "not a SHA-256"),
-    (["Source-SHA256: " + "0" * 64, "Source-Encoding: utf-8", "Publish-Version: 1"], "is not .codec .how.."),
-    (["Derived: title, mood"], "Derived names unknown fields: mood"),
-])
+@pytest.mark.parametrize(
+    "lines, message",
+    [
+        (["Source-SHA256: " + "0" * 64], "incomplete provenance: no Source-Encoding, Publish-Version"),
+        (["Source-SHA256: xyz", "Source-Encoding: utf-8 (detected)", "Publish-Version: 1"], "not a SHA-256"),
+        (["Source-SHA256: " + "0" * 64, "Source-Encoding: utf-8", "Publish-Version: 1"], "is not .codec .how.."),
+        (["Derived: title, mood"], "Derived names unknown fields: mood"),
+    ],
+)
 def test_a_damaged_record_is_an_error(lines, message):
     text = "\n".join(["Title: T", "Language: en", "Identifier: urn:uuid:0", *lines, "", "Body."])
     with pytest.raises(InputError, match=message) as caught:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from conftest import assert_words_in_order
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import assert_words_in_order
 from publish.errors import PublishError
 from publish.model import ENCODING_HOW, Provenance
 from publish.options import RenderOptions
@@ -15,32 +15,121 @@ from publish.render.pdf import render_pdf
 from publish.render.text import display_width, render_text
 from publish.source import clean_text
 
-WORDS = st.sampled_from([
-    "the", "minister", "said", "Azerbaijan's", "haven't", "'90s", "\"quoted", "speech,\"", "[editor's",
-    "note]", "--", "...", "a.", "B.", "Mr.", "U.S.", "e-mail", "https://example.org/a/really/long/path?q=1&x=2",
-    "ə", "şəhər", "Ağdam", "Москва", "«цитата»", "Երևան", "თბილისი", "日本語", "中文字", "(parens)", "&", "<b>",
-    "{{", "}}", "%", "—", "–", "1,500", "2023-09-21", ":", ";", "?", "!", "'", "\"", "[", "]", "“", "”", "‘", "’",
-    "BAKU,", "Azerbaijan,", "September", "21.", "title:", "date:", "X",
-])
+WORDS = st.sampled_from(
+    [
+        "the",
+        "minister",
+        "said",
+        "Azerbaijan's",
+        "haven't",
+        "'90s",
+        '"quoted',
+        'speech,"',
+        "[editor's",
+        "note]",
+        "--",
+        "...",
+        "a.",
+        "B.",
+        "Mr.",
+        "U.S.",
+        "e-mail",
+        "https://example.org/a/really/long/path?q=1&x=2",
+        "ə",
+        "şəhər",
+        "Ağdam",
+        "Москва",
+        "«цитата»",
+        "Երևան",
+        "თბილისი",
+        "日本語",
+        "中文字",
+        "(parens)",
+        "&",
+        "<b>",
+        "{{",
+        "}}",
+        "%",
+        "—",
+        "–",
+        "1,500",
+        "2023-09-21",
+        ":",
+        ";",
+        "?",
+        "!",
+        "'",
+        '"',
+        "[",
+        "]",
+        "“",
+        "”",
+        "‘",
+        "’",
+        "BAKU,",
+        "Azerbaijan,",
+        "September",
+        "21.",
+        "title:",
+        "date:",
+        "X",
+    ]
+)
 sentence = st.lists(WORDS, min_size=1, max_size=25).map(" ".join)
 paragraph = st.lists(sentence, min_size=1, max_size=4).map(" ".join)
-header_value = st.lists(st.sampled_from(["Trend", "Jane", "O'Neil", "Ağa", "Иван", "&", "<x>", "Co."]),
-                        min_size=1, max_size=3).map(" ".join)
+header_value = st.lists(
+    st.sampled_from(["Trend", "Jane", "O'Neil", "Ağa", "Иван", "&", "<x>", "Co."]), min_size=1, max_size=3
+).map(" ".join)
 
 
-LEADS = st.sampled_from(["", "BAKU, Azerbaijan, September 21. ", "MOSCOW (Reuters) - ", "WASHINGTON -- ",
-                         "თბილისი, 20 აგვისტო. ", "NATO, the alliance. ", "ЕРЕВАН, 12 июля. ",
-                         "BAKU, Azerbaijan, Sept. 3 (Trend) -- ", "PARIS: ", "\"Quote\" -- ",
-                         # Shapes that once gave editions that did not parse back to the same article.
-                         "PARIS . ", "PARIS ... ", "PARIS, May 5.. ", "PARIS, May 5... ", "PARIS .. ",
-                         "ԵՐԵՎԱՆ, 12 հուլիսի։ ", "ԵՐԵՎԱՆ։ ", "BAKU /Trend/ - ", "МОСКВА, 2 мая. /ТАСС/. ",
-                         "МОСКВА, 2 мая — РИА Новости. ", "BAKU, May 2 /Trend/ -- "])
+LEADS = st.sampled_from(
+    [
+        "",
+        "BAKU, Azerbaijan, September 21. ",
+        "MOSCOW (Reuters) - ",
+        "WASHINGTON -- ",
+        "თბილისი, 20 აგვისტო. ",
+        "NATO, the alliance. ",
+        "ЕРЕВАН, 12 июля. ",
+        "BAKU, Azerbaijan, Sept. 3 (Trend) -- ",
+        "PARIS: ",
+        '"Quote" -- ',
+        # Shapes that once gave editions that did not parse back to the same article.
+        "PARIS . ",
+        "PARIS ... ",
+        "PARIS, May 5.. ",
+        "PARIS, May 5... ",
+        "PARIS .. ",
+        "ԵՐԵՎԱՆ, 12 հուլիսի։ ",
+        "ԵՐԵՎԱՆ։ ",
+        "BAKU /Trend/ - ",
+        "МОСКВА, 2 мая. /ТАСС/. ",
+        "МОСКВА, 2 мая — РИА Новости. ",
+        "BAKU, May 2 /Trend/ -- ",
+    ]
+)
 #: Provenance as the reading step hands it to the parser (names that need escaping included).
-PROVENANCES = st.one_of(st.none(), st.builds(
-    Provenance.of, st.binary(max_size=20),
-    st.sampled_from(["seeds/a.txt", "wire story.txt", "a  b\tc.txt", " x ", "Ərdoğan/«x».txt", "w\udcff.txt",
-                     "long/" + "folder " * 12 + "name.txt"]),
-    st.sampled_from(["utf-8", "utf-16-le", "cp1251"]), st.sampled_from(ENCODING_HOW), st.just("0.1.0")))
+PROVENANCES = st.one_of(
+    st.none(),
+    st.builds(
+        Provenance.of,
+        st.binary(max_size=20),
+        st.sampled_from(
+            [
+                "seeds/a.txt",
+                "wire story.txt",
+                "a  b\tc.txt",
+                " x ",
+                "Ərdoğan/«x».txt",
+                "w\udcff.txt",
+                "long/" + "folder " * 12 + "name.txt",
+            ]
+        ),
+        st.sampled_from(["utf-8", "utf-16-le", "cp1251"]),
+        st.sampled_from(ENCODING_HOW),
+        st.just("0.1.0"),
+    ),
+)
 
 
 @st.composite

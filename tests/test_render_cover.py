@@ -14,7 +14,10 @@ from publish.render.cover import CoverText, fit_title, render_cover, script_runs
 
 SEED_COVER = CoverText(
     title="Azerbaijan conducted local anti-terrorist activities and neutralized all Armenian illegal\u2026",
-    place="BAKU, Azerbaijan", date="September 21, 2023", credit="Trend")
+    place="BAKU, Azerbaijan",
+    date="September 21, 2023",
+    credit="Trend",
+)
 
 
 def picture(data: bytes) -> Image.Image:
@@ -39,27 +42,44 @@ def test_cover_is_a_1000_by_1600_rgb_baseline_jpeg_without_metadata():
 
 
 def test_two_renders_are_byte_identical_in_other_processes_and_time_zones(tmp_path):
-    script = ("import sys; from publish.render.cover import CoverText, render_cover;"
-              "sys.stdout.buffer.write(render_cover(CoverText(title='Երևանում բացվել է նոր գրադարան',"
-              "place='ԵՐԵՎԱՆ', date='12 հուլիսի, 2024 թ.', credit='Trend')))")
-    runs = [subprocess.run([sys.executable, "-c", script], capture_output=True, check=True, timeout=120,
-                           env={**os.environ, "TZ": zone}).stdout for zone in ("UTC", "Pacific/Kiritimati")]
-    here = render_cover(CoverText(title="Երևանում բացվել է նոր գրադարան", place="ԵՐԵՎԱՆ",
-                                  date="12 հուլիսի, 2024 թ.", credit="Trend"))
-    assert runs[0] == runs[1] == here == render_cover(CoverText(title="Երևանում բացվել է նոր գրադարան",
-                                                                place="ԵՐԵՎԱՆ", date="12 հուլիսի, 2024 թ.",
-                                                                credit="Trend"))
+    script = (
+        "import sys; from publish.render.cover import CoverText, render_cover;"
+        "sys.stdout.buffer.write(render_cover(CoverText(title='Երևանում բացվել է նոր գրադարան',"
+        "place='ԵՐԵՎԱՆ', date='12 հուլիսի, 2024 թ.', credit='Trend')))"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, check=True, timeout=120, env={**os.environ, "TZ": zone}
+        ).stdout
+        for zone in ("UTC", "Pacific/Kiritimati")
+    ]
+    here = render_cover(
+        CoverText(title="Երևանում բացվել է նոր գրադարան", place="ԵՐԵՎԱՆ", date="12 հուլիսի, 2024 թ.", credit="Trend")
+    )
+    assert (
+        runs[0]
+        == runs[1]
+        == here
+        == render_cover(
+            CoverText(
+                title="Երևանում բացվել է նոր գրադարան", place="ԵՐԵՎԱՆ", date="12 հուլիսի, 2024 թ.", credit="Trend"
+            )
+        )
+    )
 
 
-@pytest.mark.parametrize("text, families", [
-    ("BAKU, Azerbaijan", ["Publish Serif"]),
-    ("Москва · Αθήνα", ["Publish Serif"]),
-    ("Երևանում բացվել", ["Publish Serif"]),  # one family has every promised script
-    ("თბილისი", ["Publish Serif"]),
-    ("Yerevan (Երևան)", ["Publish Serif"]),
-    ("Cairo (القاهرة)", ["Publish Serif", "Noto Naskh Arabic", "Publish Serif"]),
-    ("ירושלים", ["Noto Serif Hebrew"]),
-])
+@pytest.mark.parametrize(
+    "text, families",
+    [
+        ("BAKU, Azerbaijan", ["Publish Serif"]),
+        ("Москва · Αθήνα", ["Publish Serif"]),
+        ("Երևանում բացվել", ["Publish Serif"]),  # one family has every promised script
+        ("თბილისი", ["Publish Serif"]),
+        ("Yerevan (Երևան)", ["Publish Serif"]),
+        ("Cairo (القاهرة)", ["Publish Serif", "Noto Naskh Arabic", "Publish Serif"]),
+        ("ירושלים", ["Noto Serif Hebrew"]),
+    ],
+)
 def test_each_run_is_set_in_the_shipped_family_that_has_it(text, families):
     runs = script_runs(text)
     assert "".join(run for _, run in runs) == text
@@ -70,13 +90,17 @@ def test_each_run_is_set_in_the_shipped_family_that_has_it(text, families):
                 assert ord(char) in coverage(shipped_font(family)), (family, char)
 
 
-@pytest.mark.parametrize("title, cut", [
-    ("Short", False),
-    (SEED_COVER.title, False),
-    ("თბილისში ახალი პარკი გაიხსნა, რომელიც ათ ჰექტარზე მეტ ტერიტორიას მოიცავს და ღია იქნება დღე და ღამე", False),
-    ("word " * 120, True),
-    ("Supercalifragilisticexpialidociousnessmakesnospaceatallforanythingelse", True),
-], ids=["short", "seed", "georgian", "too-many-lines", "too-long-a-word"])
+@pytest.mark.parametrize(
+    "title, cut",
+    [
+        ("Short", False),
+        (SEED_COVER.title, False),
+        ("თბილისში ახალი პარკი გაიხსნა, რომელიც ათ ჰექტარზე მეტ ტერიტორიას მოიცავს და ღია იქნება დღე და ღამე", False),
+        ("word " * 120, True),
+        ("Supercalifragilisticexpialidociousnessmakesnospaceatallforanythingelse", True),
+    ],
+    ids=["short", "seed", "georgian", "too-many-lines", "too-long-a-word"],
+)
 def test_headlines_fit_the_measure_and_the_band(title, cut):
     size, lines = fit_title(title)
     leading = round(size * 1.22)
@@ -96,10 +120,14 @@ def test_short_headline_is_set_large_and_long_one_is_cut_with_an_ellipsis():
     assert size == cover.TITLE_SIZES[-1] and lines[-1].endswith("\u2026") and len(lines) > 10
 
 
-@pytest.mark.parametrize("text, family", [
-    (CoverText(title="ירושלים מארחת כנס", place="ירושלים", date="12 במרץ 2024"), "Noto Serif Hebrew"),
-    (CoverText(title="हिंदी समाचार", place="मुंबई", date="5 अप्रैल 2024"), "Noto Serif Devanagari"),
-], ids=["hebrew", "hindi"])
+@pytest.mark.parametrize(
+    "text, family",
+    [
+        (CoverText(title="ירושלים מארחת כנס", place="ירושלים", date="12 במרץ 2024"), "Noto Serif Hebrew"),
+        (CoverText(title="हिंदी समाचार", place="मुंबई", date="5 अप्रैल 2024"), "Noto Serif Devanagari"),
+    ],
+    ids=["hebrew", "hindi"],
+)
 def test_scripts_outside_publish_serif_are_drawn_in_their_own_family(text, family):
     """The headline is set in the chain's family for its script: drawn in Publish Serif
     (which lacks these letters) the same line would be a row of .notdef boxes."""
@@ -110,8 +138,9 @@ def test_scripts_outside_publish_serif_are_drawn_in_their_own_family(text, famil
 
     def alone(font_family: str) -> Image.Image:
         canvas = Image.new("L", (2400, 300), 255)
-        ImageDraw.Draw(canvas).text((10, 200), lines[0], font=cover._font(font_family, "bold", size), anchor="ls",
-                                    fill=0)
+        ImageDraw.Draw(canvas).text(
+            (10, 200), lines[0], font=cover._font(font_family, "bold", size), anchor="ls", fill=0
+        )
         return canvas
 
     assert ImageChops.difference(alone(family), alone("Publish Serif")).getbbox() is not None
@@ -119,14 +148,27 @@ def test_scripts_outside_publish_serif_are_drawn_in_their_own_family(text, famil
 
 def test_author_place_date_and_credit_are_all_drawn():
     bare = picture(render_cover(CoverText(title="Armenia and Azerbaijan agree")))
-    full = picture(render_cover(CoverText(title="Armenia and Azerbaijan agree", kicker="Daily Wire",
-                                          author="Leyla Mammadova", place="YEREVAN, Armenia",
-                                          date="April 19, 2024", credit="Trend")))
+    full = picture(
+        render_cover(
+            CoverText(
+                title="Armenia and Azerbaijan agree",
+                kicker="Daily Wire",
+                author="Leyla Mammadova",
+                place="YEREVAN, Armenia",
+                date="April 19, 2024",
+                credit="Trend",
+            )
+        )
+    )
     size, lines = fit_title("Armenia and Azerbaijan agree")
     rule_y = cover.TITLE_TOP + size + (len(lines) - 1) * round(size * 1.22) + round(size * 0.9)
-    for name, y in (("kicker", cover.KICKER[0]), ("author", rule_y + cover.BELOW_RULE["author"]),
-                    ("place", rule_y + cover.BELOW_RULE["place"]), ("date", rule_y + cover.BELOW_RULE["date"]),
-                    ("credit", cover.CREDIT[0])):
+    for name, y in (
+        ("kicker", cover.KICKER[0]),
+        ("author", rule_y + cover.BELOW_RULE["author"]),
+        ("place", rule_y + cover.BELOW_RULE["place"]),
+        ("date", rule_y + cover.BELOW_RULE["date"]),
+        ("credit", cover.CREDIT[0]),
+    ):
         box = (125, y - 32, 875, y + 6)
         assert ink(bare, box) == 0 and ink(full, box) > 120, name
 

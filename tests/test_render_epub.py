@@ -7,17 +7,21 @@ import sys
 import zipfile
 
 import pytest
+from conftest import CORPUS, GOOD_CORPUS, SEED, article_from, assert_words_in_order, epubcheck
 from lxml import etree
 
-from conftest import CORPUS, GOOD_CORPUS, SEED, article_from, assert_words_in_order, epubcheck
 from publish import __version__
 from publish.model import Collection
 from publish.options import RenderOptions
 from publish.render.epub import SUMMARIES, has_case, render_collection_epub, render_epub
 
-NS = {"x": "http://www.w3.org/1999/xhtml", "opf": "http://www.idpf.org/2007/opf",
-      "dc": "http://purl.org/dc/elements/1.1/", "ncx": "http://www.daisy.org/z3986/2005/ncx/",
-      "epub": "http://www.idpf.org/2007/ops"}
+NS = {
+    "x": "http://www.w3.org/1999/xhtml",
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "ncx": "http://www.daisy.org/z3986/2005/ncx/",
+    "epub": "http://www.idpf.org/2007/ops",
+}
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
@@ -85,8 +89,11 @@ def test_every_document_has_lang_and_headings_in_order():
     for name in ("EPUB/cover.xhtml", "EPUB/article.xhtml", "EPUB/nav.xhtml"):
         root = etree.fromstring(files[name])
         assert root.get("lang") == "ru" and root.get(XML_LANG) == "ru", name
-        levels = [int(h.tag[-1]) for h in root.iter() if isinstance(h.tag, str) and h.tag[-2:-1] == "h"
-                  and h.tag[-1].isdigit()]
+        levels = [
+            int(h.tag[-1])
+            for h in root.iter()
+            if isinstance(h.tag, str) and h.tag[-2:-1] == "h" and h.tag[-1].isdigit()
+        ]
         assert all(b - a <= 1 for a, b in zip([0, *levels], levels)), (name, levels)
 
 
@@ -94,7 +101,9 @@ def test_article_semantics_and_text(seed_article):
     root = etree.fromstring(unpack(render_epub(seed_article))["EPUB/article.xhtml"])
     assert root.xpath("string(//x:h1)", namespaces=NS) == seed_article.title
     # Set for reading as in the PDF: a no-break space keeps "September 21" on one line.
-    assert root.xpath("string(//x:span[@class='dateline cased'])", namespaces=NS) == "BAKU, Azerbaijan, September\u00a021."
+    assert (
+        root.xpath("string(//x:span[@class='dateline cased'])", namespaces=NS) == "BAKU, Azerbaijan, September\u00a021."
+    )
     assert root.xpath("count(//x:span[@class='editorial'])", namespaces=NS) == 1
     assert root.xpath("count(//x:span[@class='quotation'])", namespaces=NS) == 4
     assert root.xpath("string(//x:footer)", namespaces=NS).strip() == "Source: Trend"
@@ -108,12 +117,15 @@ def test_article_semantics_and_text(seed_article):
 def test_the_epub_sets_dashes_ranges_and_no_break_spaces_as_the_pdf_does():
     from publish.parse import parse
 
-    article = parse("title: Prices - and more\ndate: 2024-03-01\nlanguage: en\n\n"
-                    "Prices rose 20-25% - Ms Boynton said - on March 31.").article
+    article = parse(
+        "title: Prices - and more\ndate: 2024-03-01\nlanguage: en\n\n"
+        "Prices rose 20-25% - Ms Boynton said - on March 31."
+    ).article
     root = etree.fromstring(unpack(render_epub(article))["EPUB/article.xhtml"])
     assert root.xpath("string(//x:h1)", namespaces=NS) == "Prices\u00a0\u2013 and more"
     assert root.xpath("string(//x:p[@class='lead'])", namespaces=NS) == (
-        "Prices rose 20\u201325%\u00a0\u2013 Ms\u00a0Boynton said\u00a0\u2013 on March\u00a031.")
+        "Prices rose 20\u201325%\u00a0\u2013 Ms\u00a0Boynton said\u00a0\u2013 on March\u00a031."
+    )
     assert article.paragraphs[0].text == "Prices rose 20-25% - Ms Boynton said - on March 31."  # the model as sent
 
 
@@ -123,7 +135,8 @@ def test_cover_is_a_jpeg_page_described_by_everything_printed_on_it(seed_article
     cover = etree.fromstring(files["EPUB/cover.xhtml"])
     assert cover.xpath("//x:img/@src", namespaces=NS) == ["cover.jpg"]
     assert cover.xpath("string(//x:img/@alt)", namespaces=NS) == (
-        f"Cover: {seed_article.title}. BAKU, Azerbaijan. September 21, 2023. Trend")
+        f"Cover: {seed_article.title}. BAKU, Azerbaijan. September 21, 2023. Trend"
+    )
     assert cover.xpath("//x:body/@epub:type", namespaces=NS) == ["cover"]
     assert len(cover.xpath("//x:body//*", namespaces=NS)) == 2  # a section holding the image, nothing else
 
@@ -132,8 +145,10 @@ def test_cover_names_the_author_and_the_publisher():
     article = article_from(CORPUS / "header_block.txt")
     files = unpack(render_epub(article, RenderOptions(publisher="Daily Wire")))
     alt = etree.fromstring(files["EPUB/cover.xhtml"]).xpath("string(//x:img/@alt)", namespaces=NS)
-    assert alt == ("Cover: Daily Wire. Armenia and Azerbaijan agree to meet on border commission. Leyla Mammadova. "
-                   "YEREVAN, Armenia. April 19, 2024. Trend")
+    assert alt == (
+        "Cover: Daily Wire. Armenia and Azerbaijan agree to meet on border commission. Leyla Mammadova. "
+        "YEREVAN, Armenia. April 19, 2024. Trend"
+    )
     assert files["EPUB/cover.jpg"] != unpack(render_epub(article))["EPUB/cover.jpg"]
 
 
@@ -169,8 +184,9 @@ def test_stylesheet_lets_the_reader_win_and_every_script_read():
     assert "!important" not in bare and "position" not in bare and "background" not in bare
     assert not [v for v in values if v.startswith("#") or "rgb" in v]
     # Real families for Latin/Cyrillic/Greek, Armenian and Georgian before the generic one.
-    assert rules["html"]["font-family"] == ('"Noto Serif", "Noto Serif Armenian", "Noto Serif Georgian", Georgia, '
-                                            '"DejaVu Serif", Sylfaen, serif')
+    assert rules["html"]["font-family"] == (
+        '"Noto Serif", "Noto Serif Armenian", "Noto Serif Georgian", Georgia, "DejaVu Serif", Sylfaen, serif'
+    )
     # Justified only together with hyphenation, and only for languages marked hyphenated.
     justified = {selector for selector, d in rules.items() if d.get("text-align") == "justify"}
     assert justified == {"body.hyphenate p"}
@@ -182,13 +198,16 @@ def test_stylesheet_lets_the_reader_win_and_every_script_read():
     assert rules[".dateline"] == {"font-weight": "bold"}
 
 
-@pytest.mark.parametrize("name, dateline_class, body_class, date_text", [
-    ("header_block.txt", "dateline cased", "hyphenate", "April 19, 2024"),
-    ("russian.txt", "dateline cased", "hyphenate", "4 июня 2024\u202fг."),
-    ("armenian.txt", "dateline cased", None, "12 հուլիսի, 2024 թ."),
-    ("georgian.txt", "dateline", None, "20 აგვისტო, 2024"),
-    ("azerbaijani.txt", "dateline cased", None, "28 may 2024"),
-])
+@pytest.mark.parametrize(
+    "name, dateline_class, body_class, date_text",
+    [
+        ("header_block.txt", "dateline cased", "hyphenate", "April 19, 2024"),
+        ("russian.txt", "dateline cased", "hyphenate", "4 июня 2024\u202fг."),
+        ("armenian.txt", "dateline cased", None, "12 հուլիսի, 2024 թ."),
+        ("georgian.txt", "dateline", None, "20 აგვისტო, 2024"),
+        ("azerbaijani.txt", "dateline cased", None, "28 may 2024"),
+    ],
+)
 def test_each_script_gets_its_dateline_justification_and_date(name, dateline_class, body_class, date_text):
     root = etree.fromstring(unpack(render_epub(article_from(CORPUS / name)))["EPUB/article.xhtml"])
     assert root.xpath("//x:span[starts-with(@class, 'dateline')]/@class", namespaces=NS) == [dateline_class]
@@ -216,7 +235,7 @@ def test_undated_article_shows_and_claims_no_date(tmp_path):
     alt = etree.fromstring(files["EPUB/cover.xhtml"]).xpath("string(//x:img/@alt)", namespaces=NS)
     assert alt == "Cover: Georgia opens a new border crossing with Armenia. TBILISI, Georgia"
     stamped = unpack(render_epub(article, RenderOptions(source_date_epoch=1700000000)))["EPUB/content.opf"]
-    assert b"<meta property=\"dcterms:modified\">2023-11-14T22:13:20Z</meta>" in stamped
+    assert b'<meta property="dcterms:modified">2023-11-14T22:13:20Z</meta>' in stamped
     target = tmp_path / "undated.epub"
     target.write_bytes(render_epub(article))
     assert epubcheck(target) == []
@@ -242,8 +261,11 @@ def test_opf_gives_kindle_and_kobo_their_cover_and_metadata(seed_article):
     cover_id = opf.xpath("//opf:meta[@name='cover']/@content", namespaces=NS)
     assert cover_id == ["cover-image"]
     item = opf.xpath("//opf:item[@id='cover-image']", namespaces=NS)[0]
-    assert (item.get("href"), item.get("media-type"), item.get("properties")) == ("cover.jpg", "image/jpeg",
-                                                                                   "cover-image")
+    assert (item.get("href"), item.get("media-type"), item.get("properties")) == (
+        "cover.jpg",
+        "image/jpeg",
+        "cover-image",
+    )
     guide = [(ref.get("type"), ref.get("href")) for ref in opf.iterfind("opf:guide/opf:reference", NS)]
     assert guide == [("cover", "cover.xhtml"), ("text", "article.xhtml")]
     spine = [ref.get("idref") for ref in opf.iterfind("opf:spine/opf:itemref", NS)]
@@ -256,12 +278,18 @@ def test_opf_gives_kindle_and_kobo_their_cover_and_metadata(seed_article):
 CALIBRE = shutil.which("ebook-convert") and shutil.which("ebook-meta")
 
 
-@pytest.mark.skipif(not CALIBRE and not os.environ.get("CI"), reason="calibre is not installed (apt-get install calibre)")
-@pytest.mark.parametrize("path, author, language", [
-    (SEED, "Trend", "eng"),
-    (CORPUS / "header_block.txt", "Leyla Mammadova", "eng"),
-    (CORPUS / "georgian.txt", "Unknown", "kat"),  # no author, no source: calibre's own word for none
-], ids=["seed", "english", "georgian"])
+@pytest.mark.skipif(
+    not CALIBRE and not os.environ.get("CI"), reason="calibre is not installed (apt-get install calibre)"
+)
+@pytest.mark.parametrize(
+    "path, author, language",
+    [
+        (SEED, "Trend", "eng"),
+        (CORPUS / "header_block.txt", "Leyla Mammadova", "eng"),
+        (CORPUS / "georgian.txt", "Unknown", "kat"),  # no author, no source: calibre's own word for none
+    ],
+    ids=["seed", "english", "georgian"],
+)
 def test_calibre_azw3_keeps_cover_and_metadata(path, author, language, tmp_path):
     from PIL import Image
 
@@ -269,10 +297,17 @@ def test_calibre_azw3_keeps_cover_and_metadata(path, author, language, tmp_path)
     book = tmp_path / "book.epub"
     book.write_bytes(render_epub(article))
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "QTWEBENGINE_DISABLE_SANDBOX": "1"}
-    subprocess.run(["ebook-convert", str(book), str(tmp_path / "book.azw3")], check=True, capture_output=True,
-                   env=env, timeout=300)
-    meta = subprocess.run(["ebook-meta", str(tmp_path / "book.azw3"), f"--get-cover={tmp_path / 'cover.jpg'}"],
-                          check=True, capture_output=True, text=True, env=env, timeout=120).stdout
+    subprocess.run(
+        ["ebook-convert", str(book), str(tmp_path / "book.azw3")], check=True, capture_output=True, env=env, timeout=300
+    )
+    meta = subprocess.run(
+        ["ebook-meta", str(tmp_path / "book.azw3"), f"--get-cover={tmp_path / 'cover.jpg'}"],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    ).stdout
     fields = dict(line.split(":", 1) for line in meta.splitlines() if " : " in line)
     fields = {key.strip(): value.strip() for key, value in fields.items()}
     assert fields["Title"] == article.title
@@ -292,14 +327,17 @@ def test_zip_layout(seed_article):
 
 def _build_in_subprocess(tmp_path, name, env):
     out = tmp_path / name
-    script = ("import sys; from publish.inputs import read_article; from publish.render.epub import render_epub;"
-              "from publish.options import RenderOptions; import os;"
-              "epoch = os.environ.get('SOURCE_DATE_EPOCH');"
-              "a = read_article(__import__('pathlib').Path(sys.argv[1])).article;"
-              "open(sys.argv[2], 'wb').write(render_epub(a, RenderOptions("
-              "source_date_epoch=int(epoch) if epoch else None)))")
-    subprocess.run([sys.executable, "-c", script, str(SEED), str(out)], check=True,
-                   env={**os.environ, **env}, timeout=120)
+    script = (
+        "import sys; from publish.inputs import read_article; from publish.render.epub import render_epub;"
+        "from publish.options import RenderOptions; import os;"
+        "epoch = os.environ.get('SOURCE_DATE_EPOCH');"
+        "a = read_article(__import__('pathlib').Path(sys.argv[1])).article;"
+        "open(sys.argv[2], 'wb').write(render_epub(a, RenderOptions("
+        "source_date_epoch=int(epoch) if epoch else None)))"
+    )
+    subprocess.run(
+        [sys.executable, "-c", script, str(SEED), str(out)], check=True, env={**os.environ, **env}, timeout=120
+    )
     return out.read_bytes()
 
 

@@ -1,16 +1,31 @@
 import io
 import os
+import re
 import subprocess
 import sys
+from itertools import pairwise
 
+import pyphen
 import pytest
-from conftest import ROOT, CORPUS, SEED, article_from, assert_words_in_order
+from conftest import CORPUS, ROOT, SEED, article_from, assert_words_in_order
 from pypdf import PdfReader
+from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.platypus import Paragraph as Para
 
 from publish.errors import InputError
+from publish.model import Collection
 from publish.options import RenderOptions
 from publish.parse import parse
-from publish.render.pdf import preflight, render_pdf
+from publish.render.pdf import (
+    _article_story,
+    _BodyPara,
+    _Headline,
+    _Kit,
+    preflight,
+    render_collection_pdf,
+    render_pdf,
+)
 
 
 def fonts_of(reader: PdfReader) -> dict[str, bool]:
@@ -23,8 +38,10 @@ def fonts_of(reader: PdfReader) -> dict[str, bool]:
             descriptors = [font.get("/FontDescriptor")]
             for descendant in font.get("/DescendantFonts", []):
                 descriptors.append(descendant.get_object().get("/FontDescriptor"))
-            embedded = any(d is not None and any(k in d.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
-                           for d in descriptors)
+            embedded = any(
+                d is not None and any(k in d.get_object() for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+                for d in descriptors
+            )
             found[str(font["/BaseFont"])] = embedded
     return found
 
@@ -34,9 +51,18 @@ def read(data: bytes) -> tuple[PdfReader, str]:
     return reader, "\n".join(page.extract_text() for page in reader.pages)
 
 
-@pytest.mark.parametrize("path", [SEED, CORPUS / "russian.txt", CORPUS / "armenian.txt",
-                                  CORPUS / "georgian.txt", CORPUS / "azerbaijani.txt", CORPUS / "markup.txt"],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path",
+    [
+        SEED,
+        CORPUS / "russian.txt",
+        CORPUS / "armenian.txt",
+        CORPUS / "georgian.txt",
+        CORPUS / "azerbaijani.txt",
+        CORPUS / "markup.txt",
+    ],
+    ids=lambda p: p.name,
+)
 def test_pdf_embeds_fonts_and_keeps_every_word(path):
     article = article_from(path)
     reader, text = read(render_pdf(article))
@@ -79,25 +105,34 @@ def test_long_article_has_running_heads_and_scales_with_length():
 
 
 def test_every_promised_currency_sign_is_covered_by_the_shipped_chain():
-    article = parse("title: Prices\ndate: 2024-03-01\n\nIt costs 5 ₼, 100 ֏, 3 €, 2 £, 1 $, 90 ₽, 30 ₺ "
-                    "or 2.7 ₾; in Ərəb, Ελλάδα, Россия, Հայաստան, საქართველო.").article
+    article = parse(
+        "title: Prices\ndate: 2024-03-01\n\nIt costs 5 ₼, 100 ֏, 3 €, 2 £, 1 $, 90 ₽, 30 ₺ "
+        "or 2.7 ₾; in Ərəb, Ελλάδα, Россия, Հայաստան, საქართველო."
+    ).article
     assert preflight(article, RenderOptions()) == ()
     reader, text = read(render_pdf(article))
     fonts = fonts_of(reader)
     assert all(fonts.values()), fonts  # every font embedded
     # One shipped family for every script: no fallback font is needed at all.
     assert {name.split("+")[-1] for name in fonts} == {
-        "PublishSerif-Regular", "PublishSerif-Bold", "PublishSerif-Italic"}
+        "PublishSerif-Regular",
+        "PublishSerif-Bold",
+        "PublishSerif-Italic",
+    }
     for sign in "₼֏€£$₽₺₾":
         assert sign in text
 
 
 def test_characters_no_shipped_font_has_are_one_warning_or_a_strict_error():
     # Thai: a script no shipped font has (Arabic, Hebrew and Devanagari are shipped now).
-    article = parse("title: Prices\ndate: 2024-03-01\n\nThe word \u0e2a\u0e27\u0e31\u0e2a\u0e14\u0e35 costs 5 ₼ today.").article
+    article = parse(
+        "title: Prices\ndate: 2024-03-01\n\nThe word \u0e2a\u0e27\u0e31\u0e2a\u0e14\u0e35 costs 5 ₼ today."
+    ).article
     warnings = preflight(article, RenderOptions())
-    assert warnings == ("5 characters in no font of the PDF (\u0e14 U+0E14, \u0e27 U+0E27, \u0e2a U+0E2A, "
-                        "\u0e31 U+0E31, \u0e35 U+0E35): the PDF shows a blank box for them",)
+    assert warnings == (
+        "5 characters in no font of the PDF (\u0e14 U+0E14, \u0e27 U+0E27, \u0e2a U+0E2A, "
+        "\u0e31 U+0E31, \u0e35 U+0E35): the PDF shows a blank box for them",
+    )
     with pytest.raises(InputError, match="U\\+0E35"):
         preflight(article, RenderOptions(strict=True))
 
@@ -129,11 +164,14 @@ def test_font_option(seed_article):
 
 def _in_subprocess(tmp_path, name, env):
     out = tmp_path / name
-    script = ("import sys, pathlib; from publish.inputs import read_article; from publish.render.pdf import render_pdf;"
-              "a = read_article(pathlib.Path(sys.argv[1])).article;"
-              "open(sys.argv[2], 'wb').write(render_pdf(a))")
-    subprocess.run([sys.executable, "-c", script, str(SEED), str(out)], check=True,
-                   env={**os.environ, **env}, timeout=120)
+    script = (
+        "import sys, pathlib; from publish.inputs import read_article; from publish.render.pdf import render_pdf;"
+        "a = read_article(pathlib.Path(sys.argv[1])).article;"
+        "open(sys.argv[2], 'wb').write(render_pdf(a))"
+    )
+    subprocess.run(
+        [sys.executable, "-c", script, str(SEED), str(out)], check=True, env={**os.environ, **env}, timeout=120
+    )
     return out.read_bytes()
 
 
@@ -160,7 +198,7 @@ def test_very_long_paragraph_is_laid_out_in_pieces_without_losing_text():
     chunks = _layout_chunks(runs)
     assert len(chunks) > 10
     assert "".join(plain_text(chunk) for chunk in chunks) == article.paragraphs[0].text
-    reader, text = read(render_pdf(article))
+    _, text = read(render_pdf(article))
     assert_words_in_order(article.words, text)
 
 
@@ -168,8 +206,9 @@ def test_headlines_never_break_across_pages_and_runaway_titles_still_render():
     from publish.render.pdf import _Headline, _Kit
 
     kit = _Kit.make("en", RenderOptions())
-    headline = _Headline("A headline of ordinary length for a news story", kit.styles["headline"],
-                         "A headline", "k", in_contents=True)
+    headline = _Headline(
+        "A headline of ordinary length for a news story", kit.styles["headline"], "A headline", "k", in_contents=True
+    )
     assert headline.split(400, 20) == []
     runaway = parse("title: " + "Very long headline words " * 120 + "\ndate: 2024-01-01\n\nBody text.").article
     reader, text = read(render_pdf(runaway))
@@ -182,37 +221,27 @@ def test_digest_whose_headlines_meet_page_ends():
     from publish.render.pdf import render_collection_pdf
 
     articles = tuple(
-        parse(f"title: Story {n} about the budget talks in the capital city\ndate: 2024-03-{n % 28 + 1:02}\n\n"
-              + "\n\n".join(["The committee met again to discuss the budget. " * (3 + n % 7)] * (1 + n % 5))).article
-        for n in range(40))
+        parse(
+            f"title: Story {n} about the budget talks in the capital city\ndate: 2024-03-{n % 28 + 1:02}\n\n"
+            + "\n\n".join(["The committee met again to discuss the budget. " * (3 + n % 7)] * (1 + n % 5))
+        ).article
+        for n in range(40)
+    )
     reader, _ = read(render_collection_pdf(Collection("Digest", "digest", articles)))
     assert len(reader.outline) == 40
 
 
 # --- Typography, on real layout output ---------------------------------------------------------
 
-import re
-
-import pyphen
-from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
-from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Paragraph as Para
-
-from publish.model import Collection
-from publish.render.pdf import (
-    _article_story,
-    _BodyPara,
-    _Headline,
-    _Kit,
-    render_collection_pdf,
-)
 
 #: Width of the text block on A4 with the shipped style (595.28 - 2 x 94).
 MEASURE = 595.2756 - 188
-NEWS = ("The results showed that revenue from visitors rose sharply, while the government's "
-        "counter-terrorism spending and anti-terrorist operations increased. Officials announced "
-        "that international negotiations would continue, and representatives of the administration "
-        "emphasised the importance of infrastructure investment and environmental protection. ")
+NEWS = (
+    "The results showed that revenue from visitors rose sharply, while the government's "
+    "counter-terrorism spending and anti-terrorist operations increased. Officials announced "
+    "that international negotiations would continue, and representatives of the administration "
+    "emphasised the importance of infrastructure investment and environmental protection. "
+)
 
 
 def laid_out(article, width=MEASURE):
@@ -222,8 +251,15 @@ def laid_out(article, width=MEASURE):
     for flowable in _article_story(article, kit, key="h"):
         if isinstance(flowable, _BodyPara):
             flowable.wrap(width, 1e6)
-            paragraphs.append((flowable, [line[1] if isinstance(line, tuple) else
-                                          "".join(f.text for f in line.words).split() for line in flowable.blPara.lines]))
+            paragraphs.append(
+                (
+                    flowable,
+                    [
+                        line[1] if isinstance(line, tuple) else "".join(f.text for f in line.words).split()
+                        for line in flowable.blPara.lines
+                    ],
+                )
+            )
     return paragraphs
 
 
@@ -232,7 +268,7 @@ def breaks(article):
     source = {word.strip(".,;:!?“”‘’«»()") for word in article.words}
     found = []
     for _, lines in laid_out(article):
-        for line, following in zip(lines, lines[1:]):
+        for line, following in pairwise(lines):
             if line[-1].endswith("-"):
                 head, tail = line[-1].lstrip("“‘«(\u201e"), following[0].rstrip(".,;:!?”’»)")
                 if head + tail in source:
@@ -244,9 +280,14 @@ def breaks(article):
 
 @pytest.mark.parametrize("language, patterns", [("en", "en_US"), ("en-US", "en_US"), ("en-GB", "en_GB"), ("ru", "ru")])
 def test_hyphenation_follows_the_language_and_the_house_minimums(language, patterns):
-    text = NEWS if language.startswith("en") else (
-        "Правительство объявило, что международные переговоры продолжатся, а представители администрации "
-        "подчеркнули важность инвестиций в инфраструктуру и защиту окружающей среды. ")
+    text = (
+        NEWS
+        if language.startswith("en")
+        else (
+            "Правительство объявило, что международные переговоры продолжатся, а представители администрации "
+            "подчеркнули важность инвестиций в инфраструктуру и защиту окружающей среды. "
+        )
+    )
     article = parse(f"title: T\ndate: 2024-03-01\nlanguage: {language}\n\n" + "\n\n".join([text * 3] * 8)).article
     found = breaks(article)
     assert len(found) >= 10
@@ -281,15 +322,22 @@ def test_compounds_break_only_at_their_hyphen_on_the_page():
 
 
 def test_no_page_ends_on_a_hyphen():
-    article = parse("title: T\ndate: 2024-03-01\nsource: Trend\n\n" + "\n\n".join(
-        [(NEWS * (2 + n % 4)).replace("rose", "rose " + "x" * (n % 7)) for n in range(60)])).article
+    article = parse(
+        "title: T\ndate: 2024-03-01\nsource: Trend\n\n"
+        + "\n\n".join([(NEWS * (2 + n % 4)).replace("rose", "rose " + "x" * (n % 7)) for n in range(60)])
+    ).article
     reader, _ = read(render_pdf(article))
     assert len(reader.pages) >= 10
     hyphenated_lines = 0
     for number, page in enumerate(reader.pages, start=1):
         lines = page.extract_text().splitlines()
-        body = [line for line in lines if not line.startswith("Source: ") and not line.endswith(f"of {len(reader.pages)}")
-                and not (number > 1 and line.startswith("T"))]
+        body = [
+            line
+            for line in lines
+            if not line.startswith("Source: ")
+            and not line.endswith(f"of {len(reader.pages)}")
+            and not (number > 1 and line.startswith("T"))
+        ]
         hyphenated_lines += sum(line.endswith("-") for line in body)
         assert not body[-1].endswith("-"), (number, body[-1])
     assert hyphenated_lines >= 20
@@ -303,17 +351,26 @@ def _stretched(article):
             continue
         space = stringWidth(" ", flowable.style.fontName, flowable.style.fontSize)
         for line in flowable.blPara.lines[:-1]:
-            extra, gaps = (line[0], len(line[1]) - 1) if isinstance(line, tuple) else (line.extraSpace,
-                                                                                       line.wordCount - 1)
+            extra, gaps = (
+                (line[0], len(line[1]) - 1) if isinstance(line, tuple) else (line.extraSpace, line.wordCount - 1)
+            )
             if gaps:
                 total += 1
                 loose += extra / gaps > space / 2
     return total, loose
 
 
-@pytest.mark.parametrize("path, alignment", [(SEED, TA_JUSTIFY), (CORPUS / "russian.txt", TA_LEFT),
-                                             (CORPUS / "azerbaijani.txt", TA_LEFT), (CORPUS / "armenian.txt", TA_LEFT),
-                                             (CORPUS / "georgian.txt", TA_LEFT)], ids=lambda p: getattr(p, "name", p))
+@pytest.mark.parametrize(
+    "path, alignment",
+    [
+        (SEED, TA_JUSTIFY),
+        (CORPUS / "russian.txt", TA_LEFT),
+        (CORPUS / "azerbaijani.txt", TA_LEFT),
+        (CORPUS / "armenian.txt", TA_LEFT),
+        (CORPUS / "georgian.txt", TA_LEFT),
+    ],
+    ids=lambda p: getattr(p, "name", p),
+)
 def test_justified_only_where_lines_stay_even(path, alignment):
     paragraphs = laid_out(article_from(path))
     assert {flowable.style.alignment for flowable, _ in paragraphs} == {alignment}
@@ -326,7 +383,6 @@ def test_in_every_justified_language_under_3_percent_of_lines_gape(tmp_path):
 
     sys.path.insert(0, str(ROOT / "bench"))
     from bench import make_corpus
-
     from publish.render.pdf import JUSTIFIED_LANGUAGES
 
     figures = {}
@@ -351,14 +407,18 @@ def test_justified_english_lines_are_not_gaping():
 
 
 def test_dashes_and_no_break_spaces_reach_the_page():
-    article = parse("title: Ms Boynton - and 20-25% more\ndate: 2024-03-01\nsource: Trend\n\n"
-                    "Ms Boynton said - on 31 March - that J. Walter Thompson raised prices by 20-25% and "
-                    "8 people saw 2023-09-21 at https://example.com/a-b - call 555-1234.").article
+    article = parse(
+        "title: Ms Boynton - and 20-25% more\ndate: 2024-03-01\nsource: Trend\n\n"
+        "Ms Boynton said - on 31 March - that J. Walter Thompson raised prices by 20-25% and "
+        "8 people saw 2023-09-21 at https://example.com/a-b - call 555-1234."
+    ).article
     _, text = read(render_pdf(article))
     # Extractors give a no-break space back as a space; the layout below shows it holds.
     assert "Ms Boynton \u2013 and 20\u201325% more" in text
-    assert ("Ms Boynton said \u2013 on 31 March \u2013 that J. Walter Thompson raised prices by 20\u201325% and "
-            "8 people saw 2023-09-21 at https://example.com/a-b \u2013 call 555-1234.") in text.replace("\n", " ")
+    assert (
+        "Ms Boynton said \u2013 on 31 March \u2013 that J. Walter Thompson raised prices by 20\u201325% and "
+        "8 people saw 2023-09-21 at https://example.com/a-b \u2013 call 555-1234."
+    ) in text.replace("\n", " ")
     for width in range(150, 400, 9):  # wherever the lines break, the pairs stay together
         for _, lines in laid_out(article, width):
             words = [word for line in lines for word in line]
@@ -378,8 +438,15 @@ def test_headlines_are_balanced():
     assert len(lines) == len(plain.blPara.lines) and all(len(line) >= 3 for line in lines), lines
 
 
-@pytest.mark.parametrize("path, date", [(SEED, "September 21, 2023"), (CORPUS / "russian.txt", "4 июня 2024\u202fг."),
-                                        (CORPUS / "azerbaijani.txt", "28 may 2024")], ids=lambda p: getattr(p, "name", p))
+@pytest.mark.parametrize(
+    "path, date",
+    [
+        (SEED, "September 21, 2023"),
+        (CORPUS / "russian.txt", "4 июня 2024\u202fг."),
+        (CORPUS / "azerbaijani.txt", "28 may 2024"),
+    ],
+    ids=lambda p: getattr(p, "name", p),
+)
 def test_reader_dates_in_the_byline(path, date):
     article = article_from(path)
     _, text = read(render_pdf(article))
@@ -421,15 +488,21 @@ def test_page_furniture_is_flush_with_the_text_block(tmp_path):
 
 def test_digest_running_head_names_the_article_on_the_page(tmp_path):
     long = "The committee met again on Tuesday to discuss the budget for the coming year. " * 8
-    articles = tuple(parse(f"title: Story {name}\ndate: 2024-03-0{n}\nsource: Trend\n\n" + "\n\n".join([long] * 12)).article
-                     for n, name in enumerate(("Alpha", "Bravo", "Charlie"), start=1))
+    articles = tuple(
+        parse(f"title: Story {name}\ndate: 2024-03-0{n}\nsource: Trend\n\n" + "\n\n".join([long] * 12)).article
+        for n, name in enumerate(("Alpha", "Bravo", "Charlie"), start=1)
+    )
     reader, _ = read(render_collection_pdf(Collection("Digest", "digest", articles)))
     heads = [page.extract_text().splitlines() for page in reader.pages[1:]]
-    named = [next(name for name in ("Alpha", "Bravo", "Charlie") if any(f"Story {name}" in line for line in lines))
-             for lines in heads]
+    named = [
+        next(name for name in ("Alpha", "Bravo", "Charlie") if any(f"Story {name}" in line for line in lines))
+        for lines in heads
+    ]
     assert named == sorted(named) and set(named) == {"Alpha", "Bravo", "Charlie"}
-    starts = {page: next(n for n in ("Alpha", "Bravo", "Charlie") if f"Story {n}" in text)
-              for page, text in enumerate((p.extract_text() for p in reader.pages[1:]), start=2)}
+    starts = {
+        page: next(n for n in ("Alpha", "Bravo", "Charlie") if f"Story {n}" in text)
+        for page, text in enumerate((p.extract_text() for p in reader.pages[1:]), start=2)
+    }
     assert len(starts) == len(reader.pages) - 1
 
 

@@ -1,7 +1,7 @@
+from conftest import CORPUS, GOOD_CORPUS, SEED, article_from, assert_words_in_order
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import CORPUS, GOOD_CORPUS, SEED, article_from, assert_words_in_order
 from publish.options import RenderOptions
 from publish.parse import parse
 from publish.render.text import display_width, render_text, wrap
@@ -53,13 +53,18 @@ def test_width_option_and_wide_characters():
 WORDS = st.lists(st.text(alphabet="abжзიკ日本-", min_size=1, max_size=30), max_size=15)
 
 
-@given(words=WORDS, spaces=st.sampled_from([" ", "  "]), width=st.integers(1, 40),
-       first_prefix=st.sampled_from(["", "Title: ", "  "]), next_prefix=st.sampled_from(["", "  "]))
+@given(
+    words=WORDS,
+    spaces=st.sampled_from([" ", "  "]),
+    width=st.integers(1, 40),
+    first_prefix=st.sampled_from(["", "Title: ", "  "]),
+    next_prefix=st.sampled_from(["", "  "]),
+)
 def test_wrap_is_a_lossless_greedy_fill(words, spaces, width, first_prefix, next_prefix):
     # Covers both the one-column fast path and the display-width path (wide 日本, double spaces).
     lines = wrap(spaces.join(words), width, first_prefix, next_prefix)
     assert lines[0].startswith(first_prefix) and all(line.startswith(next_prefix) for line in lines[1:])
-    bodies = [lines[0][len(first_prefix):], *(line[len(next_prefix):] for line in lines[1:])]
+    bodies = [lines[0][len(first_prefix) :], *(line[len(next_prefix) :] for line in lines[1:])]
     assert " ".join(bodies).split() == words
     for index, (line, body) in enumerate(zip(lines, bodies)):
         # A line overruns only with a single word; the next line's first word did not fit.
@@ -75,13 +80,16 @@ def test_an_edition_is_read_as_a_complete_record(tmp_path):
     from publish.inputs import read_article
 
     source = tmp_path / "in.txt"
-    source.write_text("title: Report on 2023-09-21 talks\nslug: my-own-slug\nauthor:\n\n"
-                      "MOSCOW. Officials said little, an aide told Trend.\n")
+    source.write_text(
+        "title: Report on 2023-09-21 talks\nslug: my-own-slug\nauthor:\n\n"
+        "MOSCOW. Officials said little, an aide told Trend.\n"
+    )
     article = article_from(source)
     assert article.author is None and article.date is None
     assert article.source == "Trend" and article.dateline.place == "MOSCOW"
-    stripped = parse(render_text(article).decode().replace("Source: Trend\n", "").replace(
-        "Dateline: MOSCOW\n", ""), "edition.txt").article
+    stripped = parse(
+        render_text(article).decode().replace("Source: Trend\n", "").replace("Dateline: MOSCOW\n", ""), "edition.txt"
+    ).article
     assert stripped.source is None and stripped.dateline is None
     assert stripped.paragraphs[0].text.startswith("MOSCOW. Officials")
     out = tmp_path / "out"

@@ -13,20 +13,25 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from conftest import CORPUS, SEED, epubcheck
 from pypdf import PdfReader
 
-from conftest import CORPUS, SEED, epubcheck
 from publish.builder import build
 from publish.inputs import read_article
-from publish.errors import PublishError
 
 HOSTILE = CORPUS / "hostile"
 FORBIDDEN = "\t\r\u00a0\u200b\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u0007\u0085\uffff"
 
 
 def cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "publish", *args], capture_output=True, text=True,
-                          cwd=cwd, env={**os.environ, **(env or {})}, timeout=600)
+    return subprocess.run(
+        [sys.executable, "-m", "publish", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +42,7 @@ def hostile_build(tmp_path_factory: pytest.TempPathFactory):
 
 
 def test_every_hostile_file_builds_three_editions(hostile_build):
-    out, report = hostile_build
+    _, report = hostile_build
     # cr.txt and crlf.txt are utf8_bom.txt with other line ends: same article, same slug,
     # so the first of the three is built and the other two are refused.
     errors = {r.source.name: str(r.error) for r in report.results if r.error}
@@ -45,10 +50,17 @@ def test_every_hostile_file_builds_three_editions(hostile_build):
     assert len(report.written) == 3 * (len(list(HOSTILE.glob("*.txt"))) - 2)
 
 
-@pytest.mark.parametrize("name, encoding", [
-    ("utf8_bom.txt", None), ("utf16le_bom.txt", None), ("utf16be_bom.txt", None),
-    ("cp1252.txt", "cp1252"), ("latin1.txt", "cp1252"), ("cp1251.txt", "cp1251"),
-])
+@pytest.mark.parametrize(
+    "name, encoding",
+    [
+        ("utf8_bom.txt", None),
+        ("utf16le_bom.txt", None),
+        ("utf16be_bom.txt", None),
+        ("cp1252.txt", "cp1252"),
+        ("latin1.txt", "cp1252"),
+        ("cp1251.txt", "cp1251"),
+    ],
+)
 def test_encodings_decode_to_the_right_letters(name, encoding):
     parsed = read_article(HOSTILE / name)
     text = " ".join(parsed.article.body_texts()) + parsed.article.title
@@ -81,8 +93,19 @@ def test_debris_is_removed_everywhere_and_reported(hostile_build):
 def test_injection_stays_literal_in_all_three_editions(hostile_build):
     out, report = hostile_build
     slug = next(r.slug for r in report.results if r.source.name == "injection.txt")
-    literals = ["<script>alert(1)</script>", "<para>", "<font name=x>", "&amp;", "&#0;", "]]>",
-                "{{ 7*7 }}", "{% include \u201cx\u201d %}", "{# note #}", "<![CDATA[x]]>", "<?php echo 1; ?>"]
+    literals = [
+        "<script>alert(1)</script>",
+        "<para>",
+        "<font name=x>",
+        "&amp;",
+        "&#0;",
+        "]]>",
+        "{{ 7*7 }}",
+        "{% include \u201cx\u201d %}",
+        "{# note #}",
+        "<![CDATA[x]]>",
+        "<?php echo 1; ?>",
+    ]
     text = (out / f"{slug}.txt").read_text(encoding="utf-8")
     flat_text = " ".join(text.split())
     for literal in literals:
@@ -91,6 +114,7 @@ def test_injection_stays_literal_in_all_three_editions(hostile_build):
         xhtml = book.read("EPUB/article.xhtml").decode()
     assert "<script" not in xhtml and "<para>" not in xhtml and "49" not in xhtml
     from lxml import etree
+
     body = " ".join("".join(etree.fromstring(xhtml.encode()).itertext()).split())
     for literal in literals:
         assert literal in body, literal
@@ -123,8 +147,10 @@ def test_a_one_megabyte_line_without_spaces(tmp_path):
     source = _write(tmp_path / "word.txt", "Start " + "x" * 1_000_000 + " end.")
     report = build([source], tmp_path / "out")
     assert report.failed == 1
-    assert str(report.results[0].error) == (f"{source}: a word of 1,000,000 characters cannot be typeset (the limit "
-                                            "is 2,000) (hint: break the text with spaces)")
+    assert str(report.results[0].error) == (
+        f"{source}: a word of 1,000,000 characters cannot be typeset (the limit "
+        "is 2,000) (hint: break the text with spaces)"
+    )
     assert [p.name for p in (tmp_path / "out").iterdir()] == [".publish.lock"]  # nothing written
 
 
@@ -133,12 +159,21 @@ def test_a_twenty_megabyte_article_fails_fast_with_a_clear_error(tmp_path):
     source.write_bytes(b"title: Huge\ndate: 2024-01-01\n\n" + (b"All work and no play. " * 50 + b"\n\n") * 18_500)
     assert source.stat().st_size > 20_000_000
     result = subprocess.run(
-        [sys.executable, "-c", "import resource, subprocess, sys;"
-         "r = subprocess.run([sys.executable, '-m', 'publish', 'build', sys.argv[1], '--out', sys.argv[2]],"
-         " capture_output=True, text=True);"
-         "print(r.returncode); print(r.stderr.strip());"
-         "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)", str(source), str(tmp_path / "out")],
-        capture_output=True, text=True, timeout=300)
+        [
+            sys.executable,
+            "-c",
+            "import resource, subprocess, sys;"
+            "r = subprocess.run([sys.executable, '-m', 'publish', 'build', sys.argv[1], '--out', sys.argv[2]],"
+            " capture_output=True, text=True);"
+            "print(r.returncode); print(r.stderr.strip());"
+            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)",
+            str(source),
+            str(tmp_path / "out"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     code, message, peak_kib = result.stdout.strip().split("\n")
     assert code == "1"
     assert message.startswith(f"error: {source}") and "limit" in message
@@ -146,11 +181,14 @@ def test_a_twenty_megabyte_article_fails_fast_with_a_clear_error(tmp_path):
     assert [p.name for p in (tmp_path / "out").iterdir()] == [".publish.lock"]  # no edition, no temporary
 
 
-@pytest.mark.parametrize("header, message", [
-    ("date: 2023-02-30", "does not exist"),
-    ("date: 2301-01-01", "outside"),
-    ("date: 21.09.2023", "malformed date"),
-])
+@pytest.mark.parametrize(
+    "header, message",
+    [
+        ("date: 2023-02-30", "does not exist"),
+        ("date: 2301-01-01", "outside"),
+        ("date: 21.09.2023", "malformed date"),
+    ],
+)
 def test_bad_dates_are_clear_errors(tmp_path, header, message):
     source = tmp_path / "dated.txt"
     source.write_text(f"title: T\n{header}\n\nBody.\n")
@@ -177,6 +215,7 @@ def test_a_failing_renderer_leaves_previous_editions_intact(tmp_path, monkeypatc
         raise ValueError("renderer crashed")
 
     import publish.render.pdf
+
     monkeypatch.setattr(publish.render.pdf, "render_pdf", broken)
     report = build([SEED], out, force=True)
     assert not report.ok and "could not render the pdf edition" in str(report.results[0].error)
@@ -198,15 +237,20 @@ def _corpus(folder: Path, count: int) -> Path:
     folder.mkdir()
     for i in range(count):
         (folder / f"a{i:03}.txt").write_text(
-            f"title: Article {i}\ndate: 2024-01-01\n\n" + "\n\n".join(["Some words in a paragraph. " * 30] * 20))
+            f"title: Article {i}\ndate: 2024-01-01\n\n" + "\n\n".join(["Some words in a paragraph. " * 30] * 20)
+        )
     return folder
 
 
 def test_interrupted_build_leaves_a_consistent_folder(tmp_path):
     sources = _corpus(tmp_path / "in", 40)
     out = tmp_path / "out"
-    process = subprocess.Popen([sys.executable, "-m", "publish", "build", str(sources), "--out", str(out)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "publish", "build", str(sources), "--out", str(out)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(list(out.glob("*.pdf")) if out.exists() else []) < 3:
         time.sleep(0.05)
@@ -222,8 +266,10 @@ def test_interrupted_build_leaves_a_consistent_folder(tmp_path):
 def test_two_builds_into_one_folder_at_once(tmp_path):
     sources = _corpus(tmp_path / "in", 12)
     out = tmp_path / "out"
-    runs = [subprocess.Popen([sys.executable, "-m", "publish", "build", str(sources), "--out", str(out), "-q"])
-            for _ in range(2)]
+    runs = [
+        subprocess.Popen([sys.executable, "-m", "publish", "build", str(sources), "--out", str(out), "-q"])
+        for _ in range(2)
+    ]
     assert [run.wait(timeout=600) for run in runs] == [0, 0]
     reference = tmp_path / "reference"
     assert build([sources], reference).ok

@@ -7,8 +7,8 @@ import dataclasses
 
 import pytest
 from click.testing import CliRunner
-
 from conftest import SEED
+
 from publish.cli import main
 from publish.errors import OptionsError
 from publish.options import RenderOptions
@@ -35,14 +35,17 @@ def test_every_setting_is_an_option_of_build_and_a_line_of_publish_config():
         assert (setting.flags[-1] in collect_help) == setting.for_digests, setting.name
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('width = "wide"\n', "publish.toml:1: setting 'width' must be a whole number, not str"),
-    ("formats = [1, 2]\n", "publish.toml:1: setting 'formats': format 1 is not a name"),
-    ('templates = [1]\n', "publish.toml:1: setting 'templates' = [1]: expected folder names, not int"),
-    ("paper = \"A5\"\n", "publish.toml:1: setting 'paper' = 'A5': expected auto, A4 or Letter"),
-    ("\nstrict = 1\n", "publish.toml:2: setting 'strict' must be true or false, not int"),
-    ('encoding = "rot13"\n', "publish.toml:1: setting 'encoding' = 'rot13': rot13 is not a text encoding"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('width = "wide"\n', "publish.toml:1: setting 'width' must be a whole number, not str"),
+        ("formats = [1, 2]\n", "publish.toml:1: setting 'formats': format 1 is not a name"),
+        ("templates = [1]\n", "publish.toml:1: setting 'templates' = [1]: expected folder names, not int"),
+        ('paper = "A5"\n', "publish.toml:1: setting 'paper' = 'A5': expected auto, A4 or Letter"),
+        ("\nstrict = 1\n", "publish.toml:2: setting 'strict' must be true or false, not int"),
+        ('encoding = "rot13"\n', "publish.toml:1: setting 'encoding' = 'rot13': rot13 is not a text encoding"),
+    ],
+)
 def test_a_wrong_value_in_the_configuration_names_file_line_key_and_what_was_expected(tmp_path, text, message):
     (tmp_path / "publish.toml").write_text(text, encoding="utf-8")
     with pytest.raises(OptionsError) as raised:
@@ -50,12 +53,18 @@ def test_a_wrong_value_in_the_configuration_names_file_line_key_and_what_was_exp
     assert str(raised.value).startswith(str(tmp_path / message.split(":")[0]) + ":" + message.split(":", 1)[1])
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--width", "5"], "error: --width = 5: expected a whole number from 20 to 400"),
-    (["--paper", "A5"], "error: --paper = 'A5': expected auto, A4 or Letter"),
-    (["--format", "docx"], "error: --format: unknown format 'docx' (hint: choose from epub, pdf, txt, ascii, ninjs)"),
-    (["--encoding", "base64"], "error: --encoding = 'base64': base64 is not a text encoding"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--width", "5"], "error: --width = 5: expected a whole number from 20 to 400"),
+        (["--paper", "A5"], "error: --paper = 'A5': expected auto, A4 or Letter"),
+        (
+            ["--format", "docx"],
+            "error: --format: unknown format 'docx' (hint: choose from epub, pdf, txt, ascii, ninjs)",
+        ),
+        (["--encoding", "base64"], "error: --encoding = 'base64': base64 is not a text encoding"),
+    ],
+)
 def test_a_wrong_option_is_a_usage_error_naming_it(args, message, tmp_path):
     result = CliRunner().invoke(main, ["build", str(SEED), "--out", str(tmp_path / "out"), *args])
     assert result.exit_code == 2
@@ -82,7 +91,12 @@ def test_a_bug_in_publish_is_said_as_one_and_exits_70(tmp_path, monkeypatch):
     monkeypatch.setattr(publish.render.text, "render_text", broken)
     result = CliRunner().invoke(main, ["build", str(SEED), "--out", str(tmp_path), "--format", "txt", "-j", "1"])
     assert result.exit_code == 70
-    assert result.output.strip().splitlines()[-1] == "1 article: 0 built (0 editions), 0 up to date, 1 failed, in " \
+    assert (
+        result.output.strip().splitlines()[-1]
+        == "1 article: 0 built (0 editions), 0 up to date, 1 failed, in "
         + result.output.strip().splitlines()[-1].split(" in ")[-1]
-    assert (f"error: {SEED}: could not render the txt edition: ZeroDivisionError: division by zero "
-            "(hint: this is a bug in publish; run with --verbose and report it)") in result.output
+    )
+    assert (
+        f"error: {SEED}: could not render the txt edition: ZeroDivisionError: division by zero "
+        "(hint: this is a bug in publish; run with --verbose and report it)"
+    ) in result.output

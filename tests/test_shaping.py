@@ -21,13 +21,13 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
 from publish.dates import reader_date
-from publish.typography import for_reading
 from publish.fonts import FALLBACK_CHAIN, shipped_font
 from publish.options import RenderOptions
 from publish.parse import guess_language
 from publish.render import pdf as pdf_module
 from publish.render import shaping
 from publish.render.pdf import render_pdf
+from publish.typography import for_reading
 
 FIXTURES = {"ar": "arabic.txt", "fa": "persian.txt", "he": "hebrew.txt", "hi": "hindi.txt"}
 _EMBEDDING_MARKS = re.compile("[\u202a-\u202e\u200e\u200f]")
@@ -90,18 +90,24 @@ def test_visual_order_reverses_runs_level_by_level():
 
 def test_the_fallback_chain_ships_every_new_script():
     assert FALLBACK_CHAIN == ("Publish Serif", "Noto Naskh Arabic", "Noto Serif Hebrew", "Noto Serif Devanagari")
-    for family, letters in (("Noto Naskh Arabic", "ابپچژگیک۱۴۰"), ("Noto Serif Hebrew", "אבגשת"),
-                            ("Noto Serif Devanagari", "कषज्ञ।")):
+    for family, letters in (
+        ("Noto Naskh Arabic", "ابپچژگیک۱۴۰"),
+        ("Noto Serif Hebrew", "אבגשת"),
+        ("Noto Serif Devanagari", "कषज्ञ।"),
+    ):
         cmap = shaping._coverage(shipped_font(family, "bold"))
         assert [ch for ch in letters if ord(ch) not in cmap] == []
 
 
-@pytest.mark.parametrize("text, language", [
-    ("قال المدير العام للوكالة الدولية إن المفتشين زاروا المنشآت", "ar"),
-    ("بانک مرکزی نرخ تورم سالانه را اعلام کرد و گفت که", "fa"),
-    ("בנק ישראל הותיר את הריבית ללא שינוי", "he"),
-    ("भारतीय रिज़र्व बैंक ने रेपो दर बरकरार रखी", "hi"),
-])
+@pytest.mark.parametrize(
+    "text, language",
+    [
+        ("قال المدير العام للوكالة الدولية إن المفتشين زاروا المنشآت", "ar"),
+        ("بانک مرکزی نرخ تورم سالانه را اعلام کرد و گفت که", "fa"),
+        ("בנק ישראל הותיר את הריבית ללא שינוי", "he"),
+        ("भारतीय रिज़र्व बैंक ने रेपो दर बरकरार रखी", "hi"),
+    ],
+)
 def test_language_is_guessed_from_the_script(text, language):
     assert guess_language(text) == language
 
@@ -111,22 +117,31 @@ def test_no_character_is_missing_and_the_right_fonts_are_embedded(language):
     article = article_from(CORPUS / FIXTURES[language])
     assert pdf_module.preflight(article) == ()
     fonts = subprocess.run(["pdffonts", str(_pdf(language))], capture_output=True, text=True, check=True).stdout
-    script_font = {"ar": "NotoNaskhArabic", "fa": "NotoNaskhArabic", "he": "NotoSerifHebrew",
-                   "hi": "NotoSerifDevanagari"}[language]
+    script_font = {
+        "ar": "NotoNaskhArabic",
+        "fa": "NotoNaskhArabic",
+        "he": "NotoSerifHebrew",
+        "hi": "NotoSerifDevanagari",
+    }[language]
     assert f"{script_font}-Regular" in fonts and f"{script_font}-Bold" in fonts
 
 
 def _bbox_lines(path: Path) -> list[list[tuple[float, str]]]:
     """Every line of page 1 from top to bottom, as (x, word) sorted by x (the visual
     order); page furniture (above and below the text block) left out."""
-    xml = subprocess.run(["pdftotext", "-bbox-layout", "-f", "1", "-l", "1", str(path), "-"],
-                         capture_output=True, text=True, check=True).stdout
-    root = ElementTree.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", xml).replace('xmlns="http://www.w3.org/1999/xhtml"', ""))
+    xml = subprocess.run(
+        ["pdftotext", "-bbox-layout", "-f", "1", "-l", "1", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    root = ElementTree.fromstring(
+        re.sub(r"<!DOCTYPE[^>]*>", "", xml).replace('xmlns="http://www.w3.org/1999/xhtml"', "")
+    )
     lines = []
     for line in root.iter("line"):
         top = float(line.get("yMin"))
         if 40 < top < 780:
-            lines.append((top, sorted((float(word.get("xMin")), _words(word.text or "")[0]) for word in line.iter("word"))))
+            lines.append(
+                (top, sorted((float(word.get("xMin")), _words(word.text or "")[0]) for word in line.iter("word")))
+            )
     return [words for _, words in sorted(lines)]
 
 
@@ -135,8 +150,12 @@ def _rejoin(placed: list[str], coming: list[str]) -> list[str]:
     together they are the next typed word."""
     out: list[str] = []
     for word in placed:
-        if out and len(out) <= len(coming) and out[-1] != coming[len(out) - 1] and \
-                out[-1] + word == coming[len(out) - 1]:
+        if (
+            out
+            and len(out) <= len(coming)
+            and out[-1] != coming[len(out) - 1]
+            and out[-1] + word == coming[len(out) - 1]
+        ):
             out[-1] += word
         else:
             out.append(word)
@@ -154,8 +173,7 @@ def test_each_line_has_its_words_in_the_visual_order_of_the_bidi_algorithm(langu
     """Each line's words, sorted by their x position on the page, against python-bidi's
     display order of the same words taken in typed order from the article."""
     article = article_from(CORPUS / FIXTURES[language])
-    byline = " · ".join(part for part in (article.author, reader_date(article.date, language), article.source)
-                        if part)
+    byline = " · ".join(part for part in (article.author, reader_date(article.date, language), article.source) if part)
     # The page shows the text as set for reading (ranges with en dashes, no-break spaces).
     source = _words(for_reading(" ".join((article.title, byline, *article.body_texts())), language))
     base = "R" if shaping.is_rtl(language) else "L"
@@ -163,7 +181,7 @@ def test_each_line_has_its_words_in_the_visual_order_of_the_bidi_algorithm(langu
     lines = _bbox_lines(_pdf(language))
     for line in lines:
         placed = _rejoin([word for _, word in line], source[position:])
-        logical = source[position:position + len(placed)]
+        logical = source[position : position + len(placed)]
         assert sorted(map(_key, logical)) == sorted(map(_key, placed)), (logical, placed)
         position += len(placed)
         reference = get_display(" ".join(logical), base_dir=base).split(" ")
@@ -175,21 +193,27 @@ def test_each_line_has_its_words_in_the_visual_order_of_the_bidi_algorithm(langu
 def test_the_text_layer_extracts_in_logical_order_with_no_reversed_numbers(language):
     article = article_from(CORPUS / FIXTURES[language])
     source = _bare_words(for_reading(" ".join((article.title, *(article.body_texts()))), language))
-    extracted = _bare_words(subprocess.run(["pdftotext", str(_pdf(language)), "-"], capture_output=True, text=True,
-                                      check=True).stdout)
+    extracted = _bare_words(
+        subprocess.run(["pdftotext", str(_pdf(language)), "-"], capture_output=True, text=True, check=True).stdout
+    )
     # The longest common subsequence: words recovered, in the order they were typed.
     found = sum(block.size for block in SequenceMatcher(None, source, extracted, autojunk=False).get_matching_blocks())
     assert found / len(source) >= RECOVERED[language], f"{found} of {len(source)} words in logical order"
-    text = " ".join(_words(subprocess.run(["pdftotext", str(_pdf(language)), "-"], capture_output=True, text=True,
-                                          check=True).stdout))
+    text = " ".join(
+        _words(
+            subprocess.run(["pdftotext", str(_pdf(language)), "-"], capture_output=True, text=True, check=True).stdout
+        )
+    )
     for number in _NUMBER.findall(" ".join(article.body_texts())):
         if number[::-1] != number:
             assert number in text, number
 
 
 def test_latin_pdfs_are_byte_identical_with_and_without_the_shaping_hooks(monkeypatch, seed_article):
-    articles = [seed_article, *(article_from(path) for path in sorted(CORPUS.glob("*.txt"))
-                                if path.name not in FIXTURES.values())]
+    articles = [
+        seed_article,
+        *(article_from(path) for path in sorted(CORPUS.glob("*.txt")) if path.name not in FIXTURES.values()),
+    ]
     before = [render_pdf(article, RenderOptions(source_date_epoch=0)) for article in articles]
     monkeypatch.setattr(shaping, "needs_shaping", lambda text: False)
     monkeypatch.setattr(shaping, "is_rtl", lambda language: False)
@@ -244,4 +268,6 @@ def test_the_text_edition_is_logical_nfc_and_round_trips(language):
     assert next(iter(article.body_texts())).split()[1] in decoded.splitlines()[decoded.splitlines().index("") + 1]
     again = parse(read_source(text).text).article
     assert render_text(again) == text
-    assert render_pdf(again, RenderOptions(source_date_epoch=0)) == render_pdf(article, RenderOptions(source_date_epoch=0))
+    assert render_pdf(again, RenderOptions(source_date_epoch=0)) == render_pdf(
+        article, RenderOptions(source_date_epoch=0)
+    )

@@ -8,22 +8,28 @@ from publish.source import clean_text, read_source
 TEXT = "Президент заявил: «переговоры продолжатся». Café déjà vu — ok."
 
 
-@pytest.mark.parametrize("data, encoding", [
-    (TEXT.encode("utf-8"), "utf-8"),
-    (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8"),
-    (codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"), "utf-16-le"),
-    (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16-be"),
-])
+@pytest.mark.parametrize(
+    "data, encoding",
+    [
+        (TEXT.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + TEXT.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF16_LE + TEXT.encode("utf-16-le"), "utf-16-le"),
+        (codecs.BOM_UTF16_BE + TEXT.encode("utf-16-be"), "utf-16-be"),
+    ],
+)
 def test_unicode_encodings(data, encoding):
     source = read_source(data)
     assert source.text == TEXT and source.encoding == encoding and not source.warnings
 
 
-@pytest.mark.parametrize("text, encoding", [
-    ("Президент Азербайджана заявил, что переговоры продолжатся на следующей неделе.", "cp1251"),
-    ("Le ministre a déclaré à la presse que la réunion était terminée.", "cp1252"),
-    ("Café owners in Zürich said the economy is weak.", "cp1252"),
-])
+@pytest.mark.parametrize(
+    "text, encoding",
+    [
+        ("Президент Азербайджана заявил, что переговоры продолжатся на следующей неделе.", "cp1251"),
+        ("Le ministre a déclaré à la presse que la réunion était terminée.", "cp1252"),
+        ("Café owners in Zürich said the economy is weak.", "cp1252"),
+    ],
+)
 def test_legacy_encodings_are_guessed_with_a_warning(text, encoding):
     source = read_source(text.encode(encoding))
     assert source.text == text
@@ -46,7 +52,9 @@ def test_hygiene_normalises_and_reports():
 
 
 def test_zero_width_joiners_are_removed_unless_a_word_is_spelt_with_them():
-    text, warnings = clean_text("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 a\u200db \u200c\u0645 \u0915\u094d\u200d\u0937")
+    text, warnings = clean_text(
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 a\u200db \u200c\u0645 \u0915\u094d\u200d\u0937"
+    )
     assert text == "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 ab \u0645 \u0915\u094d\u200d\u0937"
     assert warnings == ["removed 2 zero-width characters (U+200C, U+200D)"]
 
@@ -63,34 +71,59 @@ def test_stray_nuls_are_removed_with_a_warning():
 
 
 @pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be"])
-@pytest.mark.parametrize("text", [
-    TEXT, "Hello, world.\n", "Երևանում բացվել է նոր գրադարան։ 2024\n", "თბილისში ახალი პარკი გაიხსნა.\n",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        TEXT,
+        "Hello, world.\n",
+        "Երևանում բացվել է նոր գրադարան։ 2024\n",
+        "თბილისში ახალი პარკი გაიხსნა.\n",
+    ],
+)
 def test_unicode_without_byte_order_mark(text, encoding):
     source = read_source(text.encode(encoding), "x.txt")
     assert (source.text, source.encoding, source.how) == (text, encoding, "detected")
-    assert source.warnings == ((f"no byte order mark: decoded as {encoding}, recognised by its pattern of NUL "
-                                f"bytes (name the encoding with --encoding if the letters are wrong)"),)
+    assert source.warnings == (
+        (
+            f"no byte order mark: decoded as {encoding}, recognised by its pattern of NUL "
+            f"bytes (name the encoding with --encoding if the letters are wrong)"
+        ),
+    )
 
 
-@pytest.mark.parametrize("data, how", [
-    (TEXT.encode(), "detected"), (codecs.BOM_UTF8 + TEXT.encode(), "byte order mark"),
-    ("Café au lait dans le café.".encode("cp1252"), "guessed"),
-])
+@pytest.mark.parametrize(
+    "data, how",
+    [
+        (TEXT.encode(), "detected"),
+        (codecs.BOM_UTF8 + TEXT.encode(), "byte order mark"),
+        ("Café au lait dans le café.".encode("cp1252"), "guessed"),
+    ],
+)
 def test_how_the_encoding_was_settled(data, how):
     assert read_source(data).how == how
     assert read_source(data, encoding="latin-1").how == "declared"
 
 
-@pytest.mark.parametrize("data, message", [
-    (b"\x89PNG\r\n\x1a\n" + b"x" * 40, "this is a PNG image (by its signature), not a text article"),
-    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "this is a PDF document (by its signature), not a text article"),
-    (b"PK\x03\x04\x14\x00\x00\x00", "this is a ZIP archive (or EPUB/DOCX/ODT) (by its signature), not a text article"),
-    (b"\x1f\x8b\x08\x00", "this is a gzip archive (by its signature), not a text article"),
-    (b"SQLite format 3\x00" + bytes(100), "this is an SQLite database (by its signature), not a text article"),
-    (b"ab\x00\x01\x02\x03" * 10, ("binary data: 40 of 60 bytes (67%) are control bytes (the first, 0x00, at "
-                                     "byte offset 2); text has at most a few stray ones")),
-])
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"\x89PNG\r\n\x1a\n" + b"x" * 40, "this is a PNG image (by its signature), not a text article"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "this is a PDF document (by its signature), not a text article"),
+        (
+            b"PK\x03\x04\x14\x00\x00\x00",
+            "this is a ZIP archive (or EPUB/DOCX/ODT) (by its signature), not a text article",
+        ),
+        (b"\x1f\x8b\x08\x00", "this is a gzip archive (by its signature), not a text article"),
+        (b"SQLite format 3\x00" + bytes(100), "this is an SQLite database (by its signature), not a text article"),
+        (
+            b"ab\x00\x01\x02\x03" * 10,
+            (
+                "binary data: 40 of 60 bytes (67%) are control bytes (the first, 0x00, at "
+                "byte offset 2); text has at most a few stray ones"
+            ),
+        ),
+    ],
+)
 def test_binary_is_refused_with_the_reason(data, message):
     with pytest.raises(InputError) as caught:
         read_source(data, "x.txt")

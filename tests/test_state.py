@@ -106,9 +106,18 @@ def test_the_old_json_record_is_migrated_and_removed(sources, tmp_path):
     out = tmp_path / "out"
     first = build([sources], out, formats=["txt"])
     (out / STATE_FILE).unlink()
-    old = {"publish": "0.1.0", "articles": {
-        str(r.source.resolve()): {"key": "0" * 64, "slug": r.slug, "date": r.date.isoformat(),
-                                  "editions": {r.written[0].name: "0" * 64}} for r in first.results}}
+    old = {
+        "publish": "0.1.0",
+        "articles": {
+            str(r.source.resolve()): {
+                "key": "0" * 64,
+                "slug": r.slug,
+                "date": r.date.isoformat(),
+                "editions": {r.written[0].name: "0" * 64},
+            }
+            for r in first.results
+        },
+    }
     (out / OLD_STATE_FILE).write_text(json.dumps(old))
     other = tmp_path / "other"
     other.mkdir()
@@ -122,12 +131,26 @@ def test_the_old_json_record_is_migrated_and_removed(sources, tmp_path):
 
 def test_two_builds_into_one_folder_at_once_leave_it_consistent(sources, tmp_path):
     out = tmp_path / "out"
-    command = [sys.executable, "-m", "publish", "build", str(sources), "--out", str(out), "--format", "txt,epub",
-               "--jobs", "1", "--quiet"]
+    command = [
+        sys.executable,
+        "-m",
+        "publish",
+        "build",
+        str(sources),
+        "--out",
+        str(out),
+        "--format",
+        "txt,epub",
+        "--jobs",
+        "1",
+        "--quiet",
+    ]
     first = subprocess.Popen(command)
     second = subprocess.Popen([*command, "--force"])
     assert first.wait(timeout=120) == 0 and second.wait(timeout=120) == 0
-    verified = subprocess.run([sys.executable, "-m", "publish", "verify", str(out)], capture_output=True, text=True, check=False)
+    verified = subprocess.run(
+        [sys.executable, "-m", "publish", "verify", str(out)], capture_output=True, text=True, check=False
+    )
     assert verified.returncode == 0 and verified.stdout.startswith("6 editions verified, 0 changed, 0 missing")
     state = BuildState(out, "")
     try:
@@ -144,12 +167,16 @@ def test_the_date_layout_files_editions_by_day_with_a_manifest_in_each(sources, 
     assert sorted(p.relative_to(out).as_posix() for p in report.written) == [
         "2023/09/21/2023-09-21-azerbaijan-conducted-local-anti-terrorist-activities.txt",
         "2024/04/19/2024-04-19-armenia-and-azerbaijan-agree-to-meet-on-border-commission.txt",
-        "2024/06/04/2024-06-04-v-baku-proshla-mezhdunarodnaya-konferentsiya-po-energetike.txt"]
+        "2024/06/04/2024-06-04-v-baku-proshla-mezhdunarodnaya-konferentsiya-po-energetike.txt",
+    ]
     for path in report.written:
-        checked = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=path.parent, capture_output=True, text=True, check=False)
+        checked = subprocess.run(
+            ["sha256sum", "-c", "SHA256SUMS"], cwd=path.parent, capture_output=True, text=True, check=False
+        )
         assert checked.stdout == f"{path.name}: OK\n"
     assert build([sources], out, formats=["txt"], layout="date").skipped == 3
     undated = sources / "undated.txt"
     undated.write_text("No date in this one, said the official.\n")
     assert [p.relative_to(out).parts[0] for p in build([sources], out, formats=["txt"], layout="date").written] == [
-        "undated"]
+        "undated"
+    ]

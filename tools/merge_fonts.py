@@ -64,11 +64,22 @@ def merge_face(source: Path, face: str) -> TTFont:
     postscript = f"{FAMILY.replace(' ', '')}-{face}"
     names = font["name"]
     names.names = [record for record in names.names if record.nameID not in (1, 2, 3, 4, 6, 16, 17, 21, 22)]
-    for name_id, value in ((1, FAMILY), (2, style), (3, f"publish:{postscript}"), (4, f"{FAMILY} {style}"),
-                           (6, postscript)):
+    for name_id, value in (
+        (1, FAMILY),
+        (2, style),
+        (3, f"publish:{postscript}"),
+        (4, f"{FAMILY} {style}"),
+        (6, postscript),
+    ):
         names.setName(value, name_id, 3, 1, 0x409)
-    names.setName("Noto Serif with Noto Serif Armenian and Noto Serif Georgian merged, hinting removed, "
-                  "for publish (tools/merge_fonts.py)", 10, 3, 1, 0x409)
+    names.setName(
+        "Noto Serif with Noto Serif Armenian and Noto Serif Georgian merged, hinting removed, "
+        "for publish (tools/merge_fonts.py)",
+        10,
+        3,
+        1,
+        0x409,
+    )
     # The merger stamps head.created, and `save` head.modified, with the clock: keep
     # the Latin source's dates, so the same sources give the same bytes.
     font.recalcTimestamp = False

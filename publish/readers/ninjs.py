@@ -42,8 +42,9 @@ _HTML_BODIES = ("body_html", "body_xhtml", "body_html5")
 _WITHDRAWN = ("canceled", "withheld")
 
 
-def read_ninjs(data: bytes, path: str | None = None, encoding: str | None = None,
-               default_language: str = "en") -> Parsed:
+def read_ninjs(
+    data: bytes, path: str | None = None, encoding: str | None = None, default_language: str = "en"
+) -> Parsed:
     """Parse one ninjs document; raise `InputError` naming the file (and line) when it is not one."""
     text = _decode(data, path, encoding)
     document = _load(text, path)
@@ -51,14 +52,20 @@ def read_ninjs(data: bytes, path: str | None = None, encoding: str | None = None
     warnings: list[str] = []
     kind = facts.string("type")
     if kind == "composite":
-        raise InputError("a ninjs package (type composite), not one article", path=path,
-                         hint="give publish one article per .json file")
+        raise InputError(
+            "a ninjs package (type composite), not one article",
+            path=path,
+            hint="give publish one article per .json file",
+        )
     if kind not in (None, "text"):
         raise InputError(f"a ninjs {kind} item, not a text article", path=path, line=facts.line("type"))
     status = facts.string("pubstatus")
     if status in _WITHDRAWN:
-        raise InputError(f"the item is withdrawn (pubstatus {status}): it must not be published", path=path,
-                         line=facts.line("pubstatus"))
+        raise InputError(
+            f"the item is withdrawn (pubstatus {status}): it must not be published",
+            path=path,
+            line=facts.line("pubstatus"),
+        )
     embargo = facts.string("embargoed") or facts.string("embargoeduntil")
     if embargo:
         warnings.append(f"embargoed until {embargo}: publish does not check the clock, do not release it earlier")
@@ -95,10 +102,14 @@ def read_ninjs(data: bytes, path: str | None = None, encoding: str | None = None
     except InputError as error:  # its line is one of the text made here, not of the file
         raise InputError(error.message, path=path, hint=error.hint) from None
     if date is None and not record and parsed.article.date is None:  # the parser's advice is for text files
-        warnings.append("no date given (no firstcreated, versioncreated or contentcreated): "
-                        "the article is published undated")
-        return Parsed(parsed.article, tuple(cleaned + warnings) + tuple(
-            warning for warning in parsed.warnings if not warning.startswith("no date given")))
+        warnings.append(
+            "no date given (no firstcreated, versioncreated or contentcreated): the article is published undated"
+        )
+        return Parsed(
+            parsed.article,
+            tuple(cleaned + warnings)
+            + tuple(warning for warning in parsed.warnings if not warning.startswith("no date given")),
+        )
     return Parsed(parsed.article, tuple(cleaned + warnings) + parsed.warnings)
 
 
@@ -112,24 +123,29 @@ def _decode(data: bytes, path: str | None, encoding: str | None) -> str:
     try:
         return data.decode(chosen)
     except UnicodeDecodeError as error:
-        raise InputError(f"not {chosen} text at byte {error.start}: a ninjs file is JSON in UTF-8", path=path,
-                         line=data.count(b"\n", 0, error.start) + 1) from None
+        raise InputError(
+            f"not {chosen} text at byte {error.start}: a ninjs file is JSON in UTF-8",
+            path=path,
+            line=data.count(b"\n", 0, error.start) + 1,
+        ) from None
 
 
 def _load(text: str, path: str | None) -> dict[str, Any]:
     try:
         document = json.loads(text)
     except json.JSONDecodeError as error:
-        raise InputError(f"not valid JSON: {error.msg} (column {error.colno})", path=path,
-                         line=error.lineno) from None
+        raise InputError(f"not valid JSON: {error.msg} (column {error.colno})", path=path, line=error.lineno) from None
     except RecursionError:
         raise InputError("not a ninjs document: the JSON is nested too deeply", path=path) from None
     if not isinstance(document, dict):
-        raise InputError(f"not a ninjs document: the JSON is {_kind(document)}, not an object", path=path,
-                         line=1)
+        raise InputError(f"not a ninjs document: the JSON is {_kind(document)}, not an object", path=path, line=1)
     if "uri" not in document and "guid" not in document:
-        raise InputError("not a ninjs document: it has no `uri`", path=path, line=1,
-                         hint="every ninjs item has a uri; is this the right file?")
+        raise InputError(
+            "not a ninjs document: it has no `uri`",
+            path=path,
+            line=1,
+            hint="every ninjs item has a uri; is this the right file?",
+        )
     return document
 
 
@@ -142,8 +158,10 @@ class _Facts:
         for name in _LISTS:
             items = self.document.get(name)
             if isinstance(items, list):
-                self.document[name] = [{key.lower(): value for key, value in item.items()}
-                                       if isinstance(item, dict) else item for item in items]
+                self.document[name] = [
+                    {key.lower(): value for key, value in item.items()} if isinstance(item, dict) else item
+                    for item in items
+                ]
         self.text = text
         self.path = path
 
@@ -152,7 +170,7 @@ class _Facts:
         key = f'"{self.original.get(name.split("[")[0].split(".")[0], name)}"'
         start = 0
         while (found := self.text.find(key, start)) >= 0:
-            if self.text[found + len(key):].lstrip().startswith(":"):
+            if self.text[found + len(key) :].lstrip().startswith(":"):
                 return self.text.count("\n", 0, found) + 1
             start = found + 1
         return None
@@ -206,8 +224,9 @@ class _Facts:
         try:
             return normalise_language(value)
         except InputError as error:
-            raise self.error(self.original.get("language", "language"), f"{value!r} is not a BCP 47 tag",
-                             error.hint) from None
+            raise self.error(
+                self.original.get("language", "language"), f"{value!r} is not a BCP 47 tag", error.hint
+            ) from None
 
     def body(self) -> tuple[list[str], str | None]:
         """The paragraphs (plain text preferred: it is exact), and the dateline an HTML body
@@ -238,8 +257,11 @@ class _Facts:
             paragraphs = _plain_paragraphs(plain[0][1])
         paragraphs = [paragraph for paragraph in paragraphs if paragraph.strip()]
         if not paragraphs:
-            raise InputError("no body text: the ninjs has no `bodies` (or `body_text`, `body_html`) with text",
-                             path=self.path, line=self.line("bodies") or self.line("body_html"))
+            raise InputError(
+                "no body text: the ninjs has no `bodies` (or `body_text`, `body_html`) with text",
+                path=self.path,
+                line=self.line("bodies") or self.line("body_html"),
+            )
         return paragraphs, dateline
 
 
@@ -262,18 +284,47 @@ def _plain_paragraphs(text: str) -> list[str]:
 def _trimmed(lines: list[str]) -> list[str]:
     """`lines` without blank lines at either end."""
     filled = [index for index, line in enumerate(lines) if line.strip()]
-    return lines[filled[0]:filled[-1] + 1] if filled else []
+    return lines[filled[0] : filled[-1] + 1] if filled else []
 
 
 class _HtmlParagraphs(HTMLParser):
     """An HTML body reduced to paragraphs: block elements and `<br><br>` end one; scripts,
     styles and figures (captions are not body text) are dropped; entities decoded."""
 
-    BLOCKS = frozenset({"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "dl", "dt", "dd",
-                        "blockquote", "pre", "table", "tr", "td", "th", "section", "article", "header",
-                        "footer", "aside", "hr", "address"})
-    SKIPPED = frozenset({"script", "style", "figure", "template", "head", "iframe", "object", "svg", "math",
-                         "noscript"})
+    BLOCKS = frozenset(
+        {
+            "p",
+            "div",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "li",
+            "ul",
+            "ol",
+            "dl",
+            "dt",
+            "dd",
+            "blockquote",
+            "pre",
+            "table",
+            "tr",
+            "td",
+            "th",
+            "section",
+            "article",
+            "header",
+            "footer",
+            "aside",
+            "hr",
+            "address",
+        }
+    )
+    SKIPPED = frozenset(
+        {"script", "style", "figure", "template", "head", "iframe", "object", "svg", "math", "noscript"}
+    )
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -342,7 +393,13 @@ def _one_line(value: str) -> str:
 
 
 def _kind(value: Any) -> str:
-    names = {dict: "an object", list: "a list", str: "a string", bool: "true or false", int: "a number",
-             float: "a number", type(None): "null"}
+    names = {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "true or false",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }
     return names.get(type(value), type(value).__name__)
-

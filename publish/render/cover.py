@@ -91,8 +91,7 @@ def render_cover(text: CoverText) -> bytes:
         _runs(draw, line, "bold", size, 0, INK, TITLE_TOP + size + index * leading)
     rule_y = TITLE_TOP + size + (len(lines) - 1) * leading + round(size * 0.9)
     _rule(draw, rule_y)
-    for key, value, style in (("author", text.author, AUTHOR), ("place", text.place, PLACE),
-                              ("date", text.date, DATE)):
+    for key, value, style in (("author", text.author, AUTHOR), ("place", text.place, PLACE), ("date", text.date, DATE)):
         if value:
             _line(draw, value, rule_y + BELOW_RULE[key], *style)
     if text.credit:
@@ -108,8 +107,9 @@ def fit_title(title: str) -> tuple[int, list[str]]:
     for size in TITLE_SIZES:
         lines = _wrap(title, "bold", size)
         leading = round(size * 1.22)
-        if size + (len(lines) - 1) * leading <= TITLE_BOTTOM - TITLE_TOP and \
-                all(_width(line, "bold", size, 0) <= MEASURE for line in lines):
+        if size + (len(lines) - 1) * leading <= TITLE_BOTTOM - TITLE_TOP and all(
+            _width(line, "bold", size, 0) <= MEASURE for line in lines
+        ):
             return size, lines
     size = TITLE_SIZES[-1]
     room = 1 + (TITLE_BOTTOM - TITLE_TOP - size) // round(size * 1.22)
@@ -141,19 +141,23 @@ def _cut(text: str, face: str, size: int, tracking: int) -> str:
     return body.rstrip() + "\u2026"
 
 
-def _line(draw: ImageDraw.ImageDraw, text: str, y: int, face: str, size: int, tracking: int, colour: tuple[int, int, int]) -> None:
+def _line(
+    draw: ImageDraw.ImageDraw, text: str, y: int, face: str, size: int, tracking: int, colour: tuple[int, int, int]
+) -> None:
     """One centred line; shrunk (then cut) when wider than the measure. A line with a
     script whose family has no italic is set upright throughout, never half slanted."""
-    if face == "italic" and any(shipped_font(family, "italic") == shipped_font(family, "regular")
-                                for family, _ in script_runs(text)):
+    if face == "italic" and any(
+        shipped_font(family, "italic") == shipped_font(family, "regular") for family, _ in script_runs(text)
+    ):
         face = "regular"
     while size > MIN_LINE_SIZE and _width(text, face, size, tracking) > MEASURE:
         size -= 2
     _runs(draw, _cut(text, face, size, tracking), face, size, tracking, colour, y)
 
 
-def _runs(draw: ImageDraw.ImageDraw, text: str, face: str, size: int, tracking: int, colour: tuple[int, int, int],
-          y: int) -> None:
+def _runs(
+    draw: ImageDraw.ImageDraw, text: str, face: str, size: int, tracking: int, colour: tuple[int, int, int], y: int
+) -> None:
     """Draw `text` centred on baseline `y`, each run in the first shipped family that has it."""
     x = (WIDTH - _width(text, face, size, tracking)) / 2
     for family, run in script_runs(text):
@@ -169,8 +173,9 @@ def _runs(draw: ImageDraw.ImageDraw, text: str, face: str, size: int, tracking: 
 
 def _width(text: str, face: str, size: int, tracking: int) -> float:
     """Advance width of `text` as drawn (BASIC layout: the sum of the glyphs' advances)."""
-    return sum(_advance(family, face, size, char) for family, run in script_runs(text) for char in run) + \
-        tracking * max(len(text) - 1, 0)
+    return sum(
+        _advance(family, face, size, char) for family, run in script_runs(text) for char in run
+    ) + tracking * max(len(text) - 1, 0)
 
 
 @lru_cache(maxsize=16384)

@@ -17,7 +17,6 @@ from typing import Any
 
 from ebooklib import epub
 
-from publish.version import __version__
 from publish.dates import reader_date
 from publish.metadata import article_metadata, terms
 from publish.model import Article, Collection
@@ -26,6 +25,7 @@ from publish.render.cover import CoverText, render_cover
 from publish.scripts import direction, is_rtl
 from publish.templates import environment, read_bytes
 from publish.typography import for_reading, runs_for_reading
+from publish.version import __version__
 
 ARTICLE_FILE = "article.xhtml"
 COVER_FILE = "cover.xhtml"
@@ -49,12 +49,12 @@ ACCESSIBILITY: tuple[tuple[str, str], ...] = (
 #: `schema:accessibilitySummary` of a single article and of a digest ({count} articles).
 SUMMARIES = {
     "article": "A single news article in reflowable text with a heading, marked dateline, quotations and "
-               "editorial insertions, a table of contents and a cover image described by alternative text. "
-               "No hazards; all content is available as text.",
+    "editorial insertions, a table of contents and a cover image described by alternative text. "
+    "No hazards; all content is available as text.",
     "digest": "A digest of {count} news articles in reflowable text, one chapter each with its own heading, "
-              "language, marked dateline, quotations and editorial insertions, a table of contents listing "
-              "every article and a cover image described by alternative text. No hazards; all content is "
-              "available as text.",
+    "language, marked dateline, quotations and editorial insertions, a table of contents listing "
+    "every article and a cover image described by alternative text. No hazards; all content is "
+    "available as text.",
 }
 
 #: Scripts whose letters have two cases, so small capitals can be set in them (Unicode
@@ -65,21 +65,32 @@ CASED_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN"})
 
 #: Languages (primary subtags) that Apple Books, Kobo, Kindle and Chromium-based readers all
 #: hyphenate. Only these are justified: justified lines without hyphenation gape.
-HYPHENATED_LANGUAGES = frozenset({"da", "de", "en", "es", "fi", "fr", "it", "nb", "nl", "nn", "no", "pt", "ru",
-                                  "sv", "uk"})
+HYPHENATED_LANGUAGES = frozenset(
+    {"da", "de", "en", "es", "fi", "fr", "it", "nb", "nl", "nn", "no", "pt", "ru", "sv", "uk"}
+)
 
 
 def render_epub(article: Article, options: RenderOptions = RenderOptions()) -> bytes:
     """A complete, valid, accessible, reproducible EPUB of one article."""
     byline = [article.author] if article.author else [article.source] if article.source else []
     return _package(
-        title=article.title, language=article.language, identifier=article.identifier,
-        date_iso=article.date_iso, creators=byline, sources=[article.source] if article.source else [],
-        articles=[article], options=options, summary=SUMMARIES["article"],
-        cover=CoverText(title=article.title, kicker=options.publisher or "", author=article.author or "",
-                        place=article.dateline.place if article.dateline else "",
-                        date=reader_date(article.date, article.language) if article.date else "",
-                        credit=article.source or ""),
+        title=article.title,
+        language=article.language,
+        identifier=article.identifier,
+        date_iso=article.date_iso,
+        creators=byline,
+        sources=[article.source] if article.source else [],
+        articles=[article],
+        options=options,
+        summary=SUMMARIES["article"],
+        cover=CoverText(
+            title=article.title,
+            kicker=options.publisher or "",
+            author=article.author or "",
+            place=article.dateline.place if article.dateline else "",
+            date=reader_date(article.date, article.language) if article.date else "",
+            credit=article.source or "",
+        ),
         modified=options.timestamp(article),
     )
 
@@ -91,19 +102,40 @@ def render_collection_epub(collection: Collection, options: RenderOptions = Rend
     count = len(collection.articles)
     credit = " \u00b7 ".join(sources[:3]) + (" \u2026" if len(sources) > 3 else "")
     return _package(
-        title=collection.title, language=collection.language, identifier=collection.identifier,
-        date_iso=collection.date_iso, creators=authors or ([options.publisher] if options.publisher else sources),
-        sources=sources, articles=list(collection.articles), options=options, modified=options.timestamp(collection),
+        title=collection.title,
+        language=collection.language,
+        identifier=collection.identifier,
+        date_iso=collection.date_iso,
+        creators=authors or ([options.publisher] if options.publisher else sources),
+        sources=sources,
+        articles=list(collection.articles),
+        options=options,
+        modified=options.timestamp(collection),
         summary=SUMMARIES["digest"].format(count=count),
-        cover=CoverText(title=collection.title, kicker=options.publisher or "", place=f"{count} articles",
-                        date=reader_date(collection.date, collection.language) if collection.date else "",
-                        credit=credit),
+        cover=CoverText(
+            title=collection.title,
+            kicker=options.publisher or "",
+            place=f"{count} articles",
+            date=reader_date(collection.date, collection.language) if collection.date else "",
+            credit=credit,
+        ),
     )
 
 
-def _package(*, title: str, language: str, identifier: str, date_iso: str | None, creators: list[str],
-             sources: list[str], articles: list[Article], options: RenderOptions, cover: CoverText, summary: str,
-             modified: datetime.datetime) -> bytes:
+def _package(
+    *,
+    title: str,
+    language: str,
+    identifier: str,
+    date_iso: str | None,
+    creators: list[str],
+    sources: list[str],
+    articles: list[Article],
+    options: RenderOptions,
+    cover: CoverText,
+    summary: str,
+    modified: datetime.datetime,
+) -> bytes:
     env = environment(options.template_dirs)
     book = epub.EpubBook()
     # The edition names its maker, as the PDF's Creator does; ebooklib's own stamp would
@@ -135,53 +167,89 @@ def _package(*, title: str, language: str, identifier: str, date_iso: str | None
     # EPUB 2's cover pointer, which Kindle (KDP, calibre) and Kobo read for the thumbnail.
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
 
-    style = epub.EpubItem(uid="style", file_name=STYLE_FILE, media_type="text/css",
-                          content=read_bytes("epub/article.css", options.template_dirs))
-    cover_image = epub.EpubItem(uid="cover-image", file_name=COVER_IMAGE, media_type="image/jpeg",
-                                content=render_cover(cover))
+    style = epub.EpubItem(
+        uid="style",
+        file_name=STYLE_FILE,
+        media_type="text/css",
+        content=read_bytes("epub/article.css", options.template_dirs),
+    )
+    cover_image = epub.EpubItem(
+        uid="cover-image", file_name=COVER_IMAGE, media_type="image/jpeg", content=render_cover(cover)
+    )
     cover_image.properties = ["cover-image"]
     alt = cover_description(cover)
-    cover_page = _document("cover", COVER_FILE, env.get_template("epub/cover.xhtml").render(
-        title=title, language=language, image=COVER_IMAGE, alt=alt, cover_label="Cover",
-        direction=direction(language)))
+    cover_page = _document(
+        "cover",
+        COVER_FILE,
+        env.get_template("epub/cover.xhtml").render(
+            title=title,
+            language=language,
+            image=COVER_IMAGE,
+            alt=alt,
+            cover_label="Cover",
+            direction=direction(language),
+        ),
+    )
     names = [ARTICLE_FILE] if len(articles) == 1 else [f"article-{n:04}.xhtml" for n in range(1, len(articles) + 1)]
     chapters = [
-        _document("article" if len(articles) == 1 else f"article-{n:04}", name,
-                  env.get_template("epub/article.xhtml").render(
-                      article=article, publisher=options.publisher, hyphenate=hyphenated(article.language),
-                      # As the PDF sets them: dashes, ranges, no-break spaces (the model keeps the wire's text).
-                      headline=for_reading(article.title, article.language),
-                      lead_in=for_reading(article.lead_in or "", article.language),
-                      paragraphs=[runs_for_reading(paragraph.runs, article.language)
-                                  for paragraph in article.paragraphs],
-                      date_text=reader_date(article.date, article.language) if article.date else "",
-                      dateline_cased=article.dateline is not None and has_case(article.dateline.lead_in),
-                      direction=direction(article.language)))
+        _document(
+            "article" if len(articles) == 1 else f"article-{n:04}",
+            name,
+            env.get_template("epub/article.xhtml").render(
+                article=article,
+                publisher=options.publisher,
+                hyphenate=hyphenated(article.language),
+                # As the PDF sets them: dashes, ranges, no-break spaces (the model keeps the wire's text).
+                headline=for_reading(article.title, article.language),
+                lead_in=for_reading(article.lead_in or "", article.language),
+                paragraphs=[runs_for_reading(paragraph.runs, article.language) for paragraph in article.paragraphs],
+                date_text=reader_date(article.date, article.language) if article.date else "",
+                dateline_cased=article.dateline is not None and has_case(article.dateline.lead_in),
+                direction=direction(article.language),
+            ),
+        )
         for n, (article, name) in enumerate(zip(articles, names), start=1)
     ]
-    nav = _document("nav", NAV_FILE, env.get_template("epub/nav.xhtml").render(
-        title=title, language=language, contents_label="Contents", direction=direction(language),
-        entries=[{"href": name, "title": article.title} for article, name in zip(articles, names)],
-        landmarks=[{"type": "cover", "href": COVER_FILE, "title": "Cover"},
-                   {"type": "toc", "href": NAV_FILE, "title": "Contents"},
-                   {"type": "bodymatter", "href": names[0], "title": articles[0].title}],
-    ), properties=["nav"])
+    nav = _document(
+        "nav",
+        NAV_FILE,
+        env.get_template("epub/nav.xhtml").render(
+            title=title,
+            language=language,
+            contents_label="Contents",
+            direction=direction(language),
+            entries=[{"href": name, "title": article.title} for article, name in zip(articles, names)],
+            landmarks=[
+                {"type": "cover", "href": COVER_FILE, "title": "Cover"},
+                {"type": "toc", "href": NAV_FILE, "title": "Contents"},
+                {"type": "bodymatter", "href": names[0], "title": articles[0].title},
+            ],
+        ),
+        properties=["nav"],
+    )
     for item in (style, cover_image, cover_page, *chapters, nav):
         book.add_item(item)
     book.add_item(epub.EpubNcx())
-    book.toc = [epub.Link(name, article.title, chapter.id)
-                for article, name, chapter in zip(articles, names, chapters)]
-    book.spine = [cover_page, *chapters, (nav, "no")] if len(articles) == 1 else \
-        [cover_page, nav, *chapters]
+    book.toc = [epub.Link(name, article.title, chapter.id) for article, name, chapter in zip(articles, names, chapters)]
+    book.spine = [cover_page, *chapters, (nav, "no")] if len(articles) == 1 else [cover_page, nav, *chapters]
     # EPUB 2 guide for Kindle's and calibre's converters: the cover page (shown once, not
     # duplicated) and where reading starts.
-    book.guide = [{"type": "cover", "href": COVER_FILE, "title": "Cover"},
-                  {"type": "text", "href": names[0], "title": articles[0].title}]
+    book.guide = [
+        {"type": "cover", "href": COVER_FILE, "title": "Cover"},
+        {"type": "text", "href": names[0], "title": articles[0].title},
+    ]
 
     out = io.BytesIO()
-    writer = _Writer(out, book, {
-        "mtime": modified, "epub2_guide": True, "epub3_landmark": False, "epub3_pages": False,
-    })
+    writer = _Writer(
+        out,
+        book,
+        {
+            "mtime": modified,
+            "epub2_guide": True,
+            "epub3_landmark": False,
+            "epub3_pages": False,
+        },
+    )
     writer.process()
     writer.write()
     return out.getvalue()
@@ -222,8 +290,9 @@ def cover_description(cover: CoverText) -> str:
 
 
 def _document(uid: str, file_name: str, xhtml: str, properties: list[str] | None = None) -> epub.EpubItem:
-    item = epub.EpubItem(uid=uid, file_name=file_name, media_type="application/xhtml+xml",
-                         content=xhtml.encode("utf-8"))
+    item = epub.EpubItem(
+        uid=uid, file_name=file_name, media_type="application/xhtml+xml", content=xhtml.encode("utf-8")
+    )
     item.properties = properties or []
     return item
 
@@ -242,8 +311,13 @@ class ReproducibleZip(zipfile.ZipFile):
         super().__init__(file, "w", zipfile.ZIP_DEFLATED)
         self._date_time = min(max(modified.timetuple()[:6], ZIP_EPOCH.timetuple()[:6]), ZIP_LATEST)
 
-    def writestr(self, zinfo_or_arcname: str | zipfile.ZipInfo, data: Any, compress_type: int | None = None,
-                 compresslevel: int | None = None) -> None:
+    def writestr(
+        self,
+        zinfo_or_arcname: str | zipfile.ZipInfo,
+        data: Any,
+        compress_type: int | None = None,
+        compresslevel: int | None = None,
+    ) -> None:
         """Write an entry; the caller's time, permissions and compression are replaced by ours."""
         given = zinfo_or_arcname
         filename = given.filename if isinstance(given, zipfile.ZipInfo) else given

@@ -24,8 +24,11 @@ from publish.model import Article, Collection, Editorial, Inline, Quotation, Tex
 from publish.options import RenderOptions
 
 #: The schema this edition is valid against.
-STANDARD: dict[str, str] = {"name": "ninjs", "version": "2.2",
-                            "schema": "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json#"}
+STANDARD: dict[str, str] = {
+    "name": "ninjs",
+    "version": "2.2",
+    "schema": "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json#",
+}
 #: `profile` of an article written by publish: such a document is read back as a complete
 #: record (nothing guessed from the body), as the text edition with an Identifier is.
 PROFILE = "publish-article"
@@ -53,8 +56,9 @@ def render_collection_ninjs(collection: Collection, options: RenderOptions = Ren
         **_dates(collection.date_iso),
         "headlines": [{"role": "main", "value": collection.title}],
         "slugline": collection.slug,
-        "associations": [{"name": article.slug, **_without_standard(article_document(article))}
-                         for article in collection.articles],
+        "associations": [
+            {"name": article.slug, **_without_standard(article_document(article))} for article in collection.articles
+        ],
     }
     return _dump(document)
 
@@ -93,8 +97,7 @@ def body_html(article: Article) -> str:
     as classed spans; every character of the text escaped."""
     paragraphs: list[str] = []
     for index, paragraph in enumerate(article.paragraphs):
-        lead = (f'<span class="dateline">{escape(article.lead_in)}</span> '
-                if index == 0 and article.lead_in else "")
+        lead = f'<span class="dateline">{escape(article.lead_in)}</span> ' if index == 0 and article.lead_in else ""
         paragraphs.append(f"<p>{lead}{_runs_html(paragraph.runs)}</p>")
     return "\n".join(paragraphs)
 
@@ -114,13 +117,13 @@ def _name(fact: str) -> str:
     return field(fact).ninjs[0]
 
 
-def _dates(date_iso: str | None | int) -> dict[str, str]:
+def _dates(date_iso: str | int | None) -> dict[str, str]:
     """firstcreated and versioncreated from the article's date (00:00 UTC, as the EPUB's and
     PDF's dates); nothing when it is undated."""
     if not date_iso:
         return {}
     stamp = f"{date_iso}T00:00:00Z"
-    return {name: stamp for name in field("date").ninjs}
+    return dict.fromkeys(field("date").ninjs, stamp)
 
 
 def _without_standard(document: dict[str, Any]) -> dict[str, Any]:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from hashlib import md5
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -30,10 +31,9 @@ from reportlab.pdfbase.pdfdoc import PDFDate, PDFDictionary, PDFInfo, PDFName, P
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Spacer
-from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus import Paragraph as Para
+from reportlab.platypus.doctemplate import ActionFlowable
 
-from publish.version import __version__
 from publish.dates import reader_date
 from publish.errors import InputError
 from publish.fonts import FontFamily, coverage, fallback_families, find_family
@@ -51,6 +51,7 @@ from publish.options import RenderOptions
 from publish.render import shaping
 from publish.templates import load_style, pdf_font_family
 from publish.typography import for_reading, runs_for_reading
+from publish.version import __version__
 
 PAPER: dict[str, tuple[float, float]] = {"A4": A4, "LETTER": LETTER}
 #: Regions that print on US Letter by default.
@@ -93,12 +94,25 @@ def render_pdf(article: Article, options: RenderOptions = RenderOptions()) -> by
     kit = _Kit.make(article.language, options)
     story = _article_story(article, kit, key="headline")
     furniture = _Furniture(_reader_date(article.date, article.language), article.source, kit, article.language)
-    return _typeset(story, kit, furniture, options.timestamp(article), paper_for(article, options), {
-        "title": article.title, "author": article.author or article.source or "",
-        "subject": _subject(article), "keywords": _keywords(article), "lang": article.language,
-        "date": article.date_iso, "identifier": article.identifier,
-        "publisher": options.publisher or article.source or "", "source": article.source or "",
-        "facts": article_metadata(article)})
+    return _typeset(
+        story,
+        kit,
+        furniture,
+        options.timestamp(article),
+        paper_for(article, options),
+        {
+            "title": article.title,
+            "author": article.author or article.source or "",
+            "subject": _subject(article),
+            "keywords": _keywords(article),
+            "lang": article.language,
+            "date": article.date_iso,
+            "identifier": article.identifier,
+            "publisher": options.publisher or article.source or "",
+            "source": article.source or "",
+            "facts": article_metadata(article),
+        },
+    )
 
 
 def render_collection_pdf(collection: Collection, options: RenderOptions = RenderOptions()) -> bytes:
@@ -108,33 +122,72 @@ def render_collection_pdf(collection: Collection, options: RenderOptions = Rende
 
     kit = _Kit.make(collection.language, options)
     body = kit.style["body"]
-    contents = TableOfContents(levelStyles=[ParagraphStyle(
-        "toc", fontName=kit.fonts.regular, fontSize=body["size"], leading=body["leading"], leftIndent=0,
-        firstLineIndent=0)], dotsMinLevel=0,
+    contents = TableOfContents(
+        levelStyles=[
+            ParagraphStyle(
+                "toc",
+                fontName=kit.fonts.regular,
+                fontSize=body["size"],
+                leading=body["leading"],
+                leftIndent=0,
+                firstLineIndent=0,
+            )
+        ],
+        dotsMinLevel=0,
         # The contents table's own cell font (reportlab's default is Helvetica, not embedded).
-        tableStyle=[("FONT", (0, 0), (-1, -1), kit.fonts.regular, body["size"]),
-                    ("VALIGN", (0, 0), (-1, -1), "TOP")])
+        tableStyle=[("FONT", (0, 0), (-1, -1), kit.fonts.regular, body["size"]), ("VALIGN", (0, 0), (-1, -1), "TOP")],
+    )
     date = _reader_date(collection.date, collection.language)
-    story: list[Any] = [_Headline(kit.markup((Text(for_reading(collection.title, collection.language)),),
-                                             face="bold"), kit.styles["headline"], collection.title, "digest",
-                                  in_contents=False, article=False)]
+    story: list[Any] = [
+        _Headline(
+            kit.markup((Text(for_reading(collection.title, collection.language)),), face="bold"),
+            kit.styles["headline"],
+            collection.title,
+            "digest",
+            in_contents=False,
+            article=False,
+        )
+    ]
     if date:
         story.append(Para(kit.markup((Text(date),), face="italic"), kit.styles["meta"]))
     # The contents page is labelled, as the text edition's list is ("Contents").
-    story += [Spacer(1, kit.style["body"]["leading"]),
-              Para(kit.markup((Text("Contents"),), face="bold"), kit.styles["contents-label"]), contents, PageBreak()]
+    story += [
+        Spacer(1, kit.style["body"]["leading"]),
+        Para(kit.markup((Text("Contents"),), face="bold"), kit.styles["contents-label"]),
+        contents,
+        PageBreak(),
+    ]
     for number, article in enumerate(collection.articles, start=1):
-        story += _article_story(article, kit, key=f"article-{number}", in_contents=True,
-                                headline_style="headline" if number == 1 else "next-headline")
+        story += _article_story(
+            article,
+            kit,
+            key=f"article-{number}",
+            in_contents=True,
+            headline_style="headline" if number == 1 else "next-headline",
+        )
     stamp = options.timestamp(collection)
     furniture = _Furniture(date, options.publisher, kit)
     paper = paper_for(collection.articles[0], options)
     sources = sorted({article.source for article in collection.articles if article.source})
-    return _typeset(story, kit, furniture, stamp, paper, {
-        "title": collection.title, "author": options.publisher or "", "subject": collection.title,
-        "keywords": sources, "lang": collection.language, "date": collection.date_iso,
-        "identifier": collection.identifier, "publisher": options.publisher or (sources[0] if len(sources) == 1 else ""),
-        "source": ""}, multi=True)
+    return _typeset(
+        story,
+        kit,
+        furniture,
+        stamp,
+        paper,
+        {
+            "title": collection.title,
+            "author": options.publisher or "",
+            "subject": collection.title,
+            "keywords": sources,
+            "lang": collection.language,
+            "date": collection.date_iso,
+            "identifier": collection.identifier,
+            "publisher": options.publisher or (sources[0] if len(sources) == 1 else ""),
+            "source": "",
+        },
+        multi=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -150,21 +203,34 @@ class _Kit:
     def make(cls, language: str, options: RenderOptions) -> _Kit:
         style = load_style(options.template_dirs)
         fonts = font_set(pdf_font_family(options.template_dirs, options.font))
-        return cls(style, fonts, _paragraph_styles(style, fonts, language),
-                   partial(inline_markup, fonts=fonts, editorial_colour=style["editorial"]["colour"]))
+        return cls(
+            style,
+            fonts,
+            _paragraph_styles(style, fonts, language),
+            partial(inline_markup, fonts=fonts, editorial_colour=style["editorial"]["colour"]),
+        )
 
 
-def _article_story(article: Article, kit: _Kit, key: str, in_contents: bool = False,
-                   headline_style: str = "headline") -> list[Any]:
+def _article_story(
+    article: Article, kit: _Kit, key: str, in_contents: bool = False, headline_style: str = "headline"
+) -> list[Any]:
     markup, language = kit.markup, article.language
-    story: list[Any] = [_shaped_headline(article, kit, key, in_contents) or _Headline(
-        markup((Text(for_reading(article.title, language)),), face="bold"), kit.styles[headline_style],
-        article.title, key, in_contents)]
-    byline = " · ".join(part for part in (article.author, _reader_date(article.date, language), article.source)
-                        if part)
+    story: list[Any] = [
+        _shaped_headline(article, kit, key, in_contents)
+        or _Headline(
+            markup((Text(for_reading(article.title, language)),), face="bold"),
+            kit.styles[headline_style],
+            article.title,
+            key,
+            in_contents,
+        )
+    ]
+    byline = " · ".join(part for part in (article.author, _reader_date(article.date, language), article.source) if part)
     if byline:
-        story.append(_shaped((Text(byline),), kit, language, "byline", "italic") or
-                     Para(markup((Text(for_reading(byline, language)),), face="italic"), kit.styles["byline"]))
+        story.append(
+            _shaped((Text(byline),), kit, language, "byline", "italic")
+            or Para(markup((Text(for_reading(byline, language)),), face="italic"), kit.styles["byline"])
+        )
     for index, paragraph in enumerate(article.paragraphs):
         for part, runs in enumerate(_layout_chunks(runs_for_reading(paragraph.runs, language))):
             text = markup(runs)
@@ -172,8 +238,9 @@ def _article_story(article: Article, kit: _Kit, key: str, in_contents: bool = Fa
                 text = f"<b>{markup((Text(for_reading(article.lead_in, language)),), face='bold')}</b> {text}"
             style_name = "continued" if part else "lead" if index == 0 else "body"
             lead_in = article.lead_in if index == 0 and part == 0 else None
-            story.append(_shaped(runs, kit, language, style_name, lead_in=lead_in) or
-                         _BodyPara(text, kit.styles[style_name]))
+            story.append(
+                _shaped(runs, kit, language, style_name, lead_in=lead_in) or _BodyPara(text, kit.styles[style_name])
+            )
     return story
 
 
@@ -182,8 +249,14 @@ def _reader_date(date: datetime.date | None, language: str) -> str:
     return reader_date(date, language) if date is not None else ""
 
 
-def _shaped(runs: tuple[Inline, ...], kit: _Kit, language: str, style_name: str, face: str = "regular",
-            lead_in: str | None = None) -> shaping.ShapedParagraph | None:
+def _shaped(
+    runs: tuple[Inline, ...],
+    kit: _Kit,
+    language: str,
+    style_name: str,
+    face: str = "regular",
+    lead_in: str | None = None,
+) -> shaping.ShapedParagraph | None:
     """The paragraph laid out by `publish.render.shaping` when reportlab alone would set
     it wrongly (Arabic, Hebrew, Devanagari) or the article runs right to left; else None."""
     rtl = shaping.is_rtl(language)
@@ -197,9 +270,16 @@ def _shaped(runs: tuple[Inline, ...], kit: _Kit, language: str, style_name: str,
 def _shaped_headline(article: Article, kit: _Kit, key: str, in_contents: bool) -> _ShapedHeadline | None:
     if not shaping.is_rtl(article.language) and not shaping.needs_shaping(article.title):
         return None
-    return _ShapedHeadline([shaping.Span(article.title, "bold")], kit.styles["headline"], _palette(kit.fonts),
-                           article.language, "R" if shaping.is_rtl(article.language) else None,
-                           plain=article.title, key=key, in_contents=in_contents)
+    return _ShapedHeadline(
+        [shaping.Span(article.title, "bold")],
+        kit.styles["headline"],
+        _palette(kit.fonts),
+        article.language,
+        "R" if shaping.is_rtl(article.language) else None,
+        plain=article.title,
+        key=key,
+        in_contents=in_contents,
+    )
 
 
 @lru_cache(maxsize=8)
@@ -218,8 +298,17 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         #: Contents entries as paragraph markup (escaped, fallback fonts marked).
         self.entry_markup = entry_markup
-        frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="text",
-                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        frame = Frame(
+            self.leftMargin,
+            self.bottomMargin,
+            self.width,
+            self.height,
+            id="text",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
         self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
 
     def afterFlowable(self, flowable: Any) -> None:
@@ -231,18 +320,36 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
             self.notify("TOCEntry", (0, self.entry_markup(f"{number}. {flowable.plain}"), self.page, flowable.key))
 
 
-def _typeset(story: list[Any], kit: _Kit, furniture: _Furniture, stamp: datetime.datetime,
-             paper: tuple[float, float], info: dict[str, Any], multi: bool = False) -> bytes:
+def _typeset(
+    story: list[Any],
+    kit: _Kit,
+    furniture: _Furniture,
+    stamp: datetime.datetime,
+    paper: tuple[float, float],
+    info: dict[str, Any],
+    multi: bool = False,
+) -> bytes:
     page = kit.style["page"]
     out = io.BytesIO()
     doc = _Document(
-        out, pagesize=paper,
-        leftMargin=page["margin_inside"], rightMargin=page["margin_outside"],
-        topMargin=page["margin_top"], bottomMargin=page["margin_bottom"],
-        title=info["title"], author=info["author"], subject=info["subject"], keywords=keywords_text(info["keywords"]),
-        creator=f"publish {__version__}", producer="publish (reportlab)", invariant=1,
-        lang=info["lang"], initialFontName=kit.fonts.regular, initialFontSize=kit.style["body"]["size"],
-        initialLeading=kit.style["body"]["leading"], displayDocTitle=1,
+        out,
+        pagesize=paper,
+        leftMargin=page["margin_inside"],
+        rightMargin=page["margin_outside"],
+        topMargin=page["margin_top"],
+        bottomMargin=page["margin_bottom"],
+        title=info["title"],
+        author=info["author"],
+        subject=info["subject"],
+        keywords=keywords_text(info["keywords"]),
+        creator=f"publish {__version__}",
+        producer="publish (reportlab)",
+        invariant=1,
+        lang=info["lang"],
+        initialFontName=kit.fonts.regular,
+        initialFontSize=kit.style["body"]["size"],
+        initialLeading=kit.style["body"]["leading"],
+        displayDocTitle=1,
         entry_markup=lambda text: kit.markup((Text(text),)),
     )
     maker = partial(_NumberedCanvas, furniture=furniture, stamp=stamp, info=info)
@@ -259,8 +366,11 @@ def preflight(article: Article, options: RenderOptions = RenderOptions()) -> tup
     for text in (article.title, *article.body_texts()):
         longest = max((len(word) for word in text.split()), default=0)
         if longest > MAX_WORD:
-            raise InputError(f"a word of {longest:,} characters cannot be typeset (the limit is {MAX_WORD:,})",
-                             path=article.source_path, hint="break the text with spaces")
+            raise InputError(
+                f"a word of {longest:,} characters cannot be typeset (the limit is {MAX_WORD:,})",
+                path=article.source_path,
+                hint="break the text with spaces",
+            )
     fonts = font_set(pdf_font_family(options.template_dirs, options.font))
     lacking = _lacking(fonts.main_coverage)
     outside_main: set[str] = set()
@@ -271,8 +381,11 @@ def preflight(article: Article, options: RenderOptions = RenderOptions()) -> tup
         return ()
     message = missing_glyphs_message(missing)
     if options.strict:
-        raise InputError(message, path=article.source_path,
-                         hint="use --font with a .ttf file that has them, or drop --strict to accept the gap")
+        raise InputError(
+            message,
+            path=article.source_path,
+            hint="use --font with a .ttf file that has them, or drop --strict to accept the gap",
+        )
     return (message,)
 
 
@@ -286,8 +399,10 @@ def missing_glyphs_message(missing: list[str]) -> str:
     names = ", ".join(f"{ch} U+{ord(ch):04X}" for ch in missing[:MISSING_NAMED])
     more = f" and {len(missing) - MISSING_NAMED:,} more" if len(missing) > MISSING_NAMED else ""
     blank = "it" if len(missing) == 1 else "them"
-    return (f"{len(missing):,} character{'s' if len(missing) > 1 else ''} in no font of the PDF "
-            f"({names}{more}): the PDF shows a blank box for {blank}")
+    return (
+        f"{len(missing):,} character{'s' if len(missing) > 1 else ''} in no font of the PDF "
+        f"({names}{more}): the PDF shows a blank box for {blank}"
+    )
 
 
 @dataclass(frozen=True)
@@ -355,8 +470,7 @@ def font_set(name: str) -> FontSet:
     """Register the body family with reportlab once per process."""
     family = find_family(name)
     base = _register_family(family)
-    return FontSet(family.name, base, f"{base}-bold", f"{base}-italic", f"{base}-bolditalic",
-                   coverage(family.regular))
+    return FontSet(family.name, base, f"{base}-bold", f"{base}-italic", f"{base}-bolditalic", coverage(family.regular))
 
 
 #: Registered family name -> code points its regular face has.
@@ -368,10 +482,13 @@ def _register_family(family: FontFamily) -> str:
     """Register four faces and their family mapping; return the regular face's name."""
     base = "Publish-" + _tag(family.name)
     _FAMILY_COVERAGE[base] = coverage(family.regular)
-    faces = {face: _register(getattr(family, face), base if face == "regular" else f"{base}-{face}")
-             for face in ("regular", "bold", "italic", "bolditalic")}
-    pdfmetrics.registerFontFamily(base, normal=faces["regular"], bold=faces["bold"],
-                                  italic=faces["italic"], boldItalic=faces["bolditalic"])
+    faces = {
+        face: _register(getattr(family, face), base if face == "regular" else f"{base}-{face}")
+        for face in ("regular", "bold", "italic", "bolditalic")
+    }
+    pdfmetrics.registerFontFamily(
+        base, normal=faces["regular"], bold=faces["bold"], italic=faces["italic"], boldItalic=faces["bolditalic"]
+    )
     return base
 
 
@@ -446,7 +563,7 @@ def _layout_chunks(runs: tuple[Inline, ...]) -> list[tuple[Inline, ...]]:
         cuts.append(cut)
         position = cut
     bounds = [0, *cuts, len(text)]
-    return [_slice(runs, start, end) for start, end in zip(bounds, bounds[1:])]
+    return [_slice(runs, start, end) for start, end in pairwise(bounds)]
 
 
 def _slice(runs: tuple[Inline, ...], start: int, end: int) -> tuple[Inline, ...]:
@@ -458,7 +575,7 @@ def _slice(runs: tuple[Inline, ...], start: int, end: int) -> tuple[Inline, ...]
         low, high = max(start, offset), min(end, offset + length)
         if low < high:
             if isinstance(run, Text):
-                out.append(Text(run.text[low - offset:high - offset]))
+                out.append(Text(run.text[low - offset : high - offset]))
             elif isinstance(run, Quotation):
                 out.append(Quotation(_slice(run.children, low - offset, high - offset), run.closed))
             else:
@@ -522,15 +639,19 @@ def hyphenator(language: str) -> Callable[[str], Any] | None:
     patterns = hyphenation_language(language)
     if not patterns:
         return None
-    left, right, shortest = HYPHENATION_MINIMA.get(language.split("-")[0].lower(),
-                                                   (HYPHEN_LEFT, HYPHEN_RIGHT, MIN_HYPHENATED))
+    left, right, shortest = HYPHENATION_MINIMA.get(
+        language.split("-")[0].lower(), (HYPHEN_LEFT, HYPHEN_RIGHT, MIN_HYPHENATED)
+    )
     dictionary = pyphen.Pyphen(lang=patterns, left=left, right=right)
 
     def pairs(word: str) -> Any:
         if len(word) < shortest or "-" in word or "\u00ad" in word:
             return ()
-        return [(head, tail) for head, tail in dictionary.iterate(word)  # "governmen-t’s" counts letters only
-                if sum(map(str.isalpha, tail)) >= right and sum(map(str.isalpha, head)) >= left]
+        return [
+            (head, tail)
+            for head, tail in dictionary.iterate(word)  # "governmen-t’s" counts letters only
+            if sum(map(str.isalpha, tail)) >= right and sum(map(str.isalpha, head)) >= left
+        ]
 
     return pairs
 
@@ -553,13 +674,35 @@ def _paragraph_styles(style: dict[str, Any], fonts: FontSet, language: str) -> d
     unhyphenated Armenian or Georgian opens gaps of three or four spaces)."""
     body = style["body"]
     hyphenate = hyphenator(language)
-    base = ParagraphStyle("body", fontName=fonts.regular, fontSize=body["size"], leading=body["leading"],
-                          alignment=TA_JUSTIFY if hyphenate and justified(language) else TA_LEFT, firstLineIndent=body["first_line_indent"],
-                          hyphenationLang=hyphenate or "", hyphenationMinWordLength=MIN_HYPHENATED,
-                          embeddedHyphenation=1, uriWasteReduce=0.3, spaceShrinkage=SPACE_SHRINK, allowWidows=0, allowOrphans=0, splitLongWords=1)
-    headline = ParagraphStyle("headline", parent=base, fontName=fonts.bold, fontSize=style["headline"]["size"],
-                              leading=style["headline"]["leading"], alignment=TA_LEFT, firstLineIndent=0,
-                              hyphenationLang="", embeddedHyphenation=0, spaceAfter=8, keepWithNext=1)
+    base = ParagraphStyle(
+        "body",
+        fontName=fonts.regular,
+        fontSize=body["size"],
+        leading=body["leading"],
+        alignment=TA_JUSTIFY if hyphenate and justified(language) else TA_LEFT,
+        firstLineIndent=body["first_line_indent"],
+        hyphenationLang=hyphenate or "",
+        hyphenationMinWordLength=MIN_HYPHENATED,
+        embeddedHyphenation=1,
+        uriWasteReduce=0.3,
+        spaceShrinkage=SPACE_SHRINK,
+        allowWidows=0,
+        allowOrphans=0,
+        splitLongWords=1,
+    )
+    headline = ParagraphStyle(
+        "headline",
+        parent=base,
+        fontName=fonts.bold,
+        fontSize=style["headline"]["size"],
+        leading=style["headline"]["leading"],
+        alignment=TA_LEFT,
+        firstLineIndent=0,
+        hyphenationLang="",
+        embeddedHyphenation=0,
+        spaceAfter=8,
+        keepWithNext=1,
+    )
     styles = {
         "body": base,
         # Space above the lead, not a Spacer: headline and byline keep with the lead's
@@ -567,15 +710,29 @@ def _paragraph_styles(style: dict[str, Any], fonts: FontSet, language: str) -> d
         "lead": ParagraphStyle("lead", parent=base, firstLineIndent=0, spaceBefore=body["leading"]),
         "continued": ParagraphStyle("continued", parent=base, firstLineIndent=0),
         "headline": headline,
-        "next-headline": ParagraphStyle("next-headline", parent=headline,
-                                        spaceBefore=body["leading"] * 2),
-        "meta": ParagraphStyle("meta", parent=base, fontName=fonts.italic, fontSize=style["meta"]["size"],
-                               leading=style["meta"]["leading"], alignment=TA_LEFT, firstLineIndent=0,
-                               hyphenationLang="", textColor=HexColor(style["meta"]["colour"])),
+        "next-headline": ParagraphStyle("next-headline", parent=headline, spaceBefore=body["leading"] * 2),
+        "meta": ParagraphStyle(
+            "meta",
+            parent=base,
+            fontName=fonts.italic,
+            fontSize=style["meta"]["size"],
+            leading=style["meta"]["leading"],
+            alignment=TA_LEFT,
+            firstLineIndent=0,
+            hyphenationLang="",
+            textColor=HexColor(style["meta"]["colour"]),
+        ),
     }
     styles["byline"] = ParagraphStyle("byline", parent=styles["meta"], keepWithNext=1)
-    styles["contents-label"] = ParagraphStyle("contents-label", parent=base, fontName=fonts.bold, alignment=TA_LEFT,
-                                              firstLineIndent=0, hyphenationLang="", spaceAfter=body["leading"] / 2)
+    styles["contents-label"] = ParagraphStyle(
+        "contents-label",
+        parent=base,
+        fontName=fonts.bold,
+        alignment=TA_LEFT,
+        firstLineIndent=0,
+        hyphenationLang="",
+        spaceAfter=body["leading"] / 2,
+    )
     return styles
 
 
@@ -583,8 +740,9 @@ class _Headline(Para):  # type: ignore[misc]
     """A headline, balanced, which also anchors an outline entry (and a contents line)
     and names the article in a digest's running heads."""
 
-    def __init__(self, markup: str, style: ParagraphStyle, plain: str, key: str, in_contents: bool,
-                 article: bool = True) -> None:
+    def __init__(
+        self, markup: str, style: ParagraphStyle, plain: str, key: str, in_contents: bool, article: bool = True
+    ) -> None:
         super().__init__(markup, style)
         self.markup = markup
         self.plain = plain
@@ -712,17 +870,39 @@ class _Furniture:
         (canvas.drawString if rtl else canvas.drawRightString)(end, footer_y, folio)
         if self.credit:
             room = right - left - pdfmetrics.stringWidth(folio, fonts.regular, meta["size"]) - meta["size"]
-            _draw_text(canvas, start, footer_y, _fit(f"Source: {self.credit}", fonts.regular, meta["size"], room),
-                       fonts, meta["size"], rtl=rtl)
+            _draw_text(
+                canvas,
+                start,
+                footer_y,
+                _fit(f"Source: {self.credit}", fonts.regular, meta["size"], room),
+                fonts,
+                meta["size"],
+                rtl=rtl,
+            )
         if page > 1:
             head_y = height - margins["margin_top"] / 2
             date_width = pdfmetrics.stringWidth(self.date, fonts.regular, meta["size"]) if self.date else 0
             room = right - left - date_width - (meta["size"] * 2 if self.date else 0)
-            _draw_text(canvas, start, head_y, _fit(title, fonts.italic, meta["size"], room), fonts, meta["size"],
-                       italic=True, rtl=rtl)
+            _draw_text(
+                canvas,
+                start,
+                head_y,
+                _fit(title, fonts.italic, meta["size"], room),
+                fonts,
+                meta["size"],
+                italic=True,
+                rtl=rtl,
+            )
             if self.date:
-                _draw_text(canvas, left + date_width if rtl else right - date_width, head_y, self.date, fonts,
-                           meta["size"], rtl=rtl)
+                _draw_text(
+                    canvas,
+                    left + date_width if rtl else right - date_width,
+                    head_y,
+                    self.date,
+                    fonts,
+                    meta["size"],
+                    rtl=rtl,
+                )
             canvas.setLineWidth(0.4)
             canvas.line(left, head_y - 4, right, head_y - 4)
         canvas.restoreState()
@@ -738,13 +918,24 @@ def _fit(text: str, font: str, size: float, room: float) -> str:
     return " ".join(words).rstrip(",;:") + "\u2026"
 
 
-def _draw_text(canvas: Canvas, x: float, y: float, text: str, fonts: FontSet, size: float,
-               italic: bool = False, rtl: bool = False) -> None:
+def _draw_text(
+    canvas: Canvas, x: float, y: float, text: str, fonts: FontSet, size: float, italic: bool = False, rtl: bool = False
+) -> None:
     """Draw one line, switching to fallback fonts where the main family has no glyph
     (from x rightwards, or, when `rtl`, leftwards from x; shaped scripts by `shaping`)."""
     if rtl or shaping.needs_shaping(text):
-        shaping.draw_line(canvas, x, y, text, _palette(fonts), "italic" if italic else "regular", size, "",
-                          "R" if rtl else None, align_right=rtl)
+        shaping.draw_line(
+            canvas,
+            x,
+            y,
+            text,
+            _palette(fonts),
+            "italic" if italic else "regular",
+            size,
+            "",
+            "R" if rtl else None,
+            align_right=rtl,
+        )
         return
     main = fonts.italic if italic else fonts.regular
     runs: list[tuple[str, str]] = []
@@ -770,10 +961,12 @@ class _Info(PDFInfo):  # type: ignore[misc]
         for key, value in (("Author", self.author), ("Subject", self.subject), ("Keywords", self.keywords)):
             if value:
                 entries[key] = PDFString(value)
-        entries["ModDate"] = entries["CreationDate"] = PDFDate(ts=document._timeStamp,
-                                                               dateFormatter=self._dateFormatter)
-        entries.update(Producer=PDFString(self.producer), Creator=PDFString(self.creator),
-                       Trapped=PDFName(self.trapped))
+        entries["ModDate"] = entries["CreationDate"] = PDFDate(
+            ts=document._timeStamp, dateFormatter=self._dateFormatter
+        )
+        entries.update(
+            Producer=PDFString(self.producer), Creator=PDFString(self.creator), Trapped=PDFName(self.trapped)
+        )
         return PDFDictionary(entries).format(document)  # type: ignore[no-any-return]
 
 
@@ -781,8 +974,9 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
     """Defers page furniture to the end so every page can say "n of N"; stamps the
     document with the edition's own time instead of the clock or the environment."""
 
-    def __init__(self, *args: Any, furniture: _Furniture, stamp: datetime.datetime, info: dict[str, Any],
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, furniture: _Furniture, stamp: datetime.datetime, info: dict[str, Any], **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self._furniture = furniture
         self._info = info
@@ -797,7 +991,7 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
         seconds = int(stamp.timestamp())
         fixed = TimeStamp(invariant=1)
         fixed.t = seconds
-        fixed.lt = fixed.YMDhms = tuple(stamp.astimezone(datetime.timezone.utc).timetuple())[:6]
+        fixed.lt = fixed.YMDhms = tuple(stamp.astimezone(datetime.UTC).timetuple())[:6]
         fixed.dhh = fixed.dmm = 0
         document = self._doc
         document.info = _Info()
@@ -832,22 +1026,27 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
         catalog = self._doc.Catalog
         if total == 1:
             catalog.setPageMode("UseNone")  # nothing to navigate: open on the page itself
-        catalog.Metadata = PDFStream(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
-                                     xmp_packet(self._info, self._stamp, self._doc.info.creator,
-                                                self._doc.info.producer), filters=[])
+        catalog.Metadata = PDFStream(
+            PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
+            xmp_packet(self._info, self._stamp, self._doc.info.creator, self._doc.info.producer),
+            filters=[],
+        )
         super().save()
 
 
 #: XMP namespaces (ISO 16684-1; Dublin Core, Adobe PDF, XMP basic).
-_XMP_NAMESPACES = {"dc": "http://purl.org/dc/elements/1.1/", "pdf": "http://ns.adobe.com/pdf/1.3/",
-                   "xmp": "http://ns.adobe.com/xap/1.0/"}
+_XMP_NAMESPACES = {
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "pdf": "http://ns.adobe.com/pdf/1.3/",
+    "xmp": "http://ns.adobe.com/xap/1.0/",
+}
 
 
 def xmp_packet(info: dict[str, Any], stamp: datetime.datetime, creator_tool: str, producer: str) -> bytes:
     """A Dublin Core XMP packet saying what the Info dictionary says (title, creator,
     description, keywords, dates) plus language, identifier, date and publisher; built from
     the edition's own time, never the clock, so it is byte-reproducible."""
-    when = stamp.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    when = stamp.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def alt(value: str) -> str:
         return f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(value)}</rdf:li></rdf:Alt>'
@@ -855,28 +1054,39 @@ def xmp_packet(info: dict[str, Any], stamp: datetime.datetime, creator_tool: str
     def listed(kind: str, values: list[str]) -> str:
         return f"<rdf:{kind}>" + "".join(f"<rdf:li>{escape(v)}</rdf:li>" for v in values) + f"</rdf:{kind}>"
 
-    fields = [("dc:format", "application/pdf"), ("dc:title", alt(info["title"])),
-              ("dc:creator", listed("Seq", [info["author"]]) if info["author"] else ""),
-              ("dc:description", alt(info["subject"]) if info["subject"] else ""),
-              ("dc:date", listed("Seq", [info["date"]]) if info["date"] else ""),
-              ("dc:language", listed("Bag", [info["lang"]])), ("dc:identifier", escape(info["identifier"])),
-              ("dc:publisher", listed("Bag", [info["publisher"]]) if info["publisher"] else ""),
-              ("dc:source", escape(info["source"]) if info["source"] else ""),
-              ("pdf:Keywords", escape(keywords_text(info["keywords"])) if info["keywords"] else ""),
-              ("pdf:Producer", escape(producer)), ("xmp:CreatorTool", escape(creator_tool)),
-              ("xmp:CreateDate", when), ("xmp:ModifyDate", when), ("xmp:MetadataDate", when)]
+    fields = [
+        ("dc:format", "application/pdf"),
+        ("dc:title", alt(info["title"])),
+        ("dc:creator", listed("Seq", [info["author"]]) if info["author"] else ""),
+        ("dc:description", alt(info["subject"]) if info["subject"] else ""),
+        ("dc:date", listed("Seq", [info["date"]]) if info["date"] else ""),
+        ("dc:language", listed("Bag", [info["lang"]])),
+        ("dc:identifier", escape(info["identifier"])),
+        ("dc:publisher", listed("Bag", [info["publisher"]]) if info["publisher"] else ""),
+        ("dc:source", escape(info["source"]) if info["source"] else ""),
+        ("pdf:Keywords", escape(keywords_text(info["keywords"])) if info["keywords"] else ""),
+        ("pdf:Producer", escape(producer)),
+        ("xmp:CreatorTool", escape(creator_tool)),
+        ("xmp:CreateDate", when),
+        ("xmp:ModifyDate", when),
+        ("xmp:MetadataDate", when),
+    ]
     # The news facts of the one mapping table (publish.metadata) that the fields above do
     # not already say: where it was filed, its credit, its creation date.
     said = {name for name, _ in fields}
     facts = info.get("facts", {})
-    fields += [(term, escape(str(facts[item.name]))) for item, term in terms("xmp")
-               if term not in said and item.name in facts]
+    fields += [
+        (term, escape(str(facts[item.name]))) for item, term in terms("xmp") if term not in said and item.name in facts
+    ]
     prefixes = {name.split(":")[0] for name, value in fields if value}
-    namespaces = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in {**_XMP_NAMESPACES, **NAMESPACES}.items()
-                          if prefix in prefixes)
+    namespaces = " ".join(
+        f'xmlns:{prefix}="{uri}"' for prefix, uri in {**_XMP_NAMESPACES, **NAMESPACES}.items() if prefix in prefixes
+    )
     body = "\n".join(f"   <{name}>{value}</{name}>" for name, value in fields if value)
-    return ('<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
-            '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
-            ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
-            f'  <rdf:Description rdf:about="" {namespaces}>\n{body}\n  </rdf:Description>\n'
-            ' </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="r"?>').encode()
+    return (
+        '<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>\n'
+        '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
+        ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+        f'  <rdf:Description rdf:about="" {namespaces}>\n{body}\n  </rdf:Description>\n'
+        ' </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="r"?>'
+    ).encode()

@@ -77,8 +77,9 @@ class Span:
     colour: str | None = None
 
 
-def spans(runs: Iterable[Inline], face: str = "regular", editorial_colour: str | None = None,
-          colour: str | None = None) -> list[Span]:
+def spans(
+    runs: Iterable[Inline], face: str = "regular", editorial_colour: str | None = None, colour: str | None = None
+) -> list[Span]:
     """The run tree as flat spans, the way pdf.inline_markup sets it: editorial
     insertions in grey italic, quotations as their text (their marks are in it)."""
     out: list[Span] = []
@@ -178,8 +179,14 @@ class Cluster:
     space: bool
 
 
-def shape(text: str, spans_: list[tuple[int, int, int, str, str | None]], levels: list[int], palette: Palette,
-          size: float, language: str) -> list[Cluster]:
+def shape(
+    text: str,
+    spans_: list[tuple[int, int, int, str, str | None]],
+    levels: list[int],
+    palette: Palette,
+    size: float,
+    language: str,
+) -> list[Cluster]:
     """Clusters in logical order for `text`, whose pieces [start, end) are set in
     (family index, face, colour)."""
     runs: list[tuple[int, int, int, int, str, str | None]] = []  # start, end, level, family, face, colour
@@ -203,14 +210,26 @@ def shape(text: str, spans_: list[tuple[int, int, int, str, str | None]], levels
         grouped: dict[int, list[tuple[int, float, float, float]]] = {}
         for info, position in zip(buffer.glyph_infos, buffer.glyph_positions):
             grouped.setdefault(info.cluster, []).append(
-                (info.codepoint, position.x_advance * scale, position.x_offset * scale, position.y_offset * scale))
+                (info.codepoint, position.x_advance * scale, position.x_offset * scale, position.y_offset * scale)
+            )
         starts = sorted(grouped)
         name = palette.font_name(family, face)
         for index, cluster_start in enumerate(starts):
             cluster_end = starts[index + 1] if index + 1 < len(starts) else end
             glyphs = grouped[cluster_start]
-            clusters.append(Cluster(cluster_start, cluster_end, level, name, size, colour, glyphs,
-                                    sum(glyph[1] for glyph in glyphs), text[cluster_start:cluster_end] == " "))
+            clusters.append(
+                Cluster(
+                    cluster_start,
+                    cluster_end,
+                    level,
+                    name,
+                    size,
+                    colour,
+                    glyphs,
+                    sum(glyph[1] for glyph in glyphs),
+                    text[cluster_start:cluster_end] == " ",
+                )
+            )
     return clusters
 
 
@@ -343,8 +362,9 @@ def _rgb(colour: Color) -> str:
     return f"{colour.red:.4g} {colour.green:.4g} {colour.blue:.4g} rg"
 
 
-def draw_clusters(canvas: Any, text: str, ordered: list[tuple[float, Cluster]], y: float,
-                  default: Color | None) -> None:
+def draw_clusters(
+    canvas: Any, text: str, ordered: list[tuple[float, Cluster]], y: float, default: Color | None
+) -> None:
     """Draw clusters at their x positions on baseline `y`, each inside a marked-content
     span whose /ActualText is its logical text (`default` None: the canvas's colour)."""
     document = canvas._doc
@@ -359,7 +379,7 @@ def draw_clusters(canvas: Any, text: str, ordered: list[tuple[float, Cluster]], 
             code.append(_rgb(wanted))
             colour = wanted
         font = pdfmetrics.getFont(cluster.font)
-        code.append(f"/Span <</ActualText {_actual_text(text[cluster.start:cluster.end])}>> BDC")
+        code.append(f"/Span <</ActualText {_actual_text(text[cluster.start : cluster.end])}>> BDC")
         pen = x
         for glyph, advance, x_offset, y_offset in cluster.glyphs:
             for subset, encoded in font.splitString(_code(font, glyph), document):
@@ -405,8 +425,15 @@ class Laid:
     rtl: bool
 
 
-def lay_out(text_spans: list[Span], palette: Palette, size: float, language: str, base: str | None,
-            width: float, first_indent: float) -> Laid:
+def lay_out(
+    text_spans: list[Span],
+    palette: Palette,
+    size: float,
+    language: str,
+    base: str | None,
+    width: float,
+    first_indent: float,
+) -> Laid:
     """Steps 1 to 3 for one paragraph."""
     text, pieces = _itemise(text_spans, palette)
     levels, paragraph_level = bidi_levels(text, base)
@@ -419,8 +446,16 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
     (same style fields: font size, leading, first-line indent, alignment, colour, space
     after, keep-with-next); splits between lines, never leaving one line alone."""
 
-    def __init__(self, text_spans: list[Span], style: ParagraphStyle, palette: Palette, language: str,
-                 base: str | None, laid: Laid | None = None, first: bool = True) -> None:
+    def __init__(
+        self,
+        text_spans: list[Span],
+        style: ParagraphStyle,
+        palette: Palette,
+        language: str,
+        base: str | None,
+        laid: Laid | None = None,
+        first: bool = True,
+    ) -> None:
         super().__init__()
         self.text_spans = text_spans
         self.style = style
@@ -434,8 +469,15 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
 
     def _lay_out(self, width: float) -> Laid:
         if self.laid is None or (self.first and width != self._width):
-            self.laid = lay_out(self.text_spans, self.palette, self.style.fontSize, self.language, self.base, width,
-                                self.style.firstLineIndent)
+            self.laid = lay_out(
+                self.text_spans,
+                self.palette,
+                self.style.fontSize,
+                self.language,
+                self.base,
+                width,
+                self.style.firstLineIndent,
+            )
             self._width = width
         return self.laid
 
@@ -455,8 +497,10 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
             return []
         head = Laid(laid.text, laid.lines[:fits], laid.rtl)
         tail = Laid(laid.text, laid.lines[fits:], laid.rtl)
-        return [ShapedParagraph(self.text_spans, self.style, self.palette, self.language, self.base, head, False),
-                ShapedParagraph(self.text_spans, self.style, self.palette, self.language, self.base, tail, False)]
+        return [
+            ShapedParagraph(self.text_spans, self.style, self.palette, self.language, self.base, head, False),
+            ShapedParagraph(self.text_spans, self.style, self.palette, self.language, self.base, tail, False),
+        ]
 
     def getSpaceAfter(self) -> float:
         return float(self.style.spaceAfter)
@@ -470,8 +514,9 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
         style = self.style
         y = self.height - style.fontSize
         for line in laid.lines:
-            draw_clusters(self.canv, laid.text, arrange(line, self.width, laid.rtl, style.alignment), y,
-                          style.textColor)
+            draw_clusters(
+                self.canv, laid.text, arrange(line, self.width, laid.rtl, style.alignment), y, style.textColor
+            )
             y -= style.leading
 
 
@@ -481,8 +526,19 @@ def line_width(text: str, palette: Palette, face: str, size: float, language: st
     return sum(line.natural for line in laid.lines)
 
 
-def draw_line(canvas: Any, x: float, y: float, text: str, palette: Palette, face: str, size: float, language: str,
-              base: str | None, colour: Color | None = None, align_right: bool = False) -> None:
+def draw_line(
+    canvas: Any,
+    x: float,
+    y: float,
+    text: str,
+    palette: Palette,
+    face: str,
+    size: float,
+    language: str,
+    base: str | None,
+    colour: Color | None = None,
+    align_right: bool = False,
+) -> None:
     """One line of page furniture (a running head), its start at x, or its end at x
     when `align_right`."""
     laid = lay_out([Span(text, face)], palette, size, language, base, float("inf"), 0.0)
@@ -490,4 +546,3 @@ def draw_line(canvas: Any, x: float, y: float, text: str, palette: Palette, face
     start = x - line.natural if align_right else x
     ordered = [(start + position, cluster) for position, cluster in arrange(line, line.natural, False, 0)]
     draw_clusters(canvas, laid.text, ordered, y, colour)
-

@@ -34,9 +34,14 @@ def render_collection_text(collection: Collection, options: RenderOptions = Rend
     text edition of its own, between rules (so each can be cut out and parsed alone)."""
     width = options.width
     lines: list[str] = []
-    fields = [("Title", collection.title), ("Date", collection.date_iso), ("Language", collection.language),
-              ("Articles", str(len(collection.articles))), ("Words", str(collection.words)),
-              ("Identifier", collection.identifier)]
+    fields = [
+        ("Title", collection.title),
+        ("Date", collection.date_iso),
+        ("Language", collection.language),
+        ("Articles", str(len(collection.articles))),
+        ("Words", str(collection.words)),
+        ("Identifier", collection.identifier),
+    ]
     for key, value in fields:
         if value:
             lines.extend(wrap(value, width, first_prefix=f"{key}: ", next_prefix="  "))
@@ -123,8 +128,12 @@ def wrap(text: str, width: int, first_prefix: str = "", next_prefix: str = "") -
     the column (a long URL) stands alone on an over-long line rather than being split."""
     # Most paragraphs (Latin, Cyrillic, Armenian, Georgian...) have one column per
     # character: then a line is found by searching for the last space that fits.
-    if ("  " not in text and len(text.strip()) == len(text) and _OTHER_SPACE.search(text) is None
-            and all(map(_one_column, set(text)))):
+    if (
+        "  " not in text
+        and len(text.strip()) == len(text)
+        and _OTHER_SPACE.search(text) is None
+        and all(map(_one_column, set(text)))
+    ):
         return _wrap_one_column(text, width, first_prefix, next_prefix)
     lines: list[str] = []
     line: list[str] = []
