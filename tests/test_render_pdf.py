@@ -156,9 +156,18 @@ def test_paper_sizes(seed_article):
     assert auto.pages[0].mediabox.height == pytest.approx(792)
 
 
-def test_font_option(seed_article):
-    reader, text = read(render_pdf(seed_article, RenderOptions(font="DejaVu Sans")))
-    assert all("DejaVuSans" in name for name in fonts_of(reader))
+def test_font_option_takes_a_ttf_file(seed_article, tmp_path):
+    """A font given as a file is used for every face (no font of the machine is involved)."""
+    from fontTools.ttLib import TTFont
+
+    from publish.fonts import shipped_font
+
+    font = TTFont(shipped_font(face="italic"))
+    for name_id, value in ((1, "Test Sans"), (4, "Test Sans Regular"), (6, "TestSans-Regular")):
+        font["name"].setName(value, name_id, 3, 1, 0x409)
+    font.save(str(tmp_path / "TestSans.ttf"))
+    reader, text = read(render_pdf(seed_article, RenderOptions(font=str(tmp_path / "TestSans.ttf"))))
+    assert {name.split("+")[-1] for name in fonts_of(reader)} == {"TestSans-Regular"}
     assert_words_in_order(seed_article.words, text)
 
 
