@@ -41,6 +41,7 @@ from publish.textblocks import (
     normalise_language,
     paragraphs,
     parse_date,
+    read_header,
     require_body,
     split_blocks,
     split_dateline,
@@ -403,3 +404,16 @@ def printed_words(text: str) -> list[str]:
     for section in sections[1:]:
         words += section.strip("\n").partition("\n\n")[2].split()
     return words
+
+
+def stated_identifier(record: str) -> str | None:
+    """The Identifier a record's header states (None when it states none), read by the
+    same header reader as the record itself; a header that cannot be read states none."""
+    lines = [line.rstrip() for line in record.split("\n")]
+    start = next((index for index, line in enumerate(lines) if line.strip()), 0)
+    header = Header()
+    try:
+        read_header(lines, start, header, KEYS, None, [])
+    except InputError:
+        return None
+    return header.values.get("identifier")
