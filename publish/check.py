@@ -15,14 +15,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from publish import archival
 from publish.archive import MANIFEST, verify_manifest
 from publish.errors import PublishError
-from publish.source import SPELLING_JOINER
-
-_FORBIDDEN = re.compile(
-    r"(?!" + SPELLING_JOINER.pattern + r")"
-    r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060\u2066-\u2069\ufeff]"
-)
 
 
 @dataclass
@@ -79,24 +74,6 @@ def missing_word(expected: list[str], actual_text: str) -> str | None:
         except ValueError:
             return word
     return None
-
-
-#: The rule between a digest's articles in its text edition.
-_RULE = re.compile(r"^=+$", re.MULTILINE)
-
-
-def printed_words(text_edition: str) -> list[str]:
-    """The words of a text edition that its PDF prints: the body, not the archival header.
-    A digest's text edition is its own header, its contents list, then each article as a
-    text edition of its own between rules: its contents and every article's body."""
-    header, _, rest = text_edition.partition("\n\n")
-    if not re.search(r"^Articles: ", header, re.MULTILINE):
-        return rest.split()
-    sections = _RULE.split(rest)
-    words = sections[0].split()
-    for section in sections[1:]:
-        words += section.strip("\n").partition("\n\n")[2].split()
-    return words
 
 
 def check_folder(folder: Path) -> CheckReport:
@@ -176,7 +153,7 @@ def _check_pdf(path: Path, report: CheckReport) -> None:
                 report.problems.append(f"{path}: page {page_number}: font {font.get('/BaseFont')} is not embedded")
     edition = path.with_suffix(".txt")
     if edition.is_file():
-        lost = missing_word(printed_words(edition.read_text(encoding="utf-8")), text)
+        lost = missing_word(archival.printed_words(edition.read_text(encoding="utf-8")), text)
         if lost is not None:
             report.problems.append(f"{path}: the word {lost!r} of its text edition is missing or out of order")
     elif not text.strip():
@@ -191,33 +168,31 @@ def _check_text(path: Path, report: CheckReport) -> None:
         report.problems.append(f"{path}: cannot read: {error.strerror}")
         return
     ascii_edition = path.name.endswith(".ascii.txt")
-    problems: list[str] = []
     try:
         text = data.decode("ascii" if ascii_edition else "utf-8")
     except UnicodeDecodeError as error:
         report.problems.append(f"{path}: not {'ASCII' if ascii_edition else 'UTF-8'} at byte {error.start}")
         return
-    if text.startswith("\ufeff"):
-        problems.append("starts with a byte order mark")
-    if unicodedata.normalize("NFC", text) != text:
-        problems.append("is not NFC")
-    if "\r" in text:
-        problems.append("has CR line ends")
-    if not text.endswith("\n") or text.endswith("\n\n"):
-        problems.append("does not end with exactly one newline")
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line != line.rstrip():
-            problems.append(f"line {number} has trailing spaces")
-            break
-        if _FORBIDDEN.search(line):
-            problems.append(f"line {number} has a tab, control or invisible character")
-            break
+    problems = archival.form_problems(text)
     if not ascii_edition:
-        from publish.parse import parse
-
-        try:
-            parse(text, str(path))
-        except PublishError as error:
-            problems.append(f"does not parse back: {error.message}")
+        problems += _record_problems(text, path)
     report.problems += [f"{path}: {problem}" for problem in problems]
     report.checked += 1
+
+
+def _record_problems(text: str, path: Path) -> list[str]:
+    """Each complete record in a text edition (the edition, or each article of a digest) must
+    read back, and its Identifier must still be its text's: else it was edited since."""
+    from publish.parse import parse
+
+    problems: list[str] = []
+    for record in archival.article_records(text):
+        try:
+            article = parse(record, str(path)).article
+        except PublishError as error:
+            problems.append(f"does not parse back: {error.message}")
+            continue
+        stated = archival.stated_identifier(record)
+        if stated is not None and stated != article.identifier:
+            problems.append(f"the text of {article.title!r} no longer matches its Identifier {stated}")
+    return problems

@@ -254,6 +254,9 @@ class Article:
     derived: frozenset[str] = frozenset()
     #: Where the bytes came from; shown by the archival text edition only (not content).
     provenance: Provenance | None = None
+    #: Whether the slug was given (a `slug:` header) rather than made from the title and date:
+    #: the parser's decision, recorded so the text edition writes a Slug line exactly then.
+    slug_given: bool = False
 
     @cached_property
     def identifier(self) -> str:

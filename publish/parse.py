@@ -20,24 +20,49 @@ import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from itertools import groupby
+from dataclasses import dataclass
 
+from publish import archival
 from publish.errors import InputError
-from publish.model import (
-    DERIVABLE_FIELDS,
-    PROVENANCE_FIELDS,
-    Article,
-    Dateline,
-    Editorial,
-    Inline,
-    Paragraph,
-    Provenance,
-    Quotation,
-    Text,
-    make_slug,
+from publish.model import Article, Dateline, Editorial, Inline, Paragraph, Provenance, Text, make_slug
+from publish.textblocks import (
+    DATELINE_STOPS,
+    DAY_MONTH,
+    HEADER_LINE,
+    ISO_DATE,
+    MAX_NESTING,
+    YEAR_RANGE,
+    Block,
+    Header,
+    nesting_depth,
+    normalise_language,
+    paragraphs,
+    parse_date,
+    parse_inlines,
+    read_header,
+    require_body,
+    split_blocks,
+    split_dateline,
 )
 from publish.typography import smarten
+
+#: Names other modules and tests take from the parser (some live in `publish.textblocks`).
+__all__ = [
+    "DATELINE_STOPS",
+    "MAX_NESTING",
+    "YEAR_RANGE",
+    "Parsed",
+    "derive_title",
+    "guess_language",
+    "make_slug",
+    "nesting_depth",
+    "normalise_language",
+    "parse",
+    "parse_article",
+    "parse_date",
+    "parse_inlines",
+    "self_credit",
+]
 
 #: A derived headline aims at this many characters (PDF, cover and metadata set it large)...
 TITLE_AIM = (40, 90)
@@ -48,33 +73,19 @@ TITLE_MIN = 20
 #: up to this length.
 VERB_FINAL = frozenset({"az", "tr", "hy", "ka", "ja", "ko"})
 VERB_FINAL_MAX = 110
-#: Dates outside this range are refused as typos (documented in the README).
-YEAR_RANGE = (1800, 2199)
 
+#: Header keys of wire copy (lower case) -> the name each is filed under; the archival text
+#: edition's own keys (`publish.archival.KEYS`) are read too, so archives re-parse losslessly.
 HEADER_KEYS: dict[str, str] = {
-    "title": "title",
+    **archival.KEYS,
     "headline": "title",
-    "date": "date",
-    "author": "author",
     "by": "author",
     "byline": "author",
-    "source": "source",
     "agency": "source",
-    "language": "language",
     "lang": "language",
-    "slug": "slug",
-    "dateline": "dateline",
     "keep-breaks": "keep-breaks",
     "keep_breaks": "keep-breaks",
-    # Written by the plain-text edition; checked or ignored on the way back in.
-    "words": "words",
-    "identifier": "identifier",
-    # Read only in a complete record (our own text edition), where they are carried through.
-    "derived": "derived",
-    **{key.lower(): key for key, _ in PROVENANCE_FIELDS},
 }
-#: Header keys that only a complete record (one stating its Identifier) may carry.
-RECORD_ONLY_KEYS = frozenset({"derived", *(key for key, _ in PROVENANCE_FIELDS)})
 #: Warnings about single lines stop after this many (then one line counts the rest).
 MAX_LINE_WARNINGS = 20
 _YES_NO: dict[str, bool] = {"yes": True, "true": True, "on": True, "no": False, "false": False, "off": False}
@@ -252,34 +263,15 @@ DANGLING_WORDS: dict[str, frozenset[str]] = {
     ),
 }
 
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
-)
-_DAY_MONTH = rf"(?:{_MONTH}\.? ?\d{{1,2}}(?:, \d{{4}})?|\d{{1,2}} [^\W\d_]{{3,12}}\.?(?: \d{{4}})?)"
 _PLACE_PART = r"[^\W\d_][^,.()/\u2014\u2013:\u0589\"\u201c\d]{0,40}?"
-#: What closes a dateline: a full stop (Latin or Armenian "։"), a dash or a colon.
-DATELINE_STOPS: tuple[str, ...] = (".", "\u0589")
 _DATELINE = re.compile(
     rf"(?P<place>{_PLACE_PART}(?:, {_PLACE_PART}){{0,2}}?)"
-    rf"(?:,? (?P<date>{_DAY_MONTH}))?"
+    rf"(?:,? (?P<date>{DAY_MONTH}))?"
     r"(?: \((?P<agency>[^()]{2,40})\)|(?<!\.) ?/(?P<slashed>[^/\s][^/]{0,38}[^/\s])/)?"
     r"(?P<stop>[.\u0589] | ?[\u2014\u2013] | -{1,2} |: )"
 )
 _SEED_FIRST_LINE = re.compile(r"\s*date\s+(?P<date>\S+)(?:\s+(?P<rest>.*))?", re.IGNORECASE)
-_HEADER_LINE = re.compile(r"(?P<key>[A-Za-z][A-Za-z0-9_-]*)\s*:\s*(?P<value>.*)")
-_ISO_DATE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ][0-9:.+\-Z]*)?")
 _FILENAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-#: A BCP 47 language tag (RFC 5646, section 2.1): language, then optional script, region,
-#: variants, extensions and a private-use part, each subtag of its own shape.
-_LANGUAGE_TAG = re.compile(
-    r"(?P<language>[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{5,8})"
-    r"(?:-(?P<script>[A-Za-z]{4}))?"
-    r"(?:-(?P<region>[A-Za-z]{2}|[0-9]{3}))?"
-    r"(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
-    r"(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*"
-    r"(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?"
-)
 _AGENCY_NAMES: dict[str, str] = {spelling: name for name, spellings in AGENCIES for spelling in spellings}
 _SPELLINGS = "|".join(re.escape(spelling) for spelling in sorted(_AGENCY_NAMES, key=len, reverse=True))
 #: One agency spelling, optionally in quotation marks; `{group}` names its capture group.
@@ -337,13 +329,6 @@ _ABBREVIATIONS = frozenset(
         "etc",
     ]
 )
-_INLINE_MARK = re.compile(r"[\u201c\u201d\u00ab\u00bb\u201e\[\]]")
-_OPENERS: dict[str, tuple[str, str]] = {  # opener -> (closer, kind)
-    "\u201c": ("\u201d", "quotation"),
-    "\u00ab": ("\u00bb", "quotation"),
-    "\u201e": ("\u201c", "quotation"),
-    "[": ("]", "editorial"),
-}
 _TITLE_FINAL_PUNCTUATION = tuple(".,;:!\u2026")
 
 
@@ -353,18 +338,6 @@ class Parsed:
 
     article: Article
     warnings: tuple[str, ...] = ()
-
-
-@dataclass
-class _Block:
-    line: int
-    text: str
-
-
-@dataclass
-class _Header:
-    values: dict[str, str] = field(default_factory=dict)
-    lines: dict[str, int] = field(default_factory=dict)
 
 
 def parse_article(text: str, path: str | None = None) -> Article:
@@ -413,85 +386,72 @@ def _parse(
     if start is None:
         raise InputError("empty article: the file has no text", path=path, line=1)
 
-    header = _Header()
+    header = Header()
     title: str | None = None
     first_match = _SEED_FIRST_LINE.fullmatch(lines[start])
-    header_match = _HEADER_LINE.fullmatch(lines[start])
-    if (first_match and _ISO_DATE.fullmatch(first_match["date"]) is not None) or (
+    header_match = HEADER_LINE.fullmatch(lines[start])
+    if (first_match and ISO_DATE.fullmatch(first_match["date"]) is not None) or (
         first_match and not header_match and re.match(r"\d", first_match["date"])
     ):
         header.values["date"], header.lines["date"] = first_match["date"], start + 1
         lines[start] = first_match["rest"] or ""
         body_start = start
     elif header_match and header_match["key"].lower() in HEADER_KEYS:
-        body_start = _read_header(lines, start, header, path, warnings)
+        body_start = read_header(lines, start, header, HEADER_KEYS, path, warnings)
     else:
         body_start = start
 
-    # A header that states the Identifier is a complete record (our own text edition):
-    # what it leaves out is absent, so nothing is guessed from the body or the file name.
-    record = "identifier" in header.values
-    derived: set[str] = set()
-    if record:
-        derived, provenance = _record_provenance(header, path, provenance)
-    else:
-        for key in sorted(RECORD_ONLY_KEYS & header.values.keys()):
-            warnings.append(
-                f"line {header.lines[key]}: header {key!r} is only read in a text edition "
-                f"(one with an Identifier); ignored"
-            )
-    blocks = _blocks(lines, body_start)
-    if not record and "title" not in header.values and len(blocks) > 1 and _looks_like_title(blocks[0].text):
-        title = blocks.pop(0).text
-    if not blocks:
-        raise InputError(
-            "no paragraphs: the article has no body text",
-            path=path,
-            line=len(lines),
-            hint="separate the header from the body with one blank line",
+    if archival.is_record(header):  # our own text edition: read by the format's own reader
+        article = archival.read_record(
+            header,
+            lines,
+            body_start,
+            path,
+            provenance,
+            warnings,
+            language_of=lambda blocks: _language(header, blocks, path, default_language, warnings),
+            title_of=derive_title,
         )
-    if not record and not (keep_breaks or _keep_breaks(header, path)):
+        return Parsed(article, tuple(warnings))
+    for key in sorted(archival.RECORD_ONLY & header.values.keys()):
+        warnings.append(
+            f"line {header.lines[key]}: header {key!r} is only read in a text edition (one with an Identifier); ignored"
+        )
+    derived: set[str] = set()
+    blocks = split_blocks(lines, body_start)
+    if "title" not in header.values and len(blocks) > 1 and _looks_like_title(blocks[0].text):
+        title = blocks.pop(0).text
+    require_body(blocks, path, len(lines))
+    if not (keep_breaks or _keep_breaks(header, path)):
         blocks = _repair_breaks(blocks, warnings)
 
-    date = _article_date(header, None if record else path, [] if record else warnings)
-    if not record and "date" not in header.values and date is not None:
+    date = _article_date(header, path, warnings)
+    if "date" not in header.values and date is not None:
         derived.add("date")
     language = _language(header, blocks, path, default_language, warnings)
-    if not record and "language" not in header.values:
+    if "language" not in header.values:
         derived.add("language")
-    if record:
-        dateline, blocks = _stated_dateline(header, blocks, path)
-        source = header.values.get("source")
-    else:
-        dateline, source_from_lead, blocks = _dateline(header, blocks)
-        source = header.values.get("source")
-        if source is None:
-            source = source_from_lead or _self_credit(blocks[0].text)
-            if source is not None:
-                derived.add("source")
+    dateline, source_from_lead, blocks = _dateline(header, blocks)
+    source = header.values.get("source")
+    if source is None:
+        source = source_from_lead or _self_credit(blocks[0].text)
+        if source is not None:
+            derived.add("source")
 
-    paragraphs = tuple(Paragraph(parse_inlines(smarten(block.text))) for block in blocks)
-    for block, paragraph in zip(blocks, paragraphs):
-        if nesting_depth(paragraph.runs) >= MAX_NESTING:
-            warnings.append(
-                f"line {block.line}: quotations or brackets nested {MAX_NESTING} deep; "
-                f"marks opened deeper are read as plain text"
-            )
+    body = paragraphs(blocks, warnings)
     if title is None:
         title = header.values.get("title")
         if title is None:
-            title = derive_title(paragraphs[0], language)
+            title = derive_title(body[0], language)
             derived.add("title")
     title = smarten(title)
-    slug = (
-        make_slug(header.values["slug"], None, undated_prefix=False)
-        if "slug" in header.values
-        else make_slug(title, date)
-    )
+    slug_given = "slug" in header.values
+    slug = make_slug(header.values["slug"], None, undated_prefix=False) if slug_given else make_slug(title, date)
     article = Article(
         title=title,
         slug=slug,
-        paragraphs=paragraphs,
+        slug_given=slug_given,
+        paragraphs=body,
         date=date,
         dateline=dateline,
         author=header.values.get("author"),
@@ -501,42 +461,10 @@ def _parse(
         derived=frozenset(derived),
         provenance=provenance,
     )
-    given_identifier = header.values.get("identifier")
-    if given_identifier and given_identifier != article.identifier:
-        warnings.append(
-            f"the Identifier header ({given_identifier}) does not match the text: "
-            f"the article changed since that edition was made"
-        )
     return Parsed(article, tuple(warnings))
 
 
-def _record_provenance(
-    header: _Header, path: str | None, read: Provenance | None
-) -> tuple[set[str], Provenance | None]:
-    """A text edition's Derived and provenance lines, carried through; without provenance
-    lines, the edition itself is the source (`read`)."""
-    derived = set(header.values.get("derived", "").replace(",", " ").split())
-    unknown = derived - set(DERIVABLE_FIELDS)
-    if unknown:
-        raise InputError(
-            f"Derived names unknown fields: {', '.join(sorted(unknown))}",
-            path=path,
-            line=header.lines["derived"],
-            hint=f"known: {', '.join(DERIVABLE_FIELDS)}",
-        )
-    stated = {key: header.values[key] for key, _ in PROVENANCE_FIELDS if key in header.values}
-    if not stated:
-        return derived, read
-    try:
-        return derived, Provenance.from_fields(stated)
-    except ValueError as error:
-        line = min(header.lines[key] for key in stated)
-        raise InputError(
-            str(error), path=path, line=line, hint="restore the provenance lines the text edition was written with"
-        ) from None
-
-
-def _keep_breaks(header: _Header, path: str | None) -> bool:
+def _keep_breaks(header: Header, path: str | None) -> bool:
     value = header.values.get("keep-breaks")
     if value is None:
         return False
@@ -545,7 +473,7 @@ def _keep_breaks(header: _Header, path: str | None) -> bool:
     return _YES_NO[value.lower()]
 
 
-def _repair_breaks(blocks: list[_Block], warnings: list[str]) -> list[_Block]:
+def _repair_breaks(blocks: list[Block], warnings: list[str]) -> list[Block]:
     """Join a paragraph that ends without terminal punctuation to the next when that one
     begins in lower case: a stray blank line inside a sentence, not a new paragraph."""
     repaired: list[tuple[int, list[str]]] = [(blocks[0].line, [blocks[0].text])]  # pieces, joined once
@@ -564,52 +492,7 @@ def _repair_breaks(blocks: list[_Block], warnings: list[str]) -> list[_Block]:
     warnings.extend(f"line {line}: {why}" for line in joined[:MAX_LINE_WARNINGS])
     if len(joined) > MAX_LINE_WARNINGS:
         warnings.append(f"{len(joined) - MAX_LINE_WARNINGS:,} more paragraphs {why.split(',')[0]}")
-    return [_Block(line, " ".join(pieces)) for line, pieces in repaired]
-
-
-def _read_header(lines: list[str], start: int, header: _Header, path: str | None, warnings: list[str]) -> int:
-    """Read `key: value` lines (continuations indented) up to the first blank line."""
-    key: str | None = None
-    index = start
-    while index < len(lines) and lines[index].strip():
-        line = lines[index]
-        match = _HEADER_LINE.fullmatch(line)
-        if line[:1].isspace() and key is not None:
-            header.values[key] = f"{header.values[key]} {line.strip()}".strip()
-        elif match:
-            name = match["key"].lower()
-            key = HEADER_KEYS.get(name)
-            if key is None:
-                warnings.append(f"line {index + 1}: unknown header {match['key']!r} ignored")
-            elif key in header.values:
-                raise InputError(f"header {match['key']!r} is given twice", path=path, line=index + 1)
-            else:
-                header.values[key] = " ".join(match["value"].split())
-                header.lines[key] = index + 1
-        else:
-            raise InputError(
-                "expected a `key: value` header line or a blank line",
-                path=path,
-                line=index + 1,
-                hint="put one blank line between the header and the body",
-            )
-        index += 1
-    for key in [key for key, value in header.values.items() if not value]:
-        del header.values[key]  # `author:` with nothing after it gives no author
-    return index
-
-
-def _blocks(lines: list[str], start: int) -> list[_Block]:
-    """Split lines into paragraphs at blank lines; join hard-wrapped lines. (Lines are
-    right-stripped, so a blank one is empty; grouping runs in C, for millions of lines.)"""
-    blocks: list[_Block] = []
-    number = start + 1
-    for filled, group in groupby(lines[start:], key=bool):
-        run = list(group)
-        if filled:
-            blocks.append(_Block(number, " ".join(" ".join(run).split())))
-        number += len(run)
-    return blocks
+    return [Block(line, " ".join(pieces)) for line, pieces in repaired]
 
 
 def _looks_like_title(text: str) -> bool:
@@ -620,7 +503,7 @@ def _looks_like_title(text: str) -> bool:
     )
 
 
-def _article_date(header: _Header, path: str | None, warnings: list[str]) -> datetime.date | None:
+def _article_date(header: Header, path: str | None, warnings: list[str]) -> datetime.date | None:
     value = header.values.get("date")
     if value is None:
         # The file's own name only: a folder's name (archive-2020-01-01/) is not the article's.
@@ -632,33 +515,17 @@ def _article_date(header: _Header, path: str | None, warnings: list[str]) -> dat
     return parse_date(value, path, header.lines.get("date"))
 
 
-def parse_date(value: str, path: str | None = None, line: int | None = None) -> datetime.date:
-    """An ISO 8601 calendar date (a time part is ignored: the wire's own day counts)."""
-    match = _ISO_DATE.fullmatch(value.strip())
-    if match is None:
-        raise InputError(f"malformed date {value!r}: expected YYYY-MM-DD", path=path, line=line)
-    try:
-        date = datetime.date(int(match["y"]), int(match["m"]), int(match["d"]))
-    except ValueError as error:
-        raise InputError(f"date {value} does not exist ({error})", path=path, line=line) from None
-    if not YEAR_RANGE[0] <= date.year <= YEAR_RANGE[1]:
-        raise InputError(
-            f"date {value} is outside {YEAR_RANGE[0]}-{YEAR_RANGE[1]}: probably a typo", path=path, line=line
-        )
-    return date
-
-
-def _dateline(header: _Header, blocks: list[_Block]) -> tuple[Dateline | None, str | None, list[_Block]]:
+def _dateline(header: Header, blocks: list[Block]) -> tuple[Dateline | None, str | None, list[Block]]:
     """Take the dateline off the front of the lead (or from the header)."""
     lead = blocks[0]
     given = header.values.get("dateline")
     if given:
         for stop in DATELINE_STOPS:
-            dateline = _split_dateline(given, stop)
+            dateline = split_dateline(given, stop)
             prefix = dateline.lead_in + " "
             if lead.text.startswith(prefix) and len(lead.text) > len(prefix):
-                return dateline, None, [_Block(lead.line, lead.text[len(prefix) :]), *blocks[1:]]
-        return _split_dateline(given), None, blocks
+                return dateline, None, [Block(lead.line, lead.text[len(prefix) :]), *blocks[1:]]
+        return split_dateline(given), None, blocks
     match = _DATELINE.match(lead.text)
     if match is None or match.end() >= len(lead.text):
         return None, None, blocks
@@ -681,40 +548,14 @@ def _dateline(header: _Header, blocks: list[_Block]) -> tuple[Dateline | None, s
     if agency is not None:
         agency = _AGENCY_NAMES.get(agency, agency)  # a known agency by its name in `AGENCIES`
     stop = match["stop"].strip()
-    blocks = [_Block(lead.line, lead.text[end:]), *blocks[1:]]
+    blocks = [Block(lead.line, lead.text[end:]), *blocks[1:]]
     dateline = Dateline(place=place, date_text=match["date"], end=stop if stop in DATELINE_STOPS else ".")
     return dateline, agency, blocks
-
-
-def _stated_dateline(header: _Header, blocks: list[_Block], path: str | None) -> tuple[Dateline | None, list[_Block]]:
-    """A complete record's dateline: the header's, set in front of the lead, or none."""
-    given = header.values.get("dateline")
-    if not given:
-        return None, blocks
-    lead = blocks[0]
-    for stop in DATELINE_STOPS:
-        dateline = _split_dateline(given, stop)
-        prefix = dateline.lead_in + " "
-        if lead.text.startswith(prefix) and len(lead.text) > len(prefix):
-            return dateline, [_Block(lead.line, lead.text[len(prefix) :]), *blocks[1:]]
-    raise InputError(
-        f"the lead does not begin with the stated dateline {given!r}",
-        path=path,
-        line=lead.line,
-        hint="the body was edited: restore the dateline",
-    )
 
 
 def _is_lower(char: str) -> bool:
     """Lower case, not counting Georgian Mkhedruli, which news text uses as caseless."""
     return char.islower() and not "\u10d0" <= char <= "\u10ff"
-
-
-def _split_dateline(text: str, stop: str = ".") -> Dateline:
-    found = re.fullmatch(rf"(?P<place>.+?),? (?P<date>{_DAY_MONTH})\.?", text)
-    if found:
-        return Dateline(place=found["place"], date_text=found["date"], end=stop)
-    return Dateline(place=text.rstrip("."), end=stop)
 
 
 def self_credit(text: str) -> re.Match[str] | None:
@@ -742,83 +583,6 @@ def _credited(match: re.Match[str]) -> str:
 def _self_credit(lead: str) -> str | None:
     match = self_credit(lead)
     return _credited(match) if match else None
-
-
-#: Quotations and insertions nested deeper than this are read as plain text (with a
-#: warning from `parse`): real copy nests two or three levels, and every stage after the
-#: parser (model, renderers, templates) then walks a tree of bounded depth.
-MAX_NESTING = 24
-
-
-def parse_inlines(text: str) -> tuple[Inline, ...]:
-    """Split a paragraph into text, quotations and editorial insertions.
-
-    A closer only closes the innermost open run of its kind; an unclosed quotation runs
-    to the end of the paragraph (news style for quotes spanning paragraphs); an unclosed
-    bracket is plain text. One pass, no recursion: text is gathered in lists of pieces
-    (joined once), so runs of unmatched marks stay linear; openers beyond `MAX_NESTING`
-    levels are plain text.
-    """
-    if _INLINE_MARK.search(text) is None:
-        return (Text(text),) if text else ()
-    # A level: (closer, kind, finished children, pieces of the text run being gathered).
-    Level = tuple[str, str, list[Inline], list[str]]
-    root: Level = ("", "root", [], [])
-    stack: list[Level] = [root]
-    position = 0
-
-    def flush(level: Level) -> None:
-        joined = "".join(level[3])
-        level[3].clear()
-        if joined:
-            level[2].append(Text(joined))
-
-    for match in _INLINE_MARK.finditer(text):
-        mark = match[0]
-        top = stack[-1]
-        if mark == top[0]:  # closes the innermost open run (the root's closer is "")
-            top[3].append(text[position : match.end()])
-            position = match.end()
-            stack.pop()
-            flush(top)
-            node: Inline = Quotation(tuple(top[2])) if top[1] == "quotation" else Editorial(tuple(top[2]))
-            flush(stack[-1])
-            stack[-1][2].append(node)
-        elif mark in _OPENERS and len(stack) <= MAX_NESTING:
-            top[3].append(text[position : match.start()])
-            position = match.start()
-            closer, kind = _OPENERS[mark]
-            stack.append((closer, kind, [], []))
-        # any other mark is plain text: it stays in the span still to be taken
-    stack[-1][3].append(text[position:])
-    while len(stack) > 1:
-        level = stack.pop()
-        parent = stack[-1]
-        if level[1] == "quotation":
-            flush(level)
-            flush(parent)
-            parent[2].append(Quotation(tuple(level[2]), closed=False))
-        else:  # an unclosed bracket is text: its pieces join the parent's
-            for child in level[2]:
-                if isinstance(child, Text):
-                    parent[3].append(child.text)
-                else:
-                    flush(parent)
-                    parent[2].append(child)
-            parent[3].extend(level[3])
-    flush(root)
-    return tuple(root[2])
-
-
-def nesting_depth(runs: tuple[Inline, ...]) -> int:
-    """How deeply quotations and insertions nest in `runs` (iteratively)."""
-    deepest = 0
-    stack = [(run, 1) for run in runs if not isinstance(run, Text)]
-    while stack:
-        run, depth = stack.pop()
-        deepest = max(deepest, depth)
-        stack.extend((child, depth + 1) for child in run.children if not isinstance(child, Text))  # type: ignore[union-attr]
-    return deepest
 
 
 def derive_title(lead: Paragraph, language: str = "en") -> str:
@@ -948,7 +712,7 @@ _PERSIAN = re.compile("[\u067e\u0686\u0698\u06af\u06cc\u06a9\u06f0-\u06f9]")
 _ARABIC_ONLY = re.compile("[\u064a\u0643]")
 
 
-def _language(header: _Header, blocks: list[_Block], path: str | None, default: str, warnings: list[str]) -> str:
+def _language(header: Header, blocks: list[Block], path: str | None, default: str, warnings: list[str]) -> str:
     given = header.values.get("language")
     if given:
         return normalise_language(given, path, header.lines.get("language"))
@@ -986,26 +750,3 @@ def guess_language(text: str) -> str | None:
     if text.count("\u0259") + text.count("\u018f") >= 3:
         return "az"
     return None
-
-
-def normalise_language(value: str, path: str | None = None, line: int | None = None) -> str:
-    """Check a BCP 47 tag and give it its conventional case (`en-GB`, `sr-Latn`)."""
-    tag = value.strip().replace("_", "-")
-    if not _LANGUAGE_TAG.fullmatch(tag):
-        raise InputError(
-            f"language {value!r} is not a BCP 47 tag",
-            path=path,
-            line=line,
-            hint="use a tag such as en, az, ru, hy or ka",
-        )
-    match = _LANGUAGE_TAG.fullmatch(tag)
-    assert match is not None
-    out = [match["language"].lower()]
-    if match["script"]:
-        out.append(match["script"].title())
-    if match["region"]:
-        out.append(match["region"].upper())
-    rest = tag[
-        match.end("region") if match["region"] else match.end("script") if match["script"] else match.end("language") :
-    ]
-    return "-".join(out) + rest.lower()
