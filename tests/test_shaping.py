@@ -271,3 +271,26 @@ def test_the_text_edition_is_logical_nfc_and_round_trips(language):
     assert render_pdf(again, RenderOptions(source_date_epoch=0)) == render_pdf(
         article, RenderOptions(source_date_epoch=0)
     )
+
+
+def test_publish_check_reads_shaped_lines_from_their_actual_text_and_finds_a_lost_word(tmp_path):
+    from conftest import SEED
+
+    from publish.archive import write_manifest
+    from publish.builder import build
+    from publish.check import check_folder
+
+    sources = [CORPUS / name for name in sorted(FIXTURES.values())]
+    assert build([SEED, *sources], tmp_path, formats=["pdf", "txt"]).ok
+    report = check_folder(tmp_path)
+    assert report.problems == [] and report.checked == 10
+    # The Arabic PDF made again from its text with one word of its second paragraph left out.
+    text = (CORPUS / "arabic.txt").read_text(encoding="utf-8")
+    damaged = tmp_path.parent / "damaged.txt"
+    damaged.write_text(text.replace("عقد في فيينا", "في فيينا"), encoding="utf-8")
+    [pdf] = [path for path in tmp_path.glob("*.pdf") if "lwklh" in path.name]
+    pdf.write_bytes(render_pdf(article_from(damaged), RenderOptions(source_date_epoch=0)))
+    write_manifest(tmp_path)
+    assert check_folder(tmp_path).problems == [
+        f"{pdf}: the word 'وأضاف' of its text edition is missing or out of order"
+    ]
