@@ -294,3 +294,31 @@ def test_publish_check_reads_shaped_lines_from_their_actual_text_and_finds_a_los
     assert check_folder(tmp_path).problems == [
         f"{pdf}: the word 'وأضاف' of its text edition is missing or out of order"
     ]
+
+
+def test_the_contents_page_of_a_digest_sets_shaped_titles_shaped_with_links(tmp_path):
+    from collections import Counter
+    from types import SimpleNamespace
+
+    from conftest import SEED
+    from pypdf import PdfReader
+
+    from publish.check import _word_key, actual_text_lines, check_folder, comparable_words
+    from publish.digest import collect
+
+    collect(
+        [SEED, *(CORPUS / name for name in sorted(FIXTURES.values()))], tmp_path, "World desk", formats=["pdf", "txt"]
+    )
+    assert check_folder(tmp_path).problems == []
+    [pdf] = tmp_path.glob("*.pdf")
+    reader = PdfReader(pdf)
+    contents = reader.pages[0]
+    text = (tmp_path / pdf.with_suffix(".txt").name).read_text(encoding="utf-8")
+    entries = [line.strip() for line in text.partition("Contents\n\n")[2].partition("\n\n")[0].splitlines()]
+    shaped = [entry for entry in entries if shaping.needs_shaping(entry)]
+    assert len(entries) == 5 and len(shaped) == 4
+    # Each shaped entry is one line of shaped glyphs whose ActualText gives its words back.
+    drawn = [Counter(map(_word_key, line)) for line in actual_text_lines(SimpleNamespace(pages=[contents]))]
+    assert drawn == [Counter(map(_word_key, comparable_words(entry))) for entry in shaped]
+    links = [annotation.get_object()["/Subtype"] for annotation in contents["/Annots"]]
+    assert links == ["/Link"] * 5
