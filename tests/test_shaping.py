@@ -35,7 +35,7 @@ _NUMBER = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]+(?:[.,\u066b][0-9\u0660-\
 #: Share of the words (punctuation aside) poppler's pdftotext gives back in typed order,
 #: as measured: the floor this edition must not fall below (the goal is 0.9; poppler
 #: hangs a number on the next right-to-left word, and cuts Devanagari words at some matras).
-RECOVERED = {"ar": 0.81, "fa": 0.81, "he": 0.85, "hi": 0.85}
+RECOVERED = {"ar": 0.81, "fa": 0.81, "he": 0.85, "hi": 0.96}
 _MIRROR = str.maketrans("()[]«»", ")(][»«")
 
 
