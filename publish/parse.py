@@ -109,19 +109,29 @@ AGENCIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("News.am", ("News.am",)),
     ("Agenda.ge", ("Agenda.ge",)),
     ("Interpressnews", ("Interpressnews", "ინტერპრესნიუს", "Интерпресньюс")),
-    ("Reuters", ("Reuters", "Рейтер")),
+    ("Reuters", ("Reuters", "Рейтер", "رويترز", "רויטרס")),
     ("Associated Press", ("Associated Press",)),
     ("AP", ("AP",)),
-    ("AFP", ("AFP", "Франс Пресс")),
+    ("AFP", ("AFP", "Франс Пресс", "فرانس برس", "أ ف ب", "أ.ف.ب")),
     ("dpa", ("dpa",)),
     ("Xinhua", ("Xinhua", "Синьхуа")),
-    ("Anadolu", ("Anadolu",)),
+    ("Anadolu", ("Anadolu", "الأناضول")),
     ("Bloomberg", ("Bloomberg",)),
     ("EFE", ("EFE",)),
     ("ANSA", ("ANSA",)),
     ("Kyodo", ("Kyodo",)),
     ("Yonhap", ("Yonhap",)),
-    ("PTI", ("PTI",)),
+    ("PTI", ("PTI", "पीटीआई")),
+    ("Bhasha", ("भाषा",)),
+    ("WAM", ("WAM", "وام")),
+    ("SPA", ("SPA", "واس")),
+    ("QNA", ("QNA", "قنا")),
+    ("KUNA", ("KUNA", "كونا")),
+    ("IRNA", ("IRNA", "ایرنا", "إرنا")),
+    ("ISNA", ("ISNA", "ایسنا")),
+    ("Fars", ("Fars News", "فارس")),
+    ("Tasnim", ("Tasnim", "تسنیم")),
+    ("Mehr", ("Mehr News", "مهر")),
     ("UNIAN", ("UNIAN", "УНИАН")),
     ("Ukrinform", ("Ukrinform", "Укрінформ", "Укринформ")),
     ("BelTA", ("BelTA", "БелТА")),
@@ -161,6 +171,26 @@ CREDIT_PHRASES: dict[str, tuple[str, ...]] = {
         r"{agency}(?:-?ს|ს)? (?:განუცხადა|უთხრა)",
         r"{agency}(?:-?ის|ის)? (?:ცნობით|ინფორმაციით)",
         r"{agency}(?:-?თან|თან)? საუბარში",
+    ),
+    "ar": (
+        r"(?:ذكرت|أفادت|قالت|أوردت|نقلت) (?:وكالة )?(?:أنباء )?{agency}",
+        r"ل(?:وكالة (?:أنباء )?|ـ ?){agency}",
+        r"(?:بحسب|حسب|وفقا ل|وفقاً ل)(?: ?وكالة (?:أنباء )?| )?{agency}",
+    ),
+    "fa": (
+        r"به گزارش (?:خبرگزاری )?{agency}",
+        r"(?:خبرگزاری )?{agency} گزارش (?:داد|می\u200cدهد)",
+        r"به (?:خبرنگار )?(?:خبرگزاری )?{agency} گفت",
+    ),
+    "he": (
+        r"(?:מסרה|מסר|דיווחה|מדווחת|כך דיווחה) (?:סוכנות הידיעות )?{agency}",
+        r"ל{agency}",  # "told Reuters": the preposition is a prefix (אמר השר לרויטרס)
+        r"(?:לפי|על פי|לדברי) (?:סוכנות הידיעות )?{agency}",
+    ),
+    "hi": (
+        r"ने (?:समाचार एजेंसी )?{agency} को बताया",
+        r"(?:समाचार एजेंसी )?{agency} के (?:अनुसार|मुताबिक)",
+        r"(?:समाचार एजेंसी )?{agency} की (?:रिपोर्ट|ख़बर|खबर) के (?:अनुसार|मुताबिक)",
     ),
 }
 
@@ -268,7 +298,8 @@ _DATELINE = re.compile(
     rf"(?P<place>{_PLACE_PART}(?:, {_PLACE_PART}){{0,2}}?)"
     rf"(?:,? (?P<date>{DAY_MONTH}))?"
     r"(?: \((?P<agency>[^()]{2,40})\)|(?<!\.) ?/(?P<slashed>[^/\s][^/]{0,38}[^/\s])/)?"
-    r"(?P<stop>[.\u0589] | ?[\u2014\u2013] | -{1,2} |: )"
+    # After an agency in parentheses a space will do (Hindi: `मुंबई, 5 अप्रैल (भाषा) ...`).
+    r"(?P<stop>[.\u0589] | ?[\u2014\u2013] | -{1,2} |: |(?<=\)) )"
 )
 _SEED_FIRST_LINE = re.compile(r"\s*date\s+(?P<date>\S+)(?:\s+(?P<rest>.*))?", re.IGNORECASE)
 _FILENAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
@@ -536,7 +567,9 @@ def _dateline(header: Header, blocks: list[Block]) -> tuple[Dateline | None, str
         any(_is_lower(ch) for ch in city)
         or sum(ch.isalpha() for ch in city) < 2
         or any(_is_lower(region[:1]) for region in regions)
-        or (caseless and not match["date"])  # Georgian has no capitals: insist on a date
+        # Caseless scripts (Georgian, Arabic, Hebrew, Devanagari): insist on a date or a known agency
+        # (`القاهرة (رويترز) -`, `تهران - ایرنا -`).
+        or (caseless and not match["date"] and not _names_agency(match, lead.text))
     ):
         return None, None, blocks
     end = match.end()
@@ -551,6 +584,14 @@ def _dateline(header: Header, blocks: list[Block]) -> tuple[Dateline | None, str
     blocks = [Block(lead.line, lead.text[end:]), *blocks[1:]]
     dateline = Dateline(place=place, date_text=match["date"], end=stop if stop in DATELINE_STOPS else ".")
     return dateline, agency, blocks
+
+
+def _names_agency(match: re.Match[str], lead: str) -> bool:
+    """Whether a dateline `match` names a known agency, in parentheses or right after it."""
+    if match["agency"] is not None:
+        return match["agency"] in _AGENCY_NAMES
+    after = _AGENCY_AFTER_DATELINE.match(lead, match.end())
+    return after is not None and after["known"] is not None
 
 
 def _is_lower(char: str) -> bool:

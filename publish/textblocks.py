@@ -25,7 +25,13 @@ _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
 )
-DAY_MONTH = rf"(?:{_MONTH}\.? ?\d{{1,2}}(?:, \d{{4}})?|\d{{1,2}} [^\W\d_]{{3,12}}\.?(?: \d{{4}})?)"
+#: Combining marks that belong inside a word (Devanagari vowel signs and virama, Arabic and
+#: Hebrew points): `\w` does not match them.
+_WORD_MARKS = "\u0591-\u05c7\u064b-\u065f\u0670\u0900-\u0903\u093a-\u094f\u0951-\u0957\u0962\u0963"
+DAY_MONTH = (
+    rf"(?:{_MONTH}\.? ?\d{{1,2}}(?:, \d{{4}})?"
+    rf"|\d{{1,2}} [^\W\d_](?:[^\W\d_]|[{_WORD_MARKS}]){{2,11}}\.?(?: \d{{4}})?)"
+)
 
 #: What closes a dateline: a full stop (Latin or Armenian "։"), a dash or a colon.
 DATELINE_STOPS: tuple[str, ...] = (".", "\u0589")

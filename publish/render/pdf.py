@@ -30,9 +30,10 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.pdfdoc import PDFDate, PDFDictionary, PDFInfo, PDFName, PDFStream, PDFString
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Spacer
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Spacer, Table
 from reportlab.platypus import Paragraph as Para
 from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.tableofcontents import TableOfContents
 
 from publish.dates import reader_date
 from publish.errors import InputError
@@ -118,11 +119,10 @@ def render_pdf(article: Article, options: RenderOptions = RenderOptions()) -> by
 def render_collection_pdf(collection: Collection, options: RenderOptions = RenderOptions()) -> bytes:
     """A digest: title, a table of contents with page numbers, then every article, each
     with its own headline (an outline entry), byline, dateline and source."""
-    from reportlab.platypus.tableofcontents import TableOfContents
-
     kit = _Kit.make(collection.language, options)
     body = kit.style["body"]
-    contents = TableOfContents(
+    contents = _Contents(
+        kit,
         levelStyles=[
             ParagraphStyle(
                 "toc",
@@ -317,7 +317,11 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
         if isinstance(flowable, (_Headline, _ShapedHeadline)) and flowable.in_contents:
             # Numbered as in the text edition's contents ("article-3" -> "3. Title").
             number = flowable.key.rsplit("-", 1)[-1]
-            self.notify("TOCEntry", (0, self.entry_markup(f"{number}. {flowable.plain}"), self.page, flowable.key))
+            entry = f"{number}. {flowable.plain}"
+            if isinstance(flowable, _ShapedHeadline):  # set by `_Contents` as the headline is, shaped
+                self.notify("TOCEntry", (0, entry, self.page, flowable.key, flowable.language))
+            else:
+                self.notify("TOCEntry", (0, self.entry_markup(entry), self.page, flowable.key))
 
 
 def _typeset(
@@ -816,6 +820,91 @@ class _BodyPara(Para):  # type: ignore[misc]
         if len(parts[0].blPara.lines) <= 3:
             return []  # a page two or three lines short beats a hyphen at its foot: move the paragraph
         return parts
+
+
+class _Contents(TableOfContents):  # type: ignore[misc]
+    """reportlab's table of contents, with the entries of headlines in shaped scripts
+    (Arabic, Hebrew, Devanagari...) set as those headlines are: shaped, in their own
+    direction, each a link to its article with its page number at the line's end."""
+
+    def __init__(self, kit: _Kit, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.kit = kit
+
+    def notify(self, kind: str, stuff: tuple[Any, ...]) -> None:
+        if kind == self._notifyKind:
+            self._entries.append(tuple(stuff))
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        shaped = [entry for entry in self._lastEntries if len(entry) == 5]
+        if not shaped:
+            return super().wrap(available_width, available_height)  # type: ignore[no-any-return]
+        style = self.getLevelStyle(0)
+        rows: list[list[Any]] = []
+        for entry in self._lastEntries:
+            if len(entry) == 5:
+                _, text, page, key, language = entry
+                rows.append([_ShapedEntry(text, page, key, language, style, self.kit)])
+            else:
+                _, text, page, key = entry
+                rows.append([_ContentsEntry(text, page, key, style, self.kit)])
+        self._table = Table(rows, colWidths=(available_width,), style=self.tableStyle)
+        self.width, self.height = self._table.wrapOn(self.canv, available_width, available_height)
+        return self.width, self.height
+
+
+class _ContentsEntry(Flowable):  # type: ignore[misc]
+    """A contents entry not in a shaped script, beside shaped ones: a paragraph, a link
+    to its article, the page number flush at the line's end."""
+
+    def __init__(self, markup: str, page: int, key: str, style: ParagraphStyle, kit: _Kit) -> None:
+        super().__init__()
+        self.page, self.key, self.style, self.kit = page, key, style, kit
+        self.para = Para(markup, style)
+
+    def _number_room(self) -> float:
+        size = self.style.fontSize
+        return pdfmetrics.stringWidth(f" {self.page}", self.kit.fonts.regular, size) + size
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        _, height = self.para.wrap(available_width - self._number_room(), available_height)
+        self.width, self.height = available_width, height
+        return self.width, self.height
+
+    def draw(self) -> None:
+        self.para.drawOn(self.canv, 0, 0)
+        self.canv.setFont(self.kit.fonts.regular, self.style.fontSize)
+        self.canv.drawRightString(self.width, self.height - self.style.fontSize, str(self.page))
+        self.canv.linkRect("", self.key, (0, 0, self.width, self.height), relative=1)
+
+
+class _ShapedEntry(Flowable):  # type: ignore[misc]
+    """A contents entry in a shaped script: the number and title shaped in the title's
+    direction, the page number at the end side of its first line, a link over all."""
+
+    def __init__(self, text: str, page: int, key: str, language: str, style: ParagraphStyle, kit: _Kit) -> None:
+        super().__init__()
+        self.page, self.key, self.style, self.kit, self.rtl = page, key, style, kit, shaping.is_rtl(language)
+        self.para = shaping.ShapedParagraph(
+            [shaping.Span(text)], style, _palette(kit.fonts), language, "R" if self.rtl else None
+        )
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        size = self.style.fontSize
+        room = pdfmetrics.stringWidth(f" {self.page}", self.kit.fonts.regular, size) + size
+        _, height = self.para.wrap(available_width - room, available_height)
+        self.width, self.height = available_width, height
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        self.para.drawOn(canvas, self.width - self.para.width if self.rtl else 0, 0)
+        baseline = self.height - self.style.fontSize
+        canvas.setFont(self.kit.fonts.regular, self.style.fontSize)
+        (canvas.drawString if self.rtl else canvas.drawRightString)(
+            0 if self.rtl else self.width, baseline, str(self.page)
+        )
+        canvas.linkRect("", self.key, (0, 0, self.width, self.height), relative=1)
 
 
 class _ShapedHeadline(shaping.ShapedParagraph):

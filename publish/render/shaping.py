@@ -366,13 +366,16 @@ def draw_clusters(
     canvas: Any, text: str, ordered: list[tuple[float, Cluster]], y: float, default: Color | None
 ) -> None:
     """Draw clusters at their x positions on baseline `y`, each inside a marked-content
-    span whose /ActualText is its logical text (`default` None: the canvas's colour)."""
+    span whose /ActualText is its logical text (`default` None: the canvas's colour).
+    A space draws nothing but leaves an empty span with a space as its ActualText, so a
+    reader of the spans (`publish check`) knows where the words of the line end."""
     document = canvas._doc
     code = ["BT"]
     current: tuple[str, int, float] | None = None
     colour = None
     for x, cluster in ordered:
         if cluster.space:
+            code.append(f"/Span <</ActualText {_actual_text(' ')}>> BDC EMC")
             continue
         wanted = HexColor(cluster.colour) if cluster.colour else default
         if wanted is not None and wanted != colour:
