@@ -496,3 +496,18 @@ def test_one_mapping_table_serves_ninjs_the_opf_and_the_xmp(seed_article):
             ), term
     document = json.loads(render_ninjs(seed_article))
     assert document["located"] == facts["place"] == "BAKU, Azerbaijan"
+
+
+def test_own_ninjs_keeps_whether_the_slug_was_chosen(tmp_path):
+    """A slug made from the title reads back as made (no Slug line), a chosen one as chosen."""
+    from publish.render.text import render_text
+
+    chosen = tmp_path / "chosen.txt"
+    chosen.write_text("title: Budget talks\ndate: 2024-03-01\nslug: budget-special\n\nTalks went on.\n")
+    for path in (SEED, CORPUS / "header_block.txt", chosen):
+        article = read_article(path).article
+        edition = tmp_path / f"{article.slug}.json"
+        edition.write_bytes(render_ninjs(article))
+        again = read_article(edition).article
+        assert again.slug == article.slug and again.slug_given == article.slug_given
+        assert (b"\nSlug: " in render_text(again)) == (b"\nSlug: " in render_text(article)) == article.slug_given

@@ -83,8 +83,13 @@ def read_ninjs(
         dateline = place
     date = facts.date()
     slug = facts.first("slug")
+    day = datetime.date.fromisoformat(date) if date else None
     if slug and not record:  # an agency's slugline names a topic, so its day is added
-        slug = make_slug(slug, datetime.date.fromisoformat(date) if date else None)
+        slug = make_slug(slug, day)
+    elif slug and slug == make_slug(facts.first("title") or "", day):
+        # publish's own ninjs always names the slug; one made from the title was not
+        # chosen, and the article read back must say so (its text edition has no Slug line).
+        slug = None
     header = [
         ("title", facts.first("title")),
         ("date", date),
