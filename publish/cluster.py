@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from publish import __version__
+from publish.version import __version__
 from publish.errors import OptionsError
 
 #: Times a chunk is tried again after its task raised (a lost worker is rescheduled by Dask itself).
@@ -118,9 +118,9 @@ def connect(address: str, staging: str) -> Session:
 
 def _worker_view(staging: str) -> tuple[str, bool]:
     """What a worker sees: its publish version, and whether the staging folder is there."""
-    import publish
+    from publish import version  # the worker's own, not the client's (this runs there)
 
-    return publish.__version__, os.path.isdir(staging)
+    return version.__version__, os.path.isdir(staging)
 
 
 def _check_workers(client: Any, staging: str, address: str) -> None:
