@@ -201,6 +201,49 @@ def test_a_word_hyphenated_across_a_page_break_is_whole_again():
     assert missing_word(expected, joined_pages(pages)) is None
 
 
+#: Long words, so that every line of a justified English paragraph ends in a hyphenated
+#: break and the PDF cannot move the break off the page's foot by giving the page fewer lines.
+LONG_WORDS = [
+    "internationalization",
+    "incomprehensibilities",
+    "counterrevolutionaries",
+    "telecommunications",
+    "institutionalization",
+    "disproportionately",
+    "characteristically",
+    "unconstitutionality",
+    "electroencephalogram",
+    "misrepresentations",
+    "responsibilities",
+    "extraordinarily",
+    "notwithstanding",
+    "interdisciplinary",
+]
+
+
+def test_check_passes_a_real_pdf_with_a_word_hyphenated_across_a_page_break(tmp_path):
+    from pypdf import PdfReader
+
+    body = " ".join(LONG_WORDS[index % len(LONG_WORDS)] for index in range(280))
+    (tmp_path / "long.txt").write_text(f"title: Long words\ndate: 2024-01-01\nlanguage: en\n\n{body}.\n")
+    build = cli("build", str(tmp_path / "long.txt"), "--out", str(tmp_path / "dist"), "--format", "pdf,txt")
+    assert build.returncode == 0, build.stderr
+    pages = [page.extract_text() for page in PdfReader(tmp_path / "dist" / "2024-01-01-long-words.pdf").pages]
+    assert len(pages) == 2
+    assert pages[0].split("\n")[-3:] == [
+        "tionalization disproportionately characteristically unconstitutionality electroen-",
+        "1 of 2",
+        "",
+    ]
+    assert pages[1].startswith("cephalogram misrepresentations ")
+    whole = "\nelectroencephalogram misrepresentations "
+    assert whole not in "\n".join(pages)  # as extracted
+    assert whole in joined_pages(pages) and "electroen-\n1 of 2" not in joined_pages(pages)
+    assert missing_word(f"{body}.".split(), joined_pages(pages)) is None
+    result = cli("check", str(tmp_path / "dist"))
+    assert (result.returncode, result.stdout, result.stderr) == (0, "2 editions checked, 0 problems\n", "")
+
+
 def test_check_passes_publishs_own_benchmark_articles(tmp_path):
     BENCH.make_corpus(tmp_path / "in", 12)
     assert cli("build", str(tmp_path / "in"), "--out", str(tmp_path / "dist"), "--format", "pdf,txt").returncode == 0
