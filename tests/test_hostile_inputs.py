@@ -244,6 +244,24 @@ def test_check_passes_a_real_pdf_with_a_word_hyphenated_across_a_page_break(tmp_
     assert (result.returncode, result.stdout, result.stderr) == (0, "2 editions checked, 0 problems\n", "")
 
 
+def test_check_falls_back_to_one_epubcheck_per_book_when_its_jvm_cannot_start(tmp_path, monkeypatch):
+    import publish.check
+
+    books = [tmp_path / "a.epub", tmp_path / "b.epub"]
+    asked: list[list[Path]] = []
+
+    def one_by_one(paths: list[Path]) -> list[tuple[Path, int, str]]:
+        asked.append(paths)
+        return [(path, 1, "ERROR(RSC-001): it is broken\n") for path in paths]
+
+    monkeypatch.setattr(publish.check, "EPUBCHECK_SERVER", tmp_path / "missing" / "EpubCheckServer.java")
+    monkeypatch.setattr(publish.check, "_epubcheck_one_by_one", one_by_one)
+    report = publish.check.CheckReport()
+    publish.check._check_epubs(books, report)
+    assert asked == [books]
+    assert (report.checked, report.problems) == (2, [f"{book}: ERROR(RSC-001): it is broken" for book in books])
+
+
 def test_check_passes_publishs_own_benchmark_articles(tmp_path):
     BENCH.make_corpus(tmp_path / "in", 12)
     assert cli("build", str(tmp_path / "in"), "--out", str(tmp_path / "dist"), "--format", "pdf,txt").returncode == 0
