@@ -355,7 +355,7 @@ class Parsed:
     warnings: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(slots=True)  # millions of them for an article of millions of one-line paragraphs
 class _Block:
     line: int
     text: str
