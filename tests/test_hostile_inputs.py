@@ -69,6 +69,22 @@ def test_a_ten_megabyte_adversarial_article_parses_in_under_five_seconds():
     assert parsed.article.paragraphs[0].text == text.split("\n\n", 1)[1].rstrip("\n").rstrip()
 
 
+def test_a_paragraph_of_tiny_words_is_laid_out_in_shorter_pieces_cut_in_one_walk():
+    from publish.model import plain_text
+    from publish.render.pdf import _Kit, _layout_chunks
+
+    body = "[[" + "a " * 20_000 + "end]]"
+    paragraph = parse(f"title: Tiny\ndate: 2024-01-01\nlanguage: en\n\n{body}\n").article.paragraphs[0]
+    pieces = _layout_chunks(paragraph.runs)
+    # 4,000 characters of prose's 6-character words, in 2-character ones: 1,333 characters a piece.
+    assert [len(plain_text(piece)) for piece in pieces[:3]] == [1332, 1332, 1332]
+    assert len(pieces) == 30 and len(plain_text(pieces[-1])) == 1379
+    assert "".join(plain_text(piece) for piece in pieces) == body
+    assert pieces[1] == (Editorial((Editorial((Text("a " * 666),)),)),)  # the nesting kept in every piece
+    markup = _Kit.make("en", RenderOptions()).markup(pieces[1])
+    assert markup.count("<font") == 1 and markup.count("<i>") == 1  # an insertion in an insertion: no new markup
+
+
 # --- 6. No recursion on input structure ----------------------------------------------------------
 
 
