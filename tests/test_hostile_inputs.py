@@ -5,6 +5,7 @@ do not lie about publish's own output."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import subprocess
 import sys
 import time
@@ -67,6 +68,22 @@ def test_a_ten_megabyte_adversarial_article_parses_in_under_five_seconds():
     parsed = parse(text)
     assert time.perf_counter() - started < 5
     assert parsed.article.paragraphs[0].text == text.split("\n\n", 1)[1].rstrip("\n").rstrip()
+
+
+def test_a_paragraph_of_tiny_words_is_laid_out_in_shorter_pieces_cut_in_one_walk():
+    from publish.model import plain_text
+    from publish.render.pdf import _Kit, _layout_chunks
+
+    body = "[[" + "a " * 20_000 + "end]]"
+    paragraph = parse(f"title: Tiny\ndate: 2024-01-01\nlanguage: en\n\n{body}\n").article.paragraphs[0]
+    pieces = _layout_chunks(paragraph.runs)
+    # 4,000 characters of prose's 6-character words, in 2-character ones: 1,333 characters a piece.
+    assert [len(plain_text(piece)) for piece in pieces[:3]] == [1332, 1332, 1332]
+    assert len(pieces) == 30 and len(plain_text(pieces[-1])) == 1379
+    assert "".join(plain_text(piece) for piece in pieces) == body
+    assert pieces[1] == (Editorial((Editorial((Text("a " * 666),)),)),)  # the nesting kept in every piece
+    markup = _Kit.make("en", RenderOptions()).markup(pieces[1])
+    assert markup.count("<font") == 1 and markup.count("<i>") == 1  # an insertion in an insertion: no new markup
 
 
 # --- 6. No recursion on input structure ----------------------------------------------------------
@@ -138,7 +155,8 @@ def test_adversarial_mixtures_parse_fast_and_losslessly(body):
         assert "no paragraphs" in str(error)
         return
     assert time.perf_counter() - started < 2.0  # at most ~60 KB: linear code takes milliseconds
-    paragraphs = [" ".join(block.split()) for block in body.split("\n\n") if block.strip()]
+    # Paragraphs are runs of lines that are not blank (a line of spaces is blank too).
+    paragraphs = [" ".join(block.split()) for block in re.split(r"\n[^\S\n]*(?=\n)", body) if block.strip()]
     assert [p.text for p in parsed.article.paragraphs] == paragraphs
     for paragraph in parsed.article.paragraphs:
         assert nesting_depth(paragraph.runs) <= MAX_NESTING
@@ -199,6 +217,67 @@ def test_a_word_hyphenated_across_a_page_break_is_whole_again():
     expected = ["Talks", "in", "the", "capital", "would", "continue", "next", "week,", "the", "minister", "said."]
     assert missing_word(expected, "\n".join(pages)) == "continue"  # what the check used to see
     assert missing_word(expected, joined_pages(pages)) is None
+
+
+#: Long words, so that every line of a justified English paragraph ends in a hyphenated
+#: break and the PDF cannot move the break off the page's foot by giving the page fewer lines.
+LONG_WORDS = [
+    "internationalization",
+    "incomprehensibilities",
+    "counterrevolutionaries",
+    "telecommunications",
+    "institutionalization",
+    "disproportionately",
+    "characteristically",
+    "unconstitutionality",
+    "electroencephalogram",
+    "misrepresentations",
+    "responsibilities",
+    "extraordinarily",
+    "notwithstanding",
+    "interdisciplinary",
+]
+
+
+def test_check_passes_a_real_pdf_with_a_word_hyphenated_across_a_page_break(tmp_path):
+    from pypdf import PdfReader
+
+    body = " ".join(LONG_WORDS[index % len(LONG_WORDS)] for index in range(280))
+    (tmp_path / "long.txt").write_text(f"title: Long words\ndate: 2024-01-01\nlanguage: en\n\n{body}.\n")
+    build = cli("build", str(tmp_path / "long.txt"), "--out", str(tmp_path / "dist"), "--format", "pdf,txt")
+    assert build.returncode == 0, build.stderr
+    pages = [page.extract_text() for page in PdfReader(tmp_path / "dist" / "2024-01-01-long-words.pdf").pages]
+    assert len(pages) == 2
+    assert pages[0].split("\n")[-3:] == [
+        "tionalization disproportionately characteristically unconstitutionality electroen-",
+        "1 of 2",
+        "",
+    ]
+    assert pages[1].startswith("cephalogram misrepresentations ")
+    whole = "\nelectroencephalogram misrepresentations "
+    assert whole not in "\n".join(pages)  # as extracted
+    assert whole in joined_pages(pages) and "electroen-\n1 of 2" not in joined_pages(pages)
+    assert missing_word(f"{body}.".split(), joined_pages(pages)) is None
+    result = cli("check", str(tmp_path / "dist"))
+    assert (result.returncode, result.stdout, result.stderr) == (0, "2 editions checked, 0 problems\n", "")
+
+
+def test_check_falls_back_to_one_epubcheck_per_book_when_its_jvm_cannot_start(tmp_path, monkeypatch):
+    import publish.check
+
+    books = [tmp_path / "a.epub", tmp_path / "b.epub"]
+    asked: list[list[Path]] = []
+
+    def one_by_one(paths: list[Path]) -> list[tuple[Path, int, str]]:
+        asked.append(paths)
+        return [(path, 1, "ERROR(RSC-001): it is broken\n") for path in paths]
+
+    monkeypatch.setattr(publish.check, "EPUBCHECK_SERVER", tmp_path / "missing" / "EpubCheckServer.java")
+    monkeypatch.setattr(publish.check, "_epubcheck_one_by_one", one_by_one)
+    report = publish.check.CheckReport()
+    publish.check._check_epubs(books, report)
+    assert asked == [books]
+    assert (report.checked, report.problems) == (2, [f"{book}: ERROR(RSC-001): it is broken" for book in books])
 
 
 def test_check_passes_publishs_own_benchmark_articles(tmp_path):

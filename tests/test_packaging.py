@@ -24,6 +24,7 @@ def test_wheel_ships_templates_fonts_and_entry_point(tmp_path):
     for face in ("Regular", "Bold", "Italic", "BoldItalic"):
         assert f"publish/data/fonts/PublishSerif-{face}.ttf" in names
     assert "publish/data/fonts/OFL.txt" in names
+    assert "publish/data/EpubCheckServer.java" in names  # `publish check` runs EPUBCheck through it
     # "A few MB, not tens": the fonts are most of it.
     assert wheel.stat().st_size < 3_000_000
 

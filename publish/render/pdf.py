@@ -12,11 +12,11 @@ from __future__ import annotations
 import datetime
 import io
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from hashlib import md5
-from itertools import pairwise
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -63,6 +63,10 @@ MAX_WORD = 2000
 HEADLINE_MAX_HEIGHT = 400
 #: Paragraphs longer than twice this are laid out in pieces of about this many characters.
 CHUNK = 4000
+#: ...of prose whose words average this many characters (space included); a piece of shorter
+#: words is shorter in proportion (to a quarter), since layout costs per word and a piece that
+#: crosses a page is laid out three times: 4,000 characters of "a a a" would cross every page.
+CHUNK_WORD = 6
 #: How far a word space may shrink to fit one more word on a justified line: a third, as
 #: TeX's interword glue allows; it takes about half of the loose lines away.
 SPACE_SHRINK = 0.33
@@ -500,19 +504,22 @@ def _register_family(family: FontFamily) -> str:
 _ITALIC_OF = {"regular": "italic", "bold": "bolditalic", "italic": "italic", "bolditalic": "bolditalic"}
 
 
-def inline_markup(runs: tuple[Inline, ...], fonts: FontSet, editorial_colour: str, face: str = "regular") -> str:
+def inline_markup(
+    runs: tuple[Inline, ...], fonts: FontSet, editorial_colour: str, face: str = "regular", *, coloured: bool = False
+) -> str:
     """reportlab paragraph markup for a run tree; all text escaped, fallback fonts marked.
     `face` is the face the surrounding text is set in (a headline is bold), so that a
-    fallback font is asked for the same face."""
+    fallback font is asked for the same face. An insertion inside an insertion (`coloured`)
+    opens no second colour and italic: deep nesting costs no markup to parse per piece."""
     parts: list[str] = []
     for run in runs:
         if isinstance(run, Text):
             parts.append(_with_fallbacks(run.text, fonts, face))
         elif isinstance(run, Editorial):
-            inner = inline_markup(run.children, fonts, editorial_colour, _ITALIC_OF[face])
-            parts.append(f'<font color="{editorial_colour}"><i>{inner}</i></font>')
+            inner = inline_markup(run.children, fonts, editorial_colour, _ITALIC_OF[face], coloured=True)
+            parts.append(inner if coloured else f'<font color="{editorial_colour}"><i>{inner}</i></font>')
         elif isinstance(run, Quotation):
-            parts.append(inline_markup(run.children, fonts, editorial_colour, face))
+            parts.append(inline_markup(run.children, fonts, editorial_colour, face, coloured=coloured))
     return "".join(parts)
 
 
@@ -557,37 +564,43 @@ def _layout_chunks(runs: tuple[Inline, ...]) -> list[tuple[Inline, ...]]:
     text = plain_text(runs)
     if len(text) <= CHUNK * 2:
         return [runs]
+    size = max(CHUNK // 4, min(CHUNK, CHUNK * len(text) // (CHUNK_WORD * (text.count(" ") + 1))))
     cuts: list[int] = []
     position = 0
-    while len(text) - position > CHUNK * 2:
-        window_start, target = position + CHUNK // 2, position + CHUNK
+    while len(text) - position > size * 2:
+        window_start, target = position + size // 2, position + size
         cut = text.rfind(". ", window_start, target)
         cut = cut + 2 if cut >= 0 else text.rfind(" ", window_start, target) + 1
         cut = cut if cut > position else target
         cuts.append(cut)
         position = cut
-    bounds = [0, *cuts, len(text)]
-    return [_slice(runs, start, end) for start, end in pairwise(bounds)]
+    pieces, _ = _cut(runs, 0, cuts)
+    return [tuple(pieces.get(index, ())) for index in range(len(cuts) + 1)]
 
 
-def _slice(runs: tuple[Inline, ...], start: int, end: int) -> tuple[Inline, ...]:
-    """The part of a run tree between two character offsets, nesting kept."""
-    out: list[Inline] = []
-    offset = 0
+def _cut(runs: tuple[Inline, ...], offset: int, cuts: list[int]) -> tuple[dict[int, list[Inline]], int]:
+    """The run tree (starting at character `offset`) cut at the sorted offsets `cuts`, in one walk
+    (nesting kept): {piece index: its runs}, and the tree's length. One walk, not one per piece,
+    keeps a paragraph of thousands of pieces linear."""
+    pieces: dict[int, list[Inline]] = {}
+    start = offset
     for run in runs:
-        length = len(plain_text((run,)))
-        low, high = max(start, offset), min(end, offset + length)
-        if low < high:
-            if isinstance(run, Text):
-                out.append(Text(run.text[low - offset : high - offset]))
-            elif isinstance(run, Quotation):
-                out.append(Quotation(_slice(run.children, low - offset, high - offset), run.closed))
-            else:
-                out.append(Editorial(_slice(run.children, low - offset, high - offset)))
+        if isinstance(run, Text):
+            end, position = offset + len(run.text), offset
+            index = bisect_right(cuts, position)
+            while position < end:
+                stop = min(end, cuts[index]) if index < len(cuts) else end
+                pieces.setdefault(index, []).append(Text(run.text[position - offset : stop - offset]))
+                position, index = stop, index + 1
+            offset = end
+            continue
+        inner, length = _cut(run.children, offset, cuts)
+        for index, children in inner.items():
+            pieces.setdefault(index, []).append(
+                Quotation(tuple(children), run.closed) if isinstance(run, Quotation) else Editorial(tuple(children))
+            )
         offset += length
-        if offset >= end:
-            break
-    return tuple(out)
+    return pieces, offset - start
 
 
 def _subject(article: Article) -> str:
