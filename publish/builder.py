@@ -29,7 +29,7 @@ from typing import Any, Protocol, TypeVar
 
 from publish.editions import DEFAULT_FORMATS, file_name, parse_formats, render_all
 from publish.errors import InputError, InternalError, OutputError, PublishError
-from publish.inputs import collect_sources, parse_input, read_input
+from publish.inputs import collect_source_names, parse_input, read_input
 from publish.options import ZIP_EPOCH, RenderOptions
 from publish.output import STALE_TEMPORARY_SECONDS, commit_set, folder_lock, fsync_file, prepare_output, stage
 from publish.state import BuildState, Entry, Stat, stat_of
@@ -73,27 +73,44 @@ class ArticleResult:
     skipped: bool = False
 
 
+#: What a report keeps of its results: every one (the default), those that rendered
+#: (written or failed), or only the failed ones. The counts are always complete; keeping
+#: fewer keeps a build's memory flat over an archive of millions of articles.
+KEEP = ("all", "changed", "failed")
+
+
 @dataclass
 class BuildReport:
-    """Results in input order; `ok` when no article failed."""
+    """The counts of a build, and its results in input order: every one, or (`keep`)
+    only those that rendered or only those that failed. `ok` when no article failed."""
 
     results: list[ArticleResult] = field(default_factory=list)
     seconds: float = 0.0
+    keep: str = "all"
+    #: Articles found, up to date, failed, and edition files written.
+    articles: int = 0
+    skipped: int = 0
+    failed: int = 0
+    editions: int = 0
 
-    @property
-    def failed(self) -> int:
-        return sum(result.error is not None for result in self.results)
-
-    @property
-    def skipped(self) -> int:
-        return sum(result.skipped for result in self.results)
+    def add(self, result: ArticleResult) -> None:
+        """Count a result; keep it as `keep` says."""
+        self.articles += 1
+        self.skipped += result.skipped
+        self.editions += len(result.written)
+        if result.error is not None:
+            self.failed += 1
+        elif self.keep == "failed" or (self.keep == "changed" and result.skipped):
+            return
+        self.results.append(result)
 
     @property
     def ok(self) -> bool:
-        return all(result.error is None for result in self.results)
+        return self.failed == 0
 
     @property
     def written(self) -> list[Path]:
+        """The files written, from the results kept (all of them unless `keep` is "failed")."""
         return [path for result in self.results for path in result.written]
 
 
@@ -321,6 +338,7 @@ def build(
     cluster: str | None = None,
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[ArticleResult], None] | None = None,
+    keep: str = "all",
 ) -> BuildReport:
     """Build every edition of every article; one bad article does not stop the batch.
 
@@ -330,16 +348,21 @@ def build(
     process pool (`jobs` > 1) or on a Dask cluster (`cluster`: an address, `local` or
     `local:N`). Afterwards `SHA256SUMS` (one per folder with `layout="date"`) covers
     every edition; with `bag`, this run's editions are also written as a BagIt bag.
+    `keep` ("all", "changed", "failed"): which results the report keeps (see `KEEP`);
+    `on_result` sees every one as it comes.
     """
     from publish.archive import write_manifest
 
     started = time.perf_counter()
     formats = parse_formats(formats)
     folder = prepare_output(Path(out_dir))
-    sources = collect_sources(paths, exclude=[folder])
+    if keep not in KEEP:
+        raise ValueError(f"keep must be one of {KEEP}, not {keep!r}")
+    sources = collect_source_names(paths, exclude=[folder])
     if on_start:
         on_start(len(sources))
-    report = BuildReport()
+    # A bag needs every result (its files, the batch's newest date).
+    report = BuildReport(keep="all" if bag is not None else keep)
     # One build at a time changes a folder: its editions, manifest and record always
     # agree, and two builds' editions never mix.
     with folder_lock(folder):
@@ -349,10 +372,12 @@ def build(
         staging.mkdir()
         touched: set[str] = set()
         try:
-            plan: list[Entry | None] = [None] * len(sources) if force else list(state.plan(sources))
+            plan: list[Entry | None] = (
+                [None] * len(sources) if force else list(state.plan([absolute for _, absolute in sources]))
+            )
             todo = [
-                Task(source, formats, options, encoding, default_language, keep_breaks)
-                for source, entry in zip(sources, plan)
+                Task(Path(source), formats, options, encoding, default_language, keep_breaks)
+                for (source, _), entry in zip(sources, plan)
                 if entry is None
             ]
             with _engine(jobs, cluster, staging, len(todo)) as (submit, size, window):
@@ -384,7 +409,7 @@ def write_bag_of(bag: str | Path, report: BuildReport, options: RenderOptions) -
 
 
 def _commit_all(
-    sources: list[Path],
+    sources: list[tuple[str, str]],
     plan: list[Entry | None],
     staged: Iterator[Staged],
     state: BuildState,
@@ -393,15 +418,22 @@ def _commit_all(
     touched: set[str],
     on_result: Callable[[ArticleResult], None] | None,
 ) -> None:
-    """Decide, rename, record and report each article in input order."""
+    """Decide, rename, record and report each article in input order. An up-to-date
+    article costs a count (and a result only when someone keeps or sees it): its slug
+    claim is in the record already."""
     claims = SlugClaims(state)
     folders: set[str] = set()
-    for number, (source, entry) in enumerate(zip(sources, plan), start=1):
+    see_skipped = on_result is not None or report.keep == "all"
+    for number, ((name, _), entry) in enumerate(zip(sources, plan), start=1):
         if entry is not None:
-            claims.keep(entry.slug, source)
-            result = ArticleResult(source, entry.slug, entry.date, skipped=True)
+            if not see_skipped:
+                report.articles += 1
+                report.skipped += 1
+                continue
+            result = ArticleResult(Path(name), entry.slug, entry.date, skipped=True)
         else:
             done = next(staged)
+            source = done.source
             result = _commit(done, claims, state, folder, folders)
             if result.error is not None:
                 state.forget(source)
@@ -419,11 +451,12 @@ def _commit_all(
                     {name: digest for name, (digest, _) in names.items()},
                     {name: stat for name, (_, stat) in names.items()},
                     done.input_stat,
+                    remember=False,
                 )
                 touched.update(name.rpartition("/")[0] for name in names)
         if number % COMMIT_EVERY == 0:
             state.save()
-        report.results.append(result)
+        report.add(result)
         if on_result:
             on_result(result)
 
@@ -484,10 +517,6 @@ class SlugClaims:
             return owner
         self._claimed[slug] = source
         return None
-
-    def keep(self, slug: str, source: Path) -> None:
-        """An up-to-date article keeps its slug (the record already says it owns it)."""
-        self._claimed.setdefault(slug, source)
 
 
 class _engine:

@@ -32,67 +32,77 @@ def collect_sources(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -
     """Files as given; folders give their input files, sorted, recursively, leaving out
     hidden files and folders below them and the folders in `exclude` (the output folder,
     so `publish build .` never reads its own editions back)."""
+    return [Path(name) for name, _ in collect_source_names(paths, exclude)]
+
+
+def collect_source_names(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[tuple[str, str]]:
+    """`collect_sources` as (path as given, absolute path) strings: what a build of a
+    million files needs, without a `Path` object, a stat or a resolve per file."""
     excluded = [folder.resolve() for folder in exclude]
-    sources: list[Path] = []
+    sources: list[tuple[str, str, str]] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            sources.extend(sorted(_inputs_below(path, excluded)))
+            # Sorted by parts, as `Path` objects sort (`a/x` before `a-b/x`).
+            sources.extend(sorted(_inputs_below(path, excluded), key=lambda found: found[0].split("/")))
         elif path.is_file() or path.is_char_device() or path.is_fifo():
-            sources.append(path)
+            name = str(path)
+            absolute = os.path.abspath(name)
+            sources.append((name, absolute, os.path.realpath(name) if os.path.islink(name) else absolute))
         else:
             raise OptionsError(f"{raw}: no such file or folder")
     return _distinct(sources)
 
 
-def _distinct(sources: list[Path]) -> list[Path]:
+def _distinct(sources: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
     """Each file once, as first named: the same file given twice, or by two paths (a
-    link, `./a.txt` and `a.txt`), is one article, not a slug clash with itself."""
+    link, `./a.txt` and `a.txt`), is one article, not a slug clash with itself. (The
+    third string is the file's identity: its real path for a link, else its absolute
+    path: no resolve per file.)"""
     seen: set[str] = set()
-    distinct: list[Path] = []
-    for source in sources:
-        # A link is followed; any other path is only made absolute (no resolve per file:
-        # an archive of a million files is listed without one).
-        key = os.path.realpath(source) if os.path.islink(source) else os.path.abspath(source)
-        if key not in seen:
-            seen.add(key)
-            distinct.append(source)
+    distinct: list[tuple[str, str]] = []
+    for name, absolute, identity in sources:
+        if identity not in seen:
+            seen.add(identity)
+            distinct.append((name, absolute))
     return distinct
 
 
-def _inputs_below(root: Path, excluded: list[Path]) -> Iterator[Path]:
-    """Input files below `root`, hidden files and folders left out, nothing under an
-    excluded folder. Each folder is resolved once, and a file only when it is a link: an
-    archive of a million files is listed without a stat or a resolve per file."""
-    pending = [root]
+def _inputs_below(root: Path, excluded: list[Path]) -> Iterator[tuple[str, str, str]]:
+    """Input files below `root` as (name, absolute name, identity), hidden files and
+    folders left out, nothing under an excluded folder. Each folder is resolved once, and
+    a file only when it is a link: an archive of a million files is listed without a
+    stat, a resolve or a `Path` per file."""
+    top = str(root)
+    pending = ["" if top == "." else top if top.endswith("/") else top + "/"]
     while pending:
         here = pending.pop()
-        real = here.resolve()
+        real = Path(here or ".").resolve()
         if any(real.is_relative_to(folder) for folder in excluded):
             continue
         try:
-            listing = os.scandir(here)
+            listing = os.scandir(here or ".")
         except OSError as error:  # an unreadable folder is an error, never silently skipped
             raise InputError(
                 f"cannot read this folder: {error.strerror}",
-                path=str(here),
+                path=here.rstrip("/") or ".",
                 hint="fix its permissions, or leave it out",
             ) from None
+        absolute = os.path.join(os.path.abspath(here or "."), "")
         with listing as entries:
             for entry in entries:
-                if entry.name.startswith("."):
+                name = entry.name
+                if name.startswith("."):
                     continue
                 if entry.is_dir(follow_symlinks=False):
-                    pending.append(here / entry.name)
-                elif (
-                    os.path.splitext(entry.name)[1].lower() in INPUT_SUFFIXES
-                    and entry.is_file()
-                    and not (
-                        entry.is_symlink()
-                        and any(Path(entry.path).resolve().is_relative_to(folder) for folder in excluded)
-                    )
-                ):
-                    yield here / entry.name
+                    pending.append(here + name + "/")
+                elif os.path.splitext(name)[1].lower() in INPUT_SUFFIXES and entry.is_file():
+                    if not entry.is_symlink():
+                        yield here + name, absolute + name, absolute + name
+                        continue
+                    target = os.path.realpath(entry.path)
+                    if not any(Path(target).is_relative_to(folder) for folder in excluded):
+                        yield here + name, absolute + name, target
 
 
 def read_input(path: Path) -> bytes:

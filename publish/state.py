@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,15 +65,14 @@ def stat_of(path: str | Path) -> Stat:
     return result.st_size, result.st_mtime_ns, result.st_ino
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entry:
-    """One article's record: its settings key, input digest, slug, date and editions
-    (relative file name -> SHA-256)."""
+    """An up-to-date article's record: its slug, date and input digest (small: a build
+    holds one per article)."""
 
-    key: str
     slug: str
     date: datetime.date | None
-    editions: dict[str, str]
+    input_digest: str
 
 
 class BuildState:
@@ -85,6 +85,9 @@ class BuildState:
         self.layout = layout
         #: Digest of everything besides the input that shapes the editions.
         self.settings = hashlib.sha256(settings.encode()).hexdigest()
+        #: Each edition's file ending (".txt"), and the output folder as a path prefix.
+        self._suffixes = tuple(file_name("", edition) for edition in formats)
+        self._prefix = os.path.join(str(folder), "")
         self._fresh: dict[str, str] = {}
         #: A record made by this build that is still empty is removed again at the end.
         self._created = not (folder / STATE_FILE).exists()
@@ -99,20 +102,23 @@ class BuildState:
 
     # Deciding what is up to date ------------------------------------------------------
 
-    def plan(self, sources: Sequence[Path]) -> Iterator[Entry | None]:
-        """For each source, in order, its record if its editions are up to date, else None;
-        a batch of sources per query."""
+    def plan(self, sources: Sequence[str]) -> Iterator[Entry | None]:
+        """For each source (absolute path), in order, its record if its editions are up to
+        date, else None: a batch of sources per query, and per article no more than a stat
+        of its input and of each edition (the no-op rebuild of an archive is this loop)."""
         for start in range(0, len(sources), LOOKUP_BATCH):
-            batch = [_name(source) for source in sources[start : start + LOOKUP_BATCH]]
-            rows = self._rows(batch)
+            batch = sources[start : start + LOOKUP_BATCH]
+            rows = self._rows(list(batch))
             for name in batch:
-                yield self._check(name, None, rows.get(name))
+                found = rows.get(name)
+                yield None if found is None else self._check(name, None, found, remember=False)
 
     def current(self, source: Path, input_digest: str | None = None) -> Entry | None:
         """The record for `source` if its editions are up to date, else None. (A digest
         passes the digest of all its inputs; an article's file is checked here.)"""
         name = _name(source)
-        return self._check(name, input_digest, self._rows([name]).get(name))
+        found = self._rows([name]).get(name)
+        return None if found is None else self._check(name, input_digest, found)
 
     def _rows(self, names: list[str]) -> dict[str, tuple[tuple, list[tuple]]]:
         marks = ",".join("?" * len(names))
@@ -131,9 +137,9 @@ class BuildState:
             editions.setdefault(row[0], []).append(row[1:])
         return {name: (row, editions.get(name, [])) for name, row in articles.items()}
 
-    def _check(self, name: str, input_digest: str | None, found: tuple[tuple, list[tuple]] | None) -> Entry | None:
-        if found is None:
-            return None
+    def _check(
+        self, name: str, input_digest: str | None, found: tuple[tuple, list[tuple]], remember: bool = True
+    ) -> Entry | None:
         (_, settings, recorded_input, slug, date_text, *input_stat), editions = found
         if settings != self.settings:
             return None
@@ -142,17 +148,19 @@ class BuildState:
                 return None
         elif input_digest != recorded_input:
             return None
-        date = datetime.date.fromisoformat(date_text) if date_text else None
-        if {row[0] for row in editions} != {self.edition_name(slug, date, edition) for edition in self.formats}:
+        # The names this layout gives the editions, from the recorded date's text (the
+        # same as `edition_name`, without a date object or a Path per article).
+        folder = "" if self.layout == "flat" else date_text.replace("-", "/") + "/" if date_text else "undated/"
+        if len(editions) != len(self._suffixes) or {row[0] for row in editions} != {
+            folder + slug + suffix for suffix in self._suffixes
+        }:
             return None  # a record that lost editions (or another layout) proves nothing
         for edition, digest, *edition_stat in editions:
-            if not self._unchanged(
-                str(self.folder / edition), tuple(edition_stat), digest, "editions", "name", edition
-            ):
+            if not self._unchanged(self._prefix + edition, tuple(edition_stat), digest, "editions", "name", edition):
                 return None
-        digests = {row[0]: row[1] for row in editions}
-        self._fresh.update(digests)
-        return Entry(self.key(recorded_input), slug, date, digests)
+        if remember:
+            self._fresh.update((row[0], row[1]) for row in editions)
+        return Entry(slug, datetime.date.fromisoformat(date_text) if date_text else None, recorded_input)
 
     def _unchanged(
         self, path: str, recorded: tuple, digest: str, table: str, column: str, key: str | None = None
@@ -160,10 +168,11 @@ class BuildState:
         """Whether the file at `path` still has the recorded content: its stat decides,
         and only a changed stat makes it read (then the new stat is remembered)."""
         try:
-            now = stat_of(path)
+            found = os.stat(path)
         except OSError:
             return False
-        if now == recorded and (table != "editions" or os.access(path, os.R_OK)):
+        now = (found.st_size, found.st_mtime_ns, found.st_ino)
+        if now == recorded and (table != "editions" or _readable(path, found)):
             return True  # (an edition someone made unreadable is not "there": it is rebuilt)
         try:
             if sha256(Path(path)) != digest:
@@ -191,10 +200,12 @@ class BuildState:
         digests: dict[str, str],
         stats: dict[str, Stat] | None = None,
         input_stat: Stat | None = None,
+        remember: bool = True,
     ) -> None:
         """Remember what `source` produced from the input with `input_digest` (the bytes
         actually rendered, not the file as it may be now): edition name -> SHA-256, with
-        the stats the files had when written (taken here when not given)."""
+        the stats the files had when written (taken here when not given); `remember`: for
+        `known_digests`."""
         name = _name(source)
         if input_stat is None:
             input_stat = _stat_or_none(name)
@@ -222,7 +233,8 @@ class BuildState:
                 for edition, digest in digests.items()
             ],
         )
-        self._fresh.update(digests)
+        if remember:  # (a build does not: it would hold every digest of an archive in memory)
+            self._fresh.update(digests)
 
     def forget(self, source: Path) -> None:
         name = _name(source)
@@ -352,6 +364,19 @@ def _migrate_json(folder: Path, db: sqlite3.Connection) -> None:
         pass  # an unreadable old record: everything is rebuilt, as it always was
     db.commit()
     old.unlink(missing_ok=True)
+
+
+#: This process's user: the owner of what it writes, who may read what has the owner's read bit.
+_EUID = os.geteuid() if hasattr(os, "geteuid") else -1
+
+
+def _readable(path: str, found: os.stat_result) -> bool:
+    """Whether this process may read `path`: decided from its stat for a file this user
+    owns with the owner's read bit (what a build wrote: the owner's bits apply even to a
+    superuser without the override capabilities), asked of the system otherwise."""
+    if found.st_uid == _EUID and found.st_mode & stat.S_IRUSR:
+        return True
+    return os.access(path, os.R_OK)
 
 
 def _stat_or_none(path: str) -> Stat | None:
