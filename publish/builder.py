@@ -24,6 +24,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -294,11 +295,12 @@ def chunk_size(count: int, workers: int, most: int) -> int:
     return max(1, min(most, count // (workers * 16)))
 
 
-def staged_in_order(tasks: list[Task], submit: Submit, size: int, window: int) -> Iterator[Staged]:
+def staged_in_order(tasks: Iterable[Task], submit: Submit, size: int, window: int) -> Iterator[Staged]:
     """Every task's answer in input order. A chunk that fails as a whole (a worker lost
     more often than the retries allow, a broken pool) becomes an error for each of its
     articles; the batch goes on."""
-    chunks = [tasks[start : start + size] for start in range(0, len(tasks), size)]
+    remaining = iter(tasks)
+    chunks = iter(lambda: list(islice(remaining, size)), [])
     started = ((chunk, submit(chunk)) for chunk in chunks)
     pending: deque[tuple[list[Task], FutureLike[list[Staged]]]] = deque()
 
@@ -339,6 +341,7 @@ def build(
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[ArticleResult], None] | None = None,
     keep: str = "all",
+    on_skip: Callable[[], None] | None = None,
 ) -> BuildReport:
     """Build every edition of every article; one bad article does not stop the batch.
 
@@ -349,7 +352,8 @@ def build(
     `local:N`). Afterwards `SHA256SUMS` (one per folder with `layout="date"`) covers
     every edition; with `bag`, this run's editions are also written as a BagIt bag.
     `keep` ("all", "changed", "failed"): which results the report keeps (see `KEEP`);
-    `on_result` sees every one as it comes.
+    `on_result` sees every one as it comes, except that with `on_skip` an up-to-date
+    article only calls `on_skip()` (no result is made: a progress bar over an archive).
     """
     from publish.archive import write_manifest
 
@@ -372,18 +376,21 @@ def build(
         staging.mkdir()
         touched: set[str] = set()
         try:
+            # Up-to-date articles' slugs and dates only when a result is made for them.
+            details = report.keep == "all" or (on_result is not None and on_skip is None)
             plan: list[Entry | None] = (
-                [None] * len(sources) if force else list(state.plan([absolute for _, absolute in sources]))
+                [None] * len(sources) if force else list(state.plan([absolute for _, absolute in sources], details))
             )
-            todo = [
+            # Made as they are sent (a list of a million tasks would be most of a build's memory).
+            todo = (
                 Task(Path(source), formats, options, encoding, default_language, keep_breaks)
                 for (source, _), entry in zip(sources, plan)
                 if entry is None
-            ]
-            with _engine(jobs, cluster, staging, len(todo)) as (submit, size, window):
+            )
+            with _engine(jobs, cluster, staging, plan.count(None)) as (submit, size, window):
                 staged = staged_in_order(todo, submit, size, window)
                 try:
-                    _commit_all(sources, plan, staged, state, folder, report, touched, on_result)
+                    _commit_all(sources, plan, staged, state, folder, report, touched, on_result, on_skip, details)
                 finally:
                     staged.close()
         finally:
@@ -417,18 +424,21 @@ def _commit_all(
     report: BuildReport,
     touched: set[str],
     on_result: Callable[[ArticleResult], None] | None,
+    on_skip: Callable[[], None] | None = None,
+    details: bool = True,
 ) -> None:
     """Decide, rename, record and report each article in input order. An up-to-date
     article costs a count (and a result only when someone keeps or sees it): its slug
     claim is in the record already."""
     claims = SlugClaims(state)
     folders: set[str] = set()
-    see_skipped = on_result is not None or report.keep == "all"
     for number, ((name, _), entry) in enumerate(zip(sources, plan), start=1):
         if entry is not None:
-            if not see_skipped:
+            if not details:
                 report.articles += 1
                 report.skipped += 1
+                if on_skip is not None:
+                    on_skip()
                 continue
             result = ArticleResult(Path(name), entry.slug, entry.date, skipped=True)
         else:

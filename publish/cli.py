@@ -202,6 +202,7 @@ def build(
             cluster=values["cluster"] or None,
             on_start=progress.start,
             on_result=report,
+            on_skip=progress.advance,
             keep="failed",  # every result is printed as it comes; the report keeps counts
         )
     if not outcome.articles:
