@@ -21,7 +21,9 @@ sentence...) of about BYTES bytes, timing the parse and the build of all three e
 with their peak memory (the README's limit: 10 MB in under 60 s and 1 GB, parsing under 5 s).
 
 `--archive N [N ...]` measures archive scale instead, text edition only, date layout: for
-each N a full build, a no-op rebuild, one edited article rebuilt, and peak memory. With
+each N a full build, a no-op rebuild, one edited article rebuilt, and peak memory, each
+as wall seconds and as CPU seconds (on a shared machine the CPU figures are the steadier:
+the no-op's share is also given as its CPU time over the full build's CPU per core). With
 `--split`, for the all-three-editions build of the corpus: the main process's CPU per
 article beside the workers', and the same build on a Dask LocalCluster of `--jobs`
 workers beside the process pool's, on the same cores.
@@ -451,13 +453,22 @@ def archive(counts: list[int], jobs: int) -> list[dict[str, object]]:
                     "one_edited": one,
                     "one_alone": alone,
                     "noop_share": round(noop["seconds"] / full["seconds"], 4),
+                    "noop_cpu_share": round(noop["main"] / ((full["main"] + full["workers"]) / jobs), 4),
+                    "per_article_us": {
+                        name: round(1e6 * (run["main"] - alone["main"]) / count, 1)
+                        for name, run in (("noop", noop), ("one_edited", one))
+                    },
                 }
             )
             print(
                 f"{count:>9} articles: full {full['seconds']:.1f} s ({count / full['seconds']:.0f}/s), "
                 f"no-op {noop['seconds']:.2f} s ({100 * noop['seconds'] / full['seconds']:.1f}%), "
                 f"one edited {one['seconds']:.2f} s (that article alone {alone['seconds']:.2f} s), "
-                f"peak {max(full['peak_mb'], noop['peak_mb'], one['peak_mb']):.0f} MB",
+                f"peak {max(full['peak_mb'], noop['peak_mb'], one['peak_mb']):.0f} MB; CPU: full "
+                f"{full['main'] + full['workers']:.1f} s, no-op {noop['main']:.2f} s "
+                f"({100 * rows[-1]['noop_cpu_share']:.1f}% of the full build's CPU per core, "
+                f"{rows[-1]['per_article_us']['noop']:.0f} µs per article over a one-article build), "
+                f"one edited {one['main']:.2f} s (alone {alone['main']:.2f} s)",
                 flush=True,
             )
         finally:

@@ -180,3 +180,18 @@ def test_the_date_layout_files_editions_by_day_with_a_manifest_in_each(sources, 
     assert [p.relative_to(out).parts[0] for p in build([sources], out, formats=["txt"], layout="date").written] == [
         "undated"
     ]
+
+
+def test_a_layout_change_rebuilds_and_a_rebuild_rewrites_only_changed_manifests(sources, tmp_path):
+    out = tmp_path / "out"
+    assert build([sources], out, formats=["txt"]).ok
+    assert build([sources], out, formats=["txt"], layout="date").skipped == 0  # the layout names the files
+    manifests = sorted(out.rglob("SHA256SUMS"))
+    before = {path: path.stat().st_mtime_ns for path in manifests}
+    assert build([sources], out, formats=["txt"], layout="date").skipped == 3
+    assert {path: path.stat().st_mtime_ns for path in manifests} == before  # a no-op writes no manifest
+
+    (sources / "russian.txt").write_text((sources / "russian.txt").read_text() + "\nЕщё абзац.\n")
+    assert build([sources], out, formats=["txt"], layout="date").skipped == 2
+    changed = [path.relative_to(out).as_posix() for path in manifests if path.stat().st_mtime_ns != before[path]]
+    assert changed == ["2024/06/04/SHA256SUMS"]
