@@ -195,3 +195,9 @@ def test_a_layout_change_rebuilds_and_a_rebuild_rewrites_only_changed_manifests(
     assert build([sources], out, formats=["txt"], layout="date").skipped == 2
     changed = [path.relative_to(out).as_posix() for path in manifests if path.stat().st_mtime_ns != before[path]]
     assert changed == ["2024/06/04/SHA256SUMS"]
+
+
+def test_library_versions_read_from_the_folder_names_are_the_installed_ones():
+    from importlib.metadata import version
+
+    assert state_module.library_versions() == {name: version(name) for name in state_module.RENDERING_LIBRARIES}
