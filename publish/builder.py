@@ -430,7 +430,6 @@ def _commit_all(
     """Decide, rename, record and report each article in input order. An up-to-date
     article costs a count (and a result only when someone keeps or sees it): its slug
     claim is in the record already."""
-    claims = SlugClaims(state)
     folders: set[str] = set()
     for number, ((name, _), entry) in enumerate(zip(sources, plan), start=1):
         if entry is not None:
@@ -444,7 +443,7 @@ def _commit_all(
         else:
             done = next(staged)
             source = done.source
-            result = _commit(done, claims, state, folder, folders)
+            result = _commit(done, state, folder, folders)
             if result.error is not None:
                 state.forget(source)
             else:
@@ -471,14 +470,16 @@ def _commit_all(
             on_result(result)
 
 
-def _commit(done: Staged, claims: SlugClaims, state: BuildState, folder: Path, folders: set[str]) -> ArticleResult:
+def _commit(done: Staged, state: BuildState, folder: Path, folders: set[str]) -> ArticleResult:
     """Rename one article's staged editions into place, unless it failed or its slug is
-    taken; its temporaries never stay."""
+    taken; its temporaries never stay. Who owns a slug is the record's to say: an
+    article of this run is recorded as soon as its editions are in place, so a later one
+    with its slug is refused (and no table of a million slugs is held in memory)."""
     temporaries = [Path(temporary) for _, temporary, _, _ in done.editions]
     if done.error is not None:
         return ArticleResult(done.source, warnings=done.warnings, error=done.error, trace=done.trace)
     assert done.slug is not None
-    owner = claims.claim(done.slug, done.source)
+    owner = state.owner_of(done.slug, done.source)
     if owner is not None:
         for temporary in temporaries:
             temporary.unlink(missing_ok=True)
@@ -508,25 +509,6 @@ def _commit(done: Staged, claims: SlugClaims, state: BuildState, folder: Path, f
     except OutputError as error:
         return ArticleResult(done.source, warnings=done.warnings, error=error.located(str(done.source)))
     return ArticleResult(done.source, done.slug, done.date, written, done.warnings)
-
-
-class SlugClaims:
-    """Which source owns which slug, in this run and in the folder's record: a second
-    article with the same slug is an error, never an overwrite of the first one's files."""
-
-    def __init__(self, state: BuildState) -> None:
-        self._state = state
-        self._claimed: dict[str, Path] = {}
-
-    def claim(self, slug: str, source: Path) -> Path | str | None:
-        """None when `source` may write `slug`; else who has it."""
-        if slug in self._claimed:
-            return self._claimed[slug]
-        owner = self._state.owner_of(slug, source)
-        if owner is not None:
-            return owner
-        self._claimed[slug] = source
-        return None
 
 
 class _engine:
