@@ -43,8 +43,7 @@ def collect_source_names(paths: Iterable[str | Path], exclude: Iterable[Path] = 
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            # Sorted by parts, as `Path` objects sort (`a/x` before `a-b/x`).
-            sources.extend(sorted(_inputs_below(path, excluded), key=lambda found: found[0].split("/")))
+            sources.extend(_inputs_below(path, excluded))
         elif path.is_file() or path.is_char_device() or path.is_fifo():
             name = str(path)
             absolute = os.path.abspath(name)
@@ -69,40 +68,51 @@ def _distinct(sources: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
 
 
 def _inputs_below(root: Path, excluded: list[Path]) -> Iterator[tuple[str, str, str]]:
-    """Input files below `root` as (name, absolute name, identity), hidden files and
-    folders left out, nothing under an excluded folder. Each folder is resolved once, and
-    a file only when it is a link: an archive of a million files is listed without a
-    stat, a resolve or a `Path` per file."""
+    """Input files below `root` as (name, absolute name, identity), in the order `Path`
+    objects sort (each folder's entries by name, a subfolder's files at its place: `a/x`
+    before `a-b/x` before `a.txt`), hidden files and folders left out, nothing under an
+    excluded folder. Each folder is resolved and sorted once, and a file resolved only
+    when it is a link: an archive of a million files is listed without a stat, a resolve,
+    a `Path` or a sort key per file."""
     top = str(root)
-    pending = ["" if top == "." else top if top.endswith("/") else top + "/"]
-    while pending:
-        here = pending.pop()
-        real = Path(here or ".").resolve()
-        if any(real.is_relative_to(folder) for folder in excluded):
-            continue
-        try:
-            listing = os.scandir(here or ".")
-        except OSError as error:  # an unreadable folder is an error, never silently skipped
-            raise InputError(
-                f"cannot read this folder: {error.strerror}",
-                path=here.rstrip("/") or ".",
-                hint="fix its permissions, or leave it out",
-            ) from None
-        absolute = os.path.join(os.path.abspath(here or "."), "")
-        with listing as entries:
-            for entry in entries:
-                name = entry.name
-                if name.startswith("."):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append(here + name + "/")
-                elif os.path.splitext(name)[1].lower() in INPUT_SUFFIXES and entry.is_file():
-                    if not entry.is_symlink():
-                        yield here + name, absolute + name, absolute + name
-                        continue
-                    target = os.path.realpath(entry.path)
-                    if not any(Path(target).is_relative_to(folder) for folder in excluded):
-                        yield here + name, absolute + name, target
+    walking = [_folder("" if top == "." else top if top.endswith("/") else top + "/", excluded)]
+    while walking:
+        found = next(walking[-1], None)
+        if found is None:
+            walking.pop()
+        elif found[1] == "":  # a subfolder: walked here, at its place in the order
+            walking.append(_folder(found[0], excluded))
+        else:
+            yield found
+
+
+def _folder(here: str, excluded: list[Path]) -> Iterator[tuple[str, str, str]]:
+    """One folder's input files as (name, absolute name, identity) and its subfolders as
+    (name, "", ""), sorted by name."""
+    if any(Path(here or ".").resolve().is_relative_to(folder) for folder in excluded):
+        return
+    try:
+        with os.scandir(here or ".") as listing:
+            entries = sorted((entry.name, entry) for entry in listing if not entry.name.startswith("."))
+    except OSError as error:  # an unreadable folder is an error, never silently skipped
+        raise InputError(
+            f"cannot read this folder: {error.strerror}",
+            path=here.rstrip("/") or ".",
+            hint="fix its permissions, or leave it out",
+        ) from None
+    absolute = os.path.join(os.path.abspath(here or "."), "")
+    for name, entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield here + name + "/", "", ""
+        elif os.path.splitext(name)[1].lower() in INPUT_SUFFIXES and entry.is_file():
+            full = here + name
+            whole = full if absolute == here else absolute + name  # one string when already absolute
+            if not entry.is_symlink():
+                yield full, whole, whole
+                continue
+            target = os.path.realpath(entry.path)
+            if not any(Path(target).is_relative_to(folder) for folder in excluded):
+                yield full, whole, target
 
 
 def read_input(path: Path) -> bytes:
