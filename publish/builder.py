@@ -379,7 +379,9 @@ def build(
             # Up-to-date articles' slugs and dates only when a result is made for them.
             details = report.keep == "all" or (on_result is not None and on_skip is None)
             plan: list[Entry | None] = (
-                [None] * len(sources) if force else list(state.plan([absolute for _, absolute in sources], details))
+                [None] * len(sources)
+                if force
+                else state.plan_all([absolute for _, absolute in sources], details, 1 if cluster else jobs)
             )
             # Made as they are sent (a list of a million tasks would be most of a build's memory).
             todo = (

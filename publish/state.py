@@ -41,6 +41,9 @@ OLD_STATE_FILE = ".publish-state.json"
 SCHEMA_VERSION = 1
 #: Articles looked up in one query when planning a build.
 LOOKUP_BATCH = 500
+#: Fewest articles worth planning in several processes: below this a fork costs more than
+#: the stats it spreads (the stat calls are most of a no-op rebuild's time).
+PARALLEL_PLAN_MIN = 20_000
 #: Seconds a build waits for another process's write transaction before giving up.
 BUSY_SECONDS = 60
 
@@ -136,6 +139,25 @@ class BuildState:
                         yield Entry(*found[0][8:10]) if details else NO_DETAILS
                         continue
                 yield self._check(name, found, input_stat=True, details=details)
+
+    def plan_all(self, sources: Sequence[str], details: bool = True, processes: int = 1) -> list[Entry | None]:
+        """`plan` for every source, in `processes` forked processes for a large archive (each
+        with its own connection; a stat it refreshes is committed there), else here."""
+        import multiprocessing
+
+        if processes <= 1 or len(sources) < PARALLEL_PLAN_MIN or "fork" not in multiprocessing.get_all_start_methods():
+            return list(self.plan(sources, details))
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.db.commit()  # nothing of this connection's may be pending while others write
+        size = -(-len(sources) // processes)
+        parts = [sources[start : start + size] for start in range(0, len(sources), size)]
+        with ProcessPoolExecutor(len(parts), mp_context=multiprocessing.get_context("fork")) as pool:
+            planned = [
+                pool.submit(_plan_part, self.folder, self.settings, self.formats, self.layout, part, details)
+                for part in parts
+            ]
+            return [entry for future in planned for entry in future.result()]
 
     def current(self, source: Path, input_digest: str) -> Entry | None:
         """The record for `source` (a digest's key) if it was made from inputs whose digest
@@ -313,6 +335,22 @@ class BuildState:
         if empty:
             for suffix in ("", "-wal", "-shm"):
                 (self.folder / (STATE_FILE + suffix)).unlink(missing_ok=True)
+
+
+def _plan_part(
+    folder: Path, settings: str, formats: tuple[str, ...], layout: str, sources: Sequence[str], details: bool
+) -> list[Entry | None]:
+    """One process's share of `BuildState.plan_all`: a state object on a connection of
+    its own (never the parent's), committing the stats it refreshed."""
+    state = BuildState.__new__(BuildState)
+    state.folder, state.formats, state.layout, state.settings = folder, formats, layout, settings
+    state._prefix, state._fresh, state._created = os.path.join(str(folder), ""), {}, False
+    state.db = sqlite3.connect(folder / STATE_FILE, timeout=BUSY_SECONDS, isolation_level="DEFERRED")
+    try:
+        return list(state.plan(sources, details))
+    finally:
+        state.db.commit()
+        state.db.close()
 
 
 def _open(folder: Path) -> sqlite3.Connection:

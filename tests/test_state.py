@@ -201,3 +201,16 @@ def test_library_versions_read_from_the_folder_names_are_the_installed_ones():
     from importlib.metadata import version
 
     assert state_module.library_versions() == {name: version(name) for name in state_module.RENDERING_LIBRARIES}
+
+
+def test_a_large_plan_runs_in_processes_that_commit_what_they_refreshed(sources, tmp_path, hashed, monkeypatch):
+    out = tmp_path / "out"
+    assert build([sources], out, formats=["txt"]).ok
+    monkeypatch.setattr(state_module, "PARALLEL_PLAN_MIN", 0)
+    os.utime(sources / SEED.name, ns=(1, 1))
+    (sources / "russian.txt").write_text((sources / "russian.txt").read_text() + "\nЕщё абзац.\n")
+    planned = build([sources], out, formats=["txt"], jobs=2)  # two processes plan, each its own share
+    assert (planned.skipped, [r.source.name for r in planned.results if not r.skipped]) == (2, ["russian.txt"])
+    monkeypatch.setattr(state_module, "PARALLEL_PLAN_MIN", 10**9)
+    assert build([sources], out, formats=["txt"]).skipped == 3
+    assert hashed == []  # the touched file's new stat was committed by the process that read it
