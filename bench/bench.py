@@ -456,9 +456,11 @@ def archive(counts: list[int], jobs: int) -> list[dict[str, object]]:
                     "one_edited": one,
                     "one_alone": alone,
                     "noop_share": round(noop["seconds"] / full["seconds"], 4),
-                    "noop_cpu_share": round(noop["main"] / ((full["main"] + full["workers"]) / jobs), 4),
+                    "noop_cpu_share": round(
+                        (noop["main"] + noop["workers"]) / ((full["main"] + full["workers"]) / jobs), 4
+                    ),
                     "per_article_us": {
-                        name: round(1e6 * (run["main"] - alone["main"]) / count, 1)
+                        name: round(1e6 * (run["main"] + run["workers"] - alone["main"]) / count, 1)
                         for name, run in (("noop", noop), ("one_edited", one))
                     },
                 }
@@ -468,10 +470,10 @@ def archive(counts: list[int], jobs: int) -> list[dict[str, object]]:
                 f"no-op {noop['seconds']:.2f} s ({100 * noop['seconds'] / full['seconds']:.1f}%), "
                 f"one edited {one['seconds']:.2f} s (that article alone {alone['seconds']:.2f} s), "
                 f"peak {max(full['peak_mb'], noop['peak_mb'], one['peak_mb']):.0f} MB; CPU: full "
-                f"{full['main'] + full['workers']:.1f} s, no-op {noop['main']:.2f} s "
+                f"{full['main'] + full['workers']:.1f} s, no-op {noop['main'] + noop['workers']:.2f} s "
                 f"({100 * rows[-1]['noop_cpu_share']:.1f}% of the full build's CPU per core, "
                 f"{rows[-1]['per_article_us']['noop']:.0f} µs per article over a one-article build), "
-                f"one edited {one['main']:.2f} s (alone {alone['main']:.2f} s)",
+                f"one edited {one['main'] + one['workers']:.2f} s (alone {alone['main']:.2f} s)",
                 flush=True,
             )
         finally:
