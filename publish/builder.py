@@ -24,12 +24,13 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from publish.editions import DEFAULT_FORMATS, file_name, parse_formats, render_all
 from publish.errors import InputError, InternalError, OutputError, PublishError
-from publish.inputs import collect_sources, parse_input, read_input
+from publish.inputs import collect_source_names, parse_input, read_input
 from publish.options import ZIP_EPOCH, RenderOptions
 from publish.output import STALE_TEMPORARY_SECONDS, commit_set, folder_lock, fsync_file, prepare_output, stage
 from publish.state import BuildState, Entry, Stat, stat_of
@@ -73,27 +74,44 @@ class ArticleResult:
     skipped: bool = False
 
 
+#: What a report keeps of its results: every one (the default), those that rendered
+#: (written or failed), or only the failed ones. The counts are always complete; keeping
+#: fewer keeps a build's memory flat over an archive of millions of articles.
+KEEP = ("all", "changed", "failed")
+
+
 @dataclass
 class BuildReport:
-    """Results in input order; `ok` when no article failed."""
+    """The counts of a build, and its results in input order: every one, or (`keep`)
+    only those that rendered or only those that failed. `ok` when no article failed."""
 
     results: list[ArticleResult] = field(default_factory=list)
     seconds: float = 0.0
+    keep: str = "all"
+    #: Articles found, up to date, failed, and edition files written.
+    articles: int = 0
+    skipped: int = 0
+    failed: int = 0
+    editions: int = 0
 
-    @property
-    def failed(self) -> int:
-        return sum(result.error is not None for result in self.results)
-
-    @property
-    def skipped(self) -> int:
-        return sum(result.skipped for result in self.results)
+    def add(self, result: ArticleResult) -> None:
+        """Count a result; keep it as `keep` says."""
+        self.articles += 1
+        self.skipped += result.skipped
+        self.editions += len(result.written)
+        if result.error is not None:
+            self.failed += 1
+        elif self.keep == "failed" or (self.keep == "changed" and result.skipped):
+            return
+        self.results.append(result)
 
     @property
     def ok(self) -> bool:
-        return all(result.error is None for result in self.results)
+        return self.failed == 0
 
     @property
     def written(self) -> list[Path]:
+        """The files written, from the results kept (all of them unless `keep` is "failed")."""
         return [path for result in self.results for path in result.written]
 
 
@@ -277,11 +295,12 @@ def chunk_size(count: int, workers: int, most: int) -> int:
     return max(1, min(most, count // (workers * 16)))
 
 
-def staged_in_order(tasks: list[Task], submit: Submit, size: int, window: int) -> Iterator[Staged]:
+def staged_in_order(tasks: Iterable[Task], submit: Submit, size: int, window: int) -> Iterator[Staged]:
     """Every task's answer in input order. A chunk that fails as a whole (a worker lost
     more often than the retries allow, a broken pool) becomes an error for each of its
     articles; the batch goes on."""
-    chunks = [tasks[start : start + size] for start in range(0, len(tasks), size)]
+    remaining = iter(tasks)
+    chunks = iter(lambda: list(islice(remaining, size)), [])
     started = ((chunk, submit(chunk)) for chunk in chunks)
     pending: deque[tuple[list[Task], FutureLike[list[Staged]]]] = deque()
 
@@ -321,6 +340,8 @@ def build(
     cluster: str | None = None,
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[ArticleResult], None] | None = None,
+    keep: str = "all",
+    on_skip: Callable[[], None] | None = None,
 ) -> BuildReport:
     """Build every edition of every article; one bad article does not stop the batch.
 
@@ -330,16 +351,22 @@ def build(
     process pool (`jobs` > 1) or on a Dask cluster (`cluster`: an address, `local` or
     `local:N`). Afterwards `SHA256SUMS` (one per folder with `layout="date"`) covers
     every edition; with `bag`, this run's editions are also written as a BagIt bag.
+    `keep` ("all", "changed", "failed"): which results the report keeps (see `KEEP`);
+    `on_result` sees every one as it comes, except that with `on_skip` an up-to-date
+    article only calls `on_skip()` (no result is made: a progress bar over an archive).
     """
     from publish.archive import write_manifest
 
     started = time.perf_counter()
     formats = parse_formats(formats)
     folder = prepare_output(Path(out_dir))
-    sources = collect_sources(paths, exclude=[folder])
+    if keep not in KEEP:
+        raise ValueError(f"keep must be one of {KEEP}, not {keep!r}")
+    sources = collect_source_names(paths, exclude=[folder])
     if on_start:
         on_start(len(sources))
-    report = BuildReport()
+    # A bag needs every result (its files, the batch's newest date).
+    report = BuildReport(keep="all" if bag is not None else keep)
     # One build at a time changes a folder: its editions, manifest and record always
     # agree, and two builds' editions never mix.
     with folder_lock(folder):
@@ -349,16 +376,23 @@ def build(
         staging.mkdir()
         touched: set[str] = set()
         try:
-            plan: list[Entry | None] = [None] * len(sources) if force else list(state.plan(sources))
-            todo = [
-                Task(source, formats, options, encoding, default_language, keep_breaks)
-                for source, entry in zip(sources, plan)
+            # Up-to-date articles' slugs and dates only when a result is made for them.
+            details = report.keep == "all" or (on_result is not None and on_skip is None)
+            plan: list[Entry | None] = (
+                [None] * len(sources)
+                if force
+                else state.plan_all([absolute for _, absolute in sources], details, 1 if cluster else jobs)
+            )
+            # Made as they are sent (a list of a million tasks would be most of a build's memory).
+            todo = (
+                Task(Path(source), formats, options, encoding, default_language, keep_breaks)
+                for (source, _), entry in zip(sources, plan)
                 if entry is None
-            ]
-            with _engine(jobs, cluster, staging, len(todo)) as (submit, size, window):
+            )
+            with _engine(jobs, cluster, staging, plan.count(None)) as (submit, size, window):
                 staged = staged_in_order(todo, submit, size, window)
                 try:
-                    _commit_all(sources, plan, staged, state, folder, report, touched, on_result)
+                    _commit_all(sources, plan, staged, state, folder, report, touched, on_result, on_skip, details)
                 finally:
                     staged.close()
         finally:
@@ -384,7 +418,7 @@ def write_bag_of(bag: str | Path, report: BuildReport, options: RenderOptions) -
 
 
 def _commit_all(
-    sources: list[Path],
+    sources: list[tuple[str, str]],
     plan: list[Entry | None],
     staged: Iterator[Staged],
     state: BuildState,
@@ -392,17 +426,26 @@ def _commit_all(
     report: BuildReport,
     touched: set[str],
     on_result: Callable[[ArticleResult], None] | None,
+    on_skip: Callable[[], None] | None = None,
+    details: bool = True,
 ) -> None:
-    """Decide, rename, record and report each article in input order."""
-    claims = SlugClaims(state)
+    """Decide, rename, record and report each article in input order. An up-to-date
+    article costs a count (and a result only when someone keeps or sees it): its slug
+    claim is in the record already."""
     folders: set[str] = set()
-    for number, (source, entry) in enumerate(zip(sources, plan), start=1):
+    for number, ((name, _), entry) in enumerate(zip(sources, plan), start=1):
         if entry is not None:
-            claims.keep(entry.slug, source)
-            result = ArticleResult(source, entry.slug, entry.date, skipped=True)
+            if not details:
+                report.articles += 1
+                report.skipped += 1
+                if on_skip is not None:
+                    on_skip()
+                continue
+            result = ArticleResult(Path(name), entry.slug, entry.date, skipped=True)
         else:
             done = next(staged)
-            result = _commit(done, claims, state, folder, folders)
+            source = done.source
+            result = _commit(done, state, folder, folders)
             if result.error is not None:
                 state.forget(source)
             else:
@@ -419,23 +462,26 @@ def _commit_all(
                     {name: digest for name, (digest, _) in names.items()},
                     {name: stat for name, (_, stat) in names.items()},
                     done.input_stat,
+                    remember=False,
                 )
                 touched.update(name.rpartition("/")[0] for name in names)
         if number % COMMIT_EVERY == 0:
             state.save()
-        report.results.append(result)
+        report.add(result)
         if on_result:
             on_result(result)
 
 
-def _commit(done: Staged, claims: SlugClaims, state: BuildState, folder: Path, folders: set[str]) -> ArticleResult:
+def _commit(done: Staged, state: BuildState, folder: Path, folders: set[str]) -> ArticleResult:
     """Rename one article's staged editions into place, unless it failed or its slug is
-    taken; its temporaries never stay."""
+    taken; its temporaries never stay. Who owns a slug is the record's to say: an
+    article of this run is recorded as soon as its editions are in place, so a later one
+    with its slug is refused (and no table of a million slugs is held in memory)."""
     temporaries = [Path(temporary) for _, temporary, _, _ in done.editions]
     if done.error is not None:
         return ArticleResult(done.source, warnings=done.warnings, error=done.error, trace=done.trace)
     assert done.slug is not None
-    owner = claims.claim(done.slug, done.source)
+    owner = state.owner_of(done.slug, done.source)
     if owner is not None:
         for temporary in temporaries:
             temporary.unlink(missing_ok=True)
@@ -465,29 +511,6 @@ def _commit(done: Staged, claims: SlugClaims, state: BuildState, folder: Path, f
     except OutputError as error:
         return ArticleResult(done.source, warnings=done.warnings, error=error.located(str(done.source)))
     return ArticleResult(done.source, done.slug, done.date, written, done.warnings)
-
-
-class SlugClaims:
-    """Which source owns which slug, in this run and in the folder's record: a second
-    article with the same slug is an error, never an overwrite of the first one's files."""
-
-    def __init__(self, state: BuildState) -> None:
-        self._state = state
-        self._claimed: dict[str, Path] = {}
-
-    def claim(self, slug: str, source: Path) -> Path | str | None:
-        """None when `source` may write `slug`; else who has it."""
-        if slug in self._claimed:
-            return self._claimed[slug]
-        owner = self._state.owner_of(slug, source)
-        if owner is not None:
-            return owner
-        self._claimed[slug] = source
-        return None
-
-    def keep(self, slug: str, source: Path) -> None:
-        """An up-to-date article keeps its slug (the record already says it owns it)."""
-        self._claimed.setdefault(slug, source)
 
 
 class _engine:

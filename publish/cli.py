@@ -202,16 +202,18 @@ def build(
             cluster=values["cluster"] or None,
             on_start=progress.start,
             on_result=report,
+            on_skip=progress.advance,
+            keep="failed",  # every result is printed as it comes; the report keeps counts
         )
-    if not outcome.results:
+    if not outcome.articles:
         raise OptionsError("no articles found (*.txt, *.json)", path=" ".join(map(str, paths)) or "seeds")
     if not quiet:
-        if bag is not None and outcome.written:
+        if bag is not None and outcome.editions:
             click.echo(f"wrote bag {bag}")
-        built = len(outcome.results) - outcome.skipped - outcome.failed
+        built = outcome.articles - outcome.skipped - outcome.failed
         click.echo(
-            f"{_count(len(outcome.results), 'article')}: {built} built "
-            f"({_count(len(outcome.written), 'edition')}), {outcome.skipped} up to date, "
+            f"{_count(outcome.articles, 'article')}: {built} built "
+            f"({_count(outcome.editions, 'edition')}), {outcome.skipped} up to date, "
             f"{outcome.failed} failed, in {outcome.seconds:.2f} s"
         )
     if not outcome.ok:

@@ -32,67 +32,87 @@ def collect_sources(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -
     """Files as given; folders give their input files, sorted, recursively, leaving out
     hidden files and folders below them and the folders in `exclude` (the output folder,
     so `publish build .` never reads its own editions back)."""
+    return [Path(name) for name, _ in collect_source_names(paths, exclude)]
+
+
+def collect_source_names(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[tuple[str, str]]:
+    """`collect_sources` as (path as given, absolute path) strings: what a build of a
+    million files needs, without a `Path` object, a stat or a resolve per file."""
     excluded = [folder.resolve() for folder in exclude]
-    sources: list[Path] = []
+    sources: list[tuple[str, str, str]] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            sources.extend(sorted(_inputs_below(path, excluded)))
+            sources.extend(_inputs_below(path, excluded))
         elif path.is_file() or path.is_char_device() or path.is_fifo():
-            sources.append(path)
+            name = str(path)
+            absolute = os.path.abspath(name)
+            sources.append((name, absolute, os.path.realpath(name) if os.path.islink(name) else absolute))
         else:
             raise OptionsError(f"{raw}: no such file or folder")
     return _distinct(sources)
 
 
-def _distinct(sources: list[Path]) -> list[Path]:
+def _distinct(sources: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
     """Each file once, as first named: the same file given twice, or by two paths (a
-    link, `./a.txt` and `a.txt`), is one article, not a slug clash with itself."""
+    link, `./a.txt` and `a.txt`), is one article, not a slug clash with itself. (The
+    third string is the file's identity: its real path for a link, else its absolute
+    path: no resolve per file.)"""
     seen: set[str] = set()
-    distinct: list[Path] = []
-    for source in sources:
-        # A link is followed; any other path is only made absolute (no resolve per file:
-        # an archive of a million files is listed without one).
-        key = os.path.realpath(source) if os.path.islink(source) else os.path.abspath(source)
-        if key not in seen:
-            seen.add(key)
-            distinct.append(source)
+    distinct: list[tuple[str, str]] = []
+    for name, absolute, identity in sources:
+        if identity not in seen:
+            seen.add(identity)
+            distinct.append((name, absolute))
     return distinct
 
 
-def _inputs_below(root: Path, excluded: list[Path]) -> Iterator[Path]:
-    """Input files below `root`, hidden files and folders left out, nothing under an
-    excluded folder. Each folder is resolved once, and a file only when it is a link: an
-    archive of a million files is listed without a stat or a resolve per file."""
-    pending = [root]
-    while pending:
-        here = pending.pop()
-        real = here.resolve()
-        if any(real.is_relative_to(folder) for folder in excluded):
-            continue
-        try:
-            listing = os.scandir(here)
-        except OSError as error:  # an unreadable folder is an error, never silently skipped
-            raise InputError(
-                f"cannot read this folder: {error.strerror}",
-                path=str(here),
-                hint="fix its permissions, or leave it out",
-            ) from None
-        with listing as entries:
-            for entry in entries:
-                if entry.name.startswith("."):
-                    continue
-                if entry.is_dir(follow_symlinks=False):
-                    pending.append(here / entry.name)
-                elif (
-                    os.path.splitext(entry.name)[1].lower() in INPUT_SUFFIXES
-                    and entry.is_file()
-                    and not (
-                        entry.is_symlink()
-                        and any(Path(entry.path).resolve().is_relative_to(folder) for folder in excluded)
-                    )
-                ):
-                    yield here / entry.name
+def _inputs_below(root: Path, excluded: list[Path]) -> Iterator[tuple[str, str, str]]:
+    """Input files below `root` as (name, absolute name, identity), in the order `Path`
+    objects sort (each folder's entries by name, a subfolder's files at its place: `a/x`
+    before `a-b/x` before `a.txt`), hidden files and folders left out, nothing under an
+    excluded folder. Each folder is resolved and sorted once, and a file resolved only
+    when it is a link: an archive of a million files is listed without a stat, a resolve,
+    a `Path` or a sort key per file."""
+    top = str(root)
+    walking = [_folder("" if top == "." else top if top.endswith("/") else top + "/", excluded)]
+    while walking:
+        found = next(walking[-1], None)
+        if found is None:
+            walking.pop()
+        elif found[1] == "":  # a subfolder: walked here, at its place in the order
+            walking.append(_folder(found[0], excluded))
+        else:
+            yield found
+
+
+def _folder(here: str, excluded: list[Path]) -> Iterator[tuple[str, str, str]]:
+    """One folder's input files as (name, absolute name, identity) and its subfolders as
+    (name, "", ""), sorted by name."""
+    if any(Path(here or ".").resolve().is_relative_to(folder) for folder in excluded):
+        return
+    try:
+        with os.scandir(here or ".") as listing:
+            entries = sorted((entry.name, entry) for entry in listing if not entry.name.startswith("."))
+    except OSError as error:  # an unreadable folder is an error, never silently skipped
+        raise InputError(
+            f"cannot read this folder: {error.strerror}",
+            path=here.rstrip("/") or ".",
+            hint="fix its permissions, or leave it out",
+        ) from None
+    absolute = os.path.join(os.path.abspath(here or "."), "")
+    for name, entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield here + name + "/", "", ""
+        elif os.path.splitext(name)[1].lower() in INPUT_SUFFIXES and entry.is_file():
+            full = here + name
+            whole = full if absolute == here else absolute + name  # one string when already absolute
+            if not entry.is_symlink():
+                yield full, whole, whole
+                continue
+            target = os.path.realpath(entry.path)
+            if not any(Path(target).is_relative_to(folder) for folder in excluded):
+                yield full, whole, target
 
 
 def read_input(path: Path) -> bytes:

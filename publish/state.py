@@ -22,9 +22,10 @@ import hashlib
 import json
 import os
 import sqlite3
+import stat
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from publish.editions import file_name
 from publish.errors import OptionsError, OutputError
@@ -40,6 +41,9 @@ OLD_STATE_FILE = ".publish-state.json"
 SCHEMA_VERSION = 1
 #: Articles looked up in one query when planning a build.
 LOOKUP_BATCH = 500
+#: Fewest articles worth planning in several processes: below this a fork costs more than
+#: the stats it spreads (the stat calls are most of a no-op rebuild's time).
+PARALLEL_PLAN_MIN = 20_000
 #: Seconds a build waits for another process's write transaction before giving up.
 BUSY_SECONDS = 60
 
@@ -64,15 +68,21 @@ def stat_of(path: str | Path) -> Stat:
     return result.st_size, result.st_mtime_ns, result.st_ino
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One article's record: its settings key, input digest, slug, date and editions
-    (relative file name -> SHA-256)."""
+class Entry(NamedTuple):
+    """An up-to-date article's record: its slug and date (a small tuple: a build makes
+    and holds one per article)."""
 
-    key: str
     slug: str
-    date: datetime.date | None
-    editions: dict[str, str]
+    #: The date as recorded (ISO), or None.
+    day: str | None
+
+    @property
+    def date(self) -> datetime.date | None:
+        return datetime.date.fromisoformat(self.day) if self.day else None
+
+
+#: An up-to-date article's entry when its slug and date were not asked for.
+NO_DETAILS = Entry("", None)
 
 
 class BuildState:
@@ -85,6 +95,8 @@ class BuildState:
         self.layout = layout
         #: Digest of everything besides the input that shapes the editions.
         self.settings = hashlib.sha256(settings.encode()).hexdigest()
+        #: The output folder as a path prefix.
+        self._prefix = os.path.join(str(folder), "")
         self._fresh: dict[str, str] = {}
         #: A record made by this build that is still empty is removed again at the end.
         self._created = not (folder / STATE_FILE).exists()
@@ -95,82 +107,124 @@ class BuildState:
     def load(
         cls, folder: Path, formats: tuple[str, ...], options: RenderOptions, encoding: str | None, layout: str = "flat"
     ) -> BuildState:
-        return cls(folder, _settings_key(formats, options, encoding), formats, layout)
+        return cls(folder, _settings_key(formats, options, encoding, layout), formats, layout)
 
     # Deciding what is up to date ------------------------------------------------------
 
-    def plan(self, sources: Sequence[Path]) -> Iterator[Entry | None]:
-        """For each source, in order, its record if its editions are up to date, else None;
-        a batch of sources per query."""
+    def plan(self, sources: Sequence[str], details: bool = True) -> Iterator[Entry | None]:
+        """For each source (absolute path), in order, its record if its editions are up to
+        date, else None: one query per batch of sources, and per article a stat of its
+        input and of each edition (the no-op rebuild of an archive is this loop, so its
+        common case is written out here). Without `details` an entry's slug and date are
+        left empty (not fetched)."""
+        editions = len(self.formats)
+        prefix = self._prefix
         for start in range(0, len(sources), LOOKUP_BATCH):
-            batch = [_name(source) for source in sources[start : start + LOOKUP_BATCH]]
-            rows = self._rows(batch)
+            batch = sources[start : start + LOOKUP_BATCH]
+            rows = self._rows(batch, details)
             for name in batch:
-                yield self._check(name, None, rows.get(name))
+                found = rows.get(name)
+                if found is None:
+                    yield None
+                    continue
+                if len(found) == editions:
+                    try:
+                        same = _stat(name) == found[0][1:4] and all(
+                            (now := os.stat(prefix + row[4])) and _stat(now) == row[5:8] and _readable(now)
+                            for row in found
+                        )
+                    except OSError:
+                        same = False
+                    if same:
+                        yield Entry(*found[0][8:10]) if details else NO_DETAILS
+                        continue
+                yield self._check(name, found, input_stat=True, details=details)
 
-    def current(self, source: Path, input_digest: str | None = None) -> Entry | None:
-        """The record for `source` if its editions are up to date, else None. (A digest
-        passes the digest of all its inputs; an article's file is checked here.)"""
+    def plan_all(self, sources: Sequence[str], details: bool = True, processes: int = 1) -> list[Entry | None]:
+        """`plan` for every source, in `processes` forked processes for a large archive (each
+        with its own connection; a stat it refreshes is committed there), else here."""
+        import multiprocessing
+
+        if processes <= 1 or len(sources) < PARALLEL_PLAN_MIN or "fork" not in multiprocessing.get_all_start_methods():
+            return list(self.plan(sources, details))
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.db.commit()  # nothing of this connection's may be pending while others write
+        size = -(-len(sources) // processes)
+        parts = [sources[start : start + size] for start in range(0, len(sources), size)]
+        with ProcessPoolExecutor(len(parts), mp_context=multiprocessing.get_context("fork")) as pool:
+            planned = [
+                pool.submit(_plan_part, self.folder, self.settings, self.formats, self.layout, part, details)
+                for part in parts
+            ]
+            return [entry for future in planned for entry in future.result()]
+
+    def current(self, source: Path, input_digest: str) -> Entry | None:
+        """The record for `source` (a digest's key) if it was made from inputs whose digest
+        is `input_digest` and its editions are up to date, else None."""
         name = _name(source)
-        return self._check(name, input_digest, self._rows([name]).get(name))
+        found = self._rows([name]).get(name)
+        recorded = self.db.execute("SELECT input FROM articles WHERE source = ?", (name,)).fetchone()
+        if found is None or recorded is None or recorded[0] != input_digest:
+            return None
+        entry = self._check(name, found, input_stat=False)
+        if entry is not None:
+            self._fresh.update(self.db.execute("SELECT name, digest FROM editions WHERE source = ?", (name,)))
+        return entry
 
-    def _rows(self, names: list[str]) -> dict[str, tuple[tuple, list[tuple]]]:
-        marks = ",".join("?" * len(names))
-        articles = {
-            row[0]: row
-            for row in self.db.execute(
-                f"SELECT source, settings, input, slug, date, size, mtime_ns, inode FROM articles "
-                f"WHERE source IN ({marks})",
-                names,
-            )
-        }
-        editions: dict[str, list[tuple]] = {}
+    def _rows(self, names: Sequence[str], details: bool = True) -> dict[str, list[tuple]]:
+        """The records of `names` made with this build's settings: per source, one row per
+        edition, (source, input stat, edition, edition stat[, slug, date]); one query, and
+        no digests (only a file whose stat changed needs one). Every column costs: the
+        slug and date only when asked for."""
+        rows: dict[str, list[tuple]] = {}
         for row in self.db.execute(
-            f"SELECT source, name, digest, size, mtime_ns, inode FROM editions WHERE source IN ({marks})", names
+            "SELECT a.source, a.size, a.mtime_ns, a.inode, e.name, e.size, e.mtime_ns, e.inode"
+            + (", a.slug, a.date " if details else " ")
+            + "FROM articles a JOIN editions e ON e.source = a.source "
+            f"WHERE a.settings = ? AND a.source IN ({','.join('?' * len(names))})",
+            (self.settings, *names),
         ):
-            editions.setdefault(row[0], []).append(row[1:])
-        return {name: (row, editions.get(name, [])) for name, row in articles.items()}
+            if row[0] in rows:
+                rows[row[0]].append(row)
+            else:
+                rows[row[0]] = [row]
+        return rows
 
-    def _check(self, name: str, input_digest: str | None, found: tuple[tuple, list[tuple]] | None) -> Entry | None:
-        if found is None:
+    def _check(self, name: str, rows: list[tuple], input_stat: bool, details: bool = True) -> Entry | None:
+        """The article's entry when its input (with `input_stat`) and every edition are
+        unchanged, reading a file whose stat changed. (The settings name the editions and
+        the layout, so a record with as many editions as editions asked for has them all.)"""
+        if input_stat and not self._unchanged(name, rows[0][1:4], "articles", "source", "input"):
             return None
-        (_, settings, recorded_input, slug, date_text, *input_stat), editions = found
-        if settings != self.settings:
-            return None
-        if input_digest is None:
-            if not self._unchanged(name, tuple(input_stat), recorded_input, "articles", "source"):
+        if len(rows) != len(self.formats):
+            return None  # a record that lost editions proves nothing
+        for row in rows:
+            if not self._unchanged(self._prefix + row[4], row[5:8], "editions", "name", "digest", row[4]):
                 return None
-        elif input_digest != recorded_input:
-            return None
-        date = datetime.date.fromisoformat(date_text) if date_text else None
-        if {row[0] for row in editions} != {self.edition_name(slug, date, edition) for edition in self.formats}:
-            return None  # a record that lost editions (or another layout) proves nothing
-        for edition, digest, *edition_stat in editions:
-            if not self._unchanged(
-                str(self.folder / edition), tuple(edition_stat), digest, "editions", "name", edition
-            ):
-                return None
-        digests = {row[0]: row[1] for row in editions}
-        self._fresh.update(digests)
-        return Entry(self.key(recorded_input), slug, date, digests)
+        return Entry(*rows[0][8:10]) if details else NO_DETAILS
 
     def _unchanged(
-        self, path: str, recorded: tuple, digest: str, table: str, column: str, key: str | None = None
+        self, path: str, recorded: tuple, table: str, column: str, digest: str, key: str | None = None
     ) -> bool:
         """Whether the file at `path` still has the recorded content: its stat decides,
-        and only a changed stat makes it read (then the new stat is remembered)."""
+        and only a changed stat makes it read and compare with the recorded `digest` column
+        (then the new stat is remembered)."""
         try:
-            now = stat_of(path)
+            found = os.stat(path)
         except OSError:
             return False
-        if now == recorded and (table != "editions" or os.access(path, os.R_OK)):
+        now = (found.st_size, found.st_mtime_ns, found.st_ino)
+        if now == recorded and (table != "editions" or _readable(found, path)):
             return True  # (an edition someone made unreadable is not "there": it is rebuilt)
+        where = f"WHERE {column} = ?"
+        (expected,) = self.db.execute(f"SELECT {digest} FROM {table} {where}", (key or path,)).fetchone()
         try:
-            if sha256(Path(path)) != digest:
+            if sha256(Path(path)) != expected:
                 return False
         except OSError:
             return False
-        self.db.execute(f"UPDATE {table} SET size = ?, mtime_ns = ?, inode = ? WHERE {column} = ?", (*now, key or path))
+        self.db.execute(f"UPDATE {table} SET size = ?, mtime_ns = ?, inode = ? {where}", (*now, key or path))
         return True
 
     def key(self, input_digest: str) -> str:
@@ -191,10 +245,12 @@ class BuildState:
         digests: dict[str, str],
         stats: dict[str, Stat] | None = None,
         input_stat: Stat | None = None,
+        remember: bool = True,
     ) -> None:
         """Remember what `source` produced from the input with `input_digest` (the bytes
         actually rendered, not the file as it may be now): edition name -> SHA-256, with
-        the stats the files had when written (taken here when not given)."""
+        the stats the files had when written (taken here when not given); `remember`: for
+        `known_digests`."""
         name = _name(source)
         if input_stat is None:
             input_stat = _stat_or_none(name)
@@ -222,7 +278,8 @@ class BuildState:
                 for edition, digest in digests.items()
             ],
         )
-        self._fresh.update(digests)
+        if remember:  # (a build does not: it would hold every digest of an archive in memory)
+            self._fresh.update(digests)
 
     def forget(self, source: Path) -> None:
         name = _name(source)
@@ -278,6 +335,22 @@ class BuildState:
         if empty:
             for suffix in ("", "-wal", "-shm"):
                 (self.folder / (STATE_FILE + suffix)).unlink(missing_ok=True)
+
+
+def _plan_part(
+    folder: Path, settings: str, formats: tuple[str, ...], layout: str, sources: Sequence[str], details: bool
+) -> list[Entry | None]:
+    """One process's share of `BuildState.plan_all`: a state object on a connection of
+    its own (never the parent's), committing the stats it refreshed."""
+    state = BuildState.__new__(BuildState)
+    state.folder, state.formats, state.layout, state.settings = folder, formats, layout, settings
+    state._prefix, state._fresh, state._created = os.path.join(str(folder), ""), {}, False
+    state.db = sqlite3.connect(folder / STATE_FILE, timeout=BUSY_SECONDS, isolation_level="DEFERRED")
+    try:
+        return list(state.plan(sources, details))
+    finally:
+        state.db.commit()
+        state.db.close()
 
 
 def _open(folder: Path) -> sqlite3.Connection:
@@ -354,6 +427,25 @@ def _migrate_json(folder: Path, db: sqlite3.Connection) -> None:
     old.unlink(missing_ok=True)
 
 
+#: This process's user: the owner of what it writes, who may read what has the owner's read bit.
+_EUID = os.geteuid() if hasattr(os, "geteuid") else -1
+
+
+def _stat(path_or_stat: str | os.stat_result) -> Stat:
+    """(size, mtime_ns, inode) of a path or of a stat already taken."""
+    found = os.stat(path_or_stat) if isinstance(path_or_stat, str) else path_or_stat
+    return found.st_size, found.st_mtime_ns, found.st_ino
+
+
+def _readable(found: os.stat_result, path: str | None = None) -> bool:
+    """Whether this process may read `path`: decided from its stat for a file this user
+    owns with the owner's read bit (what a build wrote: the owner's bits apply even to a
+    superuser without the override capabilities), asked of the system otherwise."""
+    if found.st_uid == _EUID and found.st_mode & stat.S_IRUSR:
+        return True
+    return path is not None and os.access(path, os.R_OK)
+
+
 def _stat_or_none(path: str) -> Stat | None:
     try:
         return stat_of(path)
@@ -367,8 +459,9 @@ def _name(source: Path) -> str:
     return os.path.abspath(source)
 
 
-def _settings_key(formats: tuple[str, ...], options: RenderOptions, encoding: str | None) -> str:
-    """Everything besides the input that shapes the editions, as one string."""
+def _settings_key(formats: tuple[str, ...], options: RenderOptions, encoding: str | None, layout: str = "flat") -> str:
+    """Everything besides the input that shapes the editions and names their files, as
+    one string."""
     templates = hashlib.sha256()
     for folder in search_path(options.template_dirs):
         for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
@@ -381,6 +474,7 @@ def _settings_key(formats: tuple[str, ...], options: RenderOptions, encoding: st
         {
             "version": __version__,
             "formats": formats,
+            "layout": layout,
             "options": options.key(),
             "encoding": encoding,
             "templates": templates.hexdigest(),
@@ -407,13 +501,34 @@ RENDERING_LIBRARIES = (
 
 
 def library_versions() -> dict[str, str]:
-    """Installed versions of the rendering libraries: upgrading one rebuilds everything."""
+    """Installed versions of the rendering libraries: upgrading one rebuilds everything.
+    Read from the `*.dist-info` folder names on `sys.path` in one listing per folder
+    (asking `importlib.metadata` once per library costs a no-op build 50 ms); a library
+    not found that way is asked for."""
+    import re
+    import sys
     from importlib.metadata import PackageNotFoundError, version
 
+    def normal(name: str) -> str:
+        return re.sub(r"[-_.]+", "-", name).lower()
+
+    wanted = {normal(name): name for name in RENDERING_LIBRARIES}
     versions: dict[str, str] = {}
-    for name in RENDERING_LIBRARIES:
+    for folder in sys.path:
         try:
-            versions[name] = version(name)
-        except PackageNotFoundError:
-            versions[name] = "absent"
-    return versions
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        for name in names:
+            if name.endswith(".dist-info"):
+                project, _, found = name[: -len(".dist-info")].partition("-")
+                library = wanted.get(normal(project))
+                if library is not None and library not in versions:
+                    versions[library] = found
+    for name in RENDERING_LIBRARIES:
+        if name not in versions:
+            try:
+                versions[name] = version(name)
+            except PackageNotFoundError:
+                versions[name] = "absent"
+    return {name: versions[name] for name in RENDERING_LIBRARIES}

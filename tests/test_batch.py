@@ -13,6 +13,7 @@ import pytest
 from conftest import CORPUS, SEED
 
 from publish.builder import build
+from publish.inputs import collect_source_names
 from publish.options import RenderOptions
 from publish.templates import default_template_dir
 
@@ -184,3 +185,48 @@ def test_progress_bar_on_a_terminal(sources, tmp_path):
     assert process.returncode == 0
     assert b"building" in seen and b"articles/s" in seen
     assert b"wrote " not in stdout and b"articles: 6 built" in stdout
+
+
+def test_a_report_keeps_all_changed_or_failed_results_and_always_counts(sources, tmp_path):
+    out = tmp_path / "out"
+    (sources / "bad.txt").write_bytes(b"\xff\xfe\x00")  # not an article: fails every time
+    first = build([sources], out, formats=["txt"], keep="failed")
+    assert (first.articles, first.skipped, first.failed, first.editions) == (7, 0, 1, 6)
+    assert [r.source.name for r in first.results] == ["bad.txt"] and first.written == [] and not first.ok
+
+    (sources / "russian.txt").write_text((sources / "russian.txt").read_text() + "\nЕщё абзац.\n")
+    seen: list[str] = []
+    skipped: list[None] = []
+    second = build(
+        [sources],
+        out,
+        formats=["txt"],
+        keep="changed",
+        on_result=lambda r: seen.append(r.source.name),
+        on_skip=lambda: skipped.append(None),
+    )
+    assert (second.articles, second.skipped, second.failed, second.editions) == (7, 5, 1, 1)
+    assert [r.source.name for r in second.results] == ["bad.txt", "russian.txt"] == seen
+    assert len(skipped) == 5 and [p.name for p in second.written] == [
+        "2024-06-04-v-baku-proshla-mezhdunarodnaya-konferentsiya-po-energetike.txt"
+    ]
+
+    third = build([sources], out, formats=["txt"])  # the default keeps every result, in input order
+    assert [r.source.name for r in third.results] == sorted(p.name for p in sources.iterdir())
+    assert [r.skipped for r in third.results].count(True) == 6 and third.results[0].slug is not None
+    with pytest.raises(ValueError, match="keep must be one of"):
+        build([sources], out, keep="some")
+
+
+def test_folders_are_listed_in_path_order_without_a_path_per_file(tmp_path):
+    folder = tmp_path / "in"
+    for name in ("a-b/y.txt", "a/x.txt", "a.txt", "b/.hidden/z.txt", "b/c.json", "B.txt", "a/notes.md"):
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text("x")
+    (folder / "link.txt").symlink_to(folder / "a.txt")  # the same file twice: listed once, as first named
+    listed = collect_source_names([folder])
+    assert [name for name, _ in listed] == [
+        str(folder / n) for n in ("B.txt", "a/x.txt", "a-b/y.txt", "a.txt", "b/c.json")
+    ]
+    assert [Path(name) for name, _ in listed] == sorted(Path(name) for name, _ in listed)
+    assert all(absolute == os.path.abspath(name) for name, absolute in listed)

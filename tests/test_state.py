@@ -180,3 +180,37 @@ def test_the_date_layout_files_editions_by_day_with_a_manifest_in_each(sources, 
     assert [p.relative_to(out).parts[0] for p in build([sources], out, formats=["txt"], layout="date").written] == [
         "undated"
     ]
+
+
+def test_a_layout_change_rebuilds_and_a_rebuild_rewrites_only_changed_manifests(sources, tmp_path):
+    out = tmp_path / "out"
+    assert build([sources], out, formats=["txt"]).ok
+    assert build([sources], out, formats=["txt"], layout="date").skipped == 0  # the layout names the files
+    manifests = sorted(out.rglob("SHA256SUMS"))
+    before = {path: path.stat().st_mtime_ns for path in manifests}
+    assert build([sources], out, formats=["txt"], layout="date").skipped == 3
+    assert {path: path.stat().st_mtime_ns for path in manifests} == before  # a no-op writes no manifest
+
+    (sources / "russian.txt").write_text((sources / "russian.txt").read_text() + "\nЕщё абзац.\n")
+    assert build([sources], out, formats=["txt"], layout="date").skipped == 2
+    changed = [path.relative_to(out).as_posix() for path in manifests if path.stat().st_mtime_ns != before[path]]
+    assert changed == ["2024/06/04/SHA256SUMS"]
+
+
+def test_library_versions_read_from_the_folder_names_are_the_installed_ones():
+    from importlib.metadata import version
+
+    assert state_module.library_versions() == {name: version(name) for name in state_module.RENDERING_LIBRARIES}
+
+
+def test_a_large_plan_runs_in_processes_that_commit_what_they_refreshed(sources, tmp_path, hashed, monkeypatch):
+    out = tmp_path / "out"
+    assert build([sources], out, formats=["txt"]).ok
+    monkeypatch.setattr(state_module, "PARALLEL_PLAN_MIN", 0)
+    os.utime(sources / SEED.name, ns=(1, 1))
+    (sources / "russian.txt").write_text((sources / "russian.txt").read_text() + "\nЕщё абзац.\n")
+    planned = build([sources], out, formats=["txt"], jobs=2)  # two processes plan, each its own share
+    assert (planned.skipped, [r.source.name for r in planned.results if not r.skipped]) == (2, ["russian.txt"])
+    monkeypatch.setattr(state_module, "PARALLEL_PLAN_MIN", 10**9)
+    assert build([sources], out, formats=["txt"]).skipped == 3
+    assert hashed == []  # the touched file's new stat was committed by the process that read it
