@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from publish import archival
-from publish.archive import MANIFEST, verify_manifest
+from publish.archive import MANIFEST, editions_in, manifest_folders, verify_manifest
+from publish.editions import EDITIONS, edition_of
 from publish.errors import PublishError
 
 
@@ -154,14 +155,18 @@ def check_folder(folder: Path) -> CheckReport:
     if not folder.is_dir():
         report.problems.append(f"{folder}: not a folder")
         return report
-    epubs = sorted(folder.glob("*.epub"))
-    if epubs:
-        _check_epubs(epubs, report)
-    for path in sorted(folder.glob("*.pdf")):
-        _check_pdf(path, report)
-    for path in sorted(folder.glob("*.txt")):
-        _check_text(path, report)
-    if (folder / MANIFEST).is_file():
+    # Every edition file of the folder (day folders of the date layout too), each checked by
+    # the checker its edition names in the one edition table.
+    by_edition: dict[str, list[Path]] = {}
+    for here in manifest_folders(folder):
+        for path in editions_in(here):
+            edition = edition_of(path.name)
+            if edition is not None:
+                by_edition.setdefault(edition.checker, []).append(path)
+    for checker in dict.fromkeys(edition.checker for edition in EDITIONS):
+        if checker in by_edition:
+            globals()[checker](sorted(by_edition[checker]), report)
+    if any((here / MANIFEST).is_file() for here in manifest_folders(folder)):
         try:
             result = verify_manifest(folder)
         except PublishError as error:
@@ -264,6 +269,39 @@ def _epubcheck_one_by_one(paths: list[Path]) -> list[tuple[Path, int, str]]:
 
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         return list(pool.map(run, paths))
+
+
+def _check_pdfs(paths: list[Path], report: CheckReport) -> None:
+    for path in paths:
+        _check_pdf(path, report)
+
+
+def _check_texts(paths: list[Path], report: CheckReport) -> None:
+    for path in paths:
+        _check_text(path, report)
+
+
+def _check_ninjs(paths: list[Path], report: CheckReport) -> None:
+    """A ninjs edition is a JSON object that reads back as the article its `uri` names."""
+    import json
+
+    from publish.readers.ninjs import read_ninjs
+
+    for path in paths:
+        try:
+            data = path.read_bytes()
+            uri = json.loads(data).get("uri")
+            article = read_ninjs(data, str(path)).article
+        except OSError as error:
+            report.problems.append(f"{path}: cannot read: {error.strerror}")
+        except (ValueError, AttributeError) as error:
+            report.problems.append(f"{path}: not a ninjs document ({error})")
+        except PublishError as error:
+            report.problems.append(f"{path}: does not read back: {error.message}")
+        else:
+            if article.identifier != uri:
+                report.problems.append(f"{path}: its text no longer matches its uri {uri}")
+        report.checked += 1
 
 
 def _check_pdf(path: Path, report: CheckReport) -> None:

@@ -35,13 +35,31 @@ class Edition:
     default: bool
     #: What it is, for help texts.
     description: str
+    #: The function of `publish.check` that validates files of this edition (`publish check`).
+    checker: str
 
 
 EDITIONS: tuple[Edition, ...] = (
     Edition(
-        "epub", "epub", "publish.render.epub", "render_epub", "render_collection_epub", True, "EPUB 3 for e-readers"
+        "epub",
+        "epub",
+        "publish.render.epub",
+        "render_epub",
+        "render_collection_epub",
+        True,
+        "EPUB 3 for e-readers",
+        "_check_epubs",
     ),
-    Edition("pdf", "pdf", "publish.render.pdf", "render_pdf", "render_collection_pdf", True, "PDF for printing"),
+    Edition(
+        "pdf",
+        "pdf",
+        "publish.render.pdf",
+        "render_pdf",
+        "render_collection_pdf",
+        True,
+        "PDF for printing",
+        "_check_pdfs",
+    ),
     Edition(
         "txt",
         "txt",
@@ -50,6 +68,7 @@ EDITIONS: tuple[Edition, ...] = (
         "render_collection_text",
         True,
         "archival plain text (UTF-8)",
+        "_check_texts",
     ),
     Edition(
         "ascii",
@@ -59,9 +78,17 @@ EDITIONS: tuple[Edition, ...] = (
         None,
         False,
         "7-bit transliteration of the text edition, beside it (--ascii)",
+        "_check_texts",
     ),
     Edition(
-        "ninjs", "json", "publish.render.ninjs", "render_ninjs", "render_collection_ninjs", False, "IPTC ninjs 2.2 JSON"
+        "ninjs",
+        "json",
+        "publish.render.ninjs",
+        "render_ninjs",
+        "render_collection_ninjs",
+        False,
+        "IPTC ninjs 2.2 JSON",
+        "_check_ninjs",
     ),
 )
 BY_NAME: dict[str, Edition] = {edition.name: edition for edition in EDITIONS}
@@ -95,6 +122,14 @@ def parse_formats(value: str | Sequence[str]) -> tuple[str, ...]:
         raise OptionsError("no format given", hint=f"choose from {', '.join(BY_NAME)}")
     chosen |= {COMPANIONS[name] for name in chosen if name in COMPANIONS}
     return tuple(entry.name for entry in EDITIONS if entry.name in chosen)
+
+
+def edition_of(file: str) -> Edition | None:
+    """The edition a file name belongs to (the longest suffix wins: `.ascii.txt` over `.txt`)."""
+    for edition in sorted(EDITIONS, key=lambda entry: len(entry.suffix), reverse=True):
+        if not file.startswith(".") and file.endswith(f".{edition.suffix}"):
+            return edition
+    return None
 
 
 def file_name(slug: str, name: str) -> str:

@@ -55,3 +55,45 @@ def test_missing_manifest_and_unlisted_files(tmp_path):
     write_manifest(tmp_path)
     (tmp_path / "extra.txt").write_text("Title: Extra\n\nBody.\n")
     assert any("extra.txt: not in SHA256SUMS" in p for p in check_folder(tmp_path).problems)
+
+
+def test_every_edition_of_the_table_is_checked_in_every_folder_of_the_date_layout(tmp_path):
+    import publish.check
+    from publish.editions import EDITIONS
+
+    assert all(callable(getattr(publish.check, edition.checker)) for edition in EDITIONS)
+    out = tmp_path / "out"
+    formats = ",".join(edition.name for edition in EDITIONS)
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "publish",
+            "build",
+            str(SEED),
+            str(CORPUS / "russian.txt"),
+            "--out",
+            str(out),
+            "--format",
+            formats,
+            "--layout",
+            "date",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    result = subprocess.run(
+        [sys.executable, "-m", "publish", "check", str(out)], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"{2 * len(EDITIONS)} editions checked, 0 problems"
+    ninjs = next(out.rglob("2024-06-04-*.json"))
+    ninjs.write_text(ninjs.read_text(encoding="utf-8").replace("Баку", "Москве"), encoding="utf-8")
+    damaged = subprocess.run(
+        [sys.executable, "-m", "publish", "check", str(out)], capture_output=True, text=True, timeout=300
+    )
+    assert damaged.returncode == 1
+    assert f"problem: {ninjs}: its text no longer matches its uri" in damaged.stderr
