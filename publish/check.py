@@ -355,12 +355,12 @@ def _check_text(path: Path, report: CheckReport) -> None:
         return
     problems = archival.form_problems(text)
     if not ascii_edition:
-        problems += _record_problems(text, path)
+        problems += record_problems(text, path)
     report.problems += [f"{path}: {problem}" for problem in problems]
     report.checked += 1
 
 
-def _record_problems(text: str, path: Path) -> list[str]:
+def record_problems(text: str, path: Path) -> list[str]:
     """Each complete record in a text edition (the edition, or each article of a digest) must
     read back, and its Identifier must still be its text's: else it was edited since."""
     from publish.parse import parse

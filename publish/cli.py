@@ -390,8 +390,10 @@ def inspect(file: Path, encoding: str | None, output: str, verbose: bool) -> Non
 @click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
 @guarded
 def verify(folder: Path, verbose: bool) -> None:
-    """Check FOLDER/SHA256SUMS (default: dist/); name what changed or is missing."""
+    """Check FOLDER/SHA256SUMS (default: dist/); name what changed or is missing, and every
+    text edition whose text no longer matches the Identifier it states."""
     from publish.archive import verify_manifest
+    from publish.check import record_problems
 
     result = verify_manifest(folder)
     for name in result.changed:
@@ -400,11 +402,21 @@ def verify(folder: Path, verbose: bool) -> None:
         click.echo(f"missing: {folder / name}", err=True)
     for name in result.unlisted:
         click.echo(f"not in SHA256SUMS: {folder / name}", err=True)
+    # A text edition is also its own proof: it states the identifier of its text. (One the
+    # manifest already calls changed is not read again.)
+    damaged = 0
+    for name in result.checked + result.unlisted:
+        if name.endswith(".txt") and not name.endswith(".ascii.txt"):
+            path = folder / name
+            for problem in record_problems(path.read_text(encoding="utf-8", errors="replace"), path):
+                click.echo(f"damaged: {path}: {problem}", err=True)
+                damaged += 1
     click.echo(
         f"{len(result.checked)} editions verified, {len(result.changed)} changed, "
         f"{len(result.missing)} missing, {len(result.unlisted)} not listed"
+        + (f", {damaged} damaged" if damaged else "")
     )
-    if not result.ok:
+    if not result.ok or damaged:
         sys.exit(EXIT_BAD_INPUT)
 
 

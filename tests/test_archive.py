@@ -1,5 +1,6 @@
 """The archive promises: a manifest `sha256sum -c` accepts, `publish verify`, BagIt bags."""
 
+import hashlib
 import subprocess
 import sys
 
@@ -96,3 +97,18 @@ def test_ascii_companion(tmp_path):
     article = article_from(CORPUS / "russian.txt")
     for line in render_ascii(article, RenderOptions(width=50)).decode().split("\n"):
         assert display_width(line) <= 50 or len(line.split()) <= 2
+
+
+def test_verify_also_reads_each_text_edition_back_against_its_identifier(tmp_path):
+    """A text edition edited and then listed again in SHA256SUMS (a manifest rewritten to
+    hide the edit) is still caught: its text no longer has the Identifier it states."""
+    built = tmp_path / "out"
+    assert cli("build", str(SEED), "--out", str(built), "--format", "txt").returncode == 0
+    edition = next(built.glob("*.txt"))
+    edition.write_text(edition.read_text(encoding="utf-8").replace("Karabakh", "Qarabag"), encoding="utf-8")
+    digest = hashlib.sha256(edition.read_bytes()).hexdigest()
+    (built / "SHA256SUMS").write_text(f"{digest}  {edition.name}\n", encoding="utf-8")
+    result = cli("verify", str(built))
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"damaged: {edition}: the text of ")
+    assert result.stdout.strip() == "1 editions verified, 0 changed, 0 missing, 0 not listed, 1 damaged"
