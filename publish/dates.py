@@ -28,6 +28,7 @@ def _locale(language: str) -> object:
     return Locale.parse(FALLBACK_LOCALE)
 
 
+@lru_cache(maxsize=1024)
 def reader_date(date: datetime.date, language: str) -> str:
     """The long date form of the article's language (CLDR), e.g. "21 сентября 2023 г."."""
     from babel.dates import format_date
