@@ -44,7 +44,7 @@ from publish.textblocks import (
     split_blocks,
     split_dateline,
 )
-from publish.typography import smarten
+from publish.typography import EN_MONTH_ABBREVIATIONS, HONORIFICS, smarten
 
 #: Names other modules and tests take from the parser (some live in `publish.textblocks`).
 __all__ = [
@@ -325,41 +325,9 @@ _AGENCY_AFTER_DATELINE = re.compile(
 _SENTENCE_END = re.compile(r"[.!?\u2026\u0589\u3002\uff01\uff1f][\"\u201d\u2019\u00bb)]*(?=\s|$)")
 #: A paragraph that ends like this has ended; one that does not may run on into the next.
 _TERMINAL = re.compile(r"[.!?\u2026\u0589\u3002\uff01\uff1f:;][\"'\u201d\u2019\u00bb)\]]*$")
-_ABBREVIATIONS = frozenset(
-    [
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Dr",
-        "St",
-        "Lt",
-        "Jr",
-        "Sr",
-        "No",
-        "Gen",
-        "Sen",
-        "Rep",
-        "Gov",
-        "Col",
-        "Sgt",
-        "Capt",
-        "Prof",
-        "Jan",
-        "Feb",
-        "Mar",
-        "Apr",
-        "Jun",
-        "Jul",
-        "Aug",
-        "Sep",
-        "Sept",
-        "Oct",
-        "Nov",
-        "Dec",
-        "vs",
-        "etc",
-    ]
-)
+#: Words with a full stop that does not end a sentence: English titles and short month names
+#: (the typography's own tables), and a few more.
+_ABBREVIATIONS = frozenset([*HONORIFICS["en"], *EN_MONTH_ABBREVIATIONS, "St", "Jr", "Sr", "No", "vs", "etc"])
 _TITLE_FINAL_PUNCTUATION = tuple(".,;:!\u2026")
 
 

@@ -99,6 +99,22 @@ HONORIFICS: dict[str, tuple[str, ...]] = {
 }
 
 #: Month names a day or year number is kept with ("September 21", "sentyabr 2023").
+#: English month abbreviations (also words whose full stop ends no sentence, for the parser).
+EN_MONTH_ABBREVIATIONS: tuple[str, ...] = (
+    "Jan",
+    "Feb",
+    "Mar",
+    "Apr",
+    "Jun",
+    "Jul",
+    "Aug",
+    "Sep",
+    "Sept",
+    "Oct",
+    "Nov",
+    "Dec",
+)
+
 MONTHS: dict[str, tuple[str, ...]] = {
     "en": (
         "January",
@@ -113,18 +129,7 @@ MONTHS: dict[str, tuple[str, ...]] = {
         "October",
         "November",
         "December",
-        "Jan",
-        "Feb",
-        "Mar",
-        "Apr",
-        "Jun",
-        "Jul",
-        "Aug",
-        "Sep",
-        "Sept",
-        "Oct",
-        "Nov",
-        "Dec",
+        *EN_MONTH_ABBREVIATIONS,
     ),
     "ru": (
         "января",

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -51,6 +54,20 @@ def _run_epubcheck(path: Path) -> list[str]:
     code, printed = _SERVER[0].check(path)
     lines = epubcheck_messages(code, printed)
     return [f"epubcheck exited {code}: {printed}"] if lines is None else lines
+
+
+def publish_cli(
+    *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m publish ARGS` as a user runs it: its own process, exit code and streams."""
+    return subprocess.run(
+        [sys.executable, "-m", "publish", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        timeout=600,
+    )
 
 
 @pytest.fixture(scope="session")

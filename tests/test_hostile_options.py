@@ -3,28 +3,15 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
 import zipfile
-from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEED
+from conftest import publish_cli as cli
 
 TEMPLATES = ROOT / "templates"
-
-
-def cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "publish", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        timeout=600,
-    )
 
 
 def errors(result: subprocess.CompletedProcess[str]) -> list[str]:

@@ -4,25 +4,14 @@ lost, two builds never mix, the manifest and state agree with the files at every
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from conftest import SEED
+from conftest import publish_cli as cli
 
 ARTICLE = "title: {title}\ndate: 2024-03-0{day}\nlanguage: en\n{slug}\n{body}\n"
-
-
-def cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "publish", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        timeout=600,
-    )
 
 
 def article(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import signal
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from conftest import CORPUS, SEED, epubcheck
+from conftest import publish_cli as cli
 from pypdf import PdfReader
 
 from publish.builder import build
@@ -21,17 +21,6 @@ from publish.inputs import read_article
 
 HOSTILE = CORPUS / "hostile"
 FORBIDDEN = "\t\r\u00a0\u200b\u2060\ufeff\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u0007\u0085\uffff"
-
-
-def cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "publish", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env={**os.environ, **(env or {})},
-        timeout=600,
-    )
 
 
 @pytest.fixture(scope="module")
