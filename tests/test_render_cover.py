@@ -179,3 +179,12 @@ def test_too_long_a_credit_shrinks_then_is_cut():
     # Nothing is drawn over the frames: the margins stay paper.
     assert ink(image, (70, cover.CREDIT[0] - 38, 131, cover.CREDIT[0] + 6)) == 0
     assert ink(image, (869, cover.CREDIT[0] - 38, 931, cover.CREDIT[0] + 6)) == 0
+
+
+def test_arabic_is_drawn_joined_and_right_to_left_and_latin_as_it_is():
+    visual = cover._visual("سلام (IAEA) 12")
+    # Joined presentation forms, in visual order: the Latin run keeps its own order, and the
+    # brackets around it, in the right-to-left paragraph, are mirrored.
+    assert visual == "12 (IAEA) \ufee1\ufefc\ufeb3"  # lam-alef is one ligature
+    assert cover._visual("BAKU, Azerbaijan") == "BAKU, Azerbaijan"
+    assert cover._visual("ירושלים") == "םילשורי"

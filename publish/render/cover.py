@@ -15,6 +15,7 @@ text and the same Pillow give the same bytes.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -159,6 +160,9 @@ def _runs(
     draw: ImageDraw.ImageDraw, text: str, face: str, size: int, tracking: int, colour: tuple[int, int, int], y: int
 ) -> None:
     """Draw `text` centred on baseline `y`, each run in the first shipped family that has it."""
+    visual = _visual(text)
+    if visual is not text:
+        text, tracking = visual, 0  # letter-spacing would break the joins of Arabic
     x = (WIDTH - _width(text, face, size, tracking)) / 2
     for family, run in script_runs(text):
         font = _font(family, face, size)
@@ -171,8 +175,33 @@ def _runs(
             x += sum(_advance(family, face, size, char) for char in run)
 
 
+#: Characters of right-to-left scripts (Hebrew, Arabic and their presentation forms).
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+#: A bracket drawn in a right-to-left run shows its mirror image.
+_MIRRORED = str.maketrans("()[]{}<>\u00ab\u00bb", ")(][}{><\u00bb\u00ab")
+
+
+@lru_cache(maxsize=1024)
+def _visual(text: str) -> str:
+    """`text` as Pillow's basic (left-to-right, unshaped) layout must be given it: Arabic
+    letters in their joined presentation forms (arabic-reshaper), then every character in
+    visual order by Unicode's bidi algorithm, brackets of right-to-left runs mirrored. Text
+    without a right-to-left letter is returned as it is. (Devanagari conjuncts need real
+    shaping, which the basic layout cannot do; the PDF has it.)"""
+    if not _RTL.search(text):
+        return text
+    import arabic_reshaper
+
+    from publish.render.shaping import bidi_levels, visual_order
+
+    joined = arabic_reshaper.reshape(text)
+    levels, _ = bidi_levels(joined, None)
+    return "".join(joined[i].translate(_MIRRORED) if levels[i] % 2 else joined[i] for i in visual_order(levels))
+
+
 def _width(text: str, face: str, size: int, tracking: int) -> float:
     """Advance width of `text` as drawn (BASIC layout: the sum of the glyphs' advances)."""
+    text = _visual(text)
     return sum(
         _advance(family, face, size, char) for family, run in script_runs(text) for char in run
     ) + tracking * max(len(text) - 1, 0)
