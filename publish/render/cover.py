@@ -161,7 +161,7 @@ def _runs(
 ) -> None:
     """Draw `text` centred on baseline `y`, each run in the first shipped family that has it."""
     visual = _visual(text)
-    if visual is not text:
+    if visual != text:  # (not `is not`: the cache hands back an equal, earlier string)
         text, tracking = visual, 0  # letter-spacing would break the joins of Arabic
     x = (WIDTH - _width(text, face, size, tracking)) / 2
     for family, run in script_runs(text):
