@@ -10,12 +10,14 @@ import importlib
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from publish.errors import InputError, OptionsError
 from publish.model import Provenance
-from publish.parse import Parsed, parse
-from publish.source import read_source
 from publish.version import __version__
+
+if TYPE_CHECKING:
+    from publish.parse import Parsed
 
 #: Refuse inputs larger than this (README, "Limits"): about 1.6 million words, far beyond
 #: any article, and small enough to typeset in bounded memory. Bytes read are counted, so
@@ -142,6 +144,11 @@ def parse_input(
         module, function = reader
         read = getattr(importlib.import_module(module), function)
         return read(data, str(path), encoding, default_language)  # type: ignore[no-any-return]
+    # The parser and the decoder are imported here, not above: a build that finds every
+    # article up to date never compiles their expressions (a third of its start-up).
+    from publish.parse import Parsed, parse
+    from publish.source import read_source
+
     source = read_source(data, str(path), encoding)
     provenance = Provenance.of(data, str(path), source.encoding, source.how, __version__)
     parsed = parse(source.text, str(path), default_language, provenance=provenance, keep_breaks=keep_breaks)
