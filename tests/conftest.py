@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -68,6 +69,27 @@ def publish_cli(
         env={**os.environ, **(env or {})},
         timeout=600,
     )
+
+
+#: A batch with every promised script, a header block and a title-first article.
+BATCH = [
+    SEED,
+    CORPUS / "header_block.txt",
+    CORPUS / "russian.txt",
+    CORPUS / "armenian.txt",
+    CORPUS / "georgian.txt",
+    CORPUS / "title_first.txt",
+]
+
+
+@pytest.fixture
+def sources(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """A folder of input articles: the test module's `ARTICLES`, else `BATCH`."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for path in getattr(request.module, "ARTICLES", BATCH):
+        shutil.copy(path, folder / path.name)
+    return folder
 
 
 @pytest.fixture(scope="session")

@@ -10,21 +10,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, SEED
+from conftest import BATCH, SEED
 
 from publish.builder import build
 from publish.inputs import collect_source_names
 from publish.options import RenderOptions
 from publish.templates import default_template_dir
 
-ARTICLES = [
-    SEED,
-    CORPUS / "header_block.txt",
-    CORPUS / "russian.txt",
-    CORPUS / "armenian.txt",
-    CORPUS / "georgian.txt",
-    CORPUS / "title_first.txt",
-]
+ARTICLES = BATCH
 
 
 def editions(folder: Path) -> dict[str, bytes]:
@@ -33,15 +26,6 @@ def editions(folder: Path) -> dict[str, bytes]:
 
 def stamps(folder: Path) -> dict[str, int]:
     return {p.name: p.stat().st_mtime_ns for p in folder.iterdir() if not p.name.startswith(".")}
-
-
-@pytest.fixture
-def sources(tmp_path: Path) -> Path:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for path in ARTICLES:
-        shutil.copy(path, folder / path.name)
-    return folder
 
 
 def test_parallel_output_is_identical_to_serial(sources, tmp_path):

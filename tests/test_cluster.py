@@ -4,12 +4,11 @@ record as `--jobs 1`, and a worker killed mid-batch leaves nothing partial."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, SEED
+from conftest import BATCH, SEED
 
 from publish.builder import ArticleResult, build
 from publish.errors import OptionsError
@@ -17,14 +16,7 @@ from publish.state import BuildState
 
 distributed = pytest.importorskip("distributed")
 
-ARTICLES = [
-    SEED,
-    CORPUS / "header_block.txt",
-    CORPUS / "russian.txt",
-    CORPUS / "armenian.txt",
-    CORPUS / "georgian.txt",
-    CORPUS / "title_first.txt",
-]
+ARTICLES = BATCH
 
 
 @pytest.fixture(scope="module")
@@ -36,15 +28,6 @@ def cluster():
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=logging.ERROR
     ) as local:
         yield local
-
-
-@pytest.fixture
-def sources(tmp_path: Path) -> Path:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for path in ARTICLES:
-        shutil.copy(path, folder / path.name)
-    return folder
 
 
 def everything(folder: Path) -> dict[str, bytes]:

@@ -23,15 +23,6 @@ ARTICLES = [SEED, CORPUS / "header_block.txt", CORPUS / "russian.txt"]
 
 
 @pytest.fixture
-def sources(tmp_path: Path) -> Path:
-    folder = tmp_path / "in"
-    folder.mkdir()
-    for path in ARTICLES:
-        shutil.copy(path, folder / path.name)
-    return folder
-
-
-@pytest.fixture
 def hashed(monkeypatch) -> list[str]:
     """The files the record reads to decide "unchanged"."""
     calls: list[str] = []
