@@ -42,10 +42,15 @@ class CheckReport:
         return not self.problems
 
 
+#: Marks of direction (LRM, RLM, embeddings, isolates): invisible, and written by the
+#: print edition around spaces where a line changes direction (see render.shaping).
+_DIRECTION_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def comparable_words(text: str) -> list[str]:
     """Words as an extractor gives them back: line-end hyphenation undone, hyphens, en
     dashes and soft hyphens dropped, compatibility forms folded."""
-    text = unicodedata.normalize("NFKC", text)
+    text = unicodedata.normalize("NFKC", _DIRECTION_MARKS.sub("", text))
     text = re.sub(r"(?<=\w)[-\u2010\u00ad]\s*\n\s*(?=\w)", "", text)
     return re.sub(r"[-\u2010\u2011\u2013\u00ad]", "", text).split()  # the PDF sets ranges with en dashes
 

@@ -32,10 +32,10 @@ from publish.typography import for_reading
 FIXTURES = {"ar": "arabic.txt", "fa": "persian.txt", "he": "hebrew.txt", "hi": "hindi.txt"}
 _EMBEDDING_MARKS = re.compile("[\u202a-\u202e\u200e\u200f]")
 _NUMBER = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]+(?:[.,\u066b][0-9\u0660-\u0669\u06f0-\u06f9]+)?")
-#: Share of the words (punctuation aside) poppler's pdftotext gives back in typed order,
-#: as measured: the floor this edition must not fall below (the goal is 0.9; poppler
-#: hangs a number on the next right-to-left word, and cuts Devanagari words at some matras).
-RECOVERED = {"ar": 0.81, "fa": 0.81, "he": 0.85, "hi": 0.96}
+#: Share of the words (punctuation aside) poppler's pdftotext must give back in typed
+#: order (the issue asked 90%; measured: all of them, in every fixture, since the print
+#: edition pins spaces at changes of direction and stretches a cluster ending in a mark).
+RECOVERED = 0.97
 _MIRROR = str.maketrans("()[]«»", ")(][»«")
 
 
@@ -126,9 +126,19 @@ def test_no_character_is_missing_and_the_right_fonts_are_embedded(language):
     assert f"{script_font}-Regular" in fonts and f"{script_font}-Bold" in fonts
 
 
+_EDGES = "".join(chr(code) for code in range(0x110000) if unicodedata.category(chr(code)).startswith("P"))
+
+
+def _unpunctuated(text: str) -> list[str]:
+    """Words with the punctuation at their ends taken off (inside a number it stays)."""
+    return [bare for word in _words(text) if (bare := word.strip(_EDGES))]
+
+
 def _bbox_lines(path: Path) -> list[list[tuple[float, str]]]:
     """Every line of page 1 from top to bottom, as (x, word) sorted by x (the visual
-    order); page furniture (above and below the text block) left out."""
+    order), punctuation aside (poppler makes a word of a comma or a bracket where the
+    font or the direction changes); page furniture (above and below the text block)
+    left out."""
     xml = subprocess.run(
         ["pdftotext", "-bbox-layout", "-f", "1", "-l", "1", str(path), "-"], capture_output=True, text=True, check=True
     ).stdout
@@ -139,9 +149,8 @@ def _bbox_lines(path: Path) -> list[list[tuple[float, str]]]:
     for line in root.iter("line"):
         top = float(line.get("yMin"))
         if 40 < top < 780:
-            lines.append(
-                (top, sorted((float(word.get("xMin")), _words(word.text or "")[0]) for word in line.iter("word")))
-            )
+            placed = sorted((float(word.get("xMin")), word.text or "") for word in line.iter("word"))
+            lines.append((top, [(x, bare) for x, text in placed for bare in _unpunctuated(text)]))
     return [words for _, words in sorted(lines)]
 
 
@@ -175,7 +184,7 @@ def test_each_line_has_its_words_in_the_visual_order_of_the_bidi_algorithm(langu
     article = article_from(CORPUS / FIXTURES[language])
     byline = " · ".join(part for part in (article.author, reader_date(article.date, language), article.source) if part)
     # The page shows the text as set for reading (ranges with en dashes, no-break spaces).
-    source = _words(for_reading(" ".join((article.title, byline, *article.body_texts())), language))
+    source = _unpunctuated(for_reading(" ".join((article.title, byline, *article.body_texts())), language))
     base = "R" if shaping.is_rtl(language) else "L"
     position = 0
     lines = _bbox_lines(_pdf(language))
@@ -198,7 +207,7 @@ def test_the_text_layer_extracts_in_logical_order_with_no_reversed_numbers(langu
     )
     # The longest common subsequence: words recovered, in the order they were typed.
     found = sum(block.size for block in SequenceMatcher(None, source, extracted, autojunk=False).get_matching_blocks())
-    assert found / len(source) >= RECOVERED[language], f"{found} of {len(source)} words in logical order"
+    assert found / len(source) >= RECOVERED, f"{found} of {len(source)} words in logical order"
     text = " ".join(
         _words(
             subprocess.run(["pdftotext", str(_pdf(language)), "-"], capture_output=True, text=True, check=True).stdout

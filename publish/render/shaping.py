@@ -30,6 +30,7 @@ scripts never come here, so Latin PDFs are byte for byte what reportlab made bef
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -362,18 +363,51 @@ def _rgb(colour: Color) -> str:
     return f"{colour.red:.4g} {colour.green:.4g} {colour.blue:.4g} rg"
 
 
+def _counted_with_numbers(text: str) -> bool:
+    """Separators and signs of numbers typed in ASCII (, . - + % / : and the like),
+    which poppler takes for part of a number wherever they stand."""
+    return any(char < "\x80" and unicodedata.bidirectional(char) in ("ES", "CS", "ET") for char in text)
+
+
+def _pinned(text: str, ordered: list[tuple[float, Cluster]], rtl: bool) -> dict[int, tuple[str, str]]:
+    """Direction marks (before, after) for the logical text of some clusters of a line,
+    for extractors that reorder lines themselves, as poppler's `pdftotext` does. It
+    hangs the space beside a run of the other direction on that run, on the side away
+    from the paragraph's start ("12 مارس" came out "12مارس", "(IAEA) " as "( )IAEA"), and
+    it cuts a right-to-left run at a comma or a hyphen, which it counts with numbers
+    ("שני, 8" came out "שני8 ,"). A mark of the paragraph's direction (RLM, or LRM) at the
+    run's end on that side, and around such punctuation set right to left, keeps each
+    character where it was typed; marks are invisible, and glyphs and words stay as
+    they are."""
+    mark = "\u200f" if rtl else "\u200e"
+    pinned: dict[int, tuple[str, str]] = {}
+    if rtl:
+        for index, (_, cluster) in enumerate(ordered):
+            if cluster.level % 2 and _counted_with_numbers(text[cluster.start : cluster.end]):
+                pinned[index] = (mark, mark)
+    for index in range(len(ordered) - 1):
+        if ordered[index][1].level % 2 and not ordered[index + 1][1].level % 2:
+            side = index + 1 if rtl else index  # a left-to-right run's left end, or a right-to-left run's right end
+            if not ordered[side][1].space:
+                before, after = pinned.get(side, ("", ""))
+                pinned[side] = (mark, after) if rtl else (before, mark)
+    return pinned
+
+
 def draw_clusters(
-    canvas: Any, text: str, ordered: list[tuple[float, Cluster]], y: float, default: Color | None
+    canvas: Any, text: str, ordered: list[tuple[float, Cluster]], y: float, default: Color | None, rtl: bool
 ) -> None:
     """Draw clusters at their x positions on baseline `y`, each inside a marked-content
     span whose /ActualText is its logical text (`default` None: the canvas's colour).
+
     A space draws nothing but leaves an empty span with a space as its ActualText, so a
     reader of the spans (`publish check`) knows where the words of the line end."""
     document = canvas._doc
     code = ["BT"]
     current: tuple[str, int, float] | None = None
     colour = None
-    for x, cluster in ordered:
+    pinned = _pinned(text, ordered, rtl)
+    for index, (x, cluster) in enumerate(ordered):
         if cluster.space:
             code.append(f"/Span <</ActualText {_actual_text(' ')}>> BDC EMC")
             continue
@@ -382,14 +416,29 @@ def draw_clusters(
             code.append(_rgb(wanted))
             colour = wanted
         font = pdfmetrics.getFont(cluster.font)
-        code.append(f"/Span <</ActualText {_actual_text(text[cluster.start : cluster.end])}>> BDC")
+        before, after = pinned.get(index, ("", ""))
+        actual = before + text[cluster.start : cluster.end] + after
+        code.append(f"/Span <</ActualText {_actual_text(actual)}>> BDC")
         pen = x
-        for glyph, advance, x_offset, y_offset in cluster.glyphs:
-            for subset, encoded in font.splitString(_code(font, glyph), document):
+        last = len(cluster.glyphs) - 1
+        for number, (glyph, advance, x_offset, y_offset) in enumerate(cluster.glyphs):
+            char = _code(font, glyph)
+            # Extractors take a span's extent from its first glyph's start to its last
+            # glyph's end; a last glyph that is a mark (a Devanagari vowel sign) ends
+            # short of the cluster, the gap reads as a space ("रे पो"). Character
+            # spacing, which moves nothing here (every glyph is placed by Tm), makes
+            # the last glyph end where the cluster does.
+            spacing = x + cluster.width - (pen + x_offset) - font.stringWidth(char, cluster.size)
+            stretch = number == last and abs(spacing) > 0.001
+            if stretch:
+                code.append(f"{spacing:.3f} Tc")
+            for subset, encoded in font.splitString(char, document):
                 if current != (cluster.font, subset, cluster.size):
                     code.append(f"{font.getSubsetInternalName(subset, document)} {cluster.size:g} Tf")
                     current = (cluster.font, subset, cluster.size)
                 code.append(f"1 0 0 1 {pen + x_offset:.3f} {y + y_offset:.3f} Tm ({canvas._escape(encoded)}) Tj")
+            if stretch:
+                code.append("0 Tc")
             pen += advance
         code.append("EMC")
     code.append("ET")
@@ -518,7 +567,12 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
         y = self.height - style.fontSize
         for line in laid.lines:
             draw_clusters(
-                self.canv, laid.text, arrange(line, self.width, laid.rtl, style.alignment), y, style.textColor
+                self.canv,
+                laid.text,
+                arrange(line, self.width, laid.rtl, style.alignment),
+                y,
+                style.textColor,
+                laid.rtl,
             )
             y -= style.leading
 
@@ -548,4 +602,4 @@ def draw_line(
     line = Line([cluster for part in laid.lines for cluster in part.clusters], 0.0, True)
     start = x - line.natural if align_right else x
     ordered = [(start + position, cluster) for position, cluster in arrange(line, line.natural, False, 0)]
-    draw_clusters(canvas, laid.text, ordered, y, colour)
+    draw_clusters(canvas, laid.text, ordered, y, colour, laid.rtl)
