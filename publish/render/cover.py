@@ -324,7 +324,7 @@ def _font(family: str, face: str, size: int) -> ImageFont.FreeTypeFont:
 
 @lru_cache(maxsize=64)
 def _glyph_font(family: str, face: str, size: int) -> ImageFont.FreeTypeFont:
-    """A shaped family's face that draws glyph `n` for the code `GLYPH_CODES + n`."""
+    """The face, drawing glyph `n` for the code `GLYPH_CODES + n` (how a shaped line is drawn)."""
     from PIL import ImageFont
 
     return ImageFont.truetype(io.BytesIO(_glyph_font_file(family, face)), size, layout_engine=ImageFont.Layout.BASIC)
