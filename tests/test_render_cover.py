@@ -1,16 +1,22 @@
 """The raster cover: size, format, reproducibility, and type in every promised script."""
 
+import hashlib
 import io
 import os
 import subprocess
 import sys
+from functools import cache
 
+import PIL
 import pytest
+import uharfbuzz as hb
+from bidi import get_display
+from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops, ImageDraw
 
 from publish.fonts import coverage, shipped_font
 from publish.render import cover
-from publish.render.cover import CoverText, fit_title, render_cover, script_runs
+from publish.render.cover import GLYPH_CODES, CoverText, fit_title, render_cover, script_runs, shaped_line
 
 SEED_COVER = CoverText(
     title="Azerbaijan conducted local anti-terrorist activities and neutralized all Armenian illegal\u2026",
@@ -181,10 +187,207 @@ def test_too_long_a_credit_shrinks_then_is_cut():
     assert ink(image, (869, cover.CREDIT[0] - 38, 931, cover.CREDIT[0] + 6)) == 0
 
 
-def test_arabic_is_drawn_joined_and_right_to_left_and_latin_as_it_is():
-    visual = cover._visual("سلام (IAEA) 12")
-    # Joined presentation forms, in visual order: the Latin run keeps its own order, and the
-    # brackets around it, in the right-to-left paragraph, are mirrored.
-    assert visual == "12 (IAEA) \ufee1\ufefc\ufeb3"  # lam-alef is one ligature
-    assert cover._visual("BAKU, Azerbaijan") == "BAKU, Azerbaijan"
-    assert cover._visual("ירושלים") == "םילשורי"
+#: Covers in scripts Pillow draws character by character, and the SHA-256 of the JPEG that
+#: main made for each before HarfBuzz came to the cover (d140be1, Pillow 13.0.0): drawing
+#: complex scripts by glyph id must leave them byte for byte as they were.
+UNSHAPED_COVERS = {
+    "seed": (
+        SEED_COVER,
+        "3ea64defb17aa31ec96f3b9708bb5d1c53bedeb23404044992b78be911e4887d",
+    ),
+    "russian": (
+        CoverText(
+            title="В Баку прошла международная конференция по энергетике",
+            kicker="Daily Wire",
+            author="Лейла Мамедова",
+            place="БАКУ",
+            date="4 июня 2024\u202fг.",
+            credit="Trend",
+            language="ru",
+        ),
+        "d38912d7c3a55533d767ed974968e840361faa3dd41447d354d70f30bfbac2f2",
+    ),
+    "armenian": (
+        CoverText(title="Երևանում բացվել է նոր գրադարան", place="ԵՐԵՎԱՆ", date="12 հուլիսի, 2024 թ.", language="hy"),
+        "874d11f90d64a1a7839fd0031bedad24d19bb641739ea88e73607757696069ab",
+    ),
+    "georgian": (
+        CoverText(title="თბილისში ახალი პარკი გაიხსნა", place="თბილისი", date="20 აგვისტო, 2024", language="ka"),
+        "73e19d1807b378102cb6f3e96497aaff33afa97d8bedb9461ae960ada4280bcc",
+    ),
+    "greek": (
+        CoverText(title="Νέα γέφυρα στην Αθήνα", place="ΑΘΗΝΑ", date="3 Μαΐου 2024", credit="ΑΠΕ", language="el"),
+        "b6412f9b996c3e6bf4f6a5e924c352a3641439197b8b7d949a81f084c5a51af1",
+    ),
+}
+
+
+@pytest.mark.skipif(PIL.__version__ != "13.0.0", reason="hashes recorded with Pillow 13.0.0 (its FreeType and libjpeg)")
+@pytest.mark.parametrize("name", UNSHAPED_COVERS)
+def test_latin_cyrillic_greek_armenian_georgian_covers_are_what_they_were(name):
+    text, digest = UNSHAPED_COVERS[name]
+    assert hashlib.sha256(render_cover(text)).hexdigest() == digest
+
+
+class Recorder:
+    """Stands in for ImageDraw: what `_runs` draws, as (x, y, characters, font)."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[float, float, str, object]] = []
+
+    def text(self, xy, text, font, fill, anchor):
+        assert anchor == "ls"
+        self.calls.append((xy[0], xy[1], text, font))
+
+
+def drawn(text: str, language: str, size: int = 80) -> list[tuple[float, float, int]]:
+    """(x, y, glyph id) of every glyph `_runs` draws for a headline line on baseline 500."""
+    recorder = Recorder()
+    cover._runs(recorder, text, "bold", size, 0, (0, 0, 0), 500, language)
+    out = []
+    for x, y, chars, _ in recorder.calls:
+        assert len(chars) == 1 and ord(chars) >= GLYPH_CODES, "a shaped line is drawn one glyph id at a time"
+        out.append((x, y, ord(chars) - GLYPH_CODES))
+    return out
+
+
+def harfbuzz(family: str, text: str, direction: str, language: str) -> list[tuple[int, int, int, int]]:
+    """HarfBuzz's own shaping of `text` in the family's bold face: (id, advance, x, y offset)."""
+    blob = hb.Blob.from_file_path(str(shipped_font(family, "bold")))
+    buffer = hb.Buffer()
+    buffer.add_str(text)
+    buffer.direction, buffer.language = direction, language
+    buffer.guess_segment_properties()
+    hb.shape(hb.Font(hb.Face(blob)), buffer, {})
+    return [
+        (i.codepoint, p.x_advance, p.x_offset, p.y_offset) for i, p in zip(buffer.glyph_infos, buffer.glyph_positions)
+    ]
+
+
+@cache
+def glyph_names(family: str) -> list[str]:
+    return TTFont(str(shipped_font(family, "bold")), lazy=True).getGlyphOrder()
+
+
+@cache
+def char_of(family: str) -> dict[int, str]:
+    """Glyph id -> the character the family's cmap maps to it."""
+    font = TTFont(str(shipped_font(family, "bold")), lazy=True)
+    names = {name: glyph for glyph, name in enumerate(font.getGlyphOrder())}
+    return {names[name]: chr(code) for code, name in sorted(font.getBestCmap().items(), reverse=True)}
+
+
+def test_devanagari_is_drawn_as_harfbuzz_shapes_it_with_its_conjuncts():
+    """ "क्षेत्र" is 7 characters and 3 glyphs: the conjunct क्ष, the vowel sign े above it, the
+    conjunct त्र; never क + ् + ष (a visible virama), and each at HarfBuzz's position."""
+    family, size = "Noto Serif Devanagari", 80
+    glyphs = drawn("क्षेत्र", "hi", size)
+    expected = harfbuzz(family, "क्षेत्र", "ltr", "hi")
+    assert [glyph for _, _, glyph in glyphs] == [glyph for glyph, *_ in expected]
+    assert [glyph_names(family)[glyph] for _, _, glyph in glyphs] == ["uni0915094D0937", "uni0947", "uni0924094D0930"]
+    scale = size / 1000  # Noto's units per em
+    width = sum(advance for _, advance, _, _ in expected) * scale
+    pen = (cover.WIDTH - width) / 2
+    for (x, y, _), (_, advance, x_offset, y_offset) in zip(glyphs, expected):
+        assert x == pytest.approx(pen + x_offset * scale) and y == pytest.approx(500 - y_offset * scale)
+        pen += advance * scale
+
+
+def test_devanagari_vowel_sign_i_is_drawn_before_its_consonant():
+    """ "रिज़र्व" is 7 characters and 5 glyphs: the vowel sign ि (typed after र) stands to its
+    left, ज + nukta is one glyph, and the र of र्व is a reph drawn after व (above it)."""
+    family = "Noto Serif Devanagari"
+    glyphs = drawn("रिज़र्व", "hi")
+    assert [glyph for _, _, glyph in glyphs] == [glyph for glyph, *_ in harfbuzz(family, "रिज़र्व", "ltr", "hi")]
+    names = [glyph_names(family)[glyph] for _, _, glyph in glyphs]
+    assert names == ["uni093F.01", "uni0930", "uni095B", "uni0935", "uni0930094D"]
+
+
+def test_arabic_lam_alef_is_the_fonts_ligature_not_two_letters():
+    """Noto Naskh Arabic writes lam-alef as a required ligature (`rlig`): its own lam and
+    alef forms, one cluster, set on one advance; never the isolated ل and final ا."""
+    family = "Noto Naskh Arabic"
+    glyphs = drawn("لا", "ar")
+    assert [glyph_names(family)[glyph] for _, _, glyph in glyphs] == ["uniFE8E.rlig", "uniFEDF.rlig"]
+    assert [glyph for _, _, glyph in glyphs] == [glyph for glyph, *_ in harfbuzz(family, "لا", "rtl", "ar")]
+    assert glyphs[0][0] == glyphs[1][0]  # drawn at one x: one ligature
+
+
+def test_a_mixed_arabic_line_is_in_the_visual_order_of_the_bidi_algorithm():
+    """ "سلام (IAEA) 12" reads, left to right, "12 (IAEA) " then the Arabic word: numbers and
+    the acronym keep their own order and the brackets are mirrored, in python-bidi's order."""
+    line = "سلام (IAEA) 12"
+    glyphs, width = shaped_line(line, "bold", 80, "ar")
+    xs = [glyph.x for glyph in glyphs]
+    assert xs == sorted(xs) and 0 < width < cover.MEASURE
+    latin = "".join(char_of(glyph.family)[glyph.glyph] for glyph in glyphs if glyph.family == "Publish Serif")
+    arabic = [glyph.glyph for glyph in glyphs if glyph.family == "Noto Naskh Arabic"]
+    # python-bidi gives the order (and leaves mirroring to the renderer): "12 )IAEA( مالس".
+    visual = get_display(line, base_dir="R")
+    assert visual.translate(str.maketrans("()", ")(")).startswith(latin) and latin == "12 (IAEA)"
+    assert arabic == [glyph for glyph, *_ in harfbuzz("Noto Naskh Arabic", "سلام ", "rtl", "ar")]
+    # A right-to-left book sets even a line with no Arabic letter from the right.
+    assert [char_of("Publish Serif")[glyph.glyph] for glyph in shaped_line("(IAEA) 12", "bold", 80, "ar")[0]] == list(
+        "12 (IAEA)"
+    )
+
+
+def test_a_glyph_drawn_by_id_is_the_glyph_pillow_draws_for_its_character():
+    """The private-use cmap changes nothing else: the same pixels as the font's own cmap
+    (hinting included, which finds a glyph's script through its characters)."""
+    for family, char in (("Noto Serif Devanagari", "क"), ("Noto Naskh Arabic", "س"), ("Noto Serif Hebrew", "ש")):
+        glyph = next(glyph for glyph, found in char_of(family).items() if found == char)
+
+        def alone(font, text):
+            canvas = Image.new("L", (200, 200), 255)
+            ImageDraw.Draw(canvas).text((40.3, 150), text, font=font, anchor="ls", fill=0)
+            return canvas
+
+        by_id = alone(cover._glyph_font(family, "bold", 80), chr(GLYPH_CODES + glyph))
+        by_char = alone(cover._font(family, "bold", 80), char)
+        assert by_id.getbbox() is not None and ImageChops.difference(by_id, by_char).getbbox() is None
+
+
+SHAPED_COVERS = (
+    CoverText(
+        title="भारतीय रिज़र्व बैंक ने रेपो दर 6.5 प्रतिशत पर बरकरार रखी क्षेत्र",
+        place="मुंबई",
+        date="5 अप्रैल 2024",
+        language="hi",
+    ),
+    CoverText(
+        title="الوكالة الدولية للطاقة الذرية (IAEA): إيران وسعت مخزون اليورانيوم 12",
+        place="فيينا",
+        date="12 مارس 2024",
+        credit="رويترز",
+        language="ar",
+    ),
+)
+
+
+def test_shaped_covers_are_byte_identical_in_other_processes():
+    """Shaping, the in-memory font and drawing by glyph id depend on nothing of the process."""
+    script = (
+        "import hashlib; from publish.render.cover import CoverText, render_cover;"
+        f"print(*(hashlib.sha256(render_cover(c)).hexdigest() for c in {SHAPED_COVERS!r}))"
+    )
+    runs = [
+        subprocess.run(
+            [sys.executable, "-c", script],
+            capture_output=True,
+            check=True,
+            timeout=120,
+            text=True,
+            env={**os.environ, "TZ": zone},
+        ).stdout.split()
+        for zone in ("UTC", "Pacific/Kiritimati")
+    ]
+    here = [hashlib.sha256(render_cover(text)).hexdigest() for text in SHAPED_COVERS]
+    assert runs[0] == runs[1] == here and len(set(here)) == 2
+
+
+def test_a_cut_line_never_leaves_a_vowel_sign_without_its_letter():
+    """Shortening a too-long line drops a letter together with its marks."""
+    assert cover._without_last("रखी") == "र"
+    assert cover._without_last("कि") == ""
+    assert cover._without_last("abc") == "ab"

@@ -7,20 +7,28 @@ kicker, headline between two rules, author, place, human date, source), drawn by
 at 1000 x 1600 px (height:width 1.6:1, 1600 px on the long side) in the fonts that ship with
 publish, so Armenian and Georgian look right whatever the reader has installed.
 
-Reproducible: fixed layout engine (Pillow's BASIC, no dependency on whichever libraqm is
-installed), fixed JPEG quality, subsampling and tables, no EXIF, no time stamp. The same
-text and the same Pillow give the same bytes.
+Arabic, Persian, Hebrew and Devanagari are shaped by HarfBuzz (uharfbuzz, which bundles
+its own HarfBuzz) as the PDF shapes them, and ordered by Unicode's bidi algorithm; each
+glyph is then drawn by its id at HarfBuzz's position. Pillow has no call that draws a
+glyph id, so each such font is given, once per process and in memory, a cmap that also
+maps a private-use code to every glyph (`GLYPH_CODES` + id): Pillow draws that code.
+
+Reproducible: fixed layout engine (Pillow's BASIC; never its RAQM layout, which loads
+whichever libraqm, FriBiDi and HarfBuzz the machine has), fixed JPEG quality, subsampling
+and tables, no EXIF, no time stamp. The same text, the same Pillow and the same uharfbuzz
+give the same bytes.
 """
 
 from __future__ import annotations
 
 import io
-import re
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-from publish.fonts import FALLBACK_CHAIN, coverage, shipped_font
+from publish.fonts import FALLBACK_CHAIN, SCRIPT_FAMILIES, coverage, shipped_font
+from publish.scripts import is_rtl
 
 if TYPE_CHECKING:
     from PIL import Image, ImageDraw, ImageFont
@@ -63,6 +71,21 @@ DATE = ("italic", _px(54), 0, INK)
 RULE_WIDTH = _px(3)
 #: Smallest size a one-line text shrinks to before it is cut with an ellipsis.
 MIN_LINE_SIZE = _px(36)
+#: Families whose letters are shaped by HarfBuzz and drawn glyph by glyph.
+SHAPED_FAMILIES = frozenset(family.name for family in SCRIPT_FAMILIES.values())
+#: Private-use code of glyph 0 in a shaped family's drawing font (Supplementary Private
+#: Use Area-A: 65,534 codes, as many as a font can have glyphs).
+GLYPH_CODES = 0xF0000
+
+
+class Placed(NamedTuple):
+    """A glyph of a shaped line: its family, its id, x from the line's left end and rise
+    above the baseline, in px."""
+
+    family: str
+    glyph: int
+    x: float
+    rise: float
 
 
 @dataclass(frozen=True)
@@ -75,6 +98,9 @@ class CoverText:
     place: str = ""
     date: str = ""
     credit: str = ""
+    #: The book's language (BCP 47): the base direction of its lines (right to left for
+    #: Arabic, Persian, Hebrew...) and the language HarfBuzz shapes for.
+    language: str = ""
 
 
 def render_cover(text: CoverText) -> bytes:
@@ -83,67 +109,84 @@ def render_cover(text: CoverText) -> bytes:
 
     image = _paper().copy()
     draw = ImageDraw.Draw(image)
+    language = text.language
     if text.kicker:
-        _line(draw, text.kicker, *KICKER)
+        _line(draw, text.kicker, *KICKER, language)
     _rule(draw, _px(410))
-    size, lines = fit_title(text.title)
+    size, lines = fit_title(text.title, language)
     leading = round(size * 1.22)
     for index, line in enumerate(lines):
-        _runs(draw, line, "bold", size, 0, INK, TITLE_TOP + size + index * leading)
+        _runs(draw, line, "bold", size, 0, INK, TITLE_TOP + size + index * leading, language)
     rule_y = TITLE_TOP + size + (len(lines) - 1) * leading + round(size * 0.9)
     _rule(draw, rule_y)
     for key, value, style in (("author", text.author, AUTHOR), ("place", text.place, PLACE), ("date", text.date, DATE)):
         if value:
-            _line(draw, value, rule_y + BELOW_RULE[key], *style)
+            _line(draw, value, rule_y + BELOW_RULE[key], *style, language)
     if text.credit:
-        _line(draw, text.credit, *CREDIT)
+        _line(draw, text.credit, *CREDIT, language)
     out = io.BytesIO()
     image.save(out, "JPEG", **JPEG)
     return out.getvalue()
 
 
-def fit_title(title: str) -> tuple[int, list[str]]:
+def fit_title(title: str, language: str = "") -> tuple[int, list[str]]:
     """The largest headline size whose lines fit the headline band, and those lines; at
     the smallest size a headline still too long is cut, its last line ending in "…"."""
     for size in TITLE_SIZES:
-        lines = _wrap(title, "bold", size)
+        lines = _wrap(title, "bold", size, language)
         leading = round(size * 1.22)
         if size + (len(lines) - 1) * leading <= TITLE_BOTTOM - TITLE_TOP and all(
-            _width(line, "bold", size, 0) <= MEASURE for line in lines
+            _width(line, "bold", size, 0, language) <= MEASURE for line in lines
         ):
             return size, lines
     size = TITLE_SIZES[-1]
     room = 1 + (TITLE_BOTTOM - TITLE_TOP - size) // round(size * 1.22)
-    lines = _wrap(title, "bold", size)
+    lines = _wrap(title, "bold", size, language)
     if len(lines) > room:
         lines = lines[:room]
-        lines[-1] = _cut(lines[-1] + "\u2026", "bold", size, 0)
-    return size, [_cut(line, "bold", size, 0) for line in lines]
+        lines[-1] = _cut(lines[-1] + "\u2026", "bold", size, 0, language)
+    return size, [_cut(line, "bold", size, 0, language) for line in lines]
 
 
-def _wrap(text: str, face: str, size: int) -> list[str]:
+def _wrap(text: str, face: str, size: int, language: str) -> list[str]:
     """Greedy line breaking at spaces by measured width."""
     lines: list[str] = []
     for word in text.split():
-        if lines and _width(f"{lines[-1]} {word}", face, size, 0) <= MEASURE:
+        if lines and _width(f"{lines[-1]} {word}", face, size, 0, language) <= MEASURE:
             lines[-1] += f" {word}"
         else:
             lines.append(word)
     return lines or [""]
 
 
-def _cut(text: str, face: str, size: int, tracking: int) -> str:
+def _cut(text: str, face: str, size: int, tracking: int, language: str) -> str:
     """`text`, shortened with an ellipsis until it fits the measure."""
-    if _width(text, face, size, tracking) <= MEASURE:
+    if _width(text, face, size, tracking, language) <= MEASURE:
         return text
     body = text.rstrip("\u2026")
-    while body and _width(body + "\u2026", face, size, tracking) > MEASURE:
-        body = body[:-1]
+    while body and _width(body + "\u2026", face, size, tracking, language) > MEASURE:
+        body = _without_last(body)
     return body.rstrip() + "\u2026"
 
 
+def _without_last(text: str) -> str:
+    """`text` without its last letter and the marks on it: a Devanagari vowel sign or an
+    Arabic vowel mark cut from its letter would be drawn on a dotted circle."""
+    end = len(text)
+    while end > 1 and unicodedata.category(text[end - 1]).startswith("M"):
+        end -= 1
+    return text[: end - 1]
+
+
 def _line(
-    draw: ImageDraw.ImageDraw, text: str, y: int, face: str, size: int, tracking: int, colour: tuple[int, int, int]
+    draw: ImageDraw.ImageDraw,
+    text: str,
+    y: int,
+    face: str,
+    size: int,
+    tracking: int,
+    colour: tuple[int, int, int],
+    language: str,
 ) -> None:
     """One centred line; shrunk (then cut) when wider than the measure. A line with a
     script whose family has no italic is set upright throughout, never half slanted."""
@@ -151,19 +194,30 @@ def _line(
         shipped_font(family, "italic") == shipped_font(family, "regular") for family, _ in script_runs(text)
     ):
         face = "regular"
-    while size > MIN_LINE_SIZE and _width(text, face, size, tracking) > MEASURE:
+    while size > MIN_LINE_SIZE and _width(text, face, size, tracking, language) > MEASURE:
         size -= 2
-    _runs(draw, _cut(text, face, size, tracking), face, size, tracking, colour, y)
+    _runs(draw, _cut(text, face, size, tracking, language), face, size, tracking, colour, y, language)
 
 
 def _runs(
-    draw: ImageDraw.ImageDraw, text: str, face: str, size: int, tracking: int, colour: tuple[int, int, int], y: int
+    draw: ImageDraw.ImageDraw,
+    text: str,
+    face: str,
+    size: int,
+    tracking: int,
+    colour: tuple[int, int, int],
+    y: int,
+    language: str,
 ) -> None:
     """Draw `text` centred on baseline `y`, each run in the first shipped family that has it."""
-    visual = _visual(text)
-    if visual != text:  # (not `is not`: the cache hands back an equal, earlier string)
-        text, tracking = visual, 0  # letter-spacing would break the joins of Arabic
-    x = (WIDTH - _width(text, face, size, tracking)) / 2
+    if _is_shaped(text, language):
+        glyphs, width = shaped_line(text, face, size, language)
+        x = (WIDTH - width) / 2
+        for family, glyph, left, rise in glyphs:
+            font = _glyph_font(family, face, size)
+            draw.text((x + left, y - rise), chr(GLYPH_CODES + glyph), font=font, fill=colour, anchor="ls")
+        return
+    x = (WIDTH - _width(text, face, size, tracking, language)) / 2
     for family, run in script_runs(text):
         font = _font(family, face, size)
         if tracking:
@@ -175,33 +229,53 @@ def _runs(
             x += sum(_advance(family, face, size, char) for char in run)
 
 
-#: Characters of right-to-left scripts (Hebrew, Arabic and their presentation forms).
-_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
-#: A bracket drawn in a right-to-left run shows its mirror image.
-_MIRRORED = str.maketrans("()[]{}<>\u00ab\u00bb", ")(][}{><\u00bb\u00ab")
+def _is_shaped(text: str, language: str) -> bool:
+    """True when a run of `text` is in a family of the shaped scripts (Arabic, Persian,
+    Hebrew, Devanagari), or the book is right to left (its line "(IAEA) 12" reads "12
+    (IAEA)"); every other line is drawn by Pillow character by character, as it always was."""
+    return is_rtl(language) or any(family in SHAPED_FAMILIES for family, _ in script_runs(text))
 
 
 @lru_cache(maxsize=1024)
-def _visual(text: str) -> str:
-    """`text` as Pillow's basic (left-to-right, unshaped) layout must be given it: Arabic
-    letters in their joined presentation forms (arabic-reshaper), then every character in
-    visual order by Unicode's bidi algorithm, brackets of right-to-left runs mirrored. Text
-    without a right-to-left letter is returned as it is. (Devanagari conjuncts need real
-    shaping, which the basic layout cannot do; the PDF has it.)"""
-    if not _RTL.search(text):
-        return text
-    import arabic_reshaper
+def shaped_line(text: str, face: str, size: int, language: str) -> tuple[tuple[Placed, ...], float]:
+    """`text` as one line: its glyphs in visual order, and the line's width in px.
 
-    from publish.render.shaping import bidi_levels, visual_order
+    As the PDF does it (publish/render/shaping.py): bidi levels by Unicode's algorithm
+    (base right to left for a right-to-left language, else the first strong letter's),
+    the text cut into runs of one level and one family, each shaped by HarfBuzz in its
+    direction with the whole line as context, then the runs put in visual order (UAX #9
+    L2). HarfBuzz's right-to-left output is already in visual order, brackets mirrored.
+    No tracking: letter-spacing would break Arabic joins and the Devanagari headstroke."""
+    from publish.render.shaping import bidi_levels, shape_run, visual_order
 
-    joined = arabic_reshaper.reshape(text)
-    levels, _ = bidi_levels(joined, None)
-    return "".join(joined[i].translate(_MIRRORED) if levels[i] % 2 else joined[i] for i in visual_order(levels))
+    levels, _ = bidi_levels(text, "R" if is_rtl(language) else None)
+    runs: list[tuple[int, int, int, str]] = []  # start, end, level, family
+    start = 0
+    for family, run in script_runs(text):
+        end = start + len(run)
+        piece = start
+        for position in range(start + 1, end + 1):
+            if position == end or levels[position] != levels[piece]:
+                runs.append((piece, position, levels[piece], family))
+                piece = position
+        start = end
+    glyphs: list[Placed] = []
+    pen = 0.0
+    for index in visual_order([level for _, _, level, _ in runs]):
+        start, end, level, family = runs[index]
+        shaped, upem = shape_run(shipped_font(family, face), text, start, end, bool(level % 2), language)
+        scale = size / upem
+        for glyph in shaped:
+            glyphs.append(Placed(family, glyph.id, pen + glyph.x_offset * scale, glyph.y_offset * scale))
+            pen += glyph.advance * scale
+    return tuple(glyphs), pen
 
 
-def _width(text: str, face: str, size: int, tracking: int) -> float:
-    """Advance width of `text` as drawn (BASIC layout: the sum of the glyphs' advances)."""
-    text = _visual(text)
+def _width(text: str, face: str, size: int, tracking: int, language: str = "") -> float:
+    """Advance width of `text` as drawn: HarfBuzz's for a shaped line, else (BASIC
+    layout) the sum of the characters' advances and the tracking between them."""
+    if _is_shaped(text, language):
+        return shaped_line(text, face, size, language)[1]
     return sum(
         _advance(family, face, size, char) for family, run in script_runs(text) for char in run
     ) + tracking * max(len(text) - 1, 0)
@@ -246,6 +320,34 @@ def _font(family: str, face: str, size: int) -> ImageFont.FreeTypeFont:
     from PIL import ImageFont
 
     return ImageFont.truetype(str(shipped_font(family, face)), size, layout_engine=ImageFont.Layout.BASIC)
+
+
+@lru_cache(maxsize=64)
+def _glyph_font(family: str, face: str, size: int) -> ImageFont.FreeTypeFont:
+    """The face, drawing glyph `n` for the code `GLYPH_CODES + n` (how a shaped line is drawn)."""
+    from PIL import ImageFont
+
+    return ImageFont.truetype(io.BytesIO(_glyph_font_file(family, face)), size, layout_engine=ImageFont.Layout.BASIC)
+
+
+@lru_cache(maxsize=16)
+def _glyph_font_file(family: str, face: str) -> bytes:
+    """The face's font file with one Unicode cmap (format 12) that maps its characters, as
+    before, and `GLYPH_CODES + id` to every glyph. The characters stay so FreeType's
+    auto-hinter still finds each glyph's script. Only the cmap is rewritten; glyph
+    outlines and metrics are copied as they are."""
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
+
+    font = TTFont(str(shipped_font(family, face)), lazy=True, recalcBBoxes=False, recalcTimestamp=False)
+    subtable = CmapSubtable.newSubtable(12)
+    subtable.platformID, subtable.platEncID, subtable.language = 3, 10, 0
+    names = font.getGlyphOrder()
+    subtable.cmap = {**font["cmap"].getBestCmap(), **{GLYPH_CODES + glyph: name for glyph, name in enumerate(names)}}
+    font["cmap"].tables = [subtable]
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
 
 
 def _rule(draw: ImageDraw.ImageDraw, y: int) -> None:

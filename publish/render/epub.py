@@ -90,6 +90,7 @@ def render_epub(article: Article, options: RenderOptions = RenderOptions()) -> b
             place=article.dateline.place if article.dateline else "",
             date=reader_date(article.date, article.language) if article.date else "",
             credit=article.source or "",
+            language=article.language,
         ),
         modified=options.timestamp(article),
     )
@@ -118,6 +119,7 @@ def render_collection_epub(collection: Collection, options: RenderOptions = Rend
             place=f"{count} articles",
             date=reader_date(collection.date, collection.language) if collection.date else "",
             credit=credit,
+            language=collection.language,
         ),
     )
 

@@ -234,6 +234,36 @@ def shape(
     return clusters
 
 
+@dataclass(frozen=True)
+class Glyph:
+    """One shaped glyph in font units: its id, the index in the text of the cluster it
+    belongs to, its advance and its offsets from the pen."""
+
+    id: int
+    cluster: int
+    advance: int
+    x_offset: int
+    y_offset: int
+
+
+def shape_run(path: Path, text: str, start: int, end: int, rtl: bool, language: str) -> tuple[list[Glyph], int]:
+    """HarfBuzz's glyphs for `text[start:end]` in one direction (the rest of `text` as
+    context, so joining survives a change of font), in visual order, in font units, and
+    the font's units per em: for a caller that draws glyphs itself (the raster cover)."""
+    font, upem = _hb_font(path)
+    buffer = hb.Buffer()
+    buffer.add_str(text, start, end - start)
+    buffer.direction = "rtl" if rtl else "ltr"
+    if language:
+        buffer.language = language
+    buffer.guess_segment_properties()
+    hb.shape(font, buffer, {})
+    return [
+        Glyph(info.codepoint, info.cluster, position.x_advance, position.x_offset, position.y_offset)
+        for info, position in zip(buffer.glyph_infos, buffer.glyph_positions)
+    ], upem
+
+
 def _itemise(text_spans: list[Span], palette: Palette) -> tuple[str, list[tuple[int, int, int, str, str | None]]]:
     """The paragraph's text and its pieces of one family, face and colour."""
     text = "".join(span.text for span in text_spans)
