@@ -36,6 +36,12 @@ def _curl(text: str, index: int) -> str:
     before = text[index - 1] if index > 0 else " "
     after = text[index + 1] if index + 1 < len(text) else " "
     opens = before in _OPENING_CONTEXT or before.isspace()
+    if _is_hebrew_letter(before):
+        # Hebrew abbreviations and numerals: צה"ל, ג'ירפה, ה' (gershayim and geresh, not quotes).
+        if mark == "'":
+            return "\u05f3"
+        if _is_hebrew_letter(after):
+            return "\u05f4"
     if mark == '"':
         return "\u201c" if opens else "\u201d"
     if before.isalnum():
@@ -45,6 +51,10 @@ def _curl(text: str, index: int) -> str:
     if opens and (after.isalnum() or after in '"\u201c'):
         return "\u2018"
     return "\u2019"
+
+
+def _is_hebrew_letter(char: str) -> bool:
+    return "\u05d0" <= char <= "\u05ea"
 
 
 # --- Presentation: dashes and no-break spaces for the reading editions (PDF, EPUB) ---
