@@ -16,7 +16,7 @@ from publish.typography import for_reading, smarten
         ("\u201calready curly\u201d", "\u201calready curly\u201d"),
         ("no marks at all", "no marks at all"),
         # Hebrew abbreviations take gershayim and geresh, quotations still curl.
-        ('צה"ל ופרופ\' ירון', "צה\u05f4ל ופרופ\u05f3 ירון"),
+        ("צה\"ל ופרופ' ירון", "צה\u05f4ל ופרופ\u05f3 ירון"),
         ('אמר "שלום" לכולם', "אמר \u201cשלום\u201d לכולם"),
     ],
 )
