@@ -30,7 +30,7 @@ from typing import Any, Protocol, TypeVar
 
 from publish.editions import DEFAULT_FORMATS, file_name, parse_formats, render_all
 from publish.errors import InputError, InternalError, OutputError, PublishError
-from publish.inputs import collect_source_names, parse_input, read_input
+from publish.inputs import count_source_names, parse_input, read_input, stream_source_names
 from publish.options import ZIP_EPOCH, RenderOptions
 from publish.output import STALE_TEMPORARY_SECONDS, commit_set, folder_lock, fsync_file, prepare_output, stage
 from publish.state import BuildState, Entry, Stat, stat_of
@@ -361,9 +361,10 @@ def build(
     folder = prepare_output(Path(out_dir))
     if keep not in KEEP:
         raise ValueError(f"keep must be one of {KEEP}, not {keep!r}")
-    sources = collect_source_names(paths, exclude=[folder])
+    paths = list(paths)
+    total = count_source_names(paths, exclude=[folder])  # a missing path or unreadable folder: before any work
     if on_start:
-        on_start(len(sources))
+        on_start(total)
     # A bag needs every result (its files, the batch's newest date).
     report = BuildReport(keep="all" if bag is not None else keep)
     # One build at a time changes a folder: its editions, manifest and record always
@@ -377,21 +378,18 @@ def build(
         try:
             # Up-to-date articles' slugs and dates only when a result is made for them.
             details = report.keep == "all" or (on_result is not None and on_skip is None)
-            plan: list[Entry | None] = (
-                [None] * len(sources)
-                if force
-                else state.plan_all([absolute for _, absolute in sources], details, 1 if cluster else jobs)
+            planned = _Planned(
+                stream_source_names(paths, exclude=[folder]), state, force, details, 1 if cluster else jobs
             )
             # Made as they are sent (a list of a million tasks would be most of a build's memory).
             todo = (
                 Task(Path(source), formats, options, encoding, default_language, keep_breaks)
-                for (source, _), entry in zip(sources, plan)
-                if entry is None
+                for source in planned.todo()
             )
-            with _engine(jobs, cluster, staging, plan.count(None)) as (submit, size, window):
+            with _engine(jobs, cluster, staging, planned.todo_estimate()) as (submit, size, window):
                 staged = staged_in_order(todo, submit, size, window)
                 try:
-                    _commit_all(sources, plan, staged, state, folder, report, touched, on_result, on_skip, details)
+                    _commit_all(planned.in_order(), staged, state, folder, report, touched, on_result, on_skip, details)
                 finally:
                     staged.close()
         finally:
@@ -430,8 +428,7 @@ def write_bag_of(bag: str | Path, report: BuildReport, options: RenderOptions) -
 
 
 def _commit_all(
-    sources: list[tuple[str, str]],
-    plan: list[Entry | None],
+    planned: Iterator[tuple[str, Entry | None]],
     staged: Iterator[Staged],
     state: BuildState,
     folder: Path,
@@ -445,7 +442,7 @@ def _commit_all(
     article costs a count (and a result only when someone keeps or sees it): its slug
     claim is in the record already."""
     folders: set[str] = set()
-    for number, ((name, _), entry) in enumerate(zip(sources, plan), start=1):
+    for number, (name, entry) in enumerate(planned, start=1):
         if entry is not None:
             if not details:
                 report.articles += 1
@@ -523,6 +520,66 @@ def _commit(done: Staged, state: BuildState, folder: Path, folders: set[str]) ->
     except OutputError as error:
         return ArticleResult(done.source, warnings=done.warnings, error=error.located(str(done.source)))
     return ArticleResult(done.source, done.slug, done.date, written, done.warnings)
+
+
+#: Articles planned at a time: a build holds one segment's names and plan (and the next
+#: while the engine runs ahead), so its memory is flat however large the archive.
+SEGMENT = 25_000
+
+
+class _Planned:
+    """The batch planned a segment at a time, in input order: the engine takes the
+    articles to build (`todo`), the commit walks every article (`in_order`); whichever
+    runs out first plans the next segment. A segment is planned in forked processes only
+    before the engine has been given work (forking a process with a pool's threads
+    running is not safe); after that, here."""
+
+    def __init__(
+        self, sources: Iterator[tuple[str, str]], state: BuildState, force: bool, details: bool, processes: int
+    ) -> None:
+        self._sources, self._state, self._force, self._details = sources, state, force, details
+        self._processes = processes
+        self._order: deque[tuple[str, Entry | None]] = deque()
+        self._todo: deque[str] = deque()
+        self._working = False
+        self._more = self._plan_next()
+
+    def _plan_next(self) -> bool:
+        """Plan one more segment; False when the inputs are all planned."""
+        segment = list(islice(self._sources, SEGMENT))
+        if not segment:
+            return False
+        plan: list[Entry | None] = (
+            [None] * len(segment)
+            if self._force
+            else self._state.plan_all(
+                [absolute for _, absolute in segment], self._details, 1 if self._working else self._processes
+            )
+        )
+        self._order.extend((name, entry) for (name, _), entry in zip(segment, plan))
+        self._todo.extend(name for (name, _), entry in zip(segment, plan) if entry is None)
+        return len(segment) == SEGMENT
+
+    def todo_estimate(self) -> int:
+        """The articles to build as far as known: exact when one segment held every input."""
+        return len(self._todo) + (SEGMENT if self._more else 0)
+
+    def todo(self) -> Iterator[str]:
+        while True:
+            while self._todo:
+                self._working = True
+                yield self._todo.popleft()
+            if not self._more:
+                return
+            self._more = self._plan_next()
+
+    def in_order(self) -> Iterator[tuple[str, Entry | None]]:
+        while True:
+            while self._order:
+                yield self._order.popleft()
+            if not self._more:
+                return
+            self._more = self._plan_next()
 
 
 class _engine:

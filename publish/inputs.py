@@ -39,10 +39,52 @@ def collect_sources(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -
 
 def collect_source_names(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[tuple[str, str]]:
     """`collect_sources` as (path as given, absolute path) strings: what a build of a
-    million files needs, without a `Path` object, a stat or a resolve per file (and made
-    in one pass: no second list of every file while duplicates are taken out)."""
+    million files needs, without a `Path` object, a stat or a resolve per file."""
+    return list(stream_source_names(paths, exclude))
+
+
+def stream_source_names(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> Iterator[tuple[str, str]]:
+    """`collect_source_names` one at a time, each folder listed when the walk reaches it:
+    an archive's build holds one folder's names, not every name (`count_source_names`
+    first, to find an unreadable folder before anything is built)."""
+    paths = list(paths)
     excluded = [folder.resolve() for folder in exclude]
-    return _distinct(_named(paths, excluded))
+    one_folder = len(paths) == 1 and Path(paths[0]).is_dir()
+    return _distinct(
+        _named(paths, excluded), os.path.join(os.path.abspath(paths[0]), "") if one_folder else None, excluded
+    )
+
+
+def count_source_names(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> int:
+    """How many input files `paths` name (a file named twice counts twice), found by a
+    walk that keeps no name: it raises for a missing path or an unreadable folder, as
+    the build would, before the build begins."""
+    excluded = [folder.resolve() for folder in exclude]
+    count = 0
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            count += _count_below(str(path), excluded)
+        elif path.is_file() or path.is_char_device() or path.is_fifo():
+            count += 1
+        else:
+            raise OptionsError(f"{raw}: no such file or folder")
+    return count
+
+
+def _count_below(top: str, excluded: list[Path]) -> int:
+    count = 0
+    walking = ["" if top == "." else top if top.endswith("/") else top + "/"]
+    while walking:
+        here = walking.pop()
+        if excluded and any(Path(here or ".").resolve().is_relative_to(folder) for folder in excluded):
+            continue
+        for name, entry in _listing(here):
+            if entry.is_dir(follow_symlinks=False):
+                walking.append(here + name + "/")
+            elif name[name.rfind(".") :].lower() in INPUT_SUFFIXES and entry.is_file():
+                count += 1
+    return count
 
 
 def _named(paths: Iterable[str | Path], excluded: list[Path]) -> Iterator[tuple[str, str, str]]:
@@ -59,18 +101,42 @@ def _named(paths: Iterable[str | Path], excluded: list[Path]) -> Iterator[tuple[
             raise OptionsError(f"{raw}: no such file or folder")
 
 
-def _distinct(sources: Iterable[tuple[str, str, str]]) -> list[tuple[str, str]]:
+def _distinct(
+    sources: Iterable[tuple[str, str, str]], folder: str | None, excluded: list[Path]
+) -> Iterator[tuple[str, str]]:
     """Each file once, as first named: the same file given twice, or by two paths (a
     link, `./a.txt` and `a.txt`), is one article, not a slug clash with itself. (The
     third string is the file's identity: its real path for a link, else its absolute
-    path: no resolve per file.)"""
+    path: no resolve per file.)
+
+    When one `folder` is walked (its absolute path, ending in "/"), a file can come twice
+    only through a link, and no name is remembered but links' targets: a link whose
+    target the walk lists before it is left out, one whose target comes later is kept
+    and the target left out when reached. Otherwise every identity is remembered."""
     seen: set[str] = set()
-    distinct: list[tuple[str, str]] = []
     for name, absolute, identity in sources:
-        if identity not in seen:
+        if identity in seen:
+            continue
+        if folder is None:
             seen.add(identity)
-            distinct.append((name, absolute))
-    return distinct
+        elif identity != absolute:  # a link
+            if _listed_before(identity, absolute, folder, excluded):
+                continue
+            seen.add(identity)
+        yield name, absolute
+
+
+def _listed_before(target: str, link: str, folder: str, excluded: list[Path]) -> bool:
+    """Whether the walk of `folder` lists `target` (a link's real path) before `link`:
+    the walk goes in the order of their parts, and lists visible input files only."""
+    if not target.startswith(folder) or not os.path.isfile(target):
+        return False
+    parts = target[len(folder) :].split("/")
+    if any(part.startswith(".") for part in parts) or parts[-1][parts[-1].rfind(".") :].lower() not in INPUT_SUFFIXES:
+        return False
+    if any(Path(target).is_relative_to(out) for out in excluded):
+        return False
+    return parts < link[len(folder) :].split("/")
 
 
 def _inputs_below(root: Path, excluded: list[Path]) -> Iterator[tuple[str, str, str]]:
@@ -97,15 +163,7 @@ def _folder(here: str, excluded: list[Path]) -> Iterator[tuple[str, str, str]]:
     (name, "", ""), sorted by name."""
     if any(Path(here or ".").resolve().is_relative_to(folder) for folder in excluded):
         return
-    try:
-        with os.scandir(here or ".") as listing:
-            entries = sorted((entry.name, entry) for entry in listing if not entry.name.startswith("."))
-    except OSError as error:  # an unreadable folder is an error, never silently skipped
-        raise InputError(
-            f"cannot read this folder: {error.strerror}",
-            path=here.rstrip("/") or ".",
-            hint="fix its permissions, or leave it out",
-        ) from None
+    entries = sorted(_listing(here))
     absolute = os.path.join(os.path.abspath(here or "."), "")
     for name, entry in entries:
         if entry.is_dir(follow_symlinks=False):
@@ -119,6 +177,19 @@ def _folder(here: str, excluded: list[Path]) -> Iterator[tuple[str, str, str]]:
             target = os.path.realpath(entry.path)
             if not any(Path(target).is_relative_to(folder) for folder in excluded):
                 yield full, whole, target
+
+
+def _listing(here: str) -> list[tuple[str, os.DirEntry[str]]]:
+    """A folder's visible entries as (name, entry), unsorted."""
+    try:
+        with os.scandir(here or ".") as listing:
+            return [(entry.name, entry) for entry in listing if not entry.name.startswith(".")]
+    except OSError as error:  # an unreadable folder is an error, never silently skipped
+        raise InputError(
+            f"cannot read this folder: {error.strerror}",
+            path=here.rstrip("/") or ".",
+            hint="fix its permissions, or leave it out",
+        ) from None
 
 
 def read_input(path: Path) -> bytes:
