@@ -316,7 +316,7 @@ def _check_pdf(path: Path, report: CheckReport) -> None:
 
     try:
         reader = PdfReader(path)
-        language = str(reader.trailer["/Root"].get("/Lang", "en"))
+        language = str(reader.root_object.get("/Lang", "en"))
         text = joined_pages([page.extract_text() for page in reader.pages], language)
         shaped = actual_text_lines(reader)
     except (PdfReadError, OSError, ValueError, KeyError) as error:

@@ -107,6 +107,23 @@ LABELS: dict[str, dict[str, str]] = {
         "he": "כריכה: {printed}",
         "hi": "आवरण: {printed}",
     },
+    # How many articles a digest holds, on its cover. Where a number's noun changes with the
+    # number (Russian статья/статьи/статей, Arabic's dual and plurals) a count label is used;
+    # Turkish, Azerbaijani, Armenian, Georgian and Persian take the singular after any number.
+    "article_count": {
+        "en": "{count} articles",
+        "az": "{count} məqalə",
+        "tr": "{count} makale",
+        "ru": "Статей: {count}",
+        "uk": "Статей: {count}",
+        "hy": "{count} հոդված",
+        "ka": "{count} სტატია",
+        "el": "Άρθρα: {count}",
+        "ar": "عدد المقالات: {count}",
+        "fa": "{count} مقاله",
+        "he": "כתבות: {count}",
+        "hi": "लेख: {count}",
+    },
     # Between the items of that alternative text: the language's full stop (Armenian `։`,
     # Devanagari danda `।`), so a screen reader pauses as it would in running text.
     "sentence_break": {

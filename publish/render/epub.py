@@ -117,7 +117,7 @@ def render_collection_epub(collection: Collection, options: RenderOptions = Rend
         cover=CoverText(
             title=collection.title,
             kicker=options.publisher or "",
-            place=f"{count} articles",
+            place=label("article_count", collection.language, count=count),
             date=reader_date(collection.date, collection.language) if collection.date else "",
             credit=credit,
             language=collection.language,
