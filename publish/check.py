@@ -59,15 +59,16 @@ def comparable_words(text: str) -> list[str]:
 _BROKEN_AT_END = re.compile(r"(\w+)[-\u2010\u00ad]\s*$")
 
 
-def joined_pages(pages: list[str]) -> str:
+def joined_pages(pages: list[str], language: str = "en") -> str:
     """The text of a PDF's pages as one text, a word hyphenated across a page break made
-    whole again: extraction gives a page's body, then its furniture (from the folio
-    `FOLIO` on), so the word's first half is carried over to the next page's start."""
-    from publish.render.pdf import FOLIO
+    whole again: extraction gives a page's body, then its furniture (from the folio,
+    "1 of 3" in the PDF's `language`, on), so the word's first half is carried over to
+    the next page's start."""
+    from publish.labels import label
 
     pages = list(pages)
     for index in range(len(pages) - 1):
-        folio = "\n" + FOLIO.format(page=index + 1, total=len(pages)) + "\n"
+        folio = "\n" + label("folio", language, page=index + 1, total=len(pages)) + "\n"
         body, found, furniture = (pages[index] + "\n").rpartition(folio)
         broken = _BROKEN_AT_END.search(body) if found else None
         following = pages[index + 1].lstrip()
@@ -315,7 +316,8 @@ def _check_pdf(path: Path, report: CheckReport) -> None:
 
     try:
         reader = PdfReader(path)
-        text = joined_pages([page.extract_text() for page in reader.pages])
+        language = str(reader.root_object.get("/Lang", "en"))
+        text = joined_pages([page.extract_text() for page in reader.pages], language)
         shaped = actual_text_lines(reader)
     except (PdfReadError, OSError, ValueError, KeyError) as error:
         report.problems.append(f"{path}: not a readable PDF ({error})")

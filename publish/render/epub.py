@@ -18,6 +18,7 @@ from typing import Any
 from ebooklib import epub
 
 from publish.dates import reader_date
+from publish.labels import label
 from publish.metadata import article_metadata, terms
 from publish.model import Article, Collection
 from publish.options import ZIP_EPOCH, RenderOptions
@@ -116,7 +117,7 @@ def render_collection_epub(collection: Collection, options: RenderOptions = Rend
         cover=CoverText(
             title=collection.title,
             kicker=options.publisher or "",
-            place=f"{count} articles",
+            place=label("article_count", collection.language, count=count),
             date=reader_date(collection.date, collection.language) if collection.date else "",
             credit=credit,
             language=collection.language,
@@ -188,7 +189,7 @@ def _package(
             language=language,
             image=COVER_IMAGE,
             alt=alt,
-            cover_label="Cover",
+            cover_label=label("cover", language),
             direction=direction(language),
         ),
     )
@@ -200,6 +201,11 @@ def _package(
             env.get_template("epub/article.xhtml").render(
                 article=article,
                 publisher=options.publisher,
+                # The chapter's furniture in its own language (a digest may mix them).
+                credit=label("source", article.language, source=article.source) if article.source else "",
+                published_by=(
+                    label("published_by", article.language, publisher=options.publisher) if options.publisher else ""
+                ),
                 hyphenate=hyphenated(article.language),
                 # As the PDF sets them: dashes, ranges, no-break spaces (the model keeps the wire's text).
                 headline=for_reading(article.title, article.language),
@@ -218,12 +224,12 @@ def _package(
         env.get_template("epub/nav.xhtml").render(
             title=title,
             language=language,
-            contents_label="Contents",
+            contents_label=label("contents", language),
             direction=direction(language),
             entries=[{"href": name, "title": article.title} for article, name in zip(articles, names)],
             landmarks=[
-                {"type": "cover", "href": COVER_FILE, "title": "Cover"},
-                {"type": "toc", "href": NAV_FILE, "title": "Contents"},
+                {"type": "cover", "href": COVER_FILE, "title": label("cover", language)},
+                {"type": "toc", "href": NAV_FILE, "title": label("contents", language)},
                 {"type": "bodymatter", "href": names[0], "title": articles[0].title},
             ],
         ),
@@ -237,7 +243,7 @@ def _package(
     # EPUB 2 guide for Kindle's and calibre's converters: the cover page (shown once, not
     # duplicated) and where reading starts.
     book.guide = [
-        {"type": "cover", "href": COVER_FILE, "title": "Cover"},
+        {"type": "cover", "href": COVER_FILE, "title": label("cover", language)},
         {"type": "text", "href": names[0], "title": articles[0].title},
     ]
 
@@ -286,9 +292,11 @@ class _Writer(epub.EpubWriter):  # type: ignore[misc]
 
 
 def cover_description(cover: CoverText) -> str:
-    """The cover's alternative text: everything printed on it, in reading order."""
+    """The cover's alternative text: everything printed on it, in reading order, named
+    and punctuated in the cover's language."""
     printed = (cover.kicker, cover.title, cover.author, cover.place, cover.date, cover.credit)
-    return "Cover: " + ". ".join(part for part in printed if part)
+    stop = label("sentence_break", cover.language)
+    return label("cover_description", cover.language, printed=stop.join(part for part in printed if part))
 
 
 def _document(uid: str, file_name: str, xhtml: str, properties: list[str] | None = None) -> epub.EpubItem:

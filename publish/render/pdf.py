@@ -38,6 +38,7 @@ from reportlab.platypus.tableofcontents import TableOfContents
 from publish.dates import reader_date
 from publish.errors import InputError
 from publish.fonts import FontFamily, coverage, fallback_families, find_family
+from publish.labels import label
 from publish.metadata import NAMESPACES, article_metadata, terms
 from publish.model import (
     Article,
@@ -154,10 +155,12 @@ def render_collection_pdf(collection: Collection, options: RenderOptions = Rende
     ]
     if date:
         story.append(Para(kit.markup((Text(date),), face="italic"), kit.styles["meta"]))
-    # The contents page is labelled, as the text edition's list is ("Contents").
+    # The contents page is labelled, as the text edition's list is, in the digest's language.
+    contents_label = (Text(label("contents", collection.language)),)
     story += [
         Spacer(1, kit.style["body"]["leading"]),
-        Para(kit.markup((Text("Contents"),), face="bold"), kit.styles["contents-label"]),
+        _shaped(contents_label, kit, collection.language, "contents-label", "bold")
+        or Para(kit.markup(contents_label, face="bold"), kit.styles["contents-label"]),
         contents,
         PageBreak(),
     ]
@@ -170,7 +173,7 @@ def render_collection_pdf(collection: Collection, options: RenderOptions = Rende
             headline_style="headline" if number == 1 else "next-headline",
         )
     stamp = options.timestamp(collection)
-    furniture = _Furniture(date, options.publisher, kit)
+    furniture = _Furniture(date, options.publisher, kit, collection.language)
     paper = paper_for(collection.articles[0], options)
     sources = sorted({article.source for article in collection.articles if article.source})
     return _typeset(
@@ -938,11 +941,6 @@ class _ShapedHeadline(shaping.ShapedParagraph):
         super().draw()
 
 
-#: The page number in the footer (drawn after the page's text: `publish check` finds a
-#: page's body before it).
-FOLIO = "{page} of {total}"
-
-
 @dataclass(frozen=True)
 class _Furniture:
     """Running head from page 2 (the article's title, or in a digest the article running at
@@ -968,15 +966,20 @@ class _Furniture:
         # A right-to-left article's furniture is mirrored: its text starts on the right.
         rtl = shaping.is_rtl(self.language)
         start, end = (right, left) if rtl else (left, right)
-        folio = FOLIO.format(page=page, total=total)
-        (canvas.drawString if rtl else canvas.drawRightString)(end, footer_y, folio)
+        # The page number, drawn after the page's text (`publish check` finds a page's body
+        # before it), in the language's words: "1 of 3", "1 из 3", "1 من 3".
+        folio = label("folio", self.language, page=page, total=total)
+        if rtl or not fonts.covers(folio) or shaping.needs_shaping(folio):
+            _draw_text(canvas, end, footer_y, folio, fonts, meta["size"], rtl=rtl, align_right=not rtl)
+        else:
+            canvas.drawRightString(end, footer_y, folio)
         if self.credit:
             room = right - left - pdfmetrics.stringWidth(folio, fonts.regular, meta["size"]) - meta["size"]
             _draw_text(
                 canvas,
                 start,
                 footer_y,
-                _fit(f"Source: {self.credit}", fonts.regular, meta["size"], room),
+                _fit(label("source", self.language, source=self.credit), fonts.regular, meta["size"], room),
                 fonts,
                 meta["size"],
                 rtl=rtl,
@@ -1021,10 +1024,20 @@ def _fit(text: str, font: str, size: float, room: float) -> str:
 
 
 def _draw_text(
-    canvas: Canvas, x: float, y: float, text: str, fonts: FontSet, size: float, italic: bool = False, rtl: bool = False
+    canvas: Canvas,
+    x: float,
+    y: float,
+    text: str,
+    fonts: FontSet,
+    size: float,
+    italic: bool = False,
+    rtl: bool = False,
+    align_right: bool | None = None,
 ) -> None:
     """Draw one line, switching to fallback fonts where the main family has no glyph
-    (from x rightwards, or, when `rtl`, leftwards from x; shaped scripts by `shaping`)."""
+    (from x rightwards, or, when `align_right` (by default: when `rtl`), leftwards from x;
+    shaped scripts by `shaping`)."""
+    align_right = rtl if align_right is None else align_right
     if rtl or shaping.needs_shaping(text):
         shaping.draw_line(
             canvas,
@@ -1036,7 +1049,7 @@ def _draw_text(
             size,
             "",
             "R" if rtl else None,
-            align_right=rtl,
+            align_right=align_right,
         )
         return
     main = fonts.italic if italic else fonts.regular
@@ -1048,6 +1061,8 @@ def _draw_text(
             runs[-1] = (font, runs[-1][1] + ch)
         else:
             runs.append((font, ch))
+    if align_right:
+        x -= sum(pdfmetrics.stringWidth(piece, font, size) for font, piece in runs)
     for font, piece in runs:
         canvas.setFont(font, size)
         canvas.drawString(x, y, piece)
