@@ -214,3 +214,35 @@ def test_folders_are_listed_in_path_order_without_a_path_per_file(tmp_path):
     ]
     assert [Path(name) for name, _ in listed] == sorted(Path(name) for name, _ in listed)
     assert all(absolute == os.path.abspath(name) for name, absolute in listed)
+
+
+def test_a_link_is_one_article_whether_its_target_comes_before_or_after_it(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    for name in ("b.txt", "sub/z.txt"):
+        (folder / name).write_text("x")
+    (folder / "a-first.txt").symlink_to(folder / "b.txt")  # the link comes first: it names the article
+    (folder / "c-second.txt").symlink_to(folder / "b.txt")  # a second link to it: left out
+    (folder / "z-late.txt").symlink_to(folder / "sub" / "z.txt")  # the target came first: the link is left out
+    (folder / "d.txt").symlink_to(tmp_path / "elsewhere.txt")  # a target outside the folder: an article
+    (tmp_path / "elsewhere.txt").write_text("y")
+    listed = [Path(name).relative_to(folder).as_posix() for name, _ in collect_source_names([folder])]
+    assert listed == ["a-first.txt", "d.txt", "sub/z.txt"]
+    # Two paths given: every identity is remembered, the result is the same.
+    both = [Path(name).relative_to(folder).as_posix() for name, _ in collect_source_names([folder, folder / "b.txt"])]
+    assert both == ["a-first.txt", "d.txt", "sub/z.txt"]
+
+
+def test_a_batch_planned_in_several_segments_builds_and_reports_as_one(tmp_path, sources, monkeypatch):
+    import publish.builder
+
+    whole = build([sources], tmp_path / "whole", ["txt"])
+    monkeypatch.setattr(publish.builder, "SEGMENT", 2)
+    segmented = build([sources], tmp_path / "segmented", ["txt"], jobs=2)
+    assert [r.source for r in segmented.results] == [r.source for r in whole.results]
+    assert segmented.written == [tmp_path / "segmented" / path.name for path in whole.written]
+    for path in whole.written:
+        assert (tmp_path / "segmented" / path.name).read_bytes() == path.read_bytes()
+    (sources / "russian.txt").write_text((sources / "russian.txt").read_text() + "\nОдна новая строка.\n")
+    again = build([sources], tmp_path / "segmented", ["txt"], jobs=2)
+    assert [r.skipped for r in again.results] == [r.source.name != "russian.txt" for r in again.results]
