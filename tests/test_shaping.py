@@ -331,3 +331,23 @@ def test_the_contents_page_of_a_digest_sets_shaped_titles_shaped_with_links(tmp_
     assert drawn == [Counter(map(_word_key, comparable_words(entry))) for entry in shaped]
     links = [annotation.get_object()["/Subtype"] for annotation in contents["/Annots"]]
     assert links == ["/Link"] * 5
+
+
+def test_a_digest_titled_in_arabic_sets_its_title_shaped_and_names_each_article_in_its_running_heads(tmp_path):
+    from collections import Counter
+    from types import SimpleNamespace
+
+    from pypdf import PdfReader
+
+    from publish.check import _word_key, actual_text_lines, comparable_words
+    from publish.digest import collect
+
+    title = "نشرة الشرق الأوسط"
+    collect([CORPUS / "arabic.txt", CORPUS / "persian.txt", CORPUS / "hebrew.txt"], tmp_path, title, formats=["pdf"])
+    [pdf] = tmp_path.glob("*.pdf")
+    pages = PdfReader(pdf).pages
+    lines = [actual_text_lines(SimpleNamespace(pages=[page])) for page in pages]
+    assert Counter(map(_word_key, lines[0][0])) == Counter(map(_word_key, comparable_words(title)))
+    # Page 2 begins with the Arabic article: its running head (the page's last line) names it.
+    first = article_from(CORPUS / "arabic.txt").title
+    assert Counter(map(_word_key, lines[1][-1])) == Counter(map(_word_key, comparable_words(first)))

@@ -144,7 +144,8 @@ def render_collection_pdf(collection: Collection, options: RenderOptions = Rende
     )
     date = _reader_date(collection.date, collection.language)
     story: list[Any] = [
-        _Headline(
+        _shaped_headline(collection.title, collection.language, kit, "digest", in_contents=False, article=False)
+        or _Headline(
             kit.markup((Text(for_reading(collection.title, collection.language)),), face="bold"),
             kit.styles["headline"],
             collection.title,
@@ -223,7 +224,7 @@ def _article_story(
 ) -> list[Any]:
     markup, language = kit.markup, article.language
     story: list[Any] = [
-        _shaped_headline(article, kit, key, in_contents)
+        _shaped_headline(article.title, language, kit, key, in_contents)
         or _Headline(
             markup((Text(for_reading(article.title, language)),), face="bold"),
             kit.styles[headline_style],
@@ -274,18 +275,23 @@ def _shaped(
     return shaping.ShapedParagraph(spans, kit.styles[style_name], _palette(kit.fonts), language, "R" if rtl else None)
 
 
-def _shaped_headline(article: Article, kit: _Kit, key: str, in_contents: bool) -> _ShapedHeadline | None:
-    if not shaping.is_rtl(article.language) and not shaping.needs_shaping(article.title):
+def _shaped_headline(
+    title: str, language: str, kit: _Kit, key: str, in_contents: bool, article: bool = True
+) -> _ShapedHeadline | None:
+    """The headline set by the shaper when its script or its language needs it (an
+    article's, or with `article` False a digest's title), else None."""
+    if not shaping.is_rtl(language) and not shaping.needs_shaping(title):
         return None
     return _ShapedHeadline(
-        [shaping.Span(article.title, "bold")],
+        [shaping.Span(title, "bold")],
         kit.styles["headline"],
         _palette(kit.fonts),
-        article.language,
-        "R" if shaping.is_rtl(article.language) else None,
-        plain=article.title,
+        language,
+        "R" if shaping.is_rtl(language) else None,
+        plain=title,
         key=key,
         in_contents=in_contents,
+        article=article,
     )
 
 
@@ -926,18 +932,21 @@ class _ShapedEntry(Flowable):  # type: ignore[misc]
 class _ShapedHeadline(shaping.ShapedParagraph):
     """A headline in a shaped script: kept whole on a page, anchoring its outline entry."""
 
-    def __init__(self, *args: Any, plain: str, key: str, in_contents: bool) -> None:
+    def __init__(self, *args: Any, plain: str, key: str, in_contents: bool, article: bool = True) -> None:
         super().__init__(*args)
-        self.plain, self.key, self.in_contents = plain, key, in_contents
+        self.plain, self.key, self.in_contents, self.article = plain, key, in_contents, article
 
     def split(self, available_width: float, available_height: float) -> list[Any]:
         _, height = self.wrap(available_width, available_height)
         return [] if height <= HEADLINE_MAX_HEIGHT else super().split(available_width, available_height)
 
     def draw(self) -> None:
-        self.canv.bookmarkPage(self.key)
-        self.canv.addOutlineEntry(self.plain, self.key, level=0, closed=False)
-        self.canv.showOutline()
+        canvas = self.canv
+        if self.article:  # as `_Headline`: an outline entry, and the digest's running heads
+            canvas.bookmarkPage(self.key)
+            canvas.addOutlineEntry(self.plain, self.key, level=0, closed=False)
+            canvas.showOutline()
+            canvas.begin_article(self.plain)
         super().draw()
 
 
