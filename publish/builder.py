@@ -389,7 +389,7 @@ def build(
             with _engine(jobs, cluster, staging, planned.todo_estimate()) as (submit, size, window):
                 staged = staged_in_order(todo, submit, size, window)
                 try:
-                    _commit_all(planned.in_order(), staged, state, folder, report, touched, on_result, on_skip, details)
+                    _commit_all(planned.in_order(), staged, state, folder, report, touched, on_result, on_skip)
                 finally:
                     staged.close()
         finally:
@@ -428,7 +428,7 @@ def write_bag_of(bag: str | Path, report: BuildReport, options: RenderOptions) -
 
 
 def _commit_all(
-    planned: Iterator[tuple[str, Entry | None]],
+    planned: Iterator[tuple[str, Entry | None] | int],
     staged: Iterator[Staged],
     state: BuildState,
     folder: Path,
@@ -436,20 +436,20 @@ def _commit_all(
     touched: set[str],
     on_result: Callable[[ArticleResult], None] | None,
     on_skip: Callable[[], None] | None = None,
-    details: bool = True,
 ) -> None:
     """Decide, rename, record and report each article in input order. An up-to-date
     article costs a count (and a result only when someone keeps or sees it): its slug
     claim is in the record already."""
     folders: set[str] = set()
-    for number, (name, entry) in enumerate(planned, start=1):
+    for number, item in enumerate(planned, start=1):
+        if isinstance(item, int):  # that many up-to-date articles, without details: counted
+            report.articles += item
+            report.skipped += item
+            for _ in range(item if on_skip is not None else 0):
+                on_skip()  # type: ignore[misc]
+            continue
+        name, entry = item
         if entry is not None:
-            if not details:
-                report.articles += 1
-                report.skipped += 1
-                if on_skip is not None:
-                    on_skip()
-                continue
             result = ArticleResult(Path(name), entry.slug, entry.date, skipped=True)
         else:
             done = next(staged)
@@ -524,7 +524,7 @@ def _commit(done: Staged, state: BuildState, folder: Path, folders: set[str]) ->
 
 #: Articles planned at a time: a build holds one segment's names and plan (and the next
 #: while the engine runs ahead), so its memory is flat however large the archive.
-SEGMENT = 25_000
+SEGMENT = 10_000
 
 
 class _Planned:
@@ -539,10 +539,16 @@ class _Planned:
     ) -> None:
         self._sources, self._state, self._force, self._details = sources, state, force, details
         self._processes = processes
-        self._order: deque[tuple[str, Entry | None]] = deque()
+        #: Articles in order; without details a run of up-to-date ones is only its length.
+        self._order: deque[tuple[str, Entry | None] | int] = deque()
         self._todo: deque[str] = deque()
         self._working = False
         self._more = self._plan_next()
+        # Up-to-date stretches cost nothing to hold without details: plan on until there
+        # is work, so a rebuild of an archive with one change knows it is one article
+        # (built here, no pool started) and plans every segment in forked processes.
+        while self._more and not details and len(self._todo) < 2:
+            self._more = self._plan_next()
 
     def _plan_next(self) -> bool:
         """Plan one more segment; False when the inputs are all planned."""
@@ -556,8 +562,17 @@ class _Planned:
                 [absolute for _, absolute in segment], self._details, 1 if self._working else self._processes
             )
         )
-        self._order.extend((name, entry) for (name, _), entry in zip(segment, plan))
-        self._todo.extend(name for (name, _), entry in zip(segment, plan) if entry is None)
+        order, todo, details = self._order, self._todo, self._details
+        for (name, _), entry in zip(segment, plan):
+            if entry is None:
+                todo.append(name)
+            elif not details:
+                if order and isinstance(order[-1], int):
+                    order[-1] += 1
+                else:
+                    order.append(1)
+                continue
+            order.append((name, entry))
         return len(segment) == SEGMENT
 
     def todo_estimate(self) -> int:
@@ -567,13 +582,15 @@ class _Planned:
     def todo(self) -> Iterator[str]:
         while True:
             while self._todo:
-                self._working = True
+                if not self._working:
+                    self._state.stop_planning()  # the engine forks its workers when given work
+                    self._working = True
                 yield self._todo.popleft()
             if not self._more:
                 return
             self._more = self._plan_next()
 
-    def in_order(self) -> Iterator[tuple[str, Entry | None]]:
+    def in_order(self) -> Iterator[tuple[str, Entry | None] | int]:
         while True:
             while self._order:
                 yield self._order.popleft()

@@ -25,7 +25,7 @@ import sqlite3
 import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from publish.editions import file_name
 from publish.errors import OptionsError, OutputError
@@ -35,6 +35,9 @@ from publish.output import layout_folder, sha256
 from publish.templates import pdf_font_family, search_path
 from publish.version import __version__
 
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
 STATE_FILE = ".publish-state.sqlite"
 #: The record of publish before 0.2: read once, migrated, then removed.
 OLD_STATE_FILE = ".publish-state.json"
@@ -43,7 +46,7 @@ SCHEMA_VERSION = 1
 LOOKUP_BATCH = 500
 #: Fewest articles worth planning in several processes: below this a fork costs more than
 #: the stats it spreads (the stat calls are most of a no-op rebuild's time).
-PARALLEL_PLAN_MIN = 20_000
+PARALLEL_PLAN_MIN = 10_000
 #: Seconds a build waits for another process's write transaction before giving up.
 BUSY_SECONDS = 60
 
@@ -98,6 +101,8 @@ class BuildState:
         #: The output folder as a path prefix.
         self._prefix = os.path.join(str(folder), "")
         self._fresh: dict[str, str] = {}
+        #: Forked processes planning a large batch, kept from one segment to the next.
+        self._planners: ProcessPoolExecutor | None = None
         #: A record made by this build that is still empty is removed again at the end.
         self._created = not (folder / STATE_FILE).exists()
         self.db = _open(folder)
@@ -150,14 +155,21 @@ class BuildState:
         from concurrent.futures import ProcessPoolExecutor
 
         self.db.commit()  # nothing of this connection's may be pending while others write
+        if self._planners is None:
+            self._planners = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
         size = -(-len(sources) // processes)
-        parts = [sources[start : start + size] for start in range(0, len(sources), size)]
-        with ProcessPoolExecutor(len(parts), mp_context=multiprocessing.get_context("fork")) as pool:
-            planned = [
-                pool.submit(_plan_part, self.folder, self.settings, self.formats, self.layout, part, details)
-                for part in parts
-            ]
-            return [entry for future in planned for entry in future.result()]
+        planned = [
+            self._planners.submit(_plan_part, self.folder, self.settings, self.formats, self.layout, part, details)
+            for part in (sources[start : start + size] for start in range(0, len(sources), size))
+        ]
+        return [entry for future in planned for entry in future.result()]
+
+    def stop_planning(self) -> None:
+        """End the planning processes: before any other process is forked (a pool's
+        threads must not be running then), and at the end."""
+        if self._planners is not None:
+            self._planners.shutdown(wait=True)
+            self._planners = None
 
     def current(self, source: Path, input_digest: str) -> Entry | None:
         """The record for `source` (a digest's key) if it was made from inputs whose digest
@@ -329,6 +341,7 @@ class BuildState:
     def close(self) -> None:
         """Commit and close; a record this build created and left empty is not kept (a
         build that wrote nothing leaves the folder as it found it)."""
+        self.stop_planning()
         self.db.commit()
         empty = self._created and self.db.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
         self.db.close()
@@ -344,7 +357,7 @@ def _plan_part(
     its own (never the parent's), committing the stats it refreshed."""
     state = BuildState.__new__(BuildState)
     state.folder, state.formats, state.layout, state.settings = folder, formats, layout, settings
-    state._prefix, state._fresh, state._created = os.path.join(str(folder), ""), {}, False
+    state._prefix, state._fresh, state._created, state._planners = os.path.join(str(folder), ""), {}, False, None
     state.db = sqlite3.connect(folder / STATE_FILE, timeout=BUSY_SECONDS, isolation_level="DEFERRED")
     try:
         return list(state.plan(sources, details))

@@ -246,3 +246,24 @@ def test_a_batch_planned_in_several_segments_builds_and_reports_as_one(tmp_path,
     (sources / "russian.txt").write_text((sources / "russian.txt").read_text() + "\nОдна новая строка.\n")
     again = build([sources], tmp_path / "segmented", ["txt"], jobs=2)
     assert [r.skipped for r in again.results] == [r.source.name != "russian.txt" for r in again.results]
+
+
+def test_a_rebuild_without_results_counts_its_up_to_date_articles_across_segments(tmp_path, sources, monkeypatch):
+    import publish.builder
+
+    monkeypatch.setattr(publish.builder, "SEGMENT", 2)
+    build([sources], tmp_path / "out", ["txt"])
+    (sources / "georgian.txt").write_text((sources / "georgian.txt").read_text() + "\nახალი ხაზი.\n")
+    skipped, seen = [], []
+    report = build(
+        [sources],
+        tmp_path / "out",
+        ["txt"],
+        jobs=2,
+        keep="failed",
+        on_skip=lambda: skipped.append(1),
+        on_result=seen.append,
+    )
+    assert (report.articles, report.skipped, len(skipped)) == (len(BATCH), len(BATCH) - 1, len(BATCH) - 1)
+    assert [result.source.name for result in seen] == ["georgian.txt"] and seen[0].written
+    assert report.results == []
