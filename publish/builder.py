@@ -543,6 +543,8 @@ class _Planned:
         self._order: deque[tuple[str, Entry | None] | int] = deque()
         self._todo: deque[str] = deque()
         self._working = False
+        #: The next segment, listed, its plan under way in the planning processes.
+        self._ahead = self._start_next()
         self._more = self._plan_next()
         # Up-to-date stretches cost nothing to hold without details: plan on until there
         # is work, so a rebuild of an archive with one change knows it is one article
@@ -550,20 +552,25 @@ class _Planned:
         while self._more and not details and len(self._todo) < 2:
             self._more = self._plan_next()
 
-    def _plan_next(self) -> bool:
-        """Plan one more segment; False when the inputs are all planned."""
+    def _start_next(self) -> tuple[list[tuple[str, str]], Callable[[], list[Entry | None]]] | None:
+        """List the next segment and set its planning going; None when no input is left."""
         segment = list(islice(self._sources, SEGMENT))
         if not segment:
+            return None
+        if self._force:
+            return segment, lambda: [None] * len(segment)
+        processes = 1 if self._working else self._processes
+        return segment, self._state.plan_later([absolute for _, absolute in segment], self._details, processes)
+
+    def _plan_next(self) -> bool:
+        """Take in the segment planned ahead (listing the one after it meanwhile); False
+        when the inputs are all planned."""
+        if self._ahead is None:
             return False
-        plan: list[Entry | None] = (
-            [None] * len(segment)
-            if self._force
-            else self._state.plan_all(
-                [absolute for _, absolute in segment], self._details, 1 if self._working else self._processes
-            )
-        )
+        segment, plan = self._ahead
+        self._ahead = self._start_next() if len(segment) == SEGMENT else None
         order, todo, details = self._order, self._todo, self._details
-        for (name, _), entry in zip(segment, plan):
+        for (name, _), entry in zip(segment, plan()):
             if entry is None:
                 todo.append(name)
             elif not details:
@@ -573,7 +580,7 @@ class _Planned:
                     order.append(1)
                 continue
             order.append((name, entry))
-        return len(segment) == SEGMENT
+        return self._ahead is not None
 
     def todo_estimate(self) -> int:
         """The articles to build as far as known: exact when one segment held every input."""

@@ -23,7 +23,7 @@ import json
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -148,10 +148,18 @@ class BuildState:
     def plan_all(self, sources: Sequence[str], details: bool = True, processes: int = 1) -> list[Entry | None]:
         """`plan` for every source, in `processes` forked processes for a large archive (each
         with its own connection; a stat it refreshes is committed there), else here."""
+        return self.plan_later(sources, details, processes)()
+
+    def plan_later(
+        self, sources: Sequence[str], details: bool = True, processes: int = 1
+    ) -> Callable[[], list[Entry | None]]:
+        """`plan_all`, its forked processes set to work now and their answer asked for
+        later (by calling what this returns), so the caller can list the next inputs
+        meanwhile. Planned here, it all happens when asked for."""
         import multiprocessing
 
         if processes <= 1 or len(sources) < PARALLEL_PLAN_MIN or "fork" not in multiprocessing.get_all_start_methods():
-            return list(self.plan(sources, details))
+            return lambda: list(self.plan(sources, details))
         from concurrent.futures import ProcessPoolExecutor
 
         self.db.commit()  # nothing of this connection's may be pending while others write
@@ -162,7 +170,7 @@ class BuildState:
             self._planners.submit(_plan_part, self.folder, self.settings, self.formats, self.layout, part, details)
             for part in (sources[start : start + size] for start in range(0, len(sources), size))
         ]
-        return [entry for future in planned for entry in future.result()]
+        return lambda: [entry for future in planned for entry in future.result()]
 
     def stop_planning(self) -> None:
         """End the planning processes: before any other process is forked (a pool's
