@@ -187,12 +187,15 @@ def header_lines(key: str, value: str, width: int) -> list[str]:
     return lines
 
 
-@lru_cache(maxsize=65536)
 def display_width(text: str) -> int:
-    """Columns a terminal gives `text` (East Asian wide characters count two). Cached:
-    natural text repeats its words, and wcswidth is the text edition's hot spot."""
-    if text.isascii():
-        return len(text)
+    """Columns a terminal gives `text` (East Asian wide characters count two)."""
+    return len(text) if text.isascii() else _measured_width(text)
+
+
+@lru_cache(maxsize=65536)
+def _measured_width(text: str) -> int:
+    """Cached: natural text repeats its words, and wcswidth is the text edition's hot
+    spot (ASCII, a line of which is often met once, is never cached)."""
     width = wcswidth(text)
     return width if width >= 0 else len(text)
 
