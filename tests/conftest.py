@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,26 @@ GOOD_CORPUS = sorted(CORPUS.glob("*.txt"))
 
 def article_from(path: Path) -> Article:
     return read_article(path).article
+
+
+#: Invisible direction marks, which the print edition writes into its text layer.
+DIRECTION_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def words_with_boxes(data: bytes, tmp_path: Path) -> list[tuple[int, float, float, float, str]]:
+    """(page, xMin, xMax, yMin, word) of a PDF's words from poppler's pdftotext -bbox,
+    direction marks taken out."""
+    pdf = tmp_path / "x.pdf"
+    pdf.write_bytes(data)
+    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    words, page = [], 0
+    for line in html.splitlines():
+        if "<page " in line:
+            page += 1
+        match = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*)</word>', line)
+        if match:
+            words.append((page, float(match[1]), float(match[3]), float(match[2]), DIRECTION_MARKS.sub("", match[4])))
+    return words
 
 
 def assert_words_in_order(expected: list[str] | tuple[str, ...], actual_text: str) -> None:

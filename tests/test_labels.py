@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS, article_from, epubcheck
+from conftest import CORPUS, DIRECTION_MARKS, article_from, epubcheck, words_with_boxes
 from lxml import etree
 
 from publish.check import joined_pages
@@ -30,7 +30,6 @@ NS = {
     "opf": "http://www.idpf.org/2007/opf",
 }
 #: Marks of direction poppler writes around right-to-left text.
-_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 #: English furniture that must not reach a non-English edition.
 _ENGLISH = re.compile(r"\b(?:Source|of|Contents|Cover|Published by|articles)\b")
 #: Every language the parser reads credits in, and Greek (guessed from its script).
@@ -97,7 +96,7 @@ def _pdf_text(data: bytes, tmp_path: Path) -> str:
     pdf = tmp_path / "x.pdf"
     pdf.write_bytes(data)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    return _MARKS.sub("", text)
+    return DIRECTION_MARKS.sub("", text)
 
 
 @pytest.mark.parametrize(
@@ -119,27 +118,12 @@ def test_the_pdf_footer_is_in_the_article_language(fixture, footer, tmp_path):
     assert _ENGLISH.search(text) is None
 
 
-def _words_with_boxes(data: bytes, tmp_path: Path) -> list[tuple[int, float, float, float, str]]:
-    """(page, xMin, xMax, yMin, word) from poppler's pdftotext -bbox."""
-    pdf = tmp_path / "x.pdf"
-    pdf.write_bytes(data)
-    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    words, page = [], 0
-    for line in html.splitlines():
-        if "<page " in line:
-            page += 1
-        match = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*)</word>', line)
-        if match:
-            words.append((page, float(match[1]), float(match[3]), float(match[2]), _MARKS.sub("", match[4])))
-    return words
-
-
 def test_a_right_to_left_footer_is_mirrored_and_reads_right_to_left(tmp_path):
     """Arabic on every page: the credit flush right, "n من N" flush left, its words
     ordered from the right (the page number rightmost)."""
     article = article_from(CORPUS / "arabic.txt")
     long = dataclasses.replace(article, paragraphs=article.paragraphs * 8)
-    words = _words_with_boxes(render_pdf(long), tmp_path)
+    words = words_with_boxes(render_pdf(long), tmp_path)
     pages = max(word[0] for word in words)
     assert pages >= 2
     for page in range(1, pages + 1):

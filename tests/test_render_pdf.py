@@ -1,13 +1,12 @@
 import io
 import os
-import re
 import subprocess
 import sys
 from itertools import pairwise
 
 import pyphen
 import pytest
-from conftest import CORPUS, ROOT, SEED, article_from, assert_words_in_order
+from conftest import CORPUS, ROOT, SEED, article_from, assert_words_in_order, words_with_boxes
 from pypdf import PdfReader
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -463,25 +462,10 @@ def test_reader_dates_in_the_byline(path, date):
     assert article.date_iso not in text
 
 
-def _words_with_boxes(data: bytes, tmp_path) -> list[tuple[int, float, float, float, str]]:
-    """(page, xMin, xMax, yMin, word) from poppler's pdftotext -bbox."""
-    pdf = tmp_path / "x.pdf"
-    pdf.write_bytes(data)
-    html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    words, page = [], 0
-    for line in html.splitlines():
-        if "<page " in line:
-            page += 1
-        match = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*)</word>', line)
-        if match:
-            words.append((page, float(match[1]), float(match[3]), float(match[2]), match[4]))
-    return words
-
-
 def test_page_furniture_is_flush_with_the_text_block(tmp_path):
     paragraph = "The committee met again on Tuesday to discuss the budget for the coming financial year. " * 6
     article = parse("title: Budget talks\ndate: 2024-03-01\nsource: Trend\n\n" + "\n\n".join([paragraph] * 20)).article
-    words = _words_with_boxes(render_pdf(article), tmp_path)
+    words = words_with_boxes(render_pdf(article), tmp_path)
     second = [w for w in words if w[0] == 2]
     head = [w for w in second if w[3] < 60]
     foot = [w for w in second if w[3] > 780]
