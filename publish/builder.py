@@ -355,14 +355,14 @@ def build(
     `on_result` sees every one as it comes, except that with `on_skip` an up-to-date
     article only calls `on_skip()` (no result is made: a progress bar over an archive).
     """
-
     started = time.perf_counter()
     formats = parse_formats(formats)
-    folder = prepare_output(Path(out_dir))
     if keep not in KEEP:
         raise ValueError(f"keep must be one of {KEEP}, not {keep!r}")
     paths = list(paths)
-    total = count_source_names(paths, exclude=[folder])  # a missing path or unreadable folder: before any work
+    # A missing path or an unreadable folder is found before anything, the output folder included, is made.
+    total = count_source_names(paths, exclude=[Path(out_dir)])
+    folder = prepare_output(Path(out_dir))
     if on_start:
         on_start(total)
     # A bag needs every result (its files, the batch's newest date).

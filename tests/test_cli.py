@@ -34,7 +34,9 @@ def test_bad_input_one_line_exit_1_nothing_written(name, tmp_path):
 
 def test_usage_errors_exit_2(tmp_path):
     assert run("build", str(SEED), "--format", "docx", "--out", str(tmp_path)).returncode == 2
-    assert run("build", str(tmp_path / "missing.txt"), "--out", str(tmp_path)).returncode == 2
+    missing = run("build", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "out"))
+    assert (missing.returncode, missing.stderr) == (2, f"error: {tmp_path / 'missing.txt'}: no such file or folder\n")
+    assert not (tmp_path / "out").exists()  # nothing made for a build that cannot start
     assert run("build", "--bogus").returncode == 2
 
 
