@@ -214,12 +214,12 @@ UNSHAPED_COVERS = {
 def test_latin_cyrillic_greek_armenian_georgian_covers_never_reach_the_shaper(name, monkeypatch):
     """Scripts Pillow sets right by itself keep the code path (and so the bytes, checked
     against main by hash when the shaper came in) they always had."""
-    from publish.render import shaping
+    from publish.render import runs
 
     def refuse(*args, **kwargs):
         raise AssertionError("an unshaped script was shaped")
 
-    monkeypatch.setattr(shaping, "shape_run", refuse)
+    monkeypatch.setattr(runs, "shape_run", refuse)
     assert render_cover(UNSHAPED_COVERS[name]).startswith(b"\xff\xd8")
 
 

@@ -25,7 +25,7 @@ from publish.fonts import FALLBACK_CHAIN, shipped_font
 from publish.options import RenderOptions
 from publish.parse import guess_language
 from publish.render import pdf as pdf_module
-from publish.render import shaping
+from publish.render import runs, shaping
 from publish.render.pdf import render_pdf
 from publish.typography import for_reading
 
@@ -75,17 +75,17 @@ def test_reportlab_internals_the_shaping_module_relies_on_are_there():
 
 
 def test_bidi_levels_come_back_per_character():
-    levels, paragraph = shaping.bidi_levels("abc שלום (IAEA) 123", None)
+    levels, paragraph = runs.bidi_levels("abc שלום (IAEA) 123", None)
     assert paragraph == 0
     assert levels == [0, 0, 0, 0, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
-    levels, paragraph = shaping.bidi_levels("قال (IAEA) 12", "R")
+    levels, paragraph = runs.bidi_levels("قال (IAEA) 12", "R")
     assert paragraph == 1 and levels == [1, 1, 1, 1, 1, 2, 2, 2, 2, 1, 1, 2, 2]
 
 
 def test_visual_order_reverses_runs_level_by_level():
-    assert shaping.visual_order([0, 0, 1, 1, 0]) == [0, 1, 3, 2, 4]
-    assert shaping.visual_order([1, 1, 2, 2, 1]) == [4, 2, 3, 1, 0]
-    assert shaping.visual_order([]) == []
+    assert runs.visual_order([0, 0, 1, 1, 0]) == [0, 1, 3, 2, 4]
+    assert runs.visual_order([1, 1, 2, 2, 1]) == [4, 2, 3, 1, 0]
+    assert runs.visual_order([]) == []
 
 
 def test_the_fallback_chain_ships_every_new_script():

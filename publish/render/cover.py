@@ -240,25 +240,21 @@ def _is_shaped(text: str, language: str) -> bool:
 def shaped_line(text: str, face: str, size: int, language: str) -> tuple[tuple[Placed, ...], float]:
     """`text` as one line: its glyphs in visual order, and the line's width in px.
 
-    As the PDF does it (publish/render/shaping.py): bidi levels by Unicode's algorithm
+    As the PDF does it (publish/render/runs.py): bidi levels by Unicode's algorithm
     (base right to left for a right-to-left language, else the first strong letter's),
     the text cut into runs of one level and one family, each shaped by HarfBuzz in its
     direction with the whole line as context, then the runs put in visual order (UAX #9
     L2). HarfBuzz's right-to-left output is already in visual order, brackets mirrored.
     No tracking: letter-spacing would break Arabic joins and the Devanagari headstroke."""
-    from publish.render.shaping import bidi_levels, shape_run, visual_order
+    from publish.render.runs import bidi_levels, level_runs, shape_run, visual_order
 
     levels, _ = bidi_levels(text, "R" if is_rtl(language) else None)
-    runs: list[tuple[int, int, int, str]] = []  # start, end, level, family
+    pieces: list[tuple[int, int, str]] = []
     start = 0
     for family, run in script_runs(text):
-        end = start + len(run)
-        piece = start
-        for position in range(start + 1, end + 1):
-            if position == end or levels[position] != levels[piece]:
-                runs.append((piece, position, levels[piece], family))
-                piece = position
-        start = end
+        pieces.append((start, start + len(run), family))
+        start += len(run)
+    runs = level_runs(pieces, levels)
     glyphs: list[Placed] = []
     pen = 0.0
     for index in visual_order([level for _, _, level, _ in runs]):

@@ -7,9 +7,9 @@ Arabic and Hebrew run right to left with numbers and Latin words inside them lef
 right. This module lays such paragraphs out itself and hands reportlab's canvas only
 positioned glyphs:
 
-1. bidi levels, once per paragraph, with python-bidi (Unicode's algorithm, UAX #9);
-2. runs of one level, font, face and colour, shaped by HarfBuzz in an explicit
-   direction, with the whole paragraph as context (so joining survives a font change);
+1. bidi levels, once per paragraph, and 2. runs of one level, font, face and colour
+   shaped by HarfBuzz in an explicit direction, with the whole paragraph as context (so
+   joining survives a font change): `publish.render.runs`, which the raster cover shares;
 3. lines broken at spaces and justified by widening them (the last line flush to the
    paragraph's start side: right for right-to-left);
 4. each line reordered visually (UAX #9 L2) and drawn glyph by glyph, each cluster
@@ -37,8 +37,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import uharfbuzz as hb
-from bidi import get_display
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
@@ -47,6 +45,7 @@ from reportlab.platypus.flowables import Flowable
 
 from publish.fonts import FontFamily
 from publish.model import Editorial, Inline, Quotation, Text
+from publish.render.runs import bidi_levels, hb_font, level_runs, shape_run, visual_order
 from publish.scripts import RTL_LANGUAGES, is_rtl  # noqa: F401 (re-exported for pdf.py)
 
 #: Characters of the scripts that need shaping or reordering: Hebrew, Arabic (with its
@@ -57,9 +56,6 @@ SHAPED_SCRIPTS = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc\u0900-\u09
 #: more than any shipped complex-script font has glyphs.)
 PRIVATE_BASE = 0xE000
 PRIVATE_LAST = 0xF8FF
-_LEVELS = re.compile(r"levels: \[(.*?)\]", re.DOTALL)
-_LEVEL = re.compile(r"Level\(\s*(\d+),?\s*\)")
-_PARAGRAPH_LEVEL = re.compile(r"ParagraphInfo \{.*?level: Level\(\s*(\d+)", re.DOTALL)
 #: What a face becomes once it is also italic (editorial insertions), as in pdf.py.
 _ITALIC_OF = {"regular": "italic", "bold": "bolditalic", "italic": "italic", "bolditalic": "bolditalic"}
 
@@ -129,38 +125,6 @@ def _coverage(path: Path) -> frozenset[int]:
     return coverage(path)
 
 
-@lru_cache(maxsize=32)
-def _hb_font(path: Path) -> tuple[hb.Font, int]:
-    """A HarfBuzz font at the font's own units, and its units per em."""
-    face = hb.Face(hb.Blob.from_file_path(str(path)))
-    return hb.Font(face), face.upem
-
-
-# --- 1. bidi levels -----------------------------------------------------------------
-
-
-def bidi_levels(text: str, base: str | None) -> tuple[list[int], int]:
-    """Resolved embedding level of every character, and the paragraph level.
-
-    python-bidi (the Rust crate unicode-bidi) exposes its levels only in its debug
-    record, one per UTF-8 byte; this reads them back per character. `base` is "R",
-    "L" or None (the first strong character decides)."""
-    record = get_display(text, base_dir=base, debug=True)
-    found = _LEVELS.search(record)
-    paragraph = _PARAGRAPH_LEVEL.search(record)
-    if found is None or paragraph is None:
-        raise RuntimeError("python-bidi's debug record changed: no levels in it (see publish/render/shaping.py)")
-    by_byte = [int(level) for level in _LEVEL.findall(found.group(1))]
-    levels: list[int] = []
-    offset = 0
-    for char in text:
-        levels.append(by_byte[offset])
-        offset += len(char.encode("utf-8"))
-    if offset != len(by_byte):
-        raise RuntimeError("python-bidi's levels do not match the text's UTF-8 length")
-    return levels, int(paragraph.group(1))
-
-
 # --- 2. shaping ---------------------------------------------------------------------
 
 
@@ -190,28 +154,15 @@ def shape(
 ) -> list[Cluster]:
     """Clusters in logical order for `text`, whose pieces [start, end) are set in
     (family index, face, colour)."""
-    runs: list[tuple[int, int, int, int, str, str | None]] = []  # start, end, level, family, face, colour
-    for start, end, family, face, colour in spans_:
-        run_start = start
-        for position in range(start + 1, end + 1):
-            if position == end or levels[position] != levels[run_start]:
-                runs.append((run_start, position, levels[run_start], family, face, colour))
-                run_start = position
+    pieces = [(start, end, (family, face, colour)) for start, end, family, face, colour in spans_]
     clusters: list[Cluster] = []
-    for start, end, level, family, face, colour in runs:
-        font, upem = _hb_font(palette.path(family, face))
+    for start, end, level, (family, face, colour) in level_runs(pieces, levels):
+        shaped, upem = shape_run(palette.path(family, face), text, start, end, bool(level % 2), language)
         scale = size / upem
-        buffer = hb.Buffer()
-        buffer.add_str(text, start, end - start)
-        buffer.direction = "rtl" if level % 2 else "ltr"
-        if language:
-            buffer.language = language
-        buffer.guess_segment_properties()
-        hb.shape(font, buffer, {})
         grouped: dict[int, list[tuple[int, float, float, float]]] = {}
-        for info, position in zip(buffer.glyph_infos, buffer.glyph_positions):
-            grouped.setdefault(info.cluster, []).append(
-                (info.codepoint, position.x_advance * scale, position.x_offset * scale, position.y_offset * scale)
+        for glyph in shaped:
+            grouped.setdefault(glyph.cluster, []).append(
+                (glyph.id, glyph.advance * scale, glyph.x_offset * scale, glyph.y_offset * scale)
             )
         starts = sorted(grouped)
         name = palette.font_name(family, face)
@@ -232,36 +183,6 @@ def shape(
                 )
             )
     return clusters
-
-
-@dataclass(frozen=True)
-class Glyph:
-    """One shaped glyph in font units: its id, the index in the text of the cluster it
-    belongs to, its advance and its offsets from the pen."""
-
-    id: int
-    cluster: int
-    advance: int
-    x_offset: int
-    y_offset: int
-
-
-def shape_run(path: Path, text: str, start: int, end: int, rtl: bool, language: str) -> tuple[list[Glyph], int]:
-    """HarfBuzz's glyphs for `text[start:end]` in one direction (the rest of `text` as
-    context, so joining survives a change of font), in visual order, in font units, and
-    the font's units per em: for a caller that draws glyphs itself (the raster cover)."""
-    font, upem = _hb_font(path)
-    buffer = hb.Buffer()
-    buffer.add_str(text, start, end - start)
-    buffer.direction = "rtl" if rtl else "ltr"
-    if language:
-        buffer.language = language
-    buffer.guess_segment_properties()
-    hb.shape(font, buffer, {})
-    return [
-        Glyph(info.codepoint, info.cluster, position.x_advance, position.x_offset, position.y_offset)
-        for info, position in zip(buffer.glyph_infos, buffer.glyph_positions)
-    ], upem
 
 
 def _itemise(text_spans: list[Span], palette: Palette) -> tuple[str, list[tuple[int, int, int, str, str | None]]]:
@@ -339,28 +260,6 @@ def break_lines(clusters: list[Cluster], width: float, first_indent: float) -> l
     return lines
 
 
-def visual_order(levels: list[int]) -> list[int]:
-    """Indices of a line's items in display order (UAX #9 rule L2): from the highest
-    level down to the lowest odd one, reverse every run at that level or above."""
-    order = list(range(len(levels)))
-    if not levels:
-        return order
-    highest = max(levels)
-    lowest_odd = min((level for level in levels if level % 2), default=highest + 1)
-    for level in range(highest, lowest_odd - 1, -1):
-        index = 0
-        while index < len(order):
-            if levels[order[index]] >= level:
-                end = index
-                while end < len(order) and levels[order[end]] >= level:
-                    end += 1
-                order[index:end] = reversed(order[index:end])
-                index = end
-            else:
-                index += 1
-    return order
-
-
 # --- 4. drawing ---------------------------------------------------------------------
 
 
@@ -381,8 +280,8 @@ def _code(font: Any, glyph: int) -> str:
 
 def _advance(font: Any, glyph: int) -> int:
     """A glyph's advance in PDF units (1/1000 em), from the font's own metrics."""
-    hb_font, upem = _hb_font(Path(font.face.filename))
-    return round(hb_font.get_glyph_h_advance(glyph) * 1000 / upem)
+    font_hb, upem = hb_font(Path(font.face.filename))
+    return round(font_hb.get_glyph_h_advance(glyph) * 1000 / upem)
 
 
 def _actual_text(text: str) -> str:
