@@ -518,6 +518,9 @@ RENDERING_LIBRARIES = (
     "wcwidth",
     "babel",
     "pillow",
+    "python-bidi",
+    "rl_accel",
+    "uharfbuzz",
 )
 
 
@@ -528,7 +531,6 @@ def library_versions() -> dict[str, str]:
     not found that way is asked for."""
     import re
     import sys
-    from importlib.metadata import PackageNotFoundError, version
 
     def normal(name: str) -> str:
         return re.sub(r"[-_.]+", "-", name).lower()
@@ -548,6 +550,8 @@ def library_versions() -> dict[str, str]:
                     versions[library] = found
     for name in RENDERING_LIBRARIES:
         if name not in versions:
+            from importlib.metadata import PackageNotFoundError, version  # 9 ms to import: only when needed
+
             try:
                 versions[name] = version(name)
             except PackageNotFoundError:
