@@ -186,9 +186,8 @@ def test_too_long_a_credit_shrinks_then_is_cut():
     assert ink(image, (869, cover.CREDIT[0] - 38, 931, cover.CREDIT[0] + 6)) == 0
 
 
-#: Covers in scripts Pillow draws character by character, and the SHA-256 of the JPEG that
-#: main made for each before HarfBuzz came to the cover (d140be1, Pillow 13.0.0): drawing
-#: complex scripts by glyph id must leave them byte for byte as they were.
+#: Covers in scripts Pillow draws character by character: drawing complex scripts by
+#: glyph id must leave their path (and so their bytes) as it was.
 UNSHAPED_COVERS = {
     "seed": SEED_COVER,
     "russian": CoverText(
