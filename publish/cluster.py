@@ -76,6 +76,14 @@ def parse_address(address: str) -> tuple[str, int | None]:
     return address, None
 
 
+#: How to install the `cluster` extra: this project's distribution is `publish-editions`
+#: ("publish" on the package index is somebody else's), and its lock pins Dask's version.
+CLUSTER_INSTALL_HINT = (
+    "install Dask distributed: pip install --require-hashes -r requirements/cluster.txt "
+    "in publish's source folder, or pip install 'distributed>=2024.1'"
+)
+
+
 def connect(address: str, staging: str) -> Session:
     """Connect to the cluster at `address` (or start a LocalCluster) and check that its
     workers run this publish and see the output folder at the same path."""
@@ -83,7 +91,7 @@ def connect(address: str, staging: str) -> Session:
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        raise OptionsError("--cluster needs Dask distributed", hint="pip install 'publish[cluster]'") from None
+        raise OptionsError("--cluster needs Dask distributed", hint=CLUSTER_INSTALL_HINT) from None
     session = Session(client=None, workers=0, staging=staging)
     try:
         if kind == "local":

@@ -506,7 +506,8 @@ def _settings_key(formats: tuple[str, ...], options: RenderOptions, encoding: st
     )
 
 
-#: Libraries an upgrade of which can change an edition's bytes.
+#: Libraries an upgrade of which can change an edition's bytes: the declared ones, and
+#: lxml (ebooklib writes the OPF and NCX with it) and markupsafe (jinja2's escaping).
 RENDERING_LIBRARIES = (
     "anyascii",
     "charset-normalizer",
@@ -521,6 +522,8 @@ RENDERING_LIBRARIES = (
     "python-bidi",
     "rl_accel",
     "uharfbuzz",
+    "lxml",
+    "markupsafe",
 )
 
 
@@ -556,4 +559,6 @@ def library_versions() -> dict[str, str]:
                 versions[name] = version(name)
             except PackageNotFoundError:
                 versions[name] = "absent"
-    return {name: versions[name] for name in RENDERING_LIBRARIES}
+    import zlib  # compresses every EPUB entry and PDF stream: zlib-ng writes other bytes
+
+    return {**{name: versions[name] for name in RENDERING_LIBRARIES}, "zlib": zlib.ZLIB_RUNTIME_VERSION}

@@ -23,6 +23,25 @@ BAD = CORPUS / "bad"
 GOOD_CORPUS = sorted(CORPUS.glob("*.txt"))
 
 
+#: Programs the tests look at editions with, as users' tools do: name -> (what for, Debian package).
+#: (calibre's ebook-convert, for the Kindle path, is optional outside CI: see test_render_epub.)
+TOOLS = {"java": ("EPUBCheck", "default-jre-headless"), "pdftotext": ("the PDF text layer", "poppler-utils")}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Stop at once, with one message, where a tool is missing: not dozens of failures."""
+    missing = [name for name in TOOLS if shutil.which(name) is None]
+    if missing:
+        needs = ", ".join(f"{name} ({TOOLS[name][0]})" for name in missing)
+        packages = " ".join(TOOLS[name][1] for name in missing)
+        them = "them" if len(missing) > 1 else "it"
+        pytest.exit(
+            f"the tests need {needs}: install {them} (Debian, Ubuntu: apt-get install {packages}; "
+            "macOS: brew install openjdk poppler), or run .ci/run, which does",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
+
+
 def article_from(path: Path) -> Article:
     return read_article(path).article
 

@@ -1,6 +1,7 @@
-import os
 import subprocess
 import sys
+import sysconfig
+from pathlib import Path
 
 import pytest
 from conftest import BAD, ROOT, SEED
@@ -51,5 +52,7 @@ def test_inspect_prints_the_model():
 
 def test_help_and_console_script():
     assert "build" in run("--help").stdout
-    script = subprocess.run(["publish", "--help"], capture_output=True, text=True, env={**os.environ}, cwd=ROOT)
+    # The `publish` script pip installed beside this interpreter, whatever PATH holds.
+    scripts = Path(sysconfig.get_path("scripts"))
+    script = subprocess.run([scripts / "publish", "--help"], capture_output=True, text=True, cwd=ROOT)
     assert script.returncode == 0 and "inspect" in script.stdout

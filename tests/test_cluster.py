@@ -147,3 +147,17 @@ def test_ctrl_c_during_a_cluster_build_stops_it_cleanly(sources, tmp_path):
     assert 1 <= len(pdfs) < 36
     assert all(p.read_bytes().rstrip().endswith(b"%%EOF") for p in pdfs)
     assert [p.name for p in out.rglob("*") if p.name.endswith(".tmp") or "staging" in p.name] == []
+
+
+def test_without_dask_the_hint_installs_this_projects_extra_not_another_package(monkeypatch, tmp_path):
+    import sys
+
+    from publish.cluster import connect
+
+    monkeypatch.setitem(sys.modules, "distributed", None)  # `import distributed` raises ImportError
+    with pytest.raises(OptionsError, match="needs Dask distributed") as raised:
+        connect("local:1", str(tmp_path))
+    assert raised.value.hint == (
+        "install Dask distributed: pip install --require-hashes -r requirements/cluster.txt "
+        "in publish's source folder, or pip install 'distributed>=2024.1'"
+    )
