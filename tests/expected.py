@@ -19,13 +19,18 @@ import zipfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
 EXPECTED = HERE / "expected"
 DIGESTS = EXPECTED / "DIGESTS"
-#: Every article the corpus has in each script and input format.
-INPUTS: tuple[Path, ...] = (
-    HERE.parent / "seeds" / "000_264bae632806d3a8.txt",
-    *sorted((HERE / "corpus").glob("*.txt")),
-    *sorted((HERE / "corpus" / "ninjs").glob("*.json")),
+#: Every article the corpus has in each script and input format, relative to ROOT (as a
+#: user names them: the text edition records the path it was given).
+INPUTS: tuple[Path, ...] = tuple(
+    path.relative_to(ROOT)
+    for path in (
+        ROOT / "seeds" / "000_264bae632806d3a8.txt",
+        *sorted((HERE / "corpus").glob("*.txt")),
+        *sorted((HERE / "corpus" / "ninjs").glob("*.json")),
+    )
 )
 FORMATS = ("epub", "pdf", "txt", "ninjs")
 
@@ -61,9 +66,12 @@ def content_digest(path: Path) -> str:
 
 def build_corpus(out: Path) -> list[Path]:
     """Every edition of INPUTS, built as `publish build --format epub,pdf,txt,ninjs` does."""
+    from contextlib import chdir
+
     from publish.builder import build
 
-    report = build(list(INPUTS), out, formats=FORMATS)
+    with chdir(ROOT):
+        report = build(list(INPUTS), out.resolve(), formats=FORMATS)
     assert report.ok, [str(result.error) for result in report.results if result.error]
     return sorted(path for path in out.iterdir() if path.suffix in (".epub", ".pdf", ".txt", ".json"))
 
