@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from publish.errors import PublishError
     from publish.model import Article
     from publish.options import RenderOptions
-    from publish.parse import parse_article
+    from publish.readers import parse_article
     from publish.render.epub import render_epub
     from publish.render.pdf import render_pdf
     from publish.render.text import render_text
@@ -28,7 +28,7 @@ _EXPORTS = {
     "RenderOptions": "publish.options",
     "build": "publish.builder",
     "collect": "publish.digest",
-    "parse_article": "publish.parse",
+    "parse_article": "publish.readers",
     "render_epub": "publish.render.epub",
     "render_pdf": "publish.render.pdf",
     "render_text": "publish.render.text",

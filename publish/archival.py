@@ -1,14 +1,28 @@
-"""The archival plain-text edition: one module that writes it and reads it back.
+"""The archival plain-text edition: the format, written here and read back by its reader.
 
 Its layout is a format, not a theme: a `Key: Value` header (long values folded onto
-indented lines), a blank line, then paragraphs wrapped by display width and split by
-one blank line; UTF-8 without BOM, NFC, LF line ends, one final newline. A header that
-states the Identifier is a complete record: reading it back gives the same `Article`
-(nothing guessed from the body or the file's name), which is what makes the file a
-master copy rather than a printout. `FIELDS` is the one table of its header lines: the
-writer, the reader and `publish check` all go by it (as pandoc's native format has one
-reader/writer pair). A digest is its own header, a numbered contents list, then each
-article as a complete record of its own between rules.
+indented lines), a blank line, then the body's blocks split by one blank line; UTF-8
+without BOM, NFC, LF line ends, one final newline. The body keeps the sender's characters
+(quotes, dashes, no-break spaces, the dateline as filed); each block has one plain form:
+
+    a paragraph              its text, wrapped (the lead begins with the dateline as filed)
+    ## A subheading          `#` for each level (`##` is the highest inside a story)
+      - an item              a list, indented by two spaces, each item with its marker as
+      - another item         filed (`-`, `•`, `1.`, `2)`), wrapped lines under its text
+    > quoted text            a block quotation, each line behind `> `
+    ***                      a separator, its mark as filed
+
+and inside a block, the sender's emphasis as `_text_`, strong emphasis as `**text**` and a
+link as `[text](address)`; a `\\` keeps the next character as text (a literal `\\`, `*`
+or `_`, a `[` that is not a link, a block that would read as another kind). Quotation
+marks and editorial brackets are part of the text, as sent.
+
+A header that states the Identifier is a complete record: reading it back gives the same
+`Article` (nothing guessed from the body or the file's name), which is what makes the file
+a master copy rather than a printout. `FIELDS` is the one table of its header lines: the
+writer, the reader (`publish.readers.archival`) and `publish check` all go by it. A digest
+is its own header, a numbered contents list, then each article as a complete record of its
+own between rules.
 """
 
 from __future__ import annotations
@@ -18,103 +32,88 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from wcwidth import wcswidth, wcwidth
 
-from publish.errors import InputError
 from publish.model import (
+    CREATOR_ROLES,
     DERIVABLE_FIELDS,
     PROVENANCE_FIELDS,
     Article,
-    Collection,
-    Dateline,
-    Paragraph,
-    Provenance,
-    make_slug,
-)
-from publish.source import SPELLING_JOINER
-from publish.textblocks import (
-    DATELINE_STOPS,
     Block,
-    Header,
-    normalise_language,
-    paragraphs,
-    parse_date,
-    read_header,
-    require_body,
-    split_blocks,
-    split_dateline,
+    BlockQuote,
+    Collection,
+    Creator,
+    Emphasis,
+    Heading,
+    Inline,
+    Link,
+    ListBlock,
+    Separator,
+    Text,
+    words_of,
 )
-from publish.typography import smarten
-
-#: How a header value is read back: (value, file, line) -> the value the reader keeps.
-Read = Callable[[str, str | None, int], Any]
-
-
-def _as_is(value: str, path: str | None, line: int) -> str:
-    return value
-
-
-def _derived(value: str, path: str | None, line: int) -> frozenset[str]:
-    names = frozenset(value.replace(",", " ").split())
-    unknown = names - set(DERIVABLE_FIELDS)
-    if unknown:
-        raise InputError(
-            f"Derived names unknown fields: {', '.join(sorted(unknown))}",
-            path=path,
-            line=line,
-            hint=f"known: {', '.join(DERIVABLE_FIELDS)}",
-        )
-    return names
+from publish.scripts import SPELLING_JOINER
 
 
 def _provenance_value(attribute: str) -> Callable[[Article], str | None]:
     return lambda article: getattr(article.provenance, attribute) if article.provenance else None
 
 
+def creators_text(creators: tuple[Creator, ...]) -> str | None:
+    """`Author` header value: names split by "; ", a role other than writer in brackets."""
+    if not creators:
+        return None
+    return "; ".join(c.name if c.role == "writer" else f"{c.name} ({c.role})" for c in creators)
+
+
+_ROLE = re.compile(r"(?P<name>.+?) \((?P<role>" + "|".join(CREATOR_ROLES) + r")\)")
+
+
+def read_creators(value: str) -> tuple[Creator, ...]:
+    """The creators an `Author` header value names (what `creators_text` wrote)."""
+    creators = []
+    for part in value.split("; "):
+        role = _ROLE.fullmatch(part.strip())
+        creators.append(Creator(role["name"], role["role"]) if role else Creator(part.strip()))
+    return tuple(creator for creator in creators if creator.name)
+
+
 @dataclass(frozen=True)
 class Field:
-    """One header line of a record: its key as written, the name the header reader files it
-    under, how it is written from an article, how it is read back (None: written for the
-    reader's eye only, as Words is) and whether only a complete record may carry it."""
+    """One header line of a record: its key as written, the fact it states (the reader
+    files it under that name; None: written for the eye only, as Words is), how it is
+    written from an article, and whether only a complete record may carry it."""
 
     key: str
-    name: str
+    fact: str | None
     write: Callable[[Article], str | None]
-    read: Read | None
     record_only: bool = False
 
 
 #: The header of an article's text edition, in the order it is written.
 FIELDS: tuple[Field, ...] = (
-    Field("Title", "title", lambda a: a.title, lambda value, path, line: smarten(value)),
-    Field("Date", "date", lambda a: a.date_iso, parse_date),
-    Field("Dateline", "dateline", lambda a: a.dateline.text if a.dateline else None, _as_is),
-    Field("Author", "author", lambda a: a.author, _as_is),
-    Field("Source", "source", lambda a: a.source, _as_is),
-    Field("Language", "language", lambda a: a.language, normalise_language),
-    Field("Words", "words", lambda a: str(len(a.words)), None),
-    Field(
-        "Slug",
-        "slug",
-        lambda a: a.slug if a.slug_given else None,
-        lambda value, path, line: make_slug(value, None, undated_prefix=False),
-    ),
-    Field("Identifier", "identifier", lambda a: a.identifier, _as_is),
+    Field("Title", "title", lambda a: a.title),
+    Field("Date", "date", lambda a: a.date_iso),
+    Field("Dateline", "dateline", lambda a: a.dateline.filed if a.dateline else None),
+    Field("Located", "located", lambda a: a.located),
+    Field("Byline", "byline", lambda a: a.byline),
+    Field("Author", "author", lambda a: creators_text(a.creators)),
+    Field("Source", "source", lambda a: a.source),
+    Field("Language", "language", lambda a: a.language),
+    Field("Words", None, lambda a: str(len(a.words))),
+    Field("Slug", "slug", lambda a: a.slug if a.slug_given else None),
+    Field("Identifier", "identifier", lambda a: a.identifier),
     Field(
         "Derived",
         "derived",
         lambda a: ", ".join(name for name in DERIVABLE_FIELDS if name in a.derived),
-        _derived,
         record_only=True,
     ),
-    *(Field(key, key, _provenance_value(attribute), _as_is, record_only=True) for key, attribute in PROVENANCE_FIELDS),
+    *(Field(key, key.lower(), _provenance_value(attribute), record_only=True) for key, attribute in PROVENANCE_FIELDS),
 )
-#: Header keys (lower case) -> the name each is filed under, for the header reader.
-KEYS: dict[str, str] = {field.key.lower(): field.name for field in FIELDS}
-#: Names only a complete record (one stating its Identifier) may carry.
-RECORD_ONLY: frozenset[str] = frozenset(field.name for field in FIELDS if field.record_only)
+#: Header keys (lower case) -> the fact each states, for the header reader ("words": None).
+KEYS: dict[str, str] = {field.key.lower(): field.fact or field.key.lower() for field in FIELDS}
 #: The header of a digest's text edition, in the order it is written.
 COLLECTION_FIELDS: tuple[tuple[str, Callable[[Collection], str | None]], ...] = (
     ("Title", lambda c: c.title),
@@ -129,6 +128,14 @@ _DIGEST_LINE = re.compile(r"^Articles: ", re.MULTILINE)
 #: The rule between a digest's articles: "=" across the column, at most this wide.
 RULE_MAX = 72
 _RULE = re.compile(r"^=+$", re.MULTILINE)
+#: How a list item sits in a record: indented by this, its wrapped lines under its text.
+LIST_INDENT = "  "
+QUOTE_PREFIX = "> "
+#: A separator: three or more of one mark, spaces between them allowed.
+SEPARATOR = re.compile(r"(?P<mark>[_*=~#-])(?: ?(?P=mark)){2,}")
+#: A list item's marker in a record: a bullet or a number and "." or ")", then one space.
+RECORD_ITEM = re.compile(r"  (?:(?P<bullet>\S)|(?P<number>\d{1,9})(?P<delimiter>[.)])) ")
+HEADING = re.compile(r"(?P<hashes>#{2,6}) ")
 
 
 # --- Writing ---------------------------------------------------------------------------------
@@ -140,15 +147,84 @@ def header_fields(article: Article) -> list[tuple[str, str]]:
 
 
 def write_article(article: Article, width: int, transform: Callable[[str], str] = lambda text: text) -> str:
-    """An article's text edition; `transform` maps every value and paragraph (an ASCII
-    companion passes a transliteration)."""
+    """An article's text edition; `transform` maps every value and text (an ASCII companion
+    passes a transliteration)."""
     lines: list[str] = []
     for key, value in header_fields(article):
         lines.extend(header_lines(key, _transformed(value, transform), width))
-    for text in article.body_texts():
+    for index, block in enumerate(article.blocks):
         lines.append("")
-        lines.extend(wrap(_transformed(text, transform), width))
+        lead_in = article.dateline.filed if index == 0 and article.dateline else None
+        lines.extend(block_lines(block, width, transform, lead_in))
     return "\n".join(lines) + "\n"
+
+
+def block_lines(
+    block: Block, width: int, transform: Callable[[str], str] = lambda text: text, lead_in: str | None = None
+) -> list[str]:
+    """One block in its plain form (see the module's docstring)."""
+    if isinstance(block, Separator):
+        return [_transformed(block.mark, transform)]
+    if isinstance(block, Heading):
+        hashes = "#" * block.level
+        return wrap(_transformed(notation(block.runs), transform), width, f"{hashes} ", " " * (len(hashes) + 1))
+    if isinstance(block, ListBlock):
+        lines: list[str] = []
+        for marker, item in zip(block.markers(), block.items):
+            text = _transformed(notation(item.runs), transform)
+            lines += wrap(text, width, f"{LIST_INDENT}{marker} ", " " * (len(LIST_INDENT) + len(marker) + 1))
+        return lines
+    if isinstance(block, BlockQuote):
+        lines = []
+        for number, paragraph in enumerate(block.paragraphs):
+            if number:
+                lines.append(QUOTE_PREFIX.rstrip())
+            lines += wrap(_transformed(notation(paragraph.runs), transform), width, QUOTE_PREFIX, QUOTE_PREFIX)
+        return lines
+    text = notation(block.runs)
+    if lead_in is not None:
+        text = f"{escaped(lead_in)} {text}"
+    elif needs_guard(text):
+        text = "\\" + text
+    return wrap(_transformed(text, transform), width)
+
+
+def notation(runs: tuple[Inline, ...], in_link: bool = False) -> str:
+    """A run tree as the record writes it: the text with `\\` escapes, the sender's emphasis
+    and links in their notation (quotations and insertions are their own marks)."""
+    parts: list[str] = []
+    for run in runs:
+        if isinstance(run, Text):
+            text = escaped(run.text, in_link)
+            if text.startswith("(") and parts and parts[-1].endswith("]"):
+                text = "\\" + text  # "[sic]" then "(...)": not a link
+            parts.append(text)
+        elif isinstance(run, Emphasis):
+            mark = "**" if run.strong else "_"
+            parts.append(f"{mark}{notation(run.children, in_link)}{mark}")
+        elif isinstance(run, Link):
+            parts.append(f"[{notation(run.children, True)}]({run.href})")
+        else:
+            parts.append(notation(run.children, in_link))
+    return "".join(parts)
+
+
+_ESCAPED = re.compile(r"[\\*_]")
+_ESCAPED_IN_LINK = re.compile(r"[\\*_\[\]]")
+
+
+def escaped(text: str, in_link: bool = False) -> str:
+    """Text with the notation's own characters escaped (and a `(` after a `]`, which could
+    read as a link's address)."""
+    text = (_ESCAPED_IN_LINK if in_link else _ESCAPED).sub(lambda match: "\\" + match.group(), text)
+    return text.replace("](", "]\\(")
+
+
+def needs_guard(text: str) -> bool:
+    """Whether a paragraph, in its notation, would read back as another kind of block (a
+    heading, a quotation, a separator): it is then written behind a `\\`. (A list is
+    indented, and a paragraph never is.)"""
+    return bool(HEADING.match(text) or text.startswith(">") or SEPARATOR.fullmatch(text))
 
 
 def write_collection(collection: Collection, width: int) -> str:
@@ -182,7 +258,7 @@ def header_lines(key: str, value: str, width: int) -> list[str]:
     """`Key: value`, folded onto lines indented by two spaces; a single long word (a hash, a
     path) that would overrun the first line stands alone on the next one."""
     lines = wrap(value, width, first_prefix=f"{key}: ", next_prefix="  ")
-    if display_width(lines[0]) > width and " " not in value:
+    if display_width(lines[0]) > width and len(words_of(value)) == 1:
         return [f"{key}:", f"  {value}"]
     return lines
 
@@ -200,8 +276,8 @@ def _measured_width(text: str) -> int:
     return width if width >= 0 else len(text)
 
 
-#: Whitespace other than the space character.
-_OTHER_SPACE = re.compile(r"[^\S ]")
+#: Whitespace a line may break at, other than the space character (no-break spaces join).
+_OTHER_SPACE = re.compile(r"[^\S \u00a0\u2007\u202f]")
 
 
 @lru_cache(maxsize=4096)
@@ -225,7 +301,7 @@ def wrap(text: str, width: int, first_prefix: str = "", next_prefix: str = "") -
     line: list[str] = []
     prefix = first_prefix
     used = display_width(prefix)
-    for word in text.split():
+    for word in words_of(text):
         word_width = display_width(word)
         if line and used + 1 + word_width > width:
             lines.append(prefix + " ".join(line))
@@ -256,101 +332,6 @@ def _wrap_one_column(text: str, width: int, first_prefix: str, next_prefix: str)
     return lines
 
 
-# --- Reading ---------------------------------------------------------------------------------
-
-
-def is_record(header: Header) -> bool:
-    """A header that states the Identifier is a complete record (our own text edition)."""
-    return "identifier" in header.values
-
-
-def read_record(
-    header: Header,
-    lines: list[str],
-    body_start: int,
-    path: str | None,
-    read_from: Provenance | None,
-    warnings: list[str],
-    *,
-    language_of: Callable[[list[Block]], str],
-    title_of: Callable[[Paragraph, str], str],
-) -> Article:
-    """The article a complete record states. What it leaves out is absent: no date from the
-    file's name, no dateline or agency from the lead, no title from the first line, no
-    repaired paragraph breaks. Only a record that lacks its Title or Language (one made from
-    a sparse ninjs document) has them completed by the caller's `title_of` and `language_of`.
-    Without provenance lines the record itself is the source (`read_from`)."""
-    values = {
-        field.name: field.read(header.values[field.name], path, header.lines[field.name])
-        for field in FIELDS
-        if field.read is not None and field.name in header.values
-    }
-    derived = set(values.get("derived", ()))
-    provenance = _provenance(header, path) or read_from
-    blocks = split_blocks(lines, body_start)
-    require_body(blocks, path, len(lines))
-    language = values.get("language") or language_of(blocks)
-    dateline, blocks = _stated_dateline(values.get("dateline"), blocks, path)
-    body = paragraphs(blocks, warnings)
-    title = values.get("title")
-    if title is None:
-        title = smarten(title_of(body[0], language))
-        derived.add("title")
-    date = values.get("date")
-    article = Article(
-        title=title,
-        slug=values["slug"] if "slug" in values else make_slug(title, date),
-        slug_given="slug" in values,
-        paragraphs=body,
-        date=date,
-        dateline=dateline,
-        author=values.get("author"),
-        source=values.get("source"),
-        language=language,
-        source_path=path,
-        derived=frozenset(derived),
-        provenance=provenance,
-    )
-    if values["identifier"] != article.identifier:
-        warnings.append(
-            f"the Identifier header ({values['identifier']}) does not match the text: "
-            f"the article changed since that edition was made"
-        )
-    return article
-
-
-def _provenance(header: Header, path: str | None) -> Provenance | None:
-    """A record's provenance lines, or None when it has none."""
-    stated = {key: header.values[key] for key, _ in PROVENANCE_FIELDS if key in header.values}
-    if not stated:
-        return None
-    try:
-        return Provenance.from_fields(stated)
-    except ValueError as error:
-        line = min(header.lines[key] for key in stated)
-        raise InputError(
-            str(error), path=path, line=line, hint="restore the provenance lines the text edition was written with"
-        ) from None
-
-
-def _stated_dateline(given: str | None, blocks: list[Block], path: str | None) -> tuple[Dateline | None, list[Block]]:
-    """A record's dateline: the header's, set in front of the lead, or none."""
-    if not given:
-        return None, blocks
-    lead = blocks[0]
-    for stop in DATELINE_STOPS:
-        dateline = split_dateline(given, stop)
-        prefix = dateline.lead_in + " "
-        if lead.text.startswith(prefix) and len(lead.text) > len(prefix):
-            return dateline, [Block(lead.line, lead.text[len(prefix) :]), *blocks[1:]]
-    raise InputError(
-        f"the lead does not begin with the stated dateline {given!r}",
-        path=path,
-        line=lead.line,
-        hint="the body was edited: restore the dateline",
-    )
-
-
 # --- Reading a whole edition (publish check) --------------------------------------------------
 
 
@@ -374,8 +355,9 @@ def form_problems(text: str) -> list[str]:
         problems.append("has CR line ends")
     if not text.endswith("\n") or text.endswith("\n\n"):
         problems.append("does not end with exactly one newline")
-    for number, line in enumerate(text.split("\n"), start=1):
-        if line != line.rstrip():
+    lines = text.removeprefix("\ufeff").replace("\r", "").split("\n")  # a BOM and CRs are reported above
+    for number, line in enumerate(lines, start=1):
+        if line != line.rstrip(" \t"):
             problems.append(f"line {number} has trailing spaces")
             break
         if _FORBIDDEN.search(line):
@@ -396,27 +378,25 @@ def article_records(text: str) -> list[str]:
     return [section.strip("\n") + "\n" for section in _RULE.split(text.partition("\n\n")[2])[1:]]
 
 
-def printed_words(text: str) -> list[str]:
-    """The words of a text edition that its PDF prints: the body, not the header. For a
-    digest: its contents list and every article's body."""
+def contents_entries(text: str) -> list[tuple[str, str]]:
+    """(number, title) of each entry a digest's contents list names, in order ([] for an
+    article's edition)."""
     header, _, rest = text.partition("\n\n")
     if _DIGEST_LINE.search(header) is None:
-        return rest.split()
-    sections = _RULE.split(rest)
-    words = sections[0].split()
-    for section in sections[1:]:
-        words += section.strip("\n").partition("\n\n")[2].split()
-    return words
+        return []
+    listing = _RULE.split(rest)[0].partition("\n\n")[2]
+    entries: list[tuple[str, str]] = []
+    for line in listing.splitlines():
+        number = re.match(r" *(\d+\.) ", line)
+        if number:
+            entries.append((number[1], line[number.end() :]))
+        elif entries and line.strip():
+            entries[-1] = (entries[-1][0], f"{entries[-1][1]} {line.strip()}")
+    return entries
 
 
 def stated_identifier(record: str) -> str | None:
-    """The Identifier a record's header states (None when it states none), read by the
-    same header reader as the record itself; a header that cannot be read states none."""
-    lines = [line.rstrip() for line in record.split("\n")]
-    start = next((index for index, line in enumerate(lines) if line.strip()), 0)
-    header = Header()
-    try:
-        read_header(lines, start, header, KEYS, None, [])
-    except InputError:
-        return None
-    return header.values.get("identifier")
+    """The Identifier a record's header states (None when it states none)."""
+    header = record.lstrip("\n").partition("\n\n")[0]
+    found = re.search(r"^Identifier:(?: *| *\n +)(\S+)$", header, re.MULTILINE)
+    return found[1] if found else None

@@ -30,7 +30,7 @@ from typing import Any, Protocol, TypeVar
 
 from publish.editions import DEFAULT_FORMATS, file_name, parse_formats, render_all
 from publish.errors import InputError, InternalError, OutputError, PublishError
-from publish.inputs import count_source_names, parse_input, read_input, stream_source_names
+from publish.inputs import count_source_names, read_input, stream_source_names
 from publish.options import ZIP_EPOCH, RenderOptions
 from publish.output import STALE_TEMPORARY_SECONDS, commit_set, folder_lock, fsync_file, prepare_output, stage
 from publish.state import BuildState, Entry, Stat, stat_of
@@ -163,11 +163,15 @@ class Staged:
 
 
 def render_task(task: Task) -> Rendered:
-    """Read, parse and render one article; pure, so it can run in any process."""
+    """Read and render one article; pure, so it can run in any process."""
+    # The readers are imported here, not above: a build that finds every article up to
+    # date never compiles their expressions (a third of its start-up).
+    from publish.readers import read_bytes
+
     warnings: list[str] = []
     try:
         data = read_input(task.source)
-        parsed = parse_input(data, task.source, task.encoding, task.default_language, task.keep_breaks)
+        parsed = read_bytes(data, task.source, task.encoding, task.default_language, task.keep_breaks)
         warnings.extend(parsed.warnings)
         article = parsed.article
         editions = render_all(article, task.formats, task.options.for_document(article), warnings)

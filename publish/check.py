@@ -291,13 +291,13 @@ def _check_ninjs(paths: list[Path], report: CheckReport) -> None:
     """A ninjs edition is a JSON object that reads back as the article its `uri` names."""
     import json
 
-    from publish.readers.ninjs import read_ninjs
+    from publish.readers import read_bytes
 
     for path in paths:
         try:
             data = path.read_bytes()
             uri = json.loads(data).get("uri")
-            article = read_ninjs(data, str(path)).article
+            article = read_bytes(data, path).article
         except OSError as error:
             report.problems.append(f"{path}: cannot read: {error.strerror}")
         except (ValueError, AttributeError) as error:
@@ -336,7 +336,7 @@ def _check_pdf(path: Path, report: CheckReport) -> None:
                 report.problems.append(f"{path}: page {page_number}: font {font.get('/BaseFont')} is not embedded")
     edition = path.with_suffix(".txt")
     if edition.is_file():
-        expected = comparable_words(" ".join(archival.printed_words(edition.read_text(encoding="utf-8"))))
+        expected = comparable_words(" ".join(printed_words(edition.read_text(encoding="utf-8"))))
         if shaped:
             covered = covered_by_lines(expected, shaped)
             expected = [word for word, done in zip(expected, covered) if not done]
@@ -367,10 +367,30 @@ def _check_text(path: Path, report: CheckReport) -> None:
     report.checked += 1
 
 
+def printed_words(text: str) -> list[str]:
+    """The words of a text edition that its PDF prints, as the PDF sets them (typographic
+    quotes and dashes): the body of each record, and a digest's contents list. A record
+    that does not read back gives none (its own check reports it)."""
+    from publish.readers import parse
+    from publish.typography import reading_text, reading_words
+
+    words = [
+        word
+        for number, title in archival.contents_entries(text)
+        for word in [number, *reading_text(title, "en").split()]
+    ]
+    for record in archival.article_records(text):
+        try:
+            words += reading_words(parse(record).article)
+        except PublishError:
+            continue
+    return words
+
+
 def record_problems(text: str, path: Path) -> list[str]:
     """Each complete record in a text edition (the edition, or each article of a digest) must
     read back, and its Identifier must still be its text's: else it was edited since."""
-    from publish.parse import parse
+    from publish.readers import parse
 
     problems: list[str] = []
     for record in archival.article_records(text):

@@ -318,7 +318,7 @@ def collect(
 ) -> None:
     """Build one EPUB, PDF and text digest of many articles (default: seeds/)."""
     from publish.digest import collect as run_collect
-    from publish.parse import parse_date
+    from publish.readers.lexing import parse_date
     from publish.settings import render_options, source_date_epoch
 
     values = effective(config, given)
@@ -372,7 +372,7 @@ def show_config(config: Any) -> None:
 @guarded
 def inspect(file: Path, encoding: str | None, output: str, verbose: bool) -> None:
     """Print the parsed article of FILE as JSON: publish's model, or ninjs."""
-    from publish.inputs import read_article
+    from publish.readers import read_article
 
     parsed = read_article(file, checked("encoding", encoding, where="--encoding") if encoding else None)
     for warning in parsed.warnings:

@@ -15,7 +15,7 @@ FALLBACK_LOCALE = "en"
 
 
 @lru_cache(maxsize=64)
-def _locale(language: str) -> object:
+def locale_of(language: str) -> object:
     """The most specific CLDR locale babel has for a BCP 47 tag (`sr-Latn-RS`, `en-GB`)."""
     from babel import Locale, UnknownLocaleError
 
@@ -33,4 +33,4 @@ def reader_date(date: datetime.date, language: str) -> str:
     """The long date form of the article's language (CLDR), e.g. "21 сентября 2023 г."."""
     from babel.dates import format_date
 
-    return str(format_date(date, format="long", locale=_locale(language)))
+    return str(format_date(date, format="long", locale=locale_of(language)))

@@ -17,10 +17,11 @@ from pathlib import Path
 
 from publish.editions import DEFAULT_FORMATS, collection_renderer, file_name, parse_formats, render_all
 from publish.errors import InputError, OptionsError
-from publish.inputs import collect_sources, parse_input, read_input
+from publish.inputs import collect_sources, read_input
 from publish.model import Article, Collection, make_slug
 from publish.options import RenderOptions
 from publish.output import folder_lock, prepare_output, write_set
+from publish.readers import read_bytes
 from publish.state import BuildState
 
 
@@ -71,7 +72,7 @@ def collect(
     inputs = hashlib.sha256(repr((title, date, keep_order, keep_breaks)).encode())
     for source in sources:
         data = read_input(source)
-        parsed = parse_input(data, source, encoding, default_language, keep_breaks)
+        parsed = read_bytes(data, source, encoding, default_language, keep_breaks)
         warnings += [f"{source}: {warning}" for warning in parsed.warnings]
         articles.append(parsed.article)
         inputs.update(hashlib.sha256(data).digest())

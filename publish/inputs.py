@@ -1,33 +1,24 @@
-"""Reading inputs: which files, their bytes within the limits, and the reader for each.
+"""Reading inputs: which files, and their bytes within the limits.
 
-The first stage of the pipeline (inputs -> parse -> model -> editions -> output). It knows
-file names and bytes; the parser below it knows only text.
+The first stage of the pipeline (inputs -> readers -> model -> editions -> output). It
+knows file names and bytes; the readers above it (`publish.readers`) turn bytes into articles.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from publish.errors import InputError, OptionsError
-from publish.model import Provenance
-from publish.version import __version__
-
-if TYPE_CHECKING:
-    from publish.parse import Parsed
 
 #: Refuse inputs larger than this (README, "Limits"): about 1.6 million words, far beyond
 #: any article, and small enough to typeset in bounded memory. Bytes read are counted, so
 #: a pipe or a device is bounded too.
 MAX_INPUT_BYTES = 10 * 1024 * 1024
-#: Input file ending -> (module, function) of its reader, `read(data, path, encoding,
-#: default_language) -> Parsed`. Other files are wire copy for `publish.parse`.
-READERS: dict[str, tuple[str, str]] = {".json": ("publish.readers.ninjs", "read_ninjs")}
-#: File endings a folder is searched for.
-INPUT_SUFFIXES: tuple[str, ...] = (".txt", *READERS)
+#: File endings a folder is searched for: plain text, and ninjs (the readers' table,
+#: `publish.readers.SUFFIXES`, is the same: tested).
+INPUT_SUFFIXES: tuple[str, ...] = (".txt", ".json")
 
 
 def collect_sources(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[Path]:
@@ -211,31 +202,3 @@ def read_input(path: Path) -> bytes:
             hint="split it into several articles",
         )
     return data
-
-
-def parse_input(
-    data: bytes, path: Path, encoding: str | None = None, default_language: str = "en", keep_breaks: bool = False
-) -> Parsed:
-    """Bytes read from `path` -> article, with every warning from decoding and parsing, and
-    where it came from (file name, digest of the bytes, encoding: the archive's provenance)."""
-    reader = READERS.get(path.suffix.lower())
-    if reader is not None:
-        module, function = reader
-        read = getattr(importlib.import_module(module), function)
-        return read(data, str(path), encoding, default_language)  # type: ignore[no-any-return]
-    # The parser and the decoder are imported here, not above: a build that finds every
-    # article up to date never compiles their expressions (a third of its start-up).
-    from publish.parse import Parsed, parse
-    from publish.source import read_source
-
-    source = read_source(data, str(path), encoding)
-    provenance = Provenance.of(data, str(path), source.encoding, source.how, __version__)
-    parsed = parse(source.text, str(path), default_language, provenance=provenance, keep_breaks=keep_breaks)
-    return Parsed(parsed.article, source.warnings + parsed.warnings)
-
-
-def read_article(
-    path: Path, encoding: str | None = None, default_language: str = "en", keep_breaks: bool = False
-) -> Parsed:
-    """File -> article, with every warning from decoding and parsing."""
-    return parse_input(read_input(path), path, encoding, default_language, keep_breaks)

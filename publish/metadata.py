@@ -139,7 +139,7 @@ def article_metadata(article: Article) -> dict[str, str | int]:
         "title": article.title,
         "language": article.language,
         "date": article.date_iso,
-        "place": article.dateline.place if article.dateline else None,
+        "place": article.place,
         "author": article.author,
         "source": article.source,
         "slug": article.slug,

@@ -18,7 +18,7 @@ import re
 import unicodedata
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from itertools import chain
 from typing import Any, TypeAlias
@@ -63,7 +63,36 @@ class Editorial:
         return {"type": "editorial", "children": [child.to_dict() for child in self.children]}
 
 
-Inline: TypeAlias = Text | Quotation | Editorial
+@dataclass(frozen=True, slots=True)
+class Emphasis:
+    """Text the sender set in italics (`<i>`, `<em>`) or, `strong`, in bold (`<b>`, `<strong>`)."""
+
+    children: tuple[Inline, ...]
+    strong: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "strong" if self.strong else "emphasis", "children": [c.to_dict() for c in self.children]}
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """Text that links to `href` (an absolute http, https or mailto address)."""
+
+    children: tuple[Inline, ...]
+    href: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "link", "href": self.href, "children": [child.to_dict() for child in self.children]}
+
+
+Inline: TypeAlias = Text | Quotation | Editorial | Emphasis | Link
+#: Inline runs that hold other runs.
+CONTAINERS = (Quotation, Editorial, Emphasis, Link)
+
+
+def with_children(run: Quotation | Editorial | Emphasis | Link, children: tuple[Inline, ...]) -> Inline:
+    """`run` holding `children` instead of its own (what a transform of the text rebuilds)."""
+    return replace(run, children=children)
 
 
 def make_slug(text: str, date: datetime.date | None, undated_prefix: bool = True) -> str:
@@ -96,9 +125,55 @@ def plain_text(runs: tuple[Inline, ...]) -> str:
     return "".join(parts)
 
 
+#: Spaces a line may not break at: they join what they stand between (`12\u00a0000`, `M.\u202fDupont`).
+NO_BREAK_SPACES = "\u00a0\u2007\u202f"
+#: Whitespace that separates words (every kind but the no-break spaces).
+_WORD_BREAK = re.compile(rf"[^\S{NO_BREAK_SPACES}]+")
+
+
+def words_of(text: str) -> list[str]:
+    """The words of `text`: split at breaking whitespace, so `12\u00a0000` is one word."""
+    return [word for word in _WORD_BREAK.split(text) if word]
+
+
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    """One block of body text."""
+    """One paragraph of body text."""
+
+    runs: tuple[Inline, ...]
+
+    @property
+    def text(self) -> str:
+        return plain_text(self.runs)
+
+    def texts(self) -> tuple[str, ...]:
+        return (self.text,)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "paragraph", "runs": [run.to_dict() for run in self.runs]}
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    """A subheading inside the story ("WHAT'S CLOSED"); `level` 2 is the highest (1 is the headline)."""
+
+    runs: tuple[Inline, ...]
+    level: int = 2
+
+    @property
+    def text(self) -> str:
+        return plain_text(self.runs)
+
+    def texts(self) -> tuple[str, ...]:
+        return (self.text,)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "heading", "level": self.level, "runs": [run.to_dict() for run in self.runs]}
+
+
+@dataclass(frozen=True, slots=True)
+class ListItem:
+    """One item of a list."""
 
     runs: tuple[Inline, ...]
 
@@ -111,31 +186,101 @@ class Paragraph:
 
 
 @dataclass(frozen=True, slots=True)
-class Dateline:
-    """Where and when the story was filed, as the wire wrote it (`BAKU, Azerbaijan`,
-    `September 21`)."""
+class ListBlock:
+    """A list, with its marker as filed: for a bulleted list the bullet (`-`, `•`, `*`, `–`),
+    for a numbered (`ordered`) one what follows each number (`.` or `)`), counting from `start`."""
 
+    items: tuple[ListItem, ...]
+    ordered: bool = False
+    marker: str = "-"
+    start: int = 1
+
+    def texts(self) -> tuple[str, ...]:
+        return tuple(item.text for item in self.items)
+
+    def markers(self) -> list[str]:
+        """Each item's marker as filed: the bullet, or its number and what follows it."""
+        if not self.ordered:
+            return [self.marker] * len(self.items)
+        return [f"{self.start + index}{self.marker}" for index in range(len(self.items))]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "type": "list",
+            "ordered": self.ordered,
+            "marker": self.marker,
+            "start": self.start,
+            "items": [item.to_dict() for item in self.items],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BlockQuote:
+    """A passage quoted at length, set apart from the story's own paragraphs."""
+
+    paragraphs: tuple[Paragraph, ...]
+
+    def texts(self) -> tuple[str, ...]:
+        return tuple(paragraph.text for paragraph in self.paragraphs)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "blockquote", "paragraphs": [paragraph.to_dict() for paragraph in self.paragraphs]}
+
+
+@dataclass(frozen=True, slots=True)
+class Separator:
+    """A break between parts of the story, with its mark as filed (`___`, `***`, `* * *`)."""
+
+    mark: str
+
+    def texts(self) -> tuple[str, ...]:
+        return ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"type": "separator", "mark": self.mark}
+
+
+Block: TypeAlias = Paragraph | Heading | ListBlock | BlockQuote | Separator
+
+
+@dataclass(frozen=True, slots=True)
+class Dateline:
+    """Where (and when, and for which agency) the story was filed, exactly as it opens the
+    lead (`BAKU, Azerbaijan, September 21.`, `NEW ORLEANS (AP) —`, `Երևան, 12 ապրիլի։`),
+    with what was read from it. The lead paragraph's runs begin after it and one space."""
+
+    filed: str
     place: str
     date_text: str | None = None
-    #: The full stop closing it: "." or the script's own (Armenian "։", kept as written).
-    end: str = "."
-
-    @property
-    def text(self) -> str:
-        """The dateline as one phrase, without its closing full stop."""
-        return f"{self.place}, {self.date_text}" if self.date_text else self.place
+    #: The agency the dateline names, as written there (`AP`, `dpa`, `ТАСС`).
+    agency: str | None = None
 
     @property
     def lead_in(self) -> str:
-        """How every edition sets the dateline in front of the lead paragraph."""
-        return f"{self.text}{self.end}"
+        """What every edition sets in front of the lead: the dateline as filed."""
+        return self.filed
 
     def to_dict(self) -> dict[str, Any]:
-        # "end" only when it is not the usual ".", so identifiers made before it existed stay.
-        data: dict[str, Any] = {"place": self.place, "date_text": self.date_text}
-        if self.end != ".":
-            data["end"] = self.end
-        return data
+        return {"filed": self.filed, "place": self.place, "date_text": self.date_text, "agency": self.agency}
+
+
+#: The roles a creator can have (IPTC's creator roles, as ninjs and NewsML-G2 name them).
+CREATOR_ROLES: tuple[str, ...] = ("writer", "editor", "photographer", "translator", "contributor")
+
+
+@dataclass(frozen=True, slots=True)
+class Creator:
+    """A person who made the story, and how."""
+
+    name: str
+    role: str = "writer"
+
+    def __post_init__(self) -> None:
+        if self.role not in CREATOR_ROLES:
+            raise ValueError(f"creator role {self.role!r}: expected one of {CREATOR_ROLES}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "role": self.role}
 
 
 #: Fields the parser may have derived or guessed rather than read, in the order editions list them.
@@ -242,10 +387,16 @@ class Article:
 
     title: str
     slug: str
-    paragraphs: tuple[Paragraph, ...]
+    blocks: tuple[Block, ...]
     date: datetime.date | None = None
+    #: The dateline that opens the lead, as filed (None when the lead has none).
     dateline: Dateline | None = None
-    author: str | None = None
+    #: Where the story was filed, from the sender's metadata (ninjs `located`, a `dateline:`
+    #: header line that the lead does not open with): set before a lead without a dateline.
+    located: str | None = None
+    creators: tuple[Creator, ...] = ()
+    #: The byline as filed ("By Maria Gonzalez and Tom Becker", "Von Christian Hollmann, dpa").
+    byline: str | None = None
     source: str | None = None
     language: str = "en"
     #: Where it was read from; for messages only, never part of an edition.
@@ -258,6 +409,10 @@ class Article:
     #: the parser's decision, recorded so the text edition writes a Slug line exactly then.
     slug_given: bool = False
 
+    def __post_init__(self) -> None:
+        if self.dateline is not None and not (self.blocks and isinstance(self.blocks[0], Paragraph)):
+            raise ValueError("a dateline opens the lead: the first block must be a paragraph")
+
     @cached_property
     def identifier(self) -> str:
         """A `urn:uuid` derived from the content, so rebuilding never changes it."""
@@ -267,21 +422,36 @@ class Article:
 
     @property
     def lead_in(self) -> str | None:
-        """Text set before the first paragraph (the dateline), if any."""
-        return self.dateline.lead_in if self.dateline else None
+        """Text set before the first paragraph: the dateline as filed, else the place the
+        metadata names, closed by a full stop (unless it ends in punctuation already)."""
+        if self.dateline is not None:
+            return self.dateline.lead_in
+        if self.located is not None and self.blocks and isinstance(self.blocks[0], Paragraph):
+            return self.located if self.located.endswith((".", "\u0589", "\u3002")) else f"{self.located}."
+        return None
+
+    @property
+    def place(self) -> str | None:
+        """Where the story was filed: the metadata's place, else the dateline's."""
+        return self.located or (self.dateline.place if self.dateline else None)
+
+    @property
+    def author(self) -> str | None:
+        """The writers' names as one phrase for metadata that holds one ("A; B"), else None."""
+        names = [creator.name for creator in self.creators]
+        return "; ".join(names) if names else None
 
     def body_texts(self) -> Iterator[str]:
-        """The body as the reader meets it: dateline, then each paragraph's text."""
-        for index, paragraph in enumerate(self.paragraphs):
-            if index == 0 and self.lead_in:
-                yield f"{self.lead_in} {paragraph.text}"
-            else:
-                yield paragraph.text
+        """The body as the reader meets it: the dateline with the lead, then every block's text."""
+        lead_in = self.lead_in
+        for index, block in enumerate(self.blocks):
+            for text in block.texts():
+                yield f"{lead_in} {text}" if index == 0 and lead_in else text
 
     @cached_property
     def words(self) -> tuple[str, ...]:
-        """Every word of the body, in order (whitespace-separated)."""
-        return tuple(chain.from_iterable(text.split() for text in self.body_texts()))
+        """Every word of the body, in order (split at breaking whitespace)."""
+        return tuple(chain.from_iterable(words_of(text) for text in self.body_texts()))
 
     @property
     def date_iso(self) -> str | None:
@@ -293,10 +463,12 @@ class Article:
             "title": self.title,
             "date": self.date_iso,
             "dateline": self.dateline.to_dict() if self.dateline else None,
-            "author": self.author,
+            "located": self.located,
+            "creators": [creator.to_dict() for creator in self.creators],
+            "byline": self.byline,
             "source": self.source,
             "language": self.language,
-            "paragraphs": [paragraph.to_dict() for paragraph in self.paragraphs],
+            "blocks": [block.to_dict() for block in self.blocks],
         }
 
     def to_dict(self) -> dict[str, Any]:

@@ -58,7 +58,7 @@ def _jobs(value: Any) -> int:
 
 
 def _language(value: Any) -> str:
-    from publish.parse import normalise_language
+    from publish.readers.lexing import normalise_language
 
     try:
         return normalise_language(value)

@@ -9,11 +9,23 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from publish.model import Editorial, Quotation, Text
+from publish.model import (
+    BlockQuote,
+    Editorial,
+    Emphasis,
+    Heading,
+    Link,
+    ListBlock,
+    Paragraph,
+    Quotation,
+    Separator,
+    Text,
+)
 
 if TYPE_CHECKING:
     import jinja2
@@ -25,6 +37,22 @@ _SOURCE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 def default_template_dir() -> Path:
     """The built-in templates: package data when installed, `templates/` in a checkout."""
     return _PACKAGE_TEMPLATES if _PACKAGE_TEMPLATES.is_dir() else _SOURCE_TEMPLATES
+
+
+#: What a template can ask of a node of the model (`{% if block is heading %}`).
+TEMPLATE_TESTS: dict[str, Callable[[object], bool]] = {
+    "text_run": lambda node: isinstance(node, Text),
+    "quotation": lambda node: isinstance(node, Quotation),
+    "editorial": lambda node: isinstance(node, Editorial),
+    "emphasis": lambda node: isinstance(node, Emphasis) and not node.strong,
+    "strong": lambda node: isinstance(node, Emphasis) and node.strong,
+    "link": lambda node: isinstance(node, Link),
+    "paragraph": lambda node: isinstance(node, Paragraph),
+    "heading": lambda node: isinstance(node, Heading),
+    "item_list": lambda node: isinstance(node, ListBlock),
+    "block_quote": lambda node: isinstance(node, BlockQuote),
+    "separator": lambda node: isinstance(node, Separator),
+}
 
 
 def search_path(user_dirs: tuple[Path, ...] = ()) -> tuple[Path, ...]:
@@ -45,9 +73,8 @@ def environment(user_dirs: tuple[Path, ...] = ()) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.tests["text_run"] = lambda run: isinstance(run, Text)
-    env.tests["quotation"] = lambda run: isinstance(run, Quotation)
-    env.tests["editorial"] = lambda run: isinstance(run, Editorial)
+    for name, test in TEMPLATE_TESTS.items():
+        env.tests[name] = test
     return env
 
 

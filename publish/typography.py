@@ -10,9 +10,23 @@ archival text edition re-parses to the same article.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 
-from publish.model import Editorial, Inline, Quotation, Text, plain_text
+from publish.model import (
+    Article,
+    Block,
+    BlockQuote,
+    Heading,
+    Inline,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    Text,
+    plain_text,
+    with_children,
+    words_of,
+)
 from publish.scripts import is_rtl
 
 _OPENING_CONTEXT = set("([{<\u2014\u2013-/\u2018\u201c\u00ab\u201e") | {" ", "\n"}
@@ -21,17 +35,22 @@ _EM_DASH = re.compile(r"(?<!-)--(?!-)")
 _SPECIALS = re.compile(r"[\"']")
 
 
-def smarten(text: str) -> str:
-    """Return `text` with typewriter punctuation replaced by typographic punctuation."""
+def smarten(text: str, before: str = " ", after: str = " ") -> str:
+    """Return `text` with typewriter punctuation replaced by typographic punctuation, for the
+    reading editions (the model and the archival text keep the marks as sent). `before` and
+    `after` are the characters around `text` when it is one run of a longer paragraph."""
     text = text.replace("...", "\u2026")
     if "--" in text:
         text = _EM_DASH.sub("\u2014", text)
     if '"' not in text and "'" not in text:
         return text
-    return _SPECIALS.sub(lambda match: _curl(text, match.start()), text)
+    context = (before[-1:] or " ") + text + (after[:1] or " ")
+    return _SPECIALS.sub(lambda match: quote_mark(context, match.start() + 1), text)
 
 
-def _curl(text: str, index: int) -> str:
+def quote_mark(text: str, index: int) -> str:
+    """The typographic mark a straight quote at `text[index]` stands for: opening or closing
+    quotation mark, apostrophe, or Hebrew geresh and gershayim, by its neighbours."""
     mark = text[index]
     before = text[index - 1] if index > 0 else " "
     after = text[index + 1] if index + 1 < len(text) else " "
@@ -277,13 +296,26 @@ def _transform(text: str, primary: str) -> str:
     return _NUMBER_SPACE.sub(lambda m: m.group(1) + NBSP, text)
 
 
+def reading_text(text: str, language: str) -> str:
+    """A headline, byline or dateline as the reading editions set it: `for_reading`, and
+    typewriter quotes and dashes made typographic (`smarten`)."""
+    return smarten(for_reading(text, language))
+
+
+def reading_words(article: Article) -> list[str]:
+    """The body's words as the reading editions set them (what a reader of the PDF or the
+    EPUB sees): `reading_text` of every text, split where a line may break."""
+    return [word for text in article.body_texts() for word in words_of(reading_text(text, article.language))]
+
+
 def runs_for_reading(runs: tuple[Inline, ...], language: str) -> tuple[Inline, ...]:
-    """The run tree with `for_reading` applied to the paragraph's text as a whole (so a dash
-    or a date that spans a quotation mark is seen), mapped back run by run: the transform
-    keeps every offset."""
+    """The run tree as the reading editions set it: `for_reading` applied to the paragraph's
+    text as a whole (so a dash or a date that spans a quotation mark is seen), mapped back run
+    by run (the transform keeps every offset), then each text run made typographic
+    (`smarten`), with the characters around it as context."""
     text = plain_text(runs)
     reading = for_reading(text, language)
-    if reading == text:
+    if reading == text and '"' not in text and "'" not in text and "..." not in text and "--" not in text:
         return runs
     offset = 0
 
@@ -292,12 +324,23 @@ def runs_for_reading(runs: tuple[Inline, ...], language: str) -> tuple[Inline, .
         out: list[Inline] = []
         for run in items:
             if isinstance(run, Text):
-                out.append(Text(reading[offset : offset + len(run.text)]))
-                offset += len(run.text)
-            elif isinstance(run, Quotation):
-                out.append(Quotation(rebuild(run.children), run.closed))
+                end = offset + len(run.text)
+                before, after = reading[offset - 1 : offset], reading[end : end + 1]
+                out.append(Text(smarten(reading[offset:end], before, after)))
+                offset = end
             else:
-                out.append(Editorial(rebuild(run.children)))
+                out.append(with_children(run, rebuild(run.children)))
         return tuple(out)
 
     return rebuild(runs)
+
+
+def block_for_reading(block: Block, language: str) -> Block:
+    """A block as the reading editions set it: every run tree through `runs_for_reading`."""
+    if isinstance(block, (Paragraph, Heading)):
+        return replace(block, runs=runs_for_reading(block.runs, language))
+    if isinstance(block, ListBlock):
+        return replace(block, items=tuple(ListItem(runs_for_reading(item.runs, language)) for item in block.items))
+    if isinstance(block, BlockQuote):
+        return BlockQuote(tuple(Paragraph(runs_for_reading(p.runs, language)) for p in block.paragraphs))
+    return block

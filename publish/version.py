@@ -1,3 +1,3 @@
 """The version of publish: one place, imported by every module that stamps an edition."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

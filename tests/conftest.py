@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from publish.check import EpubCheckServer, epubcheck_messages, missing_word
-from publish.inputs import read_article
 from publish.model import Article
+from publish.readers import read_article
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_264bae632806d3a8.txt"

@@ -29,6 +29,7 @@ INPUTS: tuple[Path, ...] = tuple(
     for path in (
         ROOT / "seeds" / "000_264bae632806d3a8.txt",
         *sorted((HERE / "corpus").glob("*.txt")),
+        *sorted((HERE / "corpus" / "structure").glob("*.txt")),
         *sorted((HERE / "corpus" / "ninjs").glob("*.json")),
     )
 )

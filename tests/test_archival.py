@@ -10,11 +10,15 @@ from publish import archival
 from publish.builder import build
 from publish.check import check_folder
 from publish.model import Collection
-from publish.parse import HEADER_KEYS, parse
+from publish.readers import parse
 
 
-def test_every_written_key_is_read_back_by_the_parser_under_the_tables_name():
-    assert {key: HEADER_KEYS[key] for key in archival.KEYS} == archival.KEYS
+def test_every_written_key_states_a_fact_the_record_reader_knows():
+    from publish.model import PROVENANCE_FIELDS
+    from publish.readers.draft import FACTS
+
+    provenance = {key.lower() for key, _ in PROVENANCE_FIELDS}
+    assert set(archival.KEYS.values()) - provenance - {"words"} <= set(FACTS)
     assert [key for key, _ in archival.header_fields(article_from(SEED))] == [
         "Title",
         "Date",
@@ -29,10 +33,12 @@ def test_every_written_key_is_read_back_by_the_parser_under_the_tables_name():
         "Source-Encoding",
         "Publish-Version",
     ]
-    assert [field.key for field in archival.FIELDS][:9] == [
+    assert [field.key for field in archival.FIELDS][:11] == [
         "Title",
         "Date",
         "Dateline",
+        "Located",
+        "Byline",
         "Author",
         "Source",
         "Language",
@@ -68,8 +74,9 @@ def test_form_problems_name_each_rule_once():
         "starts with a byte order mark",
         "has CR line ends",
         "does not end with exactly one newline",
-        "line 1 has trailing spaces",
     ]
+    assert archival.form_problems("Title: T \n\nBody.\n") == ["line 1 has trailing spaces"]
+    assert archival.form_problems("Title: T\n\n12\u00a0\n000.\n") == []  # a no-break space is content
     assert archival.form_problems("Title: T\n\nBo\u200bdy.\n") == ["line 3 has a tab, control or invisible character"]
 
 

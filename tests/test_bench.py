@@ -17,7 +17,7 @@ from types import ModuleType
 import pytest
 from conftest import ROOT
 
-from publish.inputs import read_article
+from publish.readers import read_article
 
 
 @pytest.fixture(scope="module")

@@ -47,7 +47,7 @@ def test_inspect_prints_the_model():
     result = run("inspect", str(SEED))
     assert result.returncode == 0
     data = json.loads(result.stdout)
-    assert data["dateline"]["place"] == "BAKU, Azerbaijan" and len(data["paragraphs"]) == 7
+    assert data["dateline"]["place"] == "BAKU, Azerbaijan" and len(data["blocks"]) == 7
 
 
 def test_help_and_console_script():

@@ -10,6 +10,7 @@ from lxml import etree
 from pypdf import PdfReader
 
 from publish.digest import collect
+from publish.typography import reading_words
 
 ARTICLES = [
     CORPUS / "header_block.txt",
@@ -50,7 +51,7 @@ def test_digest_editions(tmp_path):
     assert "Daily digest" in contents and "Georgia opens a new border crossing with Armenia" in contents
     everything = "\n".join(page.extract_text() for page in reader.pages)
     for path in ARTICLES:
-        assert_words_in_order(article_from(path).words, everything)
+        assert_words_in_order(reading_words(article_from(path)), everything)
 
     body = text.read_text(encoding="utf-8")
     assert body.startswith("Title: Daily digest\n") and "Articles: 5" in body

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from publish.parse import AGENCIES, CREDIT_PHRASES, parse
+from publish.readers import parse
+from publish.readers.agencies import AGENCIES, CREDIT_PHRASES
 from publish.render.text import render_text
 
 #: (language, lead after the dateline, agency credited)
@@ -95,19 +96,19 @@ def test_no_credit(lead):
     assert parse(f"title: T\ndate: 2024-05-02\n\n{lead}\n").article.source is None
 
 
-#: (lead as filed, place, date, full stop kept, agency, lead after the dateline)
-DATELINES: list[tuple[str, str, str | None, str, str | None, str]] = [
-    ("BAKU /Trend/ - The talks resumed.", "BAKU", None, ".", "Trend", "The talks resumed."),
-    ("BAKU, May 2 /Trend/ - The talks resumed.", "BAKU", "May 2", ".", "Trend", "The talks resumed."),
-    ("MOSCOW (Reuters) - The talks resumed.", "MOSCOW", None, ".", "Reuters", "The talks resumed."),
-    ("WASHINGTON, May 2 (AP) -- The talks resumed.", "WASHINGTON", "May 2", ".", "AP", "The talks resumed."),
-    ("БАКУ /Trend/ - Переговоры возобновились.", "БАКУ", None, ".", "Trend", "Переговоры возобновились."),
-    ("МОСКВА, 2 мая. /ТАСС/. Переговоры возобновились.", "МОСКВА", "2 мая", ".", "TASS", "Переговоры возобновились."),
+#: (lead as filed, place, date, agency credited, lead after the dateline): the dateline is
+#: kept exactly as it opens the lead.
+DATELINES: list[tuple[str, str, str | None, str | None, str]] = [
+    ("BAKU /Trend/ - The talks resumed.", "BAKU", None, "Trend", "The talks resumed."),
+    ("BAKU, May 2 /Trend/ - The talks resumed.", "BAKU", "May 2", "Trend", "The talks resumed."),
+    ("MOSCOW (Reuters) - The talks resumed.", "MOSCOW", None, "Reuters", "The talks resumed."),
+    ("WASHINGTON, May 2 (AP) -- The talks resumed.", "WASHINGTON", "May 2", "AP", "The talks resumed."),
+    ("БАКУ /Trend/ - Переговоры возобновились.", "БАКУ", None, "Trend", "Переговоры возобновились."),
+    ("МОСКВА, 2 мая. /ТАСС/. Переговоры возобновились.", "МОСКВА", "2 мая", "TASS", "Переговоры возобновились."),
     (
         "МОСКВА, 2 мая — РИА Новости. Переговоры возобновились.",
         "МОСКВА",
         "2 мая",
-        ".",
         "RIA Novosti",
         "Переговоры возобновились.",
     ),
@@ -115,7 +116,6 @@ DATELINES: list[tuple[str, str, str | None, str, str | None, str]] = [
         "ԵՐԵՎԱՆ, 2 մայիսի։ Բանակցությունները վերսկսվել են։",
         "ԵՐԵՎԱՆ",
         "2 մայիսի",
-        "\u0589",
         None,
         "Բանակցությունները վերսկսվել են։",
     ),
@@ -123,18 +123,17 @@ DATELINES: list[tuple[str, str, str | None, str, str | None, str]] = [
         "ԵՐԵՎԱՆ, 2 մայիսի. Բանակցությունները վերսկսվել են։",
         "ԵՐԵՎԱՆ",
         "2 մայիսի",
-        ".",
         None,
         "Բանակցությունները վերսկսվել են։",
     ),
-    ("თბილისი, 2 მაისი. მოლაპარაკებები განახლდა.", "თბილისი", "2 მაისი", ".", None, "მოლაპარაკებები განახლდა."),
-    ("BAKI, 2 may. Danışıqlar bərpa olunub.", "BAKI", "2 may", ".", None, "Danışıqlar bərpa olunub."),
-    ("القاهرة (رويترز) - استؤنفت المحادثات.", "القاهرة", None, ".", "Reuters", "استؤنفت المحادثات."),
-    ("دبي (أ ف ب) - استؤنفت المحادثات.", "دبي", None, ".", "AFP", "استؤنفت المحادثات."),
-    ("تهران - ایرنا - مذاکرات از سر گرفته شد.", "تهران", None, ".", "IRNA", "مذاکرات از سر گرفته شد."),
-    ("ירושלים (רויטרס) - השיחות התחדשו.", "ירושלים", None, ".", "Reuters", "השיחות התחדשו."),
-    ("मुंबई, 5 अप्रैल (भाषा) बातचीत फिर शुरू हुई।", "मुंबई", "5 अप्रैल", ".", "Bhasha", "बातचीत फिर शुरू हुई।"),
-    ("नयी दिल्ली, 5 अप्रैल (पीटीआई) बातचीत फिर शुरू हुई।", "नयी दिल्ली", "5 अप्रैल", ".", "PTI", "बातचीत फिर शुरू हुई।"),
+    ("თბილისი, 2 მაისი. მოლაპარაკებები განახლდა.", "თბილისი", "2 მაისი", None, "მოლაპარაკებები განახლდა."),
+    ("BAKI, 2 may. Danışıqlar bərpa olunub.", "BAKI", "2 may", None, "Danışıqlar bərpa olunub."),
+    ("القاهرة (رويترز) - استؤنفت المحادثات.", "القاهرة", None, "Reuters", "استؤنفت المحادثات."),
+    ("دبي (أ ف ب) - استؤنفت المحادثات.", "دبي", None, "AFP", "استؤنفت المحادثات."),
+    ("تهران - ایرنا - مذاکرات از سر گرفته شد.", "تهران", None, "IRNA", "مذاکرات از سر گرفته شد."),
+    ("ירושלים (רויטרס) - השיחות התחדשו.", "ירושלים", None, "Reuters", "השיחות התחדשו."),
+    ("मुंबई, 5 अप्रैल (भाषा) बातचीत फिर शुरू हुई।", "मुंबई", "5 अप्रैल", "Bhasha", "बातचीत फिर शुरू हुई।"),
+    ("नयी दिल्ली, 5 अप्रैल (पीटीआई) बातचीत फिर शुरू हुई।", "नयी दिल्ली", "5 अप्रैल", "PTI", "बातचीत फिर शुरू हुई।"),
 ]
 
 
@@ -148,15 +147,17 @@ DATELINES: list[tuple[str, str, str | None, str, str | None, str]] = [
 )
 def test_no_dateline_in_a_caseless_script_without_a_date_or_an_agency(lead):
     article = parse(f"title: T\ndate: 2024-05-02\n\n{lead}\n").article
-    assert article.dateline is None and article.paragraphs[0].text == lead
+    assert article.dateline is None and article.blocks[0].text == lead
 
 
-@pytest.mark.parametrize("lead, place, date_text, end, agency, rest", DATELINES)
-def test_datelines_round_trip(lead, place, date_text, end, agency, rest):
+@pytest.mark.parametrize("lead, place, date_text, agency, rest", DATELINES)
+def test_datelines_round_trip(lead, place, date_text, agency, rest):
     article = parse(f"title: T\ndate: 2024-05-02\n\n{lead}\n").article
     assert article.dateline is not None
-    assert (article.dateline.place, article.dateline.date_text, article.dateline.end) == (place, date_text, end)
+    assert (article.dateline.place, article.dateline.date_text) == (place, date_text)
+    assert article.dateline.filed == lead[: -len(rest) - 1]  # as filed: its words and punctuation
     assert article.source == agency
-    assert article.paragraphs[0].text == rest
-    assert next(article.body_texts()) == f"{article.dateline.lead_in} {rest}"
+    assert article.blocks[0].text == rest
+    assert next(article.body_texts()) == lead
+    assert render_text(article).decode().split("\n\n")[1].strip("\n").replace("\n", " ") == lead
     assert parse(render_text(article).decode(), "edition.txt").article == article

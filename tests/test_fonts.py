@@ -121,6 +121,6 @@ def test_a_chinese_article_gets_one_warning_that_counts_what_no_font_has():
 
 
 def article_from_text(text: str):
-    from publish.parse import parse
+    from publish.readers import parse
 
     return parse(text).article

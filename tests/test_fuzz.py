@@ -11,11 +11,11 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 
 from publish.errors import PublishError
-from publish.parse import parse
+from publish.readers import parse
+from publish.readers.source import read_source
 from publish.render.epub import render_epub
 from publish.render.pdf import render_pdf
 from publish.render.text import render_text
-from publish.source import read_source
 
 # Text that looks like wire copy some of the time and like noise the rest.
 wire_pieces = st.sampled_from(

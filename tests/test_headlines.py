@@ -10,7 +10,9 @@ import pytest
 from conftest import CORPUS, SEED, article_from
 
 from publish.model import Paragraph
-from publish.parse import TITLE_MAX, VERB_FINAL_MAX, derive_title, parse, parse_inlines
+from publish.readers import parse
+from publish.readers.headlines import TITLE_LONG, TITLE_MAX, VERB_FINAL_MAX, derive_title
+from publish.readers.lexing import parse_inlines
 from publish.render.text import render_text
 from publish.typography import smarten
 
@@ -32,12 +34,12 @@ BBC_LEADS: list[tuple[str, str]] = [
     (
         "Prince Harry has lost a High Court challenge against a decision to change his level of security "
         "protection when he is in the UK.",
-        "Prince Harry has lost a High Court challenge against a decision to change his level\u2026",
+        "Prince Harry has lost a High Court challenge",
     ),
     (
         "At least 2,000 people have died after a powerful earthquake struck western Afghanistan on Saturday, "
         "the Taliban government says.",
-        "At least 2,000 people have died after a powerful earthquake struck western Afghanistan\u2026",
+        "At least 2,000 people have died after a powerful earthquake struck western Afghanistan on Saturday",
     ),
     (
         "China's economy expanded at a slower pace than expected in the second quarter, adding pressure on "
@@ -61,7 +63,7 @@ BBC_LEADS: list[tuple[str, str]] = [
     (
         "The number of people waiting for routine hospital treatment in England has hit a new record of "
         "7.6 million, according to NHS figures.",
-        "The number of people waiting for routine hospital treatment in England has hit a new\u2026",
+        "The number of people waiting for routine hospital treatment in England has hit a new record of 7.6 million",
     ),
     (
         "Junior doctors in England will stage a five-day strike next month, the British Medical Association "
@@ -85,7 +87,7 @@ BBC_LEADS: list[tuple[str, str]] = [
     (
         "The government has announced plans to ban the sale of single-use vapes in an effort to stop children "
         "taking up the habit.",
-        "The government has announced plans to ban the sale of single-use vapes in an effort\u2026",
+        "The government has announced plans to ban the sale of single-use vapes",
     ),
     (
         "Donald Trump has pleaded not guilty to charges that he conspired to overturn the results of the 2020 "
@@ -122,7 +124,7 @@ CORPUS_TITLES: list[tuple[str, str]] = [
         "armenian.txt",
         "Երևանի կենտրոնում բացվել է նոր հանրային գրադարան, որտեղ հասանելի են ավելի քան հիսուն հազար գրքեր",
     ),
-    ("azerbaijani.txt", "Bakıda \u201cXocəsən\u201d adlı yeni metro stansiyası sərnişinlərin istifadəsinə verilib"),
+    ("azerbaijani.txt", 'Bakıda "Xocəsən" adlı yeni metro stansiyası sərnişinlərin istifadəsinə verilib'),
     (
         "georgian.txt",
         "თბილისში, მტკვრის სანაპიროზე, ახალი საზოგადოებრივი პარკი გაიხსნა, რომელიც ათ ჰექტარზე მეტ ტერიტორიას მოიცავს",
@@ -146,7 +148,7 @@ def test_bbc_leads(lead, title):
 @pytest.mark.parametrize("name, title", CORPUS_TITLES)
 def test_seed_and_corpus(name, title):
     article = article_from(SEED if name == "seed" else CORPUS / name)
-    assert derive_title(article.paragraphs[0], article.language) == title
+    assert derive_title(article.blocks[0], article.language) == title
 
 
 def test_the_table_keeps_the_rules():
@@ -154,9 +156,14 @@ def test_the_table_keeps_the_rules():
     for _, title in BBC_LEADS + CORPUS_TITLES:
         assert len(title) <= VERB_FINAL_MAX
         assert not title.endswith((",", ";", ":", " and", " that", " which", " who", " of"))
-    cut = [title for lead, title in BBC_LEADS if len(smarten(lead)) - 1 > len(title)]
-    assert all(len(title) <= TITLE_MAX for title in cut)
-    assert sum(title.endswith("\u2026") for _, title in BBC_LEADS + CORPUS_TITLES) == 5
+    cut = [title for lead, title in BBC_LEADS if len(lead) - 1 > len(title)]
+    assert all(len(title) <= TITLE_LONG for title in cut)
+    assert sum(len(title) > TITLE_MAX for title in cut) == 2  # cut at a comma, as no shorter cut keeps the verb
+    # Measured: 4 of these 20 leads ended mid-phrase ("…") before cuts at phrase words and
+    # long cuts at punctuation; none now, and one corpus lead, whose only boundary is past 110.
+    assert [title for _, title in BBC_LEADS + CORPUS_TITLES if title.endswith("\u2026")] == [
+        "The deputy prime ministers of Armenia and Azerbaijan agreed to hold the next meeting\u2026"
+    ]
 
 
 @pytest.mark.parametrize(

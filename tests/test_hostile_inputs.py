@@ -21,7 +21,8 @@ from publish.check import joined_pages, missing_word
 from publish.editions import render_all
 from publish.model import Editorial, Quotation, Text
 from publish.options import RenderOptions
-from publish.parse import MAX_NESTING, nesting_depth, parse, parse_inlines
+from publish.readers import parse
+from publish.readers.lexing import MAX_NESTING, nesting_depth, parse_inlines
 
 
 def cli(*args: str, cwd: Path | None = None, input: str | None = None) -> subprocess.CompletedProcess[str]:
@@ -67,7 +68,7 @@ def test_a_ten_megabyte_adversarial_article_parses_in_under_five_seconds():
     started = time.perf_counter()
     parsed = parse(text)
     assert time.perf_counter() - started < 5
-    assert parsed.article.paragraphs[0].text == text.split("\n\n", 1)[1].rstrip("\n").rstrip()
+    assert parsed.article.blocks[0].text == text.split("\n\n", 1)[1].rstrip("\n").rstrip()
 
 
 def test_a_paragraph_of_tiny_words_is_laid_out_in_shorter_pieces_cut_in_one_walk():
@@ -75,7 +76,7 @@ def test_a_paragraph_of_tiny_words_is_laid_out_in_shorter_pieces_cut_in_one_walk
     from publish.render.pdf import _Kit, _layout_chunks
 
     body = "[[" + "a " * 20_000 + "end]]"
-    paragraph = parse(f"title: Tiny\ndate: 2024-01-01\nlanguage: en\n\n{body}\n").article.paragraphs[0]
+    paragraph = parse(f"title: Tiny\ndate: 2024-01-01\nlanguage: en\n\n{body}\n").article.blocks[0]
     pieces = _layout_chunks(paragraph.runs)
     # 4,000 characters of prose's 6-character words, in 2-character ones: 1,333 characters a piece.
     assert [len(plain_text(piece)) for piece in pieces[:3]] == [1332, 1332, 1332]
@@ -94,7 +95,7 @@ def test_a_paragraph_of_tiny_words_is_laid_out_in_shorter_pieces_cut_in_one_walk
 def test_deep_nesting_parses_and_renders_every_edition(depth, opener, closer):
     body = f"{opener}a " * depth + "core" + f" {closer}" * depth
     parsed = parse(f"title: Deep\ndate: 2024-01-01\nlanguage: en\n\n{body}\n")
-    paragraph = parsed.article.paragraphs[0]
+    paragraph = parsed.article.blocks[0]
     assert paragraph.text == body  # not a character lost or added
     assert nesting_depth(paragraph.runs) == MAX_NESTING
     assert parsed.warnings == (
@@ -157,8 +158,8 @@ def test_adversarial_mixtures_parse_fast_and_losslessly(body):
     assert time.perf_counter() - started < 2.0  # at most ~60 KB: linear code takes milliseconds
     # Paragraphs are runs of lines that are not blank (a line of spaces is blank too).
     paragraphs = [" ".join(block.split()) for block in re.split(r"\n[^\S\n]*(?=\n)", body) if block.strip()]
-    assert [p.text for p in parsed.article.paragraphs] == paragraphs
-    for paragraph in parsed.article.paragraphs:
+    assert [p.text for p in parsed.article.blocks] == paragraphs
+    for paragraph in parsed.article.blocks:
         assert nesting_depth(paragraph.runs) <= MAX_NESTING
 
 

@@ -56,7 +56,7 @@ def test_bad_language_tags_are_usage_errors(tmp_path, tag):
     ],
 )
 def test_good_language_tags_are_normalised(tag, normal):
-    from publish.parse import normalise_language
+    from publish.readers.lexing import normalise_language
 
     assert normalise_language(tag) == normal
 

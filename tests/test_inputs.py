@@ -9,7 +9,8 @@ import sys
 from conftest import SEED
 
 from publish.builder import build
-from publish.inputs import collect_sources, read_article
+from publish.inputs import collect_sources
+from publish.readers import read_article
 
 
 def _undated(folder, name="story.txt"):

@@ -19,7 +19,7 @@ from publish.check import joined_pages
 from publish.labels import DEFAULT_LANGUAGE, LABELS, label, label_language
 from publish.model import Collection
 from publish.options import RenderOptions
-from publish.parse import CREDIT_PHRASES
+from publish.readers.agencies import CREDIT_PHRASES
 from publish.render.epub import render_collection_epub, render_epub
 from publish.render.pdf import font_set, render_collection_pdf, render_pdf
 from publish.templates import pdf_font_family
@@ -122,7 +122,7 @@ def test_a_right_to_left_footer_is_mirrored_and_reads_right_to_left(tmp_path):
     """Arabic on every page: the credit flush right, "n من N" flush left, its words
     ordered from the right (the page number rightmost)."""
     article = article_from(CORPUS / "arabic.txt")
-    long = dataclasses.replace(article, paragraphs=article.paragraphs * 8)
+    long = dataclasses.replace(article, blocks=article.blocks * 8)
     words = words_with_boxes(render_pdf(long), tmp_path)
     pages = max(word[0] for word in words)
     assert pages >= 2

@@ -9,10 +9,15 @@ from publish.model import Article, Paragraph, Text
 def test_to_dict_is_json_and_complete(seed_article):
     data = json.loads(json.dumps(seed_article.to_dict()))
     assert data["date"] == "2023-09-21"
-    assert data["dateline"] == {"place": "BAKU, Azerbaijan", "date_text": "September 21"}
+    assert data["dateline"] == {
+        "filed": "BAKU, Azerbaijan, September 21.",
+        "place": "BAKU, Azerbaijan",
+        "date_text": "September 21",
+        "agency": None,
+    }
     assert data["identifier"].startswith("urn:uuid:")
-    assert len(data["paragraphs"]) == 7
-    assert data["paragraphs"][0][1]["type"] == "editorial"
+    assert len(data["blocks"]) == 7
+    assert data["blocks"][0]["type"] == "paragraph" and data["blocks"][0]["runs"][1]["type"] == "editorial"
 
 
 def test_identifier_depends_on_content_only(seed_article):
@@ -20,9 +25,9 @@ def test_identifier_depends_on_content_only(seed_article):
     again = article_from(CORPUS / "header_block.txt")
     assert same.identifier == again.identifier
     assert same.identifier != seed_article.identifier
-    moved = Article(title="T", slug="a", paragraphs=(Paragraph((Text("x"),)),), source_path="a.txt")
-    renamed = Article(title="T", slug="b", paragraphs=(Paragraph((Text("x"),)),), source_path="b.txt")
-    edited = Article(title="T", slug="a", paragraphs=(Paragraph((Text("y"),)),))
+    moved = Article(title="T", slug="a", blocks=(Paragraph((Text("x"),)),), source_path="a.txt")
+    renamed = Article(title="T", slug="b", blocks=(Paragraph((Text("x"),)),), source_path="b.txt")
+    edited = Article(title="T", slug="a", blocks=(Paragraph((Text("y"),)),))
     assert moved.identifier == renamed.identifier != edited.identifier
 
 

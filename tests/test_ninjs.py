@@ -12,6 +12,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -23,11 +24,10 @@ from publish.archive import verify_manifest
 from publish.builder import build
 from publish.digest import collect
 from publish.errors import InputError
-from publish.inputs import read_article
 from publish.metadata import FIELDS, NAMESPACES, article_metadata, field, ninjs_lookup, terms
 from publish.model import Editorial, Quotation
 from publish.options import RenderOptions
-from publish.readers.ninjs import read_ninjs
+from publish.readers import read_article, read_bytes
 from publish.render.epub import render_epub
 from publish.render.ninjs import render_ninjs
 from publish.render.pdf import render_pdf
@@ -36,6 +36,11 @@ NINJS = CORPUS / "ninjs"
 STANDARDS = ROOT / "tests" / "standards"
 INPUTS = [SEED, *GOOD_CORPUS]
 AGENCY = sorted(NINJS.glob("*.json"))
+
+
+def read_ninjs(data: bytes, name: str):
+    """A ninjs document's bytes read as a file of that name is."""
+    return read_bytes(data, Path(name))
 
 
 def validator(version: str) -> jsonschema.Draft202012Validator:
@@ -74,24 +79,25 @@ def test_the_edition_of_a_full_article():
     data = render_ninjs(read_article(CORPUS / "header_block.txt").article)
     assert data.endswith(b"}\n") and not data.endswith(b"\n\n")
     document = json.loads(data)
+    # The wire's own characters (straight quotes, apostrophes), as the text edition keeps them.
     plain = (
         "YEREVAN, Armenia, April 19. The deputy prime ministers of Armenia and Azerbaijan agreed to hold "
         "the next meeting of the border delimitation commission [the twelfth since 2022] in May, officials "
-        "said.\n\n\u201cWe have agreed on the sequence of the work,\u201d the Armenian side said in a "
-        "statement. It didn\u2019t give the venue.\n\nThe commission\u2019s work has drawn criticism from "
+        'said.\n\n"We have agreed on the sequence of the work," the Armenian side said in a '
+        "statement. It didn't give the venue.\n\nThe commission's work has drawn criticism from "
         "residents of border villages in the Tavush region."
     )
     html = (
         '<p><span class="dateline">YEREVAN, Armenia, April 19.</span> The deputy prime ministers of Armenia '
         "and Azerbaijan agreed to hold the next meeting of the border delimitation commission "
         '<span class="editorial">[the twelfth since 2022]</span> in May, officials said.</p>\n'
-        '<p><span class="quotation">\u201cWe have agreed on the sequence of the work,\u201d</span> the '
-        "Armenian side said in a statement. It didn\u2019t give the venue.</p>\n"
-        "<p>The commission\u2019s work has drawn criticism from residents of border villages in the Tavush "
+        '<p><span class="quotation">"We have agreed on the sequence of the work,"</span> the '
+        "Armenian side said in a statement. It didn't give the venue.</p>\n"
+        "<p>The commission's work has drawn criticism from residents of border villages in the Tavush "
         "region.</p>"
     )
     assert document == {
-        "uri": "urn:uuid:79ab59ef-369e-5656-8e5c-6d6b65227283",
+        "uri": "urn:uuid:28a0b461-cbb9-5241-b3ee-5f4a35cf7cb9",
         "standard": {
             "name": "ninjs",
             "version": "2.2",
@@ -106,6 +112,7 @@ def test_the_edition_of_a_full_article():
         "headlines": [{"role": "main", "value": "Armenia and Azerbaijan agree to meet on border commission"}],
         "slugline": "2024-04-19-armenia-and-azerbaijan-agree-to-meet-on-border-commission",
         "by": "Leyla Mammadova",
+        "people": [{"name": "Leyla Mammadova", "rel": "writer"}],
         "located": "YEREVAN, Armenia",
         "copyrightholder": "Trend",
         "infosources": [{"name": "Trend"}],
@@ -165,9 +172,12 @@ def test_german_2x_with_an_html_body():
         "dpa",
     )
     assert article.slug == "2024-03-12-verkehr-bahn-streik"
-    assert article.dateline is None  # "Berlin (dpa) -" stays in the lead, as written
-    assert [paragraph.text for paragraph in article.paragraphs] == [
-        "Berlin (dpa) - Der Streik der Lokf\u00fchrergewerkschaft GDL hat am Dienstagmorgen den Fernverkehr der "
+    assert article.dateline.filed == "Berlin (dpa) -"  # the dateline as filed, the agency credited
+    assert article.located is None  # `located` names the dateline's own place: once is enough
+    assert next(article.body_texts()).startswith("Berlin (dpa) - Der Streik")
+    assert [type(block).__name__ for block in article.blocks] == ["Paragraph", "Paragraph", "Heading", "Paragraph"]
+    assert [block.text for block in article.blocks] == [
+        "Der Streik der Lokf\u00fchrergewerkschaft GDL hat am Dienstagmorgen den Fernverkehr der "
         "Deutschen Bahn weitgehend zum Erliegen gebracht. Nur etwa jeder f\u00fcnfte Zug fahre, teilte das "
         "Unternehmen mit.",
         "\u201eWir bedauern die Einschr\u00e4nkungen f\u00fcr unsere Fahrg\u00e4ste sehr\u201c, sagte eine "
@@ -177,12 +187,12 @@ def test_german_2x_with_an_html_body():
         "Auf den Autobahnen rund um Berlin, Hamburg & M\u00fcnchen bildeten sich lange Staus. Die Gewerkschaft "
         "will den Ausstand [nach eigenen Angaben] bis Mittwochabend fortsetzen.",
     ]  # the figure's caption and the script are not body text
-    quotes = [run for run in article.paragraphs[1].runs if isinstance(run, Quotation)]
+    quotes = [run for run in article.blocks[1].runs if isinstance(run, Quotation)]
     assert [quote.children[0].text for quote in quotes] == [
         "\u201eWir bedauern die Einschr\u00e4nkungen f\u00fcr unsere Fahrg\u00e4ste sehr\u201c",
         "\u201enotwendigen Signal\u201c",
     ]
-    assert isinstance(article.paragraphs[3].runs[1], Editorial)
+    assert isinstance(article.blocks[3].runs[1], Editorial)
 
 
 def test_norwegian_1x_superdesk_shape():
@@ -195,15 +205,16 @@ def test_norwegian_1x_superdesk_shape():
         "NTB",
     )
     assert article.slug == "2024-02-08-brann-bergen"
-    assert article.dateline is not None and article.dateline.text == "Bergen"  # from `located`
-    assert [paragraph.text for paragraph in article.paragraphs] == [
+    assert article.dateline is None and article.located == "Bergen"  # from `located`: not in the lead
+    assert article.lead_in == "Bergen."  # the reading editions set it before the lead
+    assert [paragraph.text for paragraph in article.blocks] == [
         "Brannvesenet fikk melding om brannen like f\u00f8r klokka 14 torsdag. Flere hus st\u00e5r i full fyr, "
         "og naboer er evakuert.",
         "\u2013 Vi har mannskaper fra fire stasjoner p\u00e5 stedet, sier innsatsleder Kari Hansen til NTB.",
         "Hun ber folk i omr\u00e5det holde vinduer og d\u00f8rer lukket.",  # after <br><br>
         "\u00abDet er en sv\u00e6rt krevende situasjon med sterk vind\u00bb, skriver politiet p\u00e5 X.",
     ]
-    assert isinstance(article.paragraphs[3].runs[0], Quotation)
+    assert isinstance(article.blocks[3].runs[0], Quotation)
 
 
 def test_english_3x_wire_story_with_a_plain_text_body():
@@ -215,14 +226,14 @@ def test_english_3x_wire_story_with_a_plain_text_body():
         "Jane Carter",
         "Example Wire",
     )
-    assert article.dateline is not None and article.dateline.lead_in == "LONDON, Nov 30."
-    assert [paragraph.text for paragraph in article.paragraphs] == [
-        "The Bank of England kept interest rates at 5.25% on Thursday, saying it was \u201ctoo early\u201d "
+    assert article.dateline.filed == "LONDON, Nov 30 (Example Wire) -"  # as filed, not rewritten
+    assert [paragraph.text for paragraph in article.blocks] == [
+        'The Bank of England kept interest rates at 5.25% on Thursday, saying it was "too early" '
         "to think about cuts while inflation stayed well above its 2% target.",
         "The Monetary Policy Committee voted 6-3 to hold, with three members [Haskel, Greene and Mann] again "
         "backing a rise.",
-        "\u201cMonetary policy is likely to need to be restrictive for an extended period of time,\u201d "
-        "Governor Andrew Bailey said\u2026 Markets had priced in a hold.",
+        '"Monetary policy is likely to need to be restrictive for an extended period of time," '
+        "Governor Andrew Bailey said... Markets had priced in a hold.",
     ]
 
 
@@ -243,11 +254,11 @@ def test_a_minimal_1x_item_html_reduced_undated_and_cleaned():
         "<style>p {}</style><!-- comment --><figure><figcaption>Caption</figcaption></figure>",
     }
     parsed = read_ninjs(json.dumps(document).encode("utf-16"), "item.json")
-    assert [paragraph.text for paragraph in parsed.article.paragraphs] == ["One line", "Two <b> \u263a", "Three"]
+    assert [block.texts() for block in parsed.article.blocks] == [("One line",), ("Two <b> \u263a",), ("Three",)]
     assert parsed.article.title == "Zerowidth headline"
     assert parsed.warnings == (
         "removed 1 zero-width character (U+200B)",
-        "no date given (no firstcreated, versioncreated or contentcreated): the article is published undated",
+        "no date given: the article is published undated (no firstcreated, versioncreated or contentcreated)",
     )
 
 
@@ -366,9 +377,10 @@ def test_own_ninjs_with_only_the_html_body_reads_back_the_same():
 def test_an_edited_own_ninjs_says_it_changed():
     article = read_article(CORPUS / "header_block.txt").article
     document = json.loads(render_ninjs(article))
-    document["bodies"][0]["value"] = document["bodies"][0]["value"].replace("in May", "in June")
+    for body in document["bodies"]:  # the HTML body is the one read (the richer)
+        body["value"] = body["value"].replace("in May", "in June")
     parsed = read_ninjs(json.dumps(document).encode(), "edited.json")
-    assert "in June" in parsed.article.paragraphs[0].text
+    assert "in June" in parsed.article.blocks[0].text
     assert parsed.warnings == (
         f"the Identifier header ({article.identifier}) does not match the text: "
         "the article changed since that edition was made",

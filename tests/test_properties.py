@@ -9,11 +9,11 @@ from hypothesis import strategies as st
 from publish.errors import PublishError
 from publish.model import ENCODING_HOW, Provenance
 from publish.options import RenderOptions
-from publish.parse import parse
+from publish.readers import parse
+from publish.readers.source import clean_text
 from publish.render.epub import render_epub
 from publish.render.pdf import render_pdf
 from publish.render.text import display_width, render_text
-from publish.source import clean_text
 
 WORDS = st.sampled_from(
     [

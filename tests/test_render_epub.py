@@ -14,6 +14,7 @@ from publish import __version__
 from publish.model import Collection
 from publish.options import RenderOptions
 from publish.render.epub import SUMMARIES, has_case, render_collection_epub, render_epub
+from publish.typography import reading_words
 
 NS = {
     "x": "http://www.w3.org/1999/xhtml",
@@ -111,11 +112,11 @@ def test_article_semantics_and_text(seed_article):
     assert root.xpath("//x:time/@datetime", namespaces=NS) == ["2023-09-21"]
     assert root.xpath("//x:time/text()", namespaces=NS) == ["September 21, 2023"]
     paragraphs = ["".join(p.itertext()) for p in root.iterfind(".//x:p", NS)]
-    assert_words_in_order(seed_article.words, "\n".join(paragraphs))
+    assert_words_in_order(reading_words(seed_article), "\n".join(paragraphs))
 
 
 def test_the_epub_sets_dashes_ranges_and_no_break_spaces_as_the_pdf_does():
-    from publish.parse import parse
+    from publish.readers import parse
 
     article = parse(
         "title: Prices - and more\ndate: 2024-03-01\nlanguage: en\n\n"
@@ -126,7 +127,7 @@ def test_the_epub_sets_dashes_ranges_and_no_break_spaces_as_the_pdf_does():
     assert root.xpath("string(//x:p[@class='lead'])", namespaces=NS) == (
         "Prices rose 20\u201325%\u00a0\u2013 Ms\u00a0Boynton said\u00a0\u2013 on March\u00a031."
     )
-    assert article.paragraphs[0].text == "Prices rose 20-25% - Ms Boynton said - on March 31."  # the model as sent
+    assert article.blocks[0].text == "Prices rose 20-25% - Ms Boynton said - on March 31."  # the model as sent
 
 
 def test_cover_is_a_jpeg_page_described_by_everything_printed_on_it(seed_article):
@@ -328,7 +329,7 @@ def test_zip_layout(seed_article):
 def _build_in_subprocess(tmp_path, name, env):
     out = tmp_path / name
     script = (
-        "import sys; from publish.inputs import read_article; from publish.render.epub import render_epub;"
+        "import sys; from publish.readers import read_article; from publish.render.epub import render_epub;"
         "from publish.options import RenderOptions; import os;"
         "epoch = os.environ.get('SOURCE_DATE_EPOCH');"
         "a = read_article(__import__('pathlib').Path(sys.argv[1])).article;"

@@ -15,7 +15,7 @@ from reportlab.platypus import Paragraph as Para
 from publish.errors import InputError
 from publish.model import Collection
 from publish.options import RenderOptions
-from publish.parse import parse
+from publish.readers import parse
 from publish.render.pdf import (
     _article_story,
     _BodyPara,
@@ -25,6 +25,7 @@ from publish.render.pdf import (
     render_collection_pdf,
     render_pdf,
 )
+from publish.typography import reading_text, reading_words
 
 
 def fonts_of(reader: PdfReader) -> dict[str, bool]:
@@ -68,8 +69,8 @@ def test_pdf_embeds_fonts_and_keeps_every_word(path):
     fonts = fonts_of(reader)
     assert fonts and all(fonts.values()), fonts
     assert all("+" in name for name in fonts), "fonts must be subsets"
-    assert_words_in_order(article.title.split(), text)
-    assert_words_in_order(article.words, text)
+    assert_words_in_order(reading_text(article.title, article.language).split(), text)
+    assert_words_in_order(reading_words(article), text)
 
 
 def test_seed_page_furniture_and_metadata(seed_article):
@@ -167,13 +168,13 @@ def test_font_option_takes_a_ttf_file(seed_article, tmp_path):
     font.save(str(tmp_path / "TestSans.ttf"))
     reader, text = read(render_pdf(seed_article, RenderOptions(font=str(tmp_path / "TestSans.ttf"))))
     assert {name.split("+")[-1] for name in fonts_of(reader)} == {"TestSans-Regular"}
-    assert_words_in_order(seed_article.words, text)
+    assert_words_in_order(reading_words(seed_article), text)
 
 
 def _in_subprocess(tmp_path, name, env):
     out = tmp_path / name
     script = (
-        "import sys, pathlib; from publish.inputs import read_article; from publish.render.pdf import render_pdf;"
+        "import sys, pathlib; from publish.readers import read_article; from publish.render.pdf import render_pdf;"
         "a = read_article(pathlib.Path(sys.argv[1])).article;"
         "open(sys.argv[2], 'wb').write(render_pdf(a))"
     )
@@ -202,12 +203,12 @@ def test_very_long_paragraph_is_laid_out_in_pieces_without_losing_text():
 
     words = [f"w{i}." if i % 11 == 0 else f"w{i}" for i in range(12_000)]
     article = parse("title: T\ndate: 2024-01-01\n\n\u201c" + " ".join(words) + " [note] end.\u201d").article
-    runs = article.paragraphs[0].runs
+    runs = article.blocks[0].runs
     chunks = _layout_chunks(runs)
     assert len(chunks) > 10
-    assert "".join(plain_text(chunk) for chunk in chunks) == article.paragraphs[0].text
+    assert "".join(plain_text(chunk) for chunk in chunks) == article.blocks[0].text
     _, text = read(render_pdf(article))
-    assert_words_in_order(article.words, text)
+    assert_words_in_order(reading_words(article), text)
 
 
 def test_headlines_never_break_across_pages_and_runaway_titles_still_render():
@@ -221,7 +222,7 @@ def test_headlines_never_break_across_pages_and_runaway_titles_still_render():
     runaway = parse("title: " + "Very long headline words " * 120 + "\ndate: 2024-01-01\n\nBody text.").article
     reader, text = read(render_pdf(runaway))
     assert len(reader.pages) >= 2
-    assert_words_in_order(runaway.title.split() + list(runaway.words), text)
+    assert_words_in_order(runaway.title.split() + reading_words(runaway), text)
 
 
 def test_digest_whose_headlines_meet_page_ends():

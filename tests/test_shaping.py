@@ -22,8 +22,8 @@ from reportlab.pdfgen.canvas import Canvas
 
 from publish.dates import reader_date
 from publish.fonts import FALLBACK_CHAIN, shipped_font
+from publish.language import guess_language
 from publish.options import RenderOptions
-from publish.parse import guess_language
 from publish.render import pdf as pdf_module
 from publish.render import runs, shaping
 from publish.render.pdf import render_pdf
@@ -264,9 +264,9 @@ def test_a_left_to_right_epub_says_nothing_about_direction(seed_article):
 
 @pytest.mark.parametrize("language", sorted(FIXTURES))
 def test_the_text_edition_is_logical_nfc_and_round_trips(language):
-    from publish.parse import parse
+    from publish.readers import parse
+    from publish.readers.source import read_source
     from publish.render.text import render_text
-    from publish.source import read_source
 
     article = article_from(CORPUS / FIXTURES[language])
     text = render_text(article)

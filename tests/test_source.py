@@ -3,7 +3,7 @@ import codecs
 import pytest
 
 from publish.errors import InputError
-from publish.source import clean_text, read_source
+from publish.readers.source import clean_text, read_source
 
 TEXT = "Президент заявил: «переговоры продолжатся». Café déjà vu — ok."
 
@@ -44,11 +44,21 @@ def test_explicit_encoding_wins():
 
 
 def test_hygiene_normalises_and_reports():
-    dirty = "a\r\nb\rc\td\u00a0e\u200bf\u0007g\u202eh\ufeffi"
+    dirty = "a\r\nb\rc\td\u2003e\u200bf\u0007g\u202eh\ufeffi\u2029j"
     text, warnings = clean_text(dirty)
-    assert text == "a\nb\nc d efghi"
-    assert any("U+0009" in w and "U+00A0" in w for w in warnings)
-    assert any("U+200B" in w and "U+0007" in w and "U+202E" in w for w in warnings)
+    assert text == "a\nb\nc d efghi\n\nj"
+    assert warnings == [
+        "replaced 1 × U+0009 tab, 1 × U+2003 em space with plain spaces",
+        "replaced 1 × U+2029 paragraph separator with line breaks",
+        "removed 1 control character (U+0007), 2 zero-width characters (U+200B, U+FEFF), "
+        "1 bidirectional control (U+202E)",
+    ]
+
+
+def test_no_break_spaces_are_content_and_stay():
+    """French spaces before `:` and inside `« »`, a thin no-break space in `12 000`, a figure space."""
+    text = "Il a dit\u00a0: \u00ab\u00a0oui\u00a0\u00bb, 12\u202f000\u00a0euros, \u20071"
+    assert clean_text(text) == (text, [])
 
 
 def test_zero_width_joiners_are_removed_unless_a_word_is_spelt_with_them():

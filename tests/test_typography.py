@@ -77,7 +77,7 @@ def test_for_reading(language, before, after):
 
 
 def test_for_reading_keeps_the_archival_text_untouched(seed_article):
-    from publish.parse import parse
+    from publish.readers import parse
     from publish.render.text import render_text
 
     text = render_text(seed_article)

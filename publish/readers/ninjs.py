@@ -1,12 +1,13 @@
-"""IPTC ninjs ("News in JSON") -> `Article`: what newsroom systems and agencies send.
+"""IPTC ninjs ("News in JSON") -> Draft: what newsroom systems and agencies send.
 
 One `.json` file holds one ninjs document of any version an agency sends: 1.x (`headline`,
 `body_text`, `body_html`, `byline`), 2.x (`headlines`, `bodies`, `by`, `infosources`) or 3.x
 (the 2.x names in camelCase, so keys are compared in lower case). The reader picks the facts
-(names from `publish.metadata`, plus the 1.x spellings), reduces an HTML body to paragraphs
-with the standard library's `html.parser`, and writes them as publish's own header-block text
-(`title:`, `date:`...), which `publish.parse` reads: the one parser then applies the same
-typography, quotations, editorial insertions, dateline and slug rules as to any wire copy.
+(names from `publish.metadata`, plus the 1.x spellings) and reads the richer of the item's
+bodies into blocks: HTML (`h1`-`h6`, `p`, `ul`/`ol`/`li`, `blockquote`, `hr`, and `b`, `i`,
+`a` inside) with lxml's HTML parser, which is linear in its input whatever it holds; plain
+text by the same structure rules as wire copy. With no body, a `descriptions` entry of role
+`text` is the body.
 
 A document written by publish (profile `publish-article`) is read as a complete record, as
 the text edition with an `Identifier` is: nothing is guessed from the body, so it reads back
@@ -18,37 +19,56 @@ from __future__ import annotations
 import codecs
 import datetime
 import json
-from html.parser import HTMLParser
+import re
 from typing import Any
+
+from lxml import etree
+from lxml import html as lxml_html
 
 from publish.errors import InputError, OptionsError
 from publish.metadata import field, ninjs_lookup
-from publish.model import make_slug
-from publish.parse import DATELINE_STOPS, Parsed, normalise_language, parse, parse_date
+from publish.model import CREATOR_ROLES, Creator, make_slug
+from publish.readers.draft import Draft, DraftBlock, Given, Piece
+from publish.readers.lexing import Span, normalise_language, parse_date, raw_blocks
+from publish.readers.source import clean_text
+from publish.readers.wire import structure
 from publish.render.ninjs import PROFILE
-from publish.source import clean_text
 
 #: Top-level properties and list items whose keys are compared in lower case (3.x camelCase).
-_LISTS = ("headlines", "bodies", "infosources", "people", "authors")
+_LISTS = ("headlines", "bodies", "infosources", "people", "authors", "descriptions")
 #: 1.x (and Superdesk/TT) spellings, read after the metadata table's 2.x paths.
 _LEGACY: dict[str, tuple[str, ...]] = {
     "title": ("headline", "title"),
-    "author": ("byline", "authors[].name", "people[rel=author].name"),
+    "author": ("byline",),
     "source": ("source",),
 }
 _PLAIN_BODIES = ("body_text",)
 _HTML_BODIES = ("body_html", "body_xhtml", "body_html5")
 #: `pubstatus` values that mean the sender says: do not publish.
 _WITHDRAWN = ("canceled", "withheld")
+#: How a ninjs item states a fact it lacks, for the warnings.
+ADVICE = {
+    "date": "no firstcreated, versioncreated or contentcreated",
+    "language": "the item has no `language`",
+    "body": "give the item a body (`bodies`, `body_text` or `body_html`)",
+}
+#: ninjs `authors[].role` (and `people[].rel`) values -> the model's creator roles.
+_ROLES: dict[str, str] = {
+    "author": "writer",
+    "writer": "writer",
+    "reporter": "writer",
+    "correspondent": "writer",
+    "editor": "editor",
+    "photographer": "photographer",
+    "translator": "translator",
+    **{role: role for role in CREATOR_ROLES},
+}
 
 
-def read_ninjs(
-    data: bytes, path: str | None = None, encoding: str | None = None, default_language: str = "en"
-) -> Parsed:
-    """Parse one ninjs document; raise `InputError` naming the file (and line) when it is not one."""
+def read(data: bytes, path: str | None = None, encoding: str | None = None) -> Draft:
+    """Read one ninjs document; `InputError` naming the file (and line) when it is not one."""
     text = _decode(data, path, encoding)
-    document = _load(text, path)
-    facts = _Facts(document, text, path)
+    facts = _Facts(_load(text, path), text, path)
     warnings: list[str] = []
     kind = facts.string("type")
     if kind == "composite":
@@ -69,53 +89,52 @@ def read_ninjs(
     embargo = facts.string("embargoed") or facts.string("embargoeduntil")
     if embargo:
         warnings.append(f"embargoed until {embargo}: publish does not check the clock, do not release it earlier")
-
     record = facts.string("profile") == PROFILE
-    paragraphs, dateline = facts.body()
-    place = facts.first("place")
-    if not record:
-        dateline = None
-        # The wire's `located` becomes the dateline unless the lead already begins with one.
-        city = (place or "").split(",")[0].strip()
-        if city and not paragraphs[0].casefold().startswith(city.casefold()):
-            dateline = place
-    elif dateline is None and place and paragraphs[0].startswith(f"{place}. "):
-        dateline = place
-    date = facts.date()
-    slug = facts.first("slug")
-    day = datetime.date.fromisoformat(date) if date else None
-    if slug and not record:  # an agency's slugline names a topic, so its day is added
-        slug = make_slug(slug, day)
-    elif slug and slug == make_slug(facts.first("title") or "", day):
+    blocks, dateline, lost = facts.body()
+    warnings += lost
+    stated: dict[str, str | None] = {
+        "title": facts.first("title"),
+        "date": facts.date(),
+        "language": facts.language(),
+        "source": facts.first("source"),
+        "located": facts.first("place"),
+        "dateline": dateline,
+        "slug": facts.first("slug"),
+        "identifier": facts.first("identifier") if record else None,
+    }
+    if record and stated["slug"] == make_slug(stated["title"] or "", _day(stated["date"])):
         # publish's own ninjs always names the slug; one made from the title was not
         # chosen, and the article read back must say so (its text edition has no Slug line).
-        slug = None
-    header = [
-        ("title", facts.first("title")),
-        ("date", date),
-        ("author", facts.first("author")),
-        ("source", facts.first("source")),
-        ("language", facts.language()),
-        ("slug", slug),
-        ("dateline", dateline),
-        ("identifier", facts.first("identifier") if record else None),
-    ]
-    lines = [f"{key}: {_one_line(value)}" for key, value in header if value] or ["title:"]
-    source_text, cleaned = clean_text("\n".join(lines) + "\n\n" + "\n\n".join(map(_one_line, paragraphs)) + "\n")
-    try:
-        parsed = parse(source_text, path, default_language)
-    except InputError as error:  # its line is one of the text made here, not of the file
-        raise InputError(error.message, path=path, hint=error.hint) from None
-    if date is None and not record and parsed.article.date is None:  # the parser's advice is for text files
-        warnings.append(
-            "no date given (no firstcreated, versioncreated or contentcreated): the article is published undated"
-        )
-        return Parsed(
-            parsed.article,
-            tuple(cleaned + warnings)
-            + tuple(warning for warning in parsed.warnings if not warning.startswith("no date given")),
-        )
-    return Parsed(parsed.article, tuple(cleaned + warnings) + parsed.warnings)
+        stated["slug"] = None
+    creators = facts.creators()
+    stated["byline"] = facts.first("author")
+    stated = {name: _clean(value, warnings) if value else value for name, value in stated.items()}
+    return Draft(
+        path=path,
+        blocks=blocks,
+        facts={name: Given(value, facts.line(_PROPERTY.get(name, name))) for name, value in stated.items() if value},
+        creators=creators,
+        record=record,
+        dated_slug=not record,
+        warnings=warnings,
+        advice=ADVICE,
+        last_line=text.count("\n") + 1,
+    )
+
+
+def _day(date: str | None) -> datetime.date | None:
+    return datetime.date.fromisoformat(date) if date else None
+
+
+#: A fact -> the property a message about it names.
+_PROPERTY = {"title": "headlines", "located": "located", "slug": "slugline", "source": "infosources"}
+
+
+def _clean(value: str, warnings: list[str]) -> str:
+    """A value on one line, cleaned as text files are (controls, stray zero-widths)."""
+    cleaned, removed = clean_text(value.replace("\r", " ").replace("\n", " "))
+    warnings.extend(removed)
+    return " ".join(part for part in cleaned.split(" ") if part)
 
 
 def _decode(data: bytes, path: str | None, encoding: str | None) -> str:
@@ -142,6 +161,8 @@ def _load(text: str, path: str | None) -> dict[str, Any]:
         raise InputError(f"not valid JSON: {error.msg} (column {error.colno})", path=path, line=error.lineno) from None
     except RecursionError:
         raise InputError("not a ninjs document: the JSON is nested too deeply", path=path) from None
+    except ValueError as error:  # a number of thousands of digits: Python refuses to convert it
+        raise InputError(f"not a ninjs document: {error}", path=path) from None
     if not isinstance(document, dict):
         raise InputError(f"not a ninjs document: the JSON is {_kind(document)}, not an object", path=path, line=1)
     if "uri" not in document and "guid" not in document:
@@ -171,14 +192,11 @@ class _Facts:
         self.path = path
 
     def line(self, name: str) -> int | None:
-        """The line of the first `"name":` in the file (close enough for a message)."""
-        key = f'"{self.original.get(name.split("[")[0].split(".")[0], name)}"'
-        start = 0
-        while (found := self.text.find(key, start)) >= 0:
-            if self.text[found + len(key) :].lstrip().startswith(":"):
-                return self.text.count("\n", 0, found) + 1
-            start = found + 1
-        return None
+        """The line of the first `"name":` in the file (close enough for a message); one
+        search, however often the name occurs as a value."""
+        key = self.original.get(name.split("[")[0].split(".")[0], name)
+        found = re.search(re.escape(json.dumps(key)) + r"\s*:", self.text)
+        return self.text.count("\n", 0, found.start()) + 1 if found else None
 
     def error(self, path: str, message: str, hint: str | None = None) -> InputError:
         return InputError(f"`{path}` {message}", path=self.path, line=self.line(path), hint=hint)
@@ -233,16 +251,43 @@ class _Facts:
                 self.original.get("language", "language"), f"{value!r} is not a BCP 47 tag", error.hint
             ) from None
 
-    def body(self) -> tuple[list[str], str | None]:
-        """The paragraphs (plain text preferred: it is exact), and the dateline an HTML body
-        marks with `<span class="dateline">`, if any. Bodies with the role `main` (or none)
-        come before the others."""
+    def creators(self) -> tuple[Creator, ...] | None:
+        """The people who made the item, with their roles, when it lists them (Superdesk's
+        `authors`, ninjs 2.x `people` with a creator `rel`); else None (the `by` line says)."""
+        for name, role_key in (("authors", "role"), ("people", "rel")):
+            self._check_list(f"{name}[]")
+            listed = []
+            for item in self.document.get(name) or []:
+                if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
+                    continue
+                role = str(item.get(role_key) or "author").lower().rsplit(":", 1)[-1].rsplit("/", 1)[-1]
+                if name == "people" and role not in _ROLES:
+                    continue  # a person the story is about, not one who made it
+                listed.append(Creator(" ".join(item["name"].split()), _ROLES.get(role, "contributor")))
+            if listed:
+                return tuple(listed)
+        return None
+
+    def body(self) -> tuple[list[DraftBlock], str | None, list[str]]:
+        """The blocks of the richer body (the HTML one unless the plain text has more
+        blocks), the dateline an HTML body marks with `<span class="dateline">`, and
+        warnings for text an unclosed element swallowed. Bodies with the role `main` (or
+        none) come before the others; `descriptions` of role `text` when there is no body."""
         self._check_list("bodies[]")
         plain: list[tuple[bool, str]] = []
         html: list[tuple[bool, str]] = []
-        for item in self.document.get("bodies") or []:
+        entries = list(self.document.get("bodies") or [])
+        for item in entries:
             if not isinstance(item, dict) or not isinstance(item.get("value"), str):
                 raise self.error("bodies", "must hold objects with a string `value`")
+        if not any(isinstance(item, dict) and str(item.get("value", "")).strip() for item in entries):
+            self._check_list("descriptions[]")
+            entries = [
+                item
+                for item in self.document.get("descriptions") or []
+                if isinstance(item, dict) and item.get("role") == "text" and isinstance(item.get("value"), str)
+            ]
+        for item in entries:
             secondary = item.get("role") not in (None, "main", "body", "text")
             kind = str(item.get("contenttype") or "")
             is_html = "html" in kind or (not kind and item["value"].lstrip().startswith("<"))
@@ -251,150 +296,231 @@ class _Facts:
         html += [(True, value) for name in _HTML_BODIES if (value := self.string(name))]
         plain.sort(key=lambda body: body[0])
         html.sort(key=lambda body: body[0])
-        paragraphs: list[str] = []
+        blocks: list[DraftBlock] = []
         dateline = None
+        warnings: list[str] = []
         if html:
-            reduced = _HtmlParagraphs()
-            reduced.feed(html[0][1])
-            reduced.close()
-            paragraphs, dateline = reduced.paragraphs, reduced.dateline
+            reduced = html_blocks(html[0][1])
+            blocks, dateline, warnings = reduced.blocks, reduced.dateline, reduced.warnings
         if plain:
-            paragraphs = _plain_paragraphs(plain[0][1])
-        paragraphs = [paragraph for paragraph in paragraphs if paragraph.strip()]
-        if not paragraphs:
+            plain_blocks, cleaned = _plain_blocks(plain[0][1])
+            if len(plain_blocks) > len(blocks):
+                blocks, dateline, warnings = plain_blocks, None, cleaned
+        if not blocks:
             raise InputError(
                 "no body text: the ninjs has no `bodies` (or `body_text`, `body_html`) with text",
                 path=self.path,
                 line=self.line("bodies") or self.line("body_html"),
             )
-        return paragraphs, dateline
+        return blocks, dateline, warnings
 
 
-def _plain_paragraphs(text: str) -> list[str]:
-    """Paragraphs split at blank lines; a body without blank lines has one paragraph a line."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    if not any(not line.strip() for line in _trimmed(lines)):
-        return [line for line in lines if line.strip()]
-    paragraphs: list[str] = []
-    current: list[str] = []
-    for line in [*lines, ""]:
-        if line.strip():
-            current.append(line)
-        elif current:
-            paragraphs.append(" ".join(current))
-            current = []
-    return paragraphs
-
-
-def _trimmed(lines: list[str]) -> list[str]:
-    """`lines` without blank lines at either end."""
+def _plain_blocks(text: str) -> tuple[list[DraftBlock], list[str]]:
+    """A plain-text body's blocks by the wire copy's rules (lists, separators...), and what
+    cleaning it removed; a body without blank lines has one paragraph a line."""
+    cleaned, warnings = clean_text(text)
+    lines = [line.rstrip(" \t") for line in cleaned.split("\n")]
     filled = [index for index, line in enumerate(lines) if line.strip()]
-    return lines[filled[0] : filled[-1] + 1] if filled else []
+    if filled and all(line.strip() for line in lines[filled[0] : filled[-1] + 1]):
+        lines = [part for line in lines if line.strip() for part in (line, "")]
+    return structure(raw_blocks(lines, 0))[0], warnings
 
 
-class _HtmlParagraphs(HTMLParser):
-    """An HTML body reduced to paragraphs: block elements and `<br><br>` end one; scripts,
-    styles and figures (captions are not body text) are dropped; entities decoded."""
+# --- HTML bodies -------------------------------------------------------------------------------
 
-    BLOCKS = frozenset(
-        {
-            "p",
-            "div",
-            "h1",
-            "h2",
-            "h3",
-            "h4",
-            "h5",
-            "h6",
-            "li",
-            "ul",
-            "ol",
-            "dl",
-            "dt",
-            "dd",
-            "blockquote",
-            "pre",
-            "table",
-            "tr",
-            "td",
-            "th",
-            "section",
-            "article",
-            "header",
-            "footer",
-            "aside",
-            "hr",
-            "address",
-        }
-    )
-    SKIPPED = frozenset(
-        {"script", "style", "figure", "template", "head", "iframe", "object", "svg", "math", "noscript"}
-    )
+#: Elements that end a paragraph, and the kind of block each opens.
+_HEADINGS = {f"h{level}": max(level, 2) for level in range(1, 7)}
+_BLOCKS = frozenset(
+    {"p", "div", "section", "article", "header", "footer", "aside", "address", "pre", "dl", "dt", "dd", "table"}
+    | {"tr", "td", "th", "caption", "main", "center", "body", "html"}
+)
+#: Elements whose content is not body text: scripts, styles, figures with their captions...
+_SKIPPED = frozenset(
+    {"script", "style", "figure", "template", "head", "iframe", "object", "svg", "math", "noscript", "title"}
+)
+#: ...unless an element that should hold none holds paragraphs: an unclosed one swallowed
+#: the rest of the body. Then its paragraphs are read, with a warning.
+_BODY_INSIDE = (
+    ".//*[self::p or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::li"
+    " or self::blockquote][not(ancestor::figcaption)]"
+)
+_INLINE_SPANS = {"b": "strong", "strong": "strong", "i": "emphasis", "em": "emphasis", "cite": "emphasis"}
+_LINK_TARGET = re.compile(r"(?:https?://|mailto:)[^\s<>\"]+", re.IGNORECASE)
+_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
 
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.paragraphs: list[str] = []
+
+def html_blocks(markup: str) -> HtmlBody:
+    """An HTML body reduced to blocks (see `HtmlBody`)."""
+    return HtmlBody(markup)
+
+
+class HtmlBody:
+    """An HTML body reduced to blocks, walked without recursion (any depth, linear time):
+    its `blocks`, the `dateline` a `<span class="dateline">` marks, and `warnings` about
+    text an unclosed element swallowed or characters no edition may carry."""
+
+    def __init__(self, markup: str) -> None:
+        self.blocks: list[DraftBlock] = []
         self.dateline: str | None = None
+        self.warnings: list[str] = []
         self._parts: list[str] = []
-        self._breaks = 0
-        self._skipping = 0
-        self._spans: list[bool] = []  # for each open span: is it the dateline?
-        self._dateline_parts: list[str] | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if self._skipping or tag in self.SKIPPED:
-            self._skipping += tag in self.SKIPPED
-            return
-        if tag in self.BLOCKS:
-            self._flush()
-        elif tag == "br":
-            self._breaks += 1
-            if self._breaks >= 2:
-                self._flush()
-            else:
-                self._parts.append(" ")
-        elif tag == "span":
-            classes = next((value or "" for name, value in attrs if name == "class"), "").split()
-            is_dateline = "dateline" in classes and self.dateline is None and self._dateline_parts is None
-            if is_dateline:
-                self._dateline_parts = []
-            self._spans.append(is_dateline)
-
-    def handle_endtag(self, tag: str) -> None:
-        if self._skipping:
-            self._skipping -= tag in self.SKIPPED
-            return
-        if tag in self.BLOCKS:
-            self._flush()
-        elif tag == "span" and self._spans and self._spans.pop() and self._dateline_parts is not None:
-            text = " ".join("".join(self._dateline_parts).split())
-            # The dateline's own full stop ("." or the Armenian "։") is not part of it.
-            self.dateline = (text[:-1] if text.endswith(DATELINE_STOPS) else text) or None
-
-    def handle_data(self, data: str) -> None:
-        if self._skipping:
-            return
-        if data.strip():
-            self._breaks = 0
-        self._parts.append(data)
-        if self._dateline_parts is not None and self.dateline is None:
-            self._dateline_parts.append(data)
-
-    def close(self) -> None:
-        super().close()
+        self._length = 0
+        self._spans: list[Span] = []
+        self._open: list[tuple[str, int, str]] = []  # (kind, start, href) of open inline spans
+        self._list: DraftBlock | None = None
+        self._list_depth = 0  # lists inside lists are read into the outermost one
+        self._quote: DraftBlock | None = None
+        self._heading = 0
+        self._dateline_start: int | None = None
+        root = _parse_html(markup)
+        if root is not None:
+            self._walk(root)
         self._flush()
 
-    def _flush(self) -> None:
-        text = "".join(self._parts).strip()
+    def _walk(self, root: Any) -> None:
+        skipping: Any = None
+        for event, element in etree.iterwalk(root, events=("start", "end")):
+            tag = element.tag.lower() if isinstance(element.tag, str) else None
+            if skipping is not None:
+                if event == "end" and element is skipping:
+                    skipping = None
+                    self._text(element.tail)
+                continue
+            if event == "start":
+                if tag in _SKIPPED or tag is None:
+                    swallowed = element.xpath(_BODY_INSIDE) if tag is not None else []
+                    if not swallowed:
+                        skipping = element
+                        continue
+                    self.warnings.append(
+                        f"a <{tag}> holds {len(swallowed)} paragraphs of the body (is it closed?): "
+                        "they are read as text"
+                    )
+                self._start(tag or "", element)
+                self._text(element.text)
+            else:
+                self._end(tag or "", element)
+                self._text(element.tail)
+
+    def _start(self, tag: str, element: Any) -> None:
+        if tag in _BLOCKS or tag in _HEADINGS or tag == "li":
+            self._flush()
+            self._heading = _HEADINGS.get(tag, 0)
+        elif tag in ("ul", "ol"):
+            self._flush()
+            self._list_depth += 1
+            if self._list is None:
+                ordered = tag == "ol"
+                start = element.get("start", "1")
+                marker = element.get("data-marker") or ("." if ordered else "-")
+                number = int(start) if start.isdigit() and len(start) < 10 else 1
+                self._list = DraftBlock("list", [], ordered=ordered, marker=marker, start=number)
+        elif tag == "blockquote":
+            self._flush()
+            self._quote = DraftBlock("quote", [])
+        elif tag == "hr":
+            self._flush()
+            self.blocks.append(DraftBlock("separator", [Piece(element.get("data-mark") or "***")]))
+        elif tag == "br":
+            self._add(" ")
+            if _next_is_br(element):
+                self._flush()
+        elif tag in _INLINE_SPANS:
+            self._open.append((_INLINE_SPANS[tag], self._length, ""))
+        elif tag == "a":
+            href = (element.get("href") or "").strip()
+            self._open.append(("link" if _LINK_TARGET.fullmatch(href) else "", self._length, href))
+        elif tag == "span" and "dateline" in (element.get("class") or "").split() and self.dateline is None:
+            self._dateline_start = self._length
+
+    def _end(self, tag: str, element: Any) -> None:
+        if tag in _BLOCKS or tag in _HEADINGS or tag == "li":
+            self._flush()
+            self._heading = 0
+        elif tag in ("ul", "ol"):
+            self._flush()
+            self._list_depth -= 1
+            if self._list_depth == 0 and self._list is not None:
+                if self._list.pieces:
+                    self.blocks.append(self._list)
+                self._list = None
+        elif tag == "blockquote":
+            self._flush()
+            if self._quote is not None and self._quote.pieces:
+                self.blocks.append(self._quote)
+            self._quote = None
+        elif (tag in _INLINE_SPANS or tag == "a") and self._open:
+            kind, start, href = self._open.pop()
+            if kind:
+                self._spans.append(Span(start, self._length, kind, href))
+        elif tag == "span" and self._dateline_start is not None:
+            text = "".join(self._parts)[self._dateline_start :].strip(" ")
+            self.dateline = text or None
+            self._dateline_start = None
+
+    def _text(self, text: str | None) -> None:
         if text:
-            self.paragraphs.append(text)
-        self._parts = []
-        self._breaks = 0
+            cleaned, removed = clean_text(_HTML_SPACE.sub(" ", text))
+            self.warnings += [warning for warning in removed if warning not in self.warnings]
+            self._add(cleaned)
+
+    def _add(self, text: str) -> None:
+        if (not self._parts or self._parts[-1].endswith(" ")) and text.startswith(" "):
+            text = text[1:]
+        if text:
+            self._parts.append(text)
+            self._length += len(text)
+
+    def _flush(self) -> None:
+        text = "".join(self._parts).rstrip(" ")
+        self._parts, self._length = [], 0
+        spans, self._spans = self._spans, []
+        self._open = [(kind, 0, href) for kind, _, href in self._open]  # still open: go on in the next block
+        if not text:
+            return
+        spans = [_trimmed(span, text) for span in spans]
+        piece = Piece(text, tuple(span for span in spans if span.end > span.start))
+        if self._list is not None:  # an item (text in a list outside any <li> is an item of its own)
+            self._list.pieces.append(piece)
+        elif self._quote is not None:
+            self._quote.pieces.append(piece)
+        elif self._heading:
+            self.blocks.append(DraftBlock("heading", [piece], level=self._heading))
+        else:
+            self.blocks.append(DraftBlock("paragraph", [piece]))
 
 
-def _one_line(value: str) -> str:
-    """A value on one line of the header-block text (line breaks are spaces there)."""
-    return value.replace("\r", " ").replace("\n", " ").strip()
+def _trimmed(span: Span, text: str) -> Span:
+    """A span without the spaces at its edges (`<b> bold </b>`), inside the text."""
+    start, end = span.start, min(span.end, len(text))
+    while start < end and text[start] == " ":
+        start += 1
+    while end > start and text[end - 1] == " ":
+        end -= 1
+    return Span(start, end, span.kind, span.href)
+
+
+def _next_is_br(element: Any) -> bool:
+    """`<br>` followed (after nothing but spaces) by another: a paragraph break."""
+    following = element.getnext()
+    return (
+        following is not None
+        and isinstance(following.tag, str)
+        and following.tag.lower() == "br"
+        and not (element.tail or "").strip()
+    )
+
+
+def _parse_html(markup: str) -> Any:
+    """The body's element tree (lxml's HTML parser: no network, no entities beyond HTML's
+    own, linear in its input), or None for a body with no markup at all."""
+    if not markup.strip():
+        return None
+    parser = lxml_html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=True)
+    try:
+        return lxml_html.fragment_fromstring(markup, create_parent="div", parser=parser)
+    except etree.ParserError:
+        return None
 
 
 def _kind(value: Any) -> str:

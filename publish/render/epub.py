@@ -19,13 +19,14 @@ from ebooklib import epub
 
 from publish.dates import reader_date
 from publish.labels import label
+from publish.language import join_names
 from publish.metadata import article_metadata, terms
 from publish.model import Article, Collection
 from publish.options import ZIP_EPOCH, RenderOptions
 from publish.render.cover import CoverText, render_cover
 from publish.scripts import direction, is_rtl
 from publish.templates import environment, read_bytes
-from publish.typography import for_reading, runs_for_reading
+from publish.typography import block_for_reading, reading_text
 from publish.version import __version__
 
 ARTICLE_FILE = "article.xhtml"
@@ -58,6 +59,15 @@ SUMMARIES = {
     "available as text.",
 }
 
+#: The model's creator roles as MARC relators, which EPUB 3 refines `dc:creator` with.
+MARC_ROLES: dict[str, str] = {
+    "writer": "aut",
+    "editor": "edt",
+    "photographer": "pht",
+    "translator": "trl",
+    "contributor": "ctb",
+}
+
 #: Scripts whose letters have two cases, so small capitals can be set in them (Unicode
 #: character-name prefixes). Georgian is left out on purpose: Unicode maps Mkhedruli to
 #: Mtavruli capitals, which Georgian writing does not use as case and text fonts lack, so
@@ -73,22 +83,22 @@ HYPHENATED_LANGUAGES = frozenset(
 
 def render_epub(article: Article, options: RenderOptions = RenderOptions()) -> bytes:
     """A complete, valid, accessible, reproducible EPUB of one article."""
-    byline = [article.author] if article.author else [article.source] if article.source else []
+    creators = [(c.name, c.role) for c in article.creators] or ([(article.source, "writer")] if article.source else [])
     return _package(
-        title=article.title,
+        title=reading_text(article.title, article.language),
         language=article.language,
         identifier=article.identifier,
         date_iso=article.date_iso,
-        creators=byline,
+        creators=creators,
         sources=[article.source] if article.source else [],
         articles=[article],
         options=options,
         summary=SUMMARIES["article"],
         cover=CoverText(
-            title=article.title,
+            title=reading_text(article.title, article.language),
             kicker=options.publisher or "",
-            author=article.author or "",
-            place=article.dateline.place if article.dateline else "",
+            author=join_names([creator.name for creator in article.creators], article.language),
+            place=article.place or "",
             date=reader_date(article.date, article.language) if article.date else "",
             credit=article.source or "",
             language=article.language,
@@ -100,7 +110,7 @@ def render_epub(article: Article, options: RenderOptions = RenderOptions()) -> b
 def render_collection_epub(collection: Collection, options: RenderOptions = RenderOptions()) -> bytes:
     """One book of many articles: a chapter each, in the navigation and the NCX."""
     sources = sorted({a.source for a in collection.articles if a.source})
-    authors = sorted({a.author for a in collection.articles if a.author})
+    authors = sorted({(c.name, c.role) for a in collection.articles for c in a.creators if c.role == "writer"})
     count = len(collection.articles)
     credit = " \u00b7 ".join(sources[:3]) + (" \u2026" if len(sources) > 3 else "")
     return _package(
@@ -108,7 +118,7 @@ def render_collection_epub(collection: Collection, options: RenderOptions = Rend
         language=collection.language,
         identifier=collection.identifier,
         date_iso=collection.date_iso,
-        creators=authors or ([options.publisher] if options.publisher else sources),
+        creators=authors or [(name, "writer") for name in ([options.publisher] if options.publisher else sources)],
         sources=sources,
         articles=list(collection.articles),
         options=options,
@@ -131,7 +141,7 @@ def _package(
     language: str,
     identifier: str,
     date_iso: str | None,
-    creators: list[str],
+    creators: list[tuple[str, str]],
     sources: list[str],
     articles: list[Article],
     options: RenderOptions,
@@ -149,8 +159,8 @@ def _package(
     book.set_language(language)
     if is_rtl(language):
         book.set_direction("rtl")  # spine page-progression-direction="rtl"
-    for index, creator in enumerate(creators):
-        book.add_author(creator, uid=f"creator-{index}")
+    for index, (creator, role) in enumerate(creators):
+        book.add_author(creator, role=MARC_ROLES[role], uid=f"creator-{index}")
     if date_iso:
         book.add_metadata("DC", "date", date_iso)
     for source in sources:
@@ -207,12 +217,13 @@ def _package(
                     label("published_by", article.language, publisher=options.publisher) if options.publisher else ""
                 ),
                 hyphenate=hyphenated(article.language),
-                # As the PDF sets them: dashes, ranges, no-break spaces (the model keeps the wire's text).
-                headline=for_reading(article.title, article.language),
-                lead_in=for_reading(article.lead_in or "", article.language),
-                paragraphs=[runs_for_reading(paragraph.runs, article.language) for paragraph in article.paragraphs],
+                # As the PDF sets them: quotes, dashes, ranges, no-break spaces (the model keeps the wire's text).
+                headline=reading_text(article.title, article.language),
+                byline=join_names([c.name for c in article.creators if c.role == "writer"], article.language),
+                lead_in=reading_text(article.lead_in or "", article.language),
+                blocks=[block_for_reading(block, article.language) for block in article.blocks],
                 date_text=reader_date(article.date, article.language) if article.date else "",
-                dateline_cased=article.dateline is not None and has_case(article.dateline.lead_in),
+                dateline_cased=bool(article.lead_in) and has_case(article.lead_in or ""),
                 direction=direction(article.language),
             ),
         )
@@ -226,11 +237,11 @@ def _package(
             language=language,
             contents_label=label("contents", language),
             direction=direction(language),
-            entries=[{"href": name, "title": article.title} for article, name in zip(articles, names)],
+            entries=[{"href": name, "title": _title(article)} for article, name in zip(articles, names)],
             landmarks=[
                 {"type": "cover", "href": COVER_FILE, "title": label("cover", language)},
                 {"type": "toc", "href": NAV_FILE, "title": label("contents", language)},
-                {"type": "bodymatter", "href": names[0], "title": articles[0].title},
+                {"type": "bodymatter", "href": names[0], "title": _title(articles[0])},
             ],
         ),
         properties=["nav"],
@@ -238,13 +249,15 @@ def _package(
     for item in (style, cover_image, cover_page, *chapters, nav):
         book.add_item(item)
     book.add_item(epub.EpubNcx())
-    book.toc = [epub.Link(name, article.title, chapter.id) for article, name, chapter in zip(articles, names, chapters)]
+    book.toc = [
+        epub.Link(name, _title(article), chapter.id) for article, name, chapter in zip(articles, names, chapters)
+    ]
     book.spine = [cover_page, *chapters, (nav, "no")] if len(articles) == 1 else [cover_page, nav, *chapters]
     # EPUB 2 guide for Kindle's and calibre's converters: the cover page (shown once, not
     # duplicated) and where reading starts.
     book.guide = [
         {"type": "cover", "href": COVER_FILE, "title": label("cover", language)},
-        {"type": "text", "href": names[0], "title": articles[0].title},
+        {"type": "text", "href": names[0], "title": _title(articles[0])},
     ]
 
     out = io.BytesIO()
@@ -261,6 +274,11 @@ def _package(
     writer.process()
     writer.write()
     return out.getvalue()
+
+
+def _title(article: Article) -> str:
+    """An article's headline as the reader sees it (typographic quotes and dashes)."""
+    return reading_text(article.title, article.language)
 
 
 def has_case(text: str) -> bool:

@@ -6,9 +6,11 @@ built on it), while 2.2 keeps the 1.3 names and shapes that 1.x readers understa
 `publish.readers.ninjs` reads 1.x to 3.x alike.
 
 The names of the facts come from `publish.metadata`. The body is written twice: plain text
-(exactly the text edition's paragraphs, dateline included; what the reader reads back) and
-minimal HTML (`<p>`, with `<span class="dateline">`, `<span class="quotation">` and
-`<span class="editorial">`, everything escaped). The bytes are reproducible: a fixed key
+(the text of every block, a list item with its marker, the dateline as filed; one blank
+line between blocks) and HTML with the story's structure (`<p>`, `<h2>`, `<ul>`/`<ol>`
+with `<li>`, `<blockquote>`, `<hr>`, `<em>`, `<strong>`, `<a>`, and `<span class="dateline">`,
+`<span class="quotation">`, `<span class="editorial">`; everything escaped), which is what
+publish reads back. The bytes are reproducible: a fixed key
 order, UTF-8, two-space indent, one final newline, and no clock (the dates are the
 article's own).
 """
@@ -20,7 +22,22 @@ from html import escape
 from typing import Any
 
 from publish.metadata import article_metadata, field
-from publish.model import Article, Collection, Editorial, Inline, Quotation, Text
+from publish.model import (
+    Article,
+    Block,
+    BlockQuote,
+    Collection,
+    Editorial,
+    Emphasis,
+    Heading,
+    Inline,
+    Link,
+    ListBlock,
+    Paragraph,
+    Quotation,
+    Separator,
+    Text,
+)
 from publish.options import RenderOptions
 
 #: The schema this edition is valid against.
@@ -77,8 +94,12 @@ def article_document(article: Article) -> dict[str, Any]:
         "headlines": [{"role": "main", "value": facts["title"]}],
         _name("slug"): facts["slug"],
     }
-    if "author" in facts:
-        document[_name("author")] = facts["author"]
+    if article.creators:
+        # `by` is the byline as filed (one name is its own byline); `people` names everyone.
+        single = article.creators[0].name if len(article.creators) == 1 else None
+        if article.byline or single:
+            document[_name("author")] = article.byline or single
+        document["people"] = [{"name": creator.name, "rel": creator.role} for creator in article.creators]
     if "place" in facts:
         document[_name("place")] = facts["place"]
     if "source" in facts:
@@ -86,27 +107,62 @@ def article_document(article: Article) -> dict[str, Any]:
         document["infosources"] = [{"name": facts["source"]}]
     counts = {"charcount": facts["characters"], "wordcount": facts["words"]}
     document["bodies"] = [
-        {"role": "main", "contenttype": "text/plain", **counts, "value": "\n\n".join(article.body_texts())},
+        {"role": "main", "contenttype": "text/plain", **counts, "value": body_text(article)},
         {"role": "main", "contenttype": "text/html", **counts, "value": body_html(article)},
     ]
     return document
 
 
+def body_text(article: Article) -> str:
+    """The plain body: each block's text (a list item behind its marker, the lead behind
+    its dateline as filed), blocks split by one blank line."""
+    texts: list[str] = []
+    for index, block in enumerate(article.blocks):
+        if isinstance(block, ListBlock):
+            texts.append("\n".join(f"{marker} {item.text}" for marker, item in zip(block.markers(), block.items)))
+        elif isinstance(block, Separator):
+            texts.append(block.mark)
+        elif index == 0 and isinstance(block, Paragraph) and article.dateline:
+            texts.append(f"{article.dateline.filed} {block.text}")
+        else:
+            texts.append("\n\n".join(block.texts()))
+    return "\n\n".join(texts)
+
+
 def body_html(article: Article) -> str:
-    """Minimal HTML: one `<p>` per paragraph, dateline, quotations and editorial insertions
-    as classed spans; every character of the text escaped."""
-    paragraphs: list[str] = []
-    for index, paragraph in enumerate(article.paragraphs):
-        lead = f'<span class="dateline">{escape(article.lead_in)}</span> ' if index == 0 and article.lead_in else ""
-        paragraphs.append(f"<p>{lead}{_runs_html(paragraph.runs)}</p>")
-    return "\n".join(paragraphs)
+    """HTML of the story's structure; the dateline, quotations and editorial insertions as
+    classed spans; every character of the text escaped."""
+    return "\n".join(_block_html(block, article if index == 0 else None) for index, block in enumerate(article.blocks))
+
+
+def _block_html(block: Block, lead_of: Article | None) -> str:
+    if isinstance(block, Heading):
+        return f"<h{block.level}>{_runs_html(block.runs)}</h{block.level}>"
+    if isinstance(block, ListBlock):
+        tag = "ol" if block.ordered else "ul"
+        start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
+        items = "".join(f"<li>{_runs_html(item.runs)}</li>" for item in block.items)
+        return f'<{tag}{start} data-marker="{escape(block.marker)}">{items}</{tag}>'
+    if isinstance(block, BlockQuote):
+        return "<blockquote>" + "".join(f"<p>{_runs_html(p.runs)}</p>" for p in block.paragraphs) + "</blockquote>"
+    if isinstance(block, Separator):
+        return f'<hr data-mark="{escape(block.mark)}"/>'
+    lead = ""
+    if lead_of is not None and lead_of.dateline is not None:
+        lead = f'<span class="dateline">{escape(lead_of.dateline.filed)}</span> '
+    return f"<p>{lead}{_runs_html(block.runs)}</p>"
 
 
 def _runs_html(runs: tuple[Inline, ...]) -> str:
     parts: list[str] = []
     for run in runs:
         if isinstance(run, Text):
-            parts.append(escape(run.text))
+            parts.append(escape(run.text, quote=False))
+        elif isinstance(run, Emphasis):
+            tag = "strong" if run.strong else "em"
+            parts.append(f"<{tag}>{_runs_html(run.children)}</{tag}>")
+        elif isinstance(run, Link):
+            parts.append(f'<a href="{escape(run.href)}">{_runs_html(run.children)}</a>')
         else:
             parts.append(f'<span class="{_SPAN_CLASSES[type(run)]}">{_runs_html(run.children)}</span>')
     return "".join(parts)

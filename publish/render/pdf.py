@@ -39,20 +39,29 @@ from publish.dates import reader_date
 from publish.errors import InputError
 from publish.fonts import FontFamily, coverage, fallback_families, find_family
 from publish.labels import label
+from publish.language import join_names
 from publish.metadata import NAMESPACES, article_metadata, terms
 from publish.model import (
     Article,
+    Block,
+    BlockQuote,
     Collection,
     Editorial,
+    Emphasis,
+    Heading,
     Inline,
-    Quotation,
+    Link,
+    ListBlock,
+    Paragraph,
+    Separator,
     Text,
     plain_text,
+    with_children,
 )
 from publish.options import RenderOptions
 from publish.render import shaping
 from publish.templates import load_style, pdf_font_family
-from publish.typography import for_reading, runs_for_reading
+from publish.typography import block_for_reading, reading_text, smarten
 from publish.version import __version__
 
 PAPER: dict[str, tuple[float, float]] = {"A4": A4, "LETTER": LETTER}
@@ -107,8 +116,9 @@ def render_pdf(article: Article, options: RenderOptions = RenderOptions()) -> by
         options.timestamp(article),
         paper_for(article, options),
         {
-            "title": article.title,
-            "author": article.author or article.source or "",
+            "title": reading_text(article.title, article.language),
+            "author": join_names([c.name for c in article.creators], article.language) or article.source or "",
+            "creators": [c.name for c in article.creators] or ([article.source] if article.source else []),
             "subject": _subject(article),
             "keywords": _keywords(article),
             "lang": article.language,
@@ -146,7 +156,7 @@ def render_collection_pdf(collection: Collection, options: RenderOptions = Rende
     story: list[Any] = [
         _shaped_headline(collection.title, collection.language, kit, "digest", in_contents=False, article=False)
         or _Headline(
-            kit.markup((Text(for_reading(collection.title, collection.language)),), face="bold"),
+            kit.markup((Text(reading_text(collection.title, collection.language)),), face="bold"),
             kit.styles["headline"],
             collection.title,
             "digest",
@@ -186,6 +196,7 @@ def render_collection_pdf(collection: Collection, options: RenderOptions = Rende
         {
             "title": collection.title,
             "author": options.publisher or "",
+            "creators": [options.publisher] if options.publisher else [],
             "subject": collection.title,
             "keywords": sources,
             "lang": collection.language,
@@ -223,33 +234,92 @@ def _article_story(
     article: Article, kit: _Kit, key: str, in_contents: bool = False, headline_style: str = "headline"
 ) -> list[Any]:
     markup, language = kit.markup, article.language
+    title = reading_text(article.title, language)
+    plain = smarten(article.title)  # for the outline and the contents: quotes, not no-break spaces
     story: list[Any] = [
-        _shaped_headline(article.title, language, kit, key, in_contents)
-        or _Headline(
-            markup((Text(for_reading(article.title, language)),), face="bold"),
-            kit.styles[headline_style],
-            article.title,
-            key,
-            in_contents,
-        )
+        _shaped_headline(title, language, kit, key, in_contents, plain=plain)
+        or _Headline(markup((Text(title),), face="bold"), kit.styles[headline_style], plain, key, in_contents)
     ]
-    byline = " · ".join(part for part in (article.author, _reader_date(article.date, language), article.source) if part)
+    writers = join_names([creator.name for creator in article.creators], language)
+    byline = " · ".join(part for part in (writers, _reader_date(article.date, language), article.source) if part)
     if byline:
         story.append(
             _shaped((Text(byline),), kit, language, "byline", "italic")
-            or Para(markup((Text(for_reading(byline, language)),), face="italic"), kit.styles["byline"])
+            or Para(markup((Text(reading_text(byline, language)),), face="italic"), kit.styles["byline"])
         )
-    for index, paragraph in enumerate(article.paragraphs):
-        for part, runs in enumerate(_layout_chunks(runs_for_reading(paragraph.runs, language))):
-            text = markup(runs)
-            if index == 0 and part == 0 and article.lead_in:
-                text = f"<b>{markup((Text(for_reading(article.lead_in, language)),), face='bold')}</b> {text}"
-            style_name = "continued" if part else "lead" if index == 0 else "body"
-            lead_in = article.lead_in if index == 0 and part == 0 else None
-            story.append(
-                _shaped(runs, kit, language, style_name, lead_in=lead_in) or _BodyPara(text, kit.styles[style_name])
-            )
+    lead_in = reading_text(article.lead_in, language) if article.lead_in else None
+    for index, block in enumerate(article.blocks):
+        # The first paragraph after a subheading, a list, a quotation or a break starts flush.
+        flush = index > 0 and not isinstance(article.blocks[index - 1], Paragraph)
+        story += _block_story(block_for_reading(block, language), kit, language, index == 0, lead_in, flush)
     return story
+
+
+def _block_story(
+    block: Block, kit: _Kit, language: str, lead: bool, lead_in: str | None, flush: bool = False
+) -> list[Any]:
+    """The flowables of one block: a paragraph (the `lead` with its dateline), a subheading
+    kept with what follows, a list's items with hanging bullets or numbers, a quotation
+    set in, a separator as a short centred rule."""
+    if isinstance(block, Heading):
+        return [_paragraph(block.runs, kit, language, "subheading", face="bold")]
+    if isinstance(block, ListBlock):
+        bullets = [f"{index + block.start}{block.marker}" for index in range(len(block.items))] if block.ordered else []
+        return [
+            _paragraph(item.runs, kit, language, "item", bullet=bullets[index] if bullets else "\u2022")
+            for index, item in enumerate(block.items)
+        ]
+    if isinstance(block, BlockQuote):
+        return [_paragraph(paragraph.runs, kit, language, "quote") for paragraph in block.paragraphs]
+    if isinstance(block, Separator):
+        return [_Separator(kit.style["body"]["leading"])]
+    story: list[Any] = []
+    for part, runs in enumerate(_layout_chunks(block.runs)):
+        style_name = "continued" if part or flush else "lead" if lead else "body"
+        story.append(_paragraph(runs, kit, language, style_name, lead_in=lead_in if lead and part == 0 else None))
+    return story
+
+
+def _paragraph(
+    runs: tuple[Inline, ...],
+    kit: _Kit,
+    language: str,
+    style_name: str,
+    *,
+    lead_in: str | None = None,
+    bullet: str | None = None,
+    face: str = "regular",
+) -> Any:
+    """One paragraph flowable: shaped where the script needs it, else reportlab's own."""
+    shaped_runs = (Text(f"{bullet}\u00a0"), *runs) if bullet is not None and _needs_shaper(runs, language) else runs
+    shaped = _shaped(shaped_runs, kit, language, style_name, face, lead_in=lead_in)
+    if shaped is not None:
+        return shaped
+    text = kit.markup(runs)
+    if lead_in:
+        text = f"<b>{kit.markup((Text(lead_in),), face='bold')}</b> {text}"
+    return _BodyPara(text, kit.styles[style_name], bulletText=bullet)
+
+
+def _needs_shaper(runs: tuple[Inline, ...], language: str) -> bool:
+    return shaping.is_rtl(language) or shaping.needs_shaping(plain_text(runs))
+
+
+class _Separator(Flowable):  # type: ignore[misc]
+    """A break between parts of the story: a short rule in the middle of the column."""
+
+    def __init__(self, leading: float) -> None:
+        super().__init__()
+        self.leading = leading
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        return available_width, self.leading * 2
+
+    def draw(self) -> None:
+        rule = self.width / 6
+        self.canv.setLineWidth(0.5)
+        self.canv.line((self.width - rule) / 2, self.leading, (self.width + rule) / 2, self.leading)
 
 
 def _reader_date(date: datetime.date | None, language: str) -> str:
@@ -276,7 +346,7 @@ def _shaped(
 
 
 def _shaped_headline(
-    title: str, language: str, kit: _Kit, key: str, in_contents: bool, article: bool = True
+    title: str, language: str, kit: _Kit, key: str, in_contents: bool, article: bool = True, plain: str | None = None
 ) -> _ShapedHeadline | None:
     """The headline set by the shaper when its script or its language needs it (an
     article's, or with `article` False a digest's title), else None."""
@@ -288,7 +358,7 @@ def _shaped_headline(
         _palette(kit.fonts),
         language,
         "R" if shaping.is_rtl(language) else None,
-        plain=title,
+        plain=plain or title,
         key=key,
         in_contents=in_contents,
         article=article,
@@ -511,6 +581,7 @@ def _register_family(family: FontFamily) -> str:
 
 #: The face a run is set in, once it is also italic.
 _ITALIC_OF = {"regular": "italic", "bold": "bolditalic", "italic": "italic", "bolditalic": "bolditalic"}
+_BOLD_OF = {"regular": "bold", "bold": "bold", "italic": "bolditalic", "bolditalic": "bolditalic"}
 
 
 def inline_markup(
@@ -527,9 +598,20 @@ def inline_markup(
         elif isinstance(run, Editorial):
             inner = inline_markup(run.children, fonts, editorial_colour, _ITALIC_OF[face], coloured=True)
             parts.append(inner if coloured else f'<font color="{editorial_colour}"><i>{inner}</i></font>')
-        elif isinstance(run, Quotation):
+        elif isinstance(run, Emphasis):
+            inner_face = _BOLD_OF[face] if run.strong else _ITALIC_OF[face]
+            inner = inline_markup(run.children, fonts, editorial_colour, inner_face, coloured=coloured)
+            parts.append(f"<b>{inner}</b>" if run.strong else f"<i>{inner}</i>")
+        elif isinstance(run, Link):
+            inner = inline_markup(run.children, fonts, editorial_colour, face, coloured=coloured)
+            parts.append(f'<a href="{escape(run.href, _ATTRIBUTE)}">{inner}</a>')
+        else:  # a quotation: its marks are in its text
             parts.append(inline_markup(run.children, fonts, editorial_colour, face, coloured=coloured))
     return "".join(parts)
+
+
+#: Characters escaped in a markup attribute's value, beyond `&`, `<` and `>`.
+_ATTRIBUTE = {'"': "&quot;"}
 
 
 def _with_fallbacks(text: str, fonts: FontSet, face: str = "regular") -> str:
@@ -605,22 +687,21 @@ def _cut(runs: tuple[Inline, ...], offset: int, cuts: list[int]) -> tuple[dict[i
             continue
         inner, length = _cut(run.children, offset, cuts)
         for index, children in inner.items():
-            pieces.setdefault(index, []).append(
-                Quotation(tuple(children), run.closed) if isinstance(run, Quotation) else Editorial(tuple(children))
-            )
+            pieces.setdefault(index, []).append(with_children(run, tuple(children)))
         offset += length
     return pieces, offset - start
 
 
 def _subject(article: Article) -> str:
-    parts = [article.dateline.text if article.dateline else None, article.source]
-    return " — ".join(part for part in parts if part)
+    """Where and for whom: the dateline as filed (without its closing mark), else the place."""
+    where = article.dateline.filed.rstrip(" .\u0589\u0964:\u2014\u2013-") if article.dateline else article.located
+    return " — ".join(part for part in (where, article.source) if part)
 
 
 def _keywords(article: Article) -> list[str]:
     """What a catalogue can search by: the source and the place (the language and the
     identifier have fields of their own)."""
-    return [part for part in (article.source, article.dateline.place if article.dateline else None) if part]
+    return [part for part in (article.source, article.place) if part]
 
 
 def keywords_text(keywords: list[str]) -> str:
@@ -750,6 +831,31 @@ def _paragraph_styles(style: dict[str, Any], fonts: FontSet, language: str) -> d
         ),
     }
     styles["byline"] = ParagraphStyle("byline", parent=styles["meta"], keepWithNext=1)
+    # The story's own structure: a subheading kept with what follows it, list items with
+    # their bullet or number hanging in the margin of the text, a quotation set in.
+    styles["subheading"] = ParagraphStyle(
+        "subheading",
+        parent=base,
+        fontName=fonts.bold,
+        alignment=TA_LEFT,
+        firstLineIndent=0,
+        hyphenationLang="",
+        spaceBefore=body["leading"] / 2,
+        keepWithNext=1,
+    )
+    indent = body["first_line_indent"] + body["size"]
+    styles["item"] = ParagraphStyle(
+        "item",
+        parent=base,
+        firstLineIndent=0,
+        leftIndent=indent,
+        bulletIndent=indent - body["size"] * 1.2,
+        bulletFontName=fonts.regular,  # reportlab's default is Helvetica: not embedded
+        bulletFontSize=body["size"],
+    )
+    styles["quote"] = ParagraphStyle(
+        "quote", parent=base, firstLineIndent=0, leftIndent=indent, rightIndent=indent, spaceBefore=2, spaceAfter=2
+    )
     styles["contents-label"] = ParagraphStyle(
         "contents-label",
         parent=base,
@@ -1183,7 +1289,7 @@ def xmp_packet(info: dict[str, Any], stamp: datetime.datetime, creator_tool: str
     fields = [
         ("dc:format", "application/pdf"),
         ("dc:title", alt(info["title"])),
-        ("dc:creator", listed("Seq", [info["author"]]) if info["author"] else ""),
+        ("dc:creator", listed("Seq", info["creators"]) if info["creators"] else ""),
         ("dc:description", alt(info["subject"]) if info["subject"] else ""),
         ("dc:date", listed("Seq", [info["date"]]) if info["date"] else ""),
         ("dc:language", listed("Bag", [info["lang"]])),

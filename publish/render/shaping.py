@@ -44,7 +44,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus.flowables import Flowable
 
 from publish.fonts import FontFamily
-from publish.model import Editorial, Inline, Quotation, Text
+from publish.model import Editorial, Emphasis, Inline, Text
 from publish.render.runs import bidi_levels, hb_font, level_runs, shape_run, visual_order
 from publish.scripts import RTL_LANGUAGES, is_rtl  # noqa: F401 (re-exported for pdf.py)
 
@@ -58,6 +58,7 @@ PRIVATE_BASE = 0xE000
 PRIVATE_LAST = 0xF8FF
 #: What a face becomes once it is also italic (editorial insertions), as in pdf.py.
 _ITALIC_OF = {"regular": "italic", "bold": "bolditalic", "italic": "italic", "bolditalic": "bolditalic"}
+_BOLD_OF = {"regular": "bold", "bold": "bold", "italic": "bolditalic", "bolditalic": "bolditalic"}
 
 
 def needs_shaping(text: str) -> bool:
@@ -78,14 +79,17 @@ def spans(
     runs: Iterable[Inline], face: str = "regular", editorial_colour: str | None = None, colour: str | None = None
 ) -> list[Span]:
     """The run tree as flat spans, the way pdf.inline_markup sets it: editorial
-    insertions in grey italic, quotations as their text (their marks are in it)."""
+    insertions in grey italic, emphasis in italic or bold, quotations and links as their
+    text (a quotation's marks are in it)."""
     out: list[Span] = []
     for run in runs:
         if isinstance(run, Text):
             out.append(Span(run.text, face, colour))
         elif isinstance(run, Editorial):
             out += spans(run.children, _ITALIC_OF[face], editorial_colour, editorial_colour)
-        elif isinstance(run, Quotation):
+        elif isinstance(run, Emphasis):
+            out += spans(run.children, _BOLD_OF[face] if run.strong else _ITALIC_OF[face], editorial_colour, colour)
+        else:  # a quotation (its marks are in its text), a link (set as its text)
             out += spans(run.children, face, editorial_colour, colour)
     return out
 
@@ -456,11 +460,16 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
                 self.style.fontSize,
                 self.language,
                 self.base,
-                width,
+                width - self._indents(),
                 self.style.firstLineIndent,
             )
             self._width = width
         return self.laid
+
+    def _indents(self) -> float:
+        """The style's side indents: `leftIndent` on the start side (the right for
+        right-to-left text, as a list item's or a quotation's is), `rightIndent` on the end."""
+        return float(getattr(self.style, "leftIndent", 0) + getattr(self.style, "rightIndent", 0))
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         laid = self._lay_out(available_width)
@@ -494,11 +503,14 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
         assert laid is not None, "draw before wrap"
         style = self.style
         y = self.height - style.fontSize
+        start = getattr(style, "rightIndent" if laid.rtl else "leftIndent", 0)
+        if start:
+            self.canv.translate(start, 0)
         for line in laid.lines:
             draw_clusters(
                 self.canv,
                 laid.text,
-                arrange(line, self.width, laid.rtl, style.alignment),
+                arrange(line, self.width - self._indents(), laid.rtl, style.alignment),
                 y,
                 style.textColor,
                 laid.rtl,

@@ -3,7 +3,8 @@
 Wire copy arrives in many encodings and with invisible debris. This stage turns bytes
 into NFC text with LF line ends and nothing that could break XML, PDF or a text
 viewer, and reports every guess and every removal as a warning: nothing is "fixed"
-silently.
+silently. It removes only what cannot be content (controls, byte order marks, stray
+zero-width and direction characters); the no-break spaces are content and stay.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from publish.errors import InputError
+from publish.scripts import SPELLING_JOINER
 
 #: Legacy encodings we are willing to guess, in order of preference on a tie.
 #: cp1252 is a superset of Latin-1 for printable text; cp1251 covers Russian wires,
@@ -73,12 +75,6 @@ _NUL_PATTERNS: tuple[tuple[str, int, tuple[int, ...]], ...] = (
     ("utf-16-be", 2, (0,)),
 )
 
-#: A zero-width non-joiner or joiner that is part of a word's spelling: between two
-#: characters of the Arabic or Devanagari blocks. It is kept in every edition.
-SPELLING_JOINER = re.compile(
-    r"(?<=[\u0600-\u06ff\u0750-\u077f\u0900-\u097f])[\u200c\u200d]"
-    r"(?=[\u0600-\u06ff\u0750-\u077f\u0900-\u097f])"
-)
 # Characters removed by hygiene, by the name used in the warning.
 _REMOVE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("control character", re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")),
@@ -92,9 +88,13 @@ _REMOVE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("bidirectional control", re.compile(r"[\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]")),
     ("noncharacter", re.compile(r"[\ufdd0-\ufdef\ufffe\uffff]")),
 )
-_ODD_SPACES = re.compile(r"[\t\v\f\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]")
-#: Any character `clean_text` would touch: one scan instead of six for clean text.
-_ANY_UNCLEAN = re.compile("|".join(pattern.pattern for pattern in (_ODD_SPACES, *(p for _, p in _REMOVE))))
+#: Spaces that are layout, not content: each becomes a plain space. (The no-break spaces,
+#: U+00A0, U+202F and U+2007, are content: French `:` and `»`, `12 000`, are kept.)
+_ODD_SPACES = re.compile(r"[\t\v\f\u1680\u2000-\u2006\u2008-\u200a\u205f\u3000]")
+#: Unicode's own line and paragraph separators: a line break and a blank line.
+_SEPARATORS = re.compile(r"[\u2028\u2029]")
+#: Any character `clean_text` would touch: one scan instead of seven for clean text.
+_ANY_UNCLEAN = re.compile("|".join(pattern.pattern for pattern in (_ODD_SPACES, _SEPARATORS, *(p for _, p in _REMOVE))))
 _MIXED_SCRIPT_WORD = re.compile(r"\b(?=\w*[a-zA-Z])(?=\w*[\u0400-\u04ff])\w+\b")
 
 
@@ -264,6 +264,10 @@ def clean_text(text: str) -> tuple[str, list[str]]:
     if odd:
         text = _ODD_SPACES.sub(" ", text)
         warnings.append("replaced " + _describe(odd) + " with plain spaces")
+    separators = _SEPARATORS.findall(text)
+    if separators:
+        text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
+        warnings.append("replaced " + _describe(separators) + " with line breaks")
     removed: list[str] = []
     for name, pattern in _REMOVE:
         found = pattern.findall(text)

@@ -1,10 +1,10 @@
-"""Lexing shared by the wire-copy parser and the archival text format.
+"""Lexing shared by the readers: what every input format's text is made of.
 
-The pieces both readers of plain text need, and nothing that decides what an article
-means: a `key: value` header block, paragraphs at blank lines, ISO dates, BCP 47 tags,
-a stated dateline and the inline runs (quotations, editorial insertions) of a paragraph.
-`publish.parse` (wire copy) and `publish.archival` (our own text edition) both build on
-it, so neither imports the other's rules.
+The pieces the readers of wire copy, of the archival text edition and of ninjs all need,
+and nothing that decides what an article means: a `key: value` header block, raw blocks at
+blank lines, ISO dates, BCP 47 tags, and the inline runs of a paragraph (quotations and
+editorial insertions found in its text, emphasis and links laid over them by position).
+The text is never changed: a run's characters are the source's.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from publish.errors import InputError
-from publish.model import Dateline, Editorial, Inline, Paragraph, Quotation, Text
-from publish.typography import smarten
+from publish.model import CONTAINERS, Editorial, Emphasis, Inline, Link, Quotation, Text, with_children
+from publish.typography import quote_mark
 
 #: Dates outside this range are refused as typos (documented in the README).
 YEAR_RANGE = (1800, 2199)
@@ -32,9 +32,6 @@ DAY_MONTH = (
     rf"(?:{_MONTH}\.? ?\d{{1,2}}(?:, \d{{4}})?"
     rf"|\d{{1,2}} [^\W\d_](?:[^\W\d_]|[{_WORD_MARKS}]){{2,11}}\.?(?: \d{{4}})?)"
 )
-
-#: What closes a dateline: a full stop (Latin or Armenian "։"), a dash or a colon.
-DATELINE_STOPS: tuple[str, ...] = (".", "\u0589")
 
 #: One `key: value` header line.
 HEADER_LINE = re.compile(r"(?P<key>[A-Za-z][A-Za-z0-9_-]*)\s*:\s*(?P<value>.*)")
@@ -65,20 +62,35 @@ _OPENERS: dict[str, tuple[str, str]] = {  # opener -> (closer, kind)
 MAX_NESTING = 24
 
 
+#: Runs of breaking whitespace inside a line (a no-break space is content, and stays).
+_SPACES = re.compile(r"[ \t]+")
+
+
+def join_lines(lines: list[str]) -> str:
+    """Hard-wrapped lines as one text: each line's spaces and tabs collapsed to one space,
+    the lines joined by one space; no-break spaces kept as written."""
+    return _SPACES.sub(" ", " ".join(lines)).strip(" ")
+
+
 @dataclass(slots=True)  # millions of them for an article of millions of one-line paragraphs
-class Block:
-    """One paragraph of the body: the line it starts on, its hard-wrapped lines joined."""
+class RawBlock:
+    """Lines between blank lines: the line number the first is on, the lines as written."""
 
     line: int
-    text: str
+    lines: list[str]
+
+    @property
+    def text(self) -> str:
+        return join_lines(self.lines)
 
 
 @dataclass
 class Header:
-    """A header block: values by canonical name, and the line each was given on."""
+    """A header block: values by canonical name, the line each was given on, and its key as written."""
 
     values: dict[str, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
+    written: dict[str, str] = field(default_factory=dict)
 
 
 def read_header(
@@ -92,7 +104,7 @@ def read_header(
         line = lines[index]
         match = HEADER_LINE.fullmatch(line)
         if line[:1].isspace() and key is not None:
-            header.values[key] = f"{header.values[key]} {line.strip()}".strip()
+            header.values[key] = join_lines([header.values[key], line])
         elif match:
             name = match["key"].lower()
             key = keys.get(name)
@@ -101,8 +113,9 @@ def read_header(
             elif key in header.values:
                 raise InputError(f"header {match['key']!r} is given twice", path=path, line=index + 1)
             else:
-                header.values[key] = " ".join(match["value"].split())
+                header.values[key] = join_lines([match["value"]])
                 header.lines[key] = index + 1
+                header.written[key] = match["key"]
         else:
             raise InputError(
                 "expected a `key: value` header line or a blank line",
@@ -116,15 +129,15 @@ def read_header(
     return index
 
 
-def split_blocks(lines: list[str], start: int) -> list[Block]:
-    """Split lines into paragraphs at blank lines; join hard-wrapped lines. (Lines are
-    right-stripped, so a blank one is empty; grouping runs in C, for millions of lines.)"""
-    blocks: list[Block] = []
+def raw_blocks(lines: list[str], start: int) -> list[RawBlock]:
+    """Split lines at blank ones (lines are right-stripped, so a blank one is empty;
+    grouping runs in C, for millions of lines)."""
+    blocks: list[RawBlock] = []
     number = start + 1
-    for filled, group in groupby(lines[start:], key=bool):
+    for filled, group in groupby(lines[start:], key=lambda line: bool(line.strip())):
         run = list(group)
         if filled:
-            blocks.append(Block(number, " ".join(" ".join(run).split())))
+            blocks.append(RawBlock(number, run))
         number += len(run)
     return blocks
 
@@ -143,14 +156,6 @@ def parse_date(value: str, path: str | None = None, line: int | None = None) -> 
             f"date {value} is outside {YEAR_RANGE[0]}-{YEAR_RANGE[1]}: probably a typo", path=path, line=line
         )
     return date
-
-
-def split_dateline(text: str, stop: str = ".") -> Dateline:
-    """A dateline phrase as a header states it (`BAKU, Azerbaijan, September 21`)."""
-    found = re.fullmatch(rf"(?P<place>.+?),? (?P<date>{DAY_MONTH})\.?", text)
-    if found:
-        return Dateline(place=found["place"], date_text=found["date"], end=stop)
-    return Dateline(place=text.rstrip("."), end=stop)
 
 
 def normalise_language(value: str, path: str | None = None, line: int | None = None) -> str:
@@ -176,8 +181,22 @@ def normalise_language(value: str, path: str | None = None, line: int | None = N
     return "-".join(out) + rest.lower()
 
 
+def quote_marks(text: str) -> str:
+    """`text` with each straight double quote replaced by the curly mark it stands for
+    (opening or closing, by its neighbours, as the reading editions will curl it), so
+    quotations typed on a typewriter keyboard are found as curly ones are. The same length:
+    marks found here are sliced from the text as written."""
+    return _STRAIGHT_QUOTE.sub(lambda match: _QUOTE_ROLE.get(quote_mark(text, match.start()), '"'), text)
+
+
+_STRAIGHT_QUOTE = re.compile('"')
+#: What a straight double quote becomes -> the mark it counts as (a Hebrew gershayim: none).
+_QUOTE_ROLE = {"\u201c": "\u201c", "\u201d": "\u201d"}
+
+
 def parse_inlines(text: str) -> tuple[Inline, ...]:
-    """Split a paragraph into text, quotations and editorial insertions.
+    """Split a paragraph into text, quotations and editorial insertions; the text stays as
+    written (straight quotes too: they are recognised by `quote_marks`).
 
     A closer only closes the innermost open run of its kind; an unclosed quotation runs
     to the end of the paragraph (news style for quotes spanning paragraphs); an unclosed
@@ -185,7 +204,8 @@ def parse_inlines(text: str) -> tuple[Inline, ...]:
     (joined once), so runs of unmatched marks stay linear; openers beyond `MAX_NESTING`
     levels are plain text.
     """
-    if _INLINE_MARK.search(text) is None:
+    marks = quote_marks(text) if '"' in text else text
+    if _INLINE_MARK.search(marks) is None:
         return (Text(text),) if text else ()
     # A level: (closer, kind, finished children, pieces of the text run being gathered).
     Level = tuple[str, str, list[Inline], list[str]]
@@ -199,7 +219,7 @@ def parse_inlines(text: str) -> tuple[Inline, ...]:
         if joined:
             level[2].append(Text(joined))
 
-    for match in _INLINE_MARK.finditer(text):
+    for match in _INLINE_MARK.finditer(marks):
         mark = match[0]
         top = stack[-1]
         if mark == top[0]:  # closes the innermost open run (the root's closer is "")
@@ -239,28 +259,101 @@ def parse_inlines(text: str) -> tuple[Inline, ...]:
 def nesting_depth(runs: tuple[Inline, ...]) -> int:
     """How deeply quotations and insertions nest in `runs` (iteratively)."""
     deepest = 0
-    stack = [(run, 1) for run in runs if not isinstance(run, Text)]
+    stack = [(run, 1) for run in runs if isinstance(run, CONTAINERS)]
     while stack:
         run, depth = stack.pop()
         deepest = max(deepest, depth)
-        stack.extend((child, depth + 1) for child in run.children if not isinstance(child, Text))  # type: ignore[union-attr]
+        stack.extend((child, depth + 1) for child in run.children if isinstance(child, CONTAINERS))  # type: ignore[union-attr]
     return deepest
 
 
-def paragraphs(blocks: list[Block], warnings: list[str]) -> tuple[Paragraph, ...]:
-    """The body's paragraphs: typography, then inline runs; a warning for each paragraph whose
-    marks nest deeper than `MAX_NESTING` (those are read as plain text)."""
-    result = tuple(Paragraph(parse_inlines(smarten(block.text))) for block in blocks)
-    for block, paragraph in zip(blocks, result):
-        if nesting_depth(paragraph.runs) >= MAX_NESTING:
-            warnings.append(
-                f"line {block.line}: quotations or brackets nested {MAX_NESTING} deep; "
-                f"marks opened deeper are read as plain text"
-            )
-    return result
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of a paragraph's text the sender marked up: `kind` is "emphasis", "strong"
+    or "link" (with its `href`). Offsets count characters of the paragraph's text."""
+
+    start: int
+    end: int
+    kind: str
+    href: str = ""
 
 
-def require_body(blocks: list[Block], path: str | None, last_line: int) -> None:
+def runs_of(text: str, spans: list[Span] | tuple[Span, ...] = ()) -> tuple[Inline, ...]:
+    """A paragraph's runs: quotations and insertions found in its text, then the sender's
+    emphasis and links laid over them (a span that crosses a quotation's edge is cut there)."""
+    runs = parse_inlines(text)
+    spans = sorted((span for span in spans if span.end > span.start), key=lambda span: (span.start, -span.end))
+    return _overlay(runs, spans, 0)[0] if spans else runs
+
+
+def _wrap(span: Span, children: tuple[Inline, ...]) -> Inline:
+    if span.kind == "link":
+        return Link(children, span.href)
+    return Emphasis(children, strong=span.kind == "strong")
+
+
+def _overlay(runs: tuple[Inline, ...], spans: list[Span], offset: int) -> tuple[tuple[Inline, ...], int]:
+    """`runs` (starting at `offset` of the paragraph) with `spans` wrapped around the text
+    they cover; returns the new runs and the offset after them."""
+    out: list[Inline] = []
+    for run in runs:
+        if isinstance(run, Text):
+            end = offset + len(run.text)
+            out.extend(_cover(run.text, offset, [span for span in spans if span.start < end and span.end > offset]))
+            offset = end
+        else:
+            children, offset = _overlay(run.children, spans, offset)
+            out.append(with_children(run, children))
+    return _merged(out), offset
+
+
+def _cover(text: str, offset: int, spans: list[Span]) -> list[Inline]:
+    """`text` (at `offset`) cut at the edges of `spans` (outermost first), each piece wrapped
+    in the spans that cover it."""
+    if not spans:
+        return [Text(text)] if text else []
+    outer, inner = spans[0], spans[1:]
+    start, end = max(outer.start - offset, 0), min(outer.end - offset, len(text))
+    if end <= start:
+        return _cover(text, offset, inner)
+    pieces: list[Inline] = [Text(text[:start])] if start > 0 else []
+    covered = [span for span in inner if span.start < offset + end and span.end > offset + start]
+    pieces.append(_wrap(outer, tuple(_cover(text[start:end], offset + start, covered))))
+    rest = [span for span in inner if span.end > offset + end]
+    pieces.extend(_cover(text[end:], offset + end, rest))
+    return pieces
+
+
+def _merged(runs: list[Inline]) -> tuple[Inline, ...]:
+    """Neighbouring text runs joined, and neighbouring emphasis or links of one kind, so a
+    span cut by the runs' edges is one run again wherever it can be."""
+    out: list[Inline] = []
+    for run in runs:
+        last = out[-1] if out else None
+        if isinstance(run, Text) and isinstance(last, Text):
+            out[-1] = Text(last.text + run.text)
+        elif isinstance(run, (Emphasis, Link)) and type(run) is type(last) and _same_kind(run, last):
+            out[-1] = with_children(run, _merged([*last.children, *run.children]))  # type: ignore[union-attr]
+        else:
+            out.append(run)
+    return tuple(out)
+
+
+def _same_kind(run: Inline, other: Inline | None) -> bool:
+    if isinstance(run, Emphasis) and isinstance(other, Emphasis):
+        return run.strong == other.strong
+    return isinstance(run, Link) and isinstance(other, Link) and run.href == other.href
+
+
+def nesting_warning(runs: tuple[Inline, ...], line: int | None) -> str | None:
+    """The warning for runs whose marks nest `MAX_NESTING` deep (deeper ones are plain text)."""
+    if nesting_depth(runs) < MAX_NESTING:
+        return None
+    where = f"line {line}: " if line is not None else ""
+    return f"{where}quotations or brackets nested {MAX_NESTING} deep; marks opened deeper are read as plain text"
+
+
+def require_body(blocks: list[RawBlock], path: str | None, last_line: int) -> None:
     """An article has at least one paragraph; the error says how a header is separated."""
     if not blocks:
         raise InputError(
