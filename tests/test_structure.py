@@ -1,7 +1,8 @@
 """Faithful to the wire: lists, subheadings, quotations, separators, datelines and bylines as
 filed, every character kept, in the model and in every edition (issue 26).
 
-Fixtures in tests/corpus/structure/ are agency-style items in eight languages and scripts."""
+Fixtures in tests/corpus/structure/ are agency-style items in ten languages, in the Latin,
+Cyrillic, Armenian, Georgian, Arabic, Hebrew and Devanagari scripts."""
 
 from __future__ import annotations
 
@@ -63,6 +64,8 @@ FIXTURES: dict[str, tuple[list[str], str | None, list[str], str | None]] = {
     "hy_armenpress.txt": (["P", "H", "L", "P"], "Երևան, 12 ապրիլի։", [], "Armenpress"),
     "ar_reuters.txt": (["P", "H", "L", "P"], "باكو، 17 أكتوبر (رويترز) -", [], "Reuters"),
     "hi_pti.txt": (["P", "H", "L", "P"], "बाकू, 17 अक्टूबर।", [], None),
+    "ka_interpressnews.txt": (["P", "H", "L", "P"], "თბილისი, 21 აგვისტო.", [], "Interpressnews"),
+    "he_reuters.txt": (["P", "H", "L", "S", "P"], "ירושלים (רויטרס) -", [], "Reuters"),
 }
 _KINDS = {Paragraph: "P", Heading: "H", ListBlock: "L", BlockQuote: "Q", Separator: "S"}
 

@@ -291,18 +291,13 @@ def _paragraph(
     face: str = "regular",
 ) -> Any:
     """One paragraph flowable: shaped where the script needs it, else reportlab's own."""
-    shaped_runs = (Text(f"{bullet}\u00a0"), *runs) if bullet is not None and _needs_shaper(runs, language) else runs
-    shaped = _shaped(shaped_runs, kit, language, style_name, face, lead_in=lead_in)
+    shaped = _shaped(runs, kit, language, style_name, face, lead_in=lead_in, bullet=bullet)
     if shaped is not None:
         return shaped
     text = kit.markup(runs)
     if lead_in:
         text = f"<b>{kit.markup((Text(lead_in),), face='bold')}</b> {text}"
     return _BodyPara(text, kit.styles[style_name], bulletText=bullet)
-
-
-def _needs_shaper(runs: tuple[Inline, ...], language: str) -> bool:
-    return shaping.is_rtl(language) or shaping.needs_shaping(plain_text(runs))
 
 
 class _Separator(Flowable):  # type: ignore[misc]
@@ -334,6 +329,7 @@ def _shaped(
     style_name: str,
     face: str = "regular",
     lead_in: str | None = None,
+    bullet: str | None = None,
 ) -> shaping.ShapedParagraph | None:
     """The paragraph laid out by `publish.render.shaping` when reportlab alone would set
     it wrongly (Arabic, Hebrew, Devanagari) or the article runs right to left; else None."""
@@ -342,7 +338,9 @@ def _shaped(
         return None
     spans = [shaping.Span(lead_in, "bold"), shaping.Span(" ")] if lead_in else []
     spans += shaping.spans(runs, face, kit.style["editorial"]["colour"])
-    return shaping.ShapedParagraph(spans, kit.styles[style_name], _palette(kit.fonts), language, "R" if rtl else None)
+    return shaping.ShapedParagraph(
+        spans, kit.styles[style_name], _palette(kit.fonts), language, "R" if rtl else None, bullet=bullet
+    )
 
 
 def _shaped_headline(

@@ -440,8 +440,10 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
         base: str | None,
         laid: Laid | None = None,
         first: bool = True,
+        bullet: str | None = None,
     ) -> None:
         super().__init__()
+        self.bullet = bullet
         self.text_spans = text_spans
         self.style = style
         self.palette = palette
@@ -488,7 +490,9 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
         head = Laid(laid.text, laid.lines[:fits], laid.rtl)
         tail = Laid(laid.text, laid.lines[fits:], laid.rtl)
         return [
-            ShapedParagraph(self.text_spans, self.style, self.palette, self.language, self.base, head, False),
+            ShapedParagraph(
+                self.text_spans, self.style, self.palette, self.language, self.base, head, False, self.bullet
+            ),
             ShapedParagraph(self.text_spans, self.style, self.palette, self.language, self.base, tail, False),
         ]
 
@@ -503,6 +507,8 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
         assert laid is not None, "draw before wrap"
         style = self.style
         y = self.height - style.fontSize
+        if self.bullet is not None:  # a list item's bullet or number, in the margin at its start side
+            self._draw_bullet(self.bullet, y, laid.rtl)
         start = getattr(style, "rightIndent" if laid.rtl else "leftIndent", 0)
         if start:
             self.canv.translate(start, 0)
@@ -516,6 +522,16 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
                 laid.rtl,
             )
             y -= style.leading
+
+    def _draw_bullet(self, bullet: str, y: float, rtl: bool) -> None:
+        """The marker set like reportlab's `bulletText`: in the style's bullet font, at its
+        `bulletIndent` from the start side (the right for right-to-left text)."""
+        style = self.style
+        width = pdfmetrics.stringWidth(bullet, style.bulletFontName, style.bulletFontSize)
+        x = self.width - style.bulletIndent - width if rtl else style.bulletIndent
+        self.canv.setFont(style.bulletFontName, style.bulletFontSize)
+        self.canv.setFillColor(style.textColor)
+        self.canv.drawString(x, y, bullet)
 
 
 def line_width(text: str, palette: Palette, face: str, size: float, language: str, base: str | None) -> float:
