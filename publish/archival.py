@@ -35,6 +35,7 @@ from functools import lru_cache
 
 from wcwidth import wcswidth, wcwidth
 
+from publish.language.scripts import SPELLING_JOINER
 from publish.model import (
     CREATOR_ROLES,
     DERIVABLE_FIELDS,
@@ -53,7 +54,6 @@ from publish.model import (
     Text,
     words_of,
 )
-from publish.scripts import SPELLING_JOINER
 
 
 def _provenance_value(attribute: str) -> Callable[[Article], str | None]:

@@ -31,6 +31,7 @@ from typing import Any, Protocol, TypeVar
 from publish.editions import DEFAULT_FORMATS, file_name, parse_formats, render_all
 from publish.errors import InputError, InternalError, OutputError, PublishError
 from publish.inputs import count_source_names, read_input, stream_source_names
+from publish.language import DEFAULT
 from publish.options import ZIP_EPOCH, RenderOptions
 from publish.output import STALE_TEMPORARY_SECONDS, commit_set, folder_lock, fsync_file, prepare_output, stage
 from publish.state import BuildState, Entry, Stat, stat_of
@@ -123,7 +124,7 @@ class Task:
     formats: tuple[str, ...]
     options: RenderOptions
     encoding: str | None
-    default_language: str = "en"
+    default_language: str = DEFAULT
     keep_breaks: bool = False
 
 
@@ -338,7 +339,7 @@ def build(
     bag: str | Path | None = None,
     jobs: int = 1,
     force: bool = False,
-    default_language: str = "en",
+    default_language: str = DEFAULT,
     keep_breaks: bool = False,
     layout: str = "flat",
     cluster: str | None = None,

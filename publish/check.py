@@ -27,6 +27,7 @@ from publish import archival
 from publish.archive import MANIFEST, editions_in, manifest_folders, verify_manifest
 from publish.editions import EDITIONS, edition_of
 from publish.errors import PublishError
+from publish.language import DEFAULT
 
 
 @dataclass
@@ -59,16 +60,16 @@ def comparable_words(text: str) -> list[str]:
 _BROKEN_AT_END = re.compile(r"(\w+)[-\u2010\u00ad]\s*$")
 
 
-def joined_pages(pages: list[str], language: str = "en") -> str:
+def joined_pages(pages: list[str], language: str = DEFAULT) -> str:
     """The text of a PDF's pages as one text, a word hyphenated across a page break made
     whole again: extraction gives a page's body, then its furniture (from the folio,
     "1 of 3" in the PDF's `language`, on), so the word's first half is carried over to
     the next page's start."""
-    from publish.labels import label
+    from publish.language import of
 
     pages = list(pages)
     for index in range(len(pages) - 1):
-        folio = "\n" + label("folio", language, page=index + 1, total=len(pages)) + "\n"
+        folio = "\n" + of(language).label("folio", page=index + 1, total=len(pages)) + "\n"
         body, found, furniture = (pages[index] + "\n").rpartition(folio)
         broken = _BROKEN_AT_END.search(body) if found else None
         following = pages[index + 1].lstrip()
@@ -316,7 +317,7 @@ def _check_pdf(path: Path, report: CheckReport) -> None:
 
     try:
         reader = PdfReader(path)
-        language = str(reader.root_object.get("/Lang", "en"))
+        language = str(reader.root_object.get("/Lang", DEFAULT))
         text = joined_pages([page.extract_text() for page in reader.pages], language)
         shaped = actual_text_lines(reader)
     except (PdfReadError, OSError, ValueError, KeyError) as error:
@@ -377,7 +378,7 @@ def printed_words(text: str) -> list[str]:
     words = [
         word
         for number, title in archival.contents_entries(text)
-        for word in [number, *reading_text(title, "en").split()]
+        for word in [number, *reading_text(title, DEFAULT).split()]
     ]
     for record in archival.article_records(text):
         try:

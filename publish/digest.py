@@ -18,6 +18,7 @@ from pathlib import Path
 from publish.editions import DEFAULT_FORMATS, collection_renderer, file_name, parse_formats, render_all
 from publish.errors import InputError, OptionsError
 from publish.inputs import collect_sources, read_input
+from publish.language import DEFAULT
 from publish.model import Article, Collection, make_slug
 from publish.options import RenderOptions
 from publish.output import folder_lock, prepare_output, write_set
@@ -46,7 +47,7 @@ def collect(
     formats: Sequence[str] = DEFAULT_FORMATS,
     options: RenderOptions = RenderOptions(),
     encoding: str | None = None,
-    default_language: str = "en",
+    default_language: str = DEFAULT,
     keep_breaks: bool = False,
     force: bool = False,
 ) -> DigestResult:

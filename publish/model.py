@@ -25,6 +25,8 @@ from typing import Any, TypeAlias
 
 from anyascii import anyascii
 
+from publish.language.tables import DEFAULT
+
 #: Longest slug, so file names stay portable.
 SLUG_MAX = 80
 #: Namespace for content-derived identifiers: same article text -> same urn:uuid.
@@ -398,7 +400,7 @@ class Article:
     #: The byline as filed ("By Maria Gonzalez and Tom Becker", "Von Christian Hollmann, dpa").
     byline: str | None = None
     source: str | None = None
-    language: str = "en"
+    language: str = DEFAULT
     #: Where it was read from; for messages only, never part of an edition.
     source_path: str | None = field(default=None, compare=False)
     #: Which of `DERIVABLE_FIELDS` the parser derived or guessed instead of reading them.
@@ -492,7 +494,7 @@ class Collection:
     slug: str
     articles: tuple[Article, ...]
     date: datetime.date | None = None
-    language: str = "en"
+    language: str = DEFAULT
 
     @cached_property
     def identifier(self) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from publish.errors import OptionsError, PublishError
+from publish.language import DEFAULT
 from publish.options import RenderOptions
 
 
@@ -58,10 +59,10 @@ def _jobs(value: Any) -> int:
 
 
 def _language(value: Any) -> str:
-    from publish.readers.lexing import normalise_language
+    from publish.language import normalise_tag
 
     try:
-        return normalise_language(value)
+        return normalise_tag(value)
     except PublishError as error:
         raise ValueError(error.hint or error.message) from None
 
@@ -145,7 +146,7 @@ SETTINGS: tuple[Setting, ...] = (
         "font", str, "", "PDF body font family or .ttf file (empty: the style file's, Publish Serif)", True, ("--font",)
     ),
     Setting("publisher", str, "", "publisher credited in the editions", True, ("--publisher",), _text),
-    Setting("language", str, "en", "language of articles that do not say", False, ("--language",), _language),
+    Setting("language", str, DEFAULT, "language of articles that do not say", False, ("--language",), _language),
     Setting(
         "templates", list, [], "template folders searched before the built-in ones", True, ("--templates",), _folders
     ),

@@ -507,7 +507,7 @@ def _settings_key(formats: tuple[str, ...], options: RenderOptions, encoding: st
 
 
 #: Libraries an upgrade of which can change an edition's bytes: the declared ones, and
-#: lxml (ebooklib writes the OPF and NCX with it) and markupsafe (jinja2's escaping).
+#: markupsafe (jinja2's escaping) and numpy (py3langid's arithmetic names a language).
 RENDERING_LIBRARIES = (
     "anyascii",
     "charset-normalizer",
@@ -523,7 +523,9 @@ RENDERING_LIBRARIES = (
     "rl_accel",
     "uharfbuzz",
     "lxml",
+    "py3langid",
     "markupsafe",
+    "numpy",
 )
 
 

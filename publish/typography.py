@@ -1,10 +1,14 @@
-"""Typographic transforms: straight quotes to curly, `--` to an em dash, `...` to an ellipsis.
+"""The reading editions' typography: how the text the wire sent is set for a reader.
+
+The model and the archival text keep the characters as sent; the EPUB and the PDF set
+typed quotes as the article's language writes them (“…”, „…“, « … », 「…」), `--` as an em
+dash, `...` as an ellipsis, spaced hyphens as the language's dash, and no-break spaces
+where a line must not break. Every fact about a language comes from `publish.language`.
 
 Why not smartypants: it treats the text as HTML (it skips `<script>`, `<pre>` and tag
 contents) and rewrites backslash escapes, so it would change the words of an article
-that merely mentions markup. These rules touch quote marks, double hyphens and triple
-dots and nothing else. Text that is already curly passes through unchanged, so the
-archival text edition re-parses to the same article.
+that merely mentions markup. These rules touch quote marks, double hyphens, triple dots,
+hyphens and spaces, and nothing else.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 
+from publish.language import DEFAULT, Language, of
 from publish.model import (
     Article,
     Block,
@@ -27,7 +32,6 @@ from publish.model import (
     with_children,
     words_of,
 )
-from publish.scripts import is_rtl
 
 _OPENING_CONTEXT = set("([{<\u2014\u2013-/\u2018\u201c\u00ab\u201e") | {" ", "\n"}
 _YEAR_ABBREVIATION = re.compile(r"\d\d(?:s\b|\b)")
@@ -35,22 +39,30 @@ _EM_DASH = re.compile(r"(?<!-)--(?!-)")
 _SPECIALS = re.compile(r"[\"']")
 
 
-def smarten(text: str, before: str = " ", after: str = " ") -> str:
-    """Return `text` with typewriter punctuation replaced by typographic punctuation, for the
-    reading editions (the model and the archival text keep the marks as sent). `before` and
-    `after` are the characters around `text` when it is one run of a longer paragraph."""
+def smarten(text: str, before: str = " ", after: str = " ", language: str = DEFAULT) -> str:
+    """Return `text` with typewriter punctuation replaced by the language's typographic
+    punctuation, for the reading editions (the model and the archival text keep the marks as
+    sent). `before` and `after` are the characters around `text` when it is one run of a
+    longer paragraph. A language that spaces its guillemets (French) gets a no-break space
+    inside them where the copy has none."""
     text = text.replace("...", "\u2026")
     if "--" in text:
         text = _EM_DASH.sub("\u2014", text)
     if '"' not in text and "'" not in text:
         return text
     context = (before[-1:] or " ") + text + (after[:1] or " ")
-    return _SPECIALS.sub(lambda match: quote_mark(context, match.start() + 1), text)
+    marks = of(language)
+    return _SPECIALS.sub(lambda match: quote_mark(context, match.start() + 1, marks), text)
 
 
-def quote_mark(text: str, index: int) -> str:
-    """The typographic mark a straight quote at `text[index]` stands for: opening or closing
-    quotation mark, apostrophe, or Hebrew geresh and gershayim, by its neighbours."""
+#: What a straight quote stands for, by its neighbours.
+OPENING, CLOSING, APOSTROPHE, GERESH, GERSHAYIM = "open", "close", "apostrophe", "geresh", "gershayim"
+
+
+def quote_role(text: str, index: int) -> str:
+    """What a straight quote at `text[index]` stands for, by its neighbours: an opening or
+    closing quotation mark (`'` too, for a quotation inside one), an apostrophe, or a
+    Hebrew geresh or gershayim."""
     mark = text[index]
     before = text[index - 1] if index > 0 else " "
     after = text[index + 1] if index + 1 < len(text) else " "
@@ -58,18 +70,33 @@ def quote_mark(text: str, index: int) -> str:
     if _is_hebrew_letter(before):
         # Hebrew abbreviations and numerals: צה"ל, ג'ירפה, ה' (gershayim and geresh, not quotes).
         if mark == "'":
-            return "\u05f3"
+            return GERESH
         if _is_hebrew_letter(after):
-            return "\u05f4"
+            return GERSHAYIM
     if mark == '"':
-        return "\u201c" if opens else "\u201d"
+        return OPENING if opens else CLOSING
     if before.isalnum():
-        return "\u2019"  # apostrophe in a word: haven't, Azerbaijan's
+        return APOSTROPHE  # haven't, Azerbaijan's
     if opens and _YEAR_ABBREVIATION.match(text, index + 1):
-        return "\u2019"  # '90s, '23
+        return APOSTROPHE  # '90s, '23
     if opens and (after.isalnum() or after in '"\u201c'):
-        return "\u2018"
-    return "\u2019"
+        return OPENING
+    return CLOSING
+
+
+def quote_mark(text: str, index: int, language: Language | None = None) -> str:
+    """The typographic mark the straight quote at `text[index]` is set as in `language`."""
+    role = quote_role(text, index)
+    if role in (APOSTROPHE, GERESH, GERSHAYIM):
+        return {APOSTROPHE: "\u2019", GERESH: "\u05f3", GERSHAYIM: "\u05f4"}[role]
+    quotes = (language or of(DEFAULT)).quotes
+    inner = text[index] == "'"
+    mark = quotes[(2 if inner else 0) + (role == CLOSING)]
+    if language is not None and language.spaced_punctuation and mark in "\u00ab\u00bb":
+        neighbour = text[index + 1] if role == OPENING else text[index - 1]
+        if not neighbour.isspace():
+            return f"{mark}{NBSP}" if role == OPENING else f"{NBSP}{mark}"
+    return mark
 
 
 def _is_hebrew_letter(char: str) -> bool:
@@ -86,122 +113,6 @@ def _is_hebrew_letter(char: str) -> bool:
 NBSP = "\u00a0"
 EN_DASH = "\u2013"
 
-#: The dash a spaced hyphen between words becomes, by primary language subtag. House style
-#: is the spaced en dash for English, Russian and Azerbaijani alike (Russian books often
-#: prefer a spaced em dash: change the entry to "\u2014" for that).
-SPACED_DASH: dict[str, str] = {"en": EN_DASH, "ru": EN_DASH, "az": EN_DASH}
-
-#: Titles that are never left alone at a line end (a no-break space follows them when a
-#: capitalised name comes next), by primary language subtag; a final "." is optional.
-HONORIFICS: dict[str, tuple[str, ...]] = {
-    "en": (
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Mx",
-        "Dr",
-        "Prof",
-        "Sir",
-        "Dame",
-        "Lord",
-        "Lady",
-        "Rev",
-        "Fr",
-        "Gen",
-        "Col",
-        "Maj",
-        "Capt",
-        "Lt",
-        "Sgt",
-        "Adm",
-        "Sen",
-        "Rep",
-        "Gov",
-        "Pres",
-        "Supt",
-        "Insp",
-        "Det",
-        "Cllr",
-    ),
-    "ru": ("г-н", "г-жа", "д-р", "проф", "акад", "ген"),
-    "az": ("cənab", "xanım", "prof", "dr"),
-}
-
-#: Month names a day or year number is kept with ("September 21", "sentyabr 2023").
-#: English month abbreviations (also words whose full stop ends no sentence, for the parser).
-EN_MONTH_ABBREVIATIONS: tuple[str, ...] = (
-    "Jan",
-    "Feb",
-    "Mar",
-    "Apr",
-    "Jun",
-    "Jul",
-    "Aug",
-    "Sep",
-    "Sept",
-    "Oct",
-    "Nov",
-    "Dec",
-)
-
-MONTHS: dict[str, tuple[str, ...]] = {
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        *EN_MONTH_ABBREVIATIONS,
-    ),
-    "ru": (
-        "января",
-        "февраля",
-        "марта",
-        "апреля",
-        "мая",
-        "июня",
-        "июля",
-        "августа",
-        "сентября",
-        "октября",
-        "ноября",
-        "декабря",
-        "январь",
-        "февраль",
-        "март",
-        "апрель",
-        "май",
-        "июнь",
-        "июль",
-        "август",
-        "сентябрь",
-        "октябрь",
-        "ноябрь",
-        "декабрь",
-    ),
-    "az": (
-        "yanvar",
-        "fevral",
-        "mart",
-        "aprel",
-        "may",
-        "iyun",
-        "iyul",
-        "avqust",
-        "sentyabr",
-        "oktyabr",
-        "noyabr",
-        "dekabr",
-    ),
-}
-
 #: Signs and units a number is kept with ("5 ₼", "20 %").
 _UNIT_SIGNS = "%‰°₼֏€£$₽₺₾¥"
 #: Spans no rule may touch: URLs, e-mail addresses, file-like and path-like tokens.
@@ -215,15 +126,17 @@ _SPACE_BEFORE_DASH = re.compile(r"(?<=\S) (?=[\u2013\u2014] )")
 _RANGE = re.compile(r"(?<![\w\-\u2013.,:+#])(\d{1,4})-(\d{1,4})(?![\w\-\u2013]|[.,:]\d)")
 #: A single capital letter and a full stop before a capitalised word: an initial.
 _INITIAL = re.compile(r"(?<![^\W\d_])([^\W\d_])\. (?=[^\W\d_])")
+#: A space before `; : ! ?` or a closing guillemet, or after an opening one.
+_SPACED_PUNCTUATION = re.compile(r"(?<=\S) (?=[;:!?\u00bb])|(?<=\u00ab) (?=\S)")
 #: A number (not ending in punctuation) and a space before a word or a unit sign.
 _NUMBER_SPACE = re.compile(r"(?<![\w\-])(\d(?:[\d.,]*\d)?) (?=[^\W\d_]|[" + _UNIT_SIGNS + "])")
 
 
-@lru_cache(maxsize=32)
-def _language_rules(primary: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, str]:
+@lru_cache(maxsize=64)
+def _language_rules(tag: str) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None, str]:
     """The honorific and month patterns and the spaced dash of one language, compiled once."""
-    honorifics = HONORIFICS.get(primary, ())
-    months = MONTHS.get(primary, ())
+    language = of(tag)
+    honorifics, months = language.honorifics, language.months
     honorific = (
         re.compile(r"(?<![\w\-])(?:" + "|".join(map(re.escape, honorifics)) + r")\.? (?=[^\W\d_])", re.IGNORECASE)
         if honorifics
@@ -234,7 +147,7 @@ def _language_rules(primary: str) -> tuple[re.Pattern[str] | None, re.Pattern[st
         if months
         else None
     )
-    return honorific, month, SPACED_DASH.get(primary, EN_DASH)
+    return honorific, month, language.spaced_dash
 
 
 def _range_dash(match: re.Match[str]) -> str:
@@ -266,11 +179,11 @@ def for_reading(text: str, language: str) -> str:
     ranges with an en dash, and no-break spaces after honorifics and initials, between a
     number and its word or unit, and inside dates. One character is replaced by one
     character, so the result has the same length; URLs and e-mail addresses are untouched."""
-    if not text or is_rtl(language):
+    if not text or of(language).rtl:
         # Right-to-left text is laid out by the shaping engine, whose line breaking and
         # text layer work on plain spaces; its dash and spacing conventions differ too.
         return text
-    result = _transform(text, language.split("-")[0].lower())
+    result = _transform(text, language)
     if result == text or ("/" not in text and "@" not in text and "www." not in text):
         return result
     for protected in _PROTECTED.finditer(text):  # URLs keep every character as written
@@ -278,10 +191,12 @@ def for_reading(text: str, language: str) -> str:
     return result
 
 
-def _transform(text: str, primary: str) -> str:
+def _transform(text: str, language: str) -> str:
     if not text:
         return text
-    honorific, month, dash = _language_rules(primary)
+    honorific, month, dash = _language_rules(language)
+    if of(language).spaced_punctuation:  # French: a space before ; : ! ? », after «, is no-break
+        text = _SPACED_PUNCTUATION.sub(NBSP, text)
     if " - " in text:
         text = _SPACED_HYPHEN.sub(f" {dash} ", text)
     if "-" in text:
@@ -299,7 +214,7 @@ def _transform(text: str, primary: str) -> str:
 def reading_text(text: str, language: str) -> str:
     """A headline, byline or dateline as the reading editions set it: `for_reading`, and
     typewriter quotes and dashes made typographic (`smarten`)."""
-    return smarten(for_reading(text, language))
+    return smarten(for_reading(text, language), language=language)
 
 
 def reading_words(article: Article) -> list[str]:
@@ -326,7 +241,7 @@ def runs_for_reading(runs: tuple[Inline, ...], language: str) -> tuple[Inline, .
             if isinstance(run, Text):
                 end = offset + len(run.text)
                 before, after = reading[offset - 1 : offset], reading[end : end + 1]
-                out.append(Text(smarten(reading[offset:end], before, after)))
+                out.append(Text(smarten(reading[offset:end], before, after, language)))
                 offset = end
             else:
                 out.append(with_children(run, rebuild(run.children)))

@@ -23,9 +23,14 @@ BAD = CORPUS / "bad"
 GOOD_CORPUS = sorted(CORPUS.glob("*.txt"))
 
 
-#: Programs the tests look at editions with, as users' tools do: name -> (what for, Debian package).
+#: Programs the tests look at editions with, as users' tools do: name -> (what for, Debian
+#: package, Homebrew formula).
 #: (calibre's ebook-convert, for the Kindle path, is optional outside CI: see test_render_epub.)
-TOOLS = {"java": ("EPUBCheck", "default-jre-headless"), "pdftotext": ("the PDF text layer", "poppler-utils")}
+TOOLS = {
+    "java": ("EPUBCheck", "default-jre-headless", "openjdk"),
+    "pdftotext": ("the PDF text layer", "poppler-utils", "poppler"),
+    "chromium": ("how an EPUB chapter lays out", "chromium", "--cask chromium"),
+}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -33,11 +38,12 @@ def pytest_configure(config: pytest.Config) -> None:
     missing = [name for name in TOOLS if shutil.which(name) is None]
     if missing:
         needs = ", ".join(f"{name} ({TOOLS[name][0]})" for name in missing)
-        packages = " ".join(TOOLS[name][1] for name in missing)
+        debian = " ".join(TOOLS[name][1] for name in missing)
+        brew = "; ".join(f"brew install {TOOLS[name][2]}" for name in missing)
         them = "them" if len(missing) > 1 else "it"
         pytest.exit(
-            f"the tests need {needs}: install {them} (Debian, Ubuntu: apt-get install {packages}; "
-            "macOS: brew install openjdk poppler), or run .ci/run, which does",
+            f"the tests need {needs}: install {them} (Debian, Ubuntu: apt-get install {debian}; "
+            f"macOS: {brew}), or run .ci/run, which does",
             returncode=pytest.ExitCode.USAGE_ERROR,
         )
 

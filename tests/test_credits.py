@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from publish.language.tables import CREDIT_PHRASES
 from publish.readers import parse
-from publish.readers.agencies import AGENCIES, CREDIT_PHRASES
+from publish.readers.agencies import AGENCIES
 from publish.render.text import render_text
 
 #: (language, lead after the dateline, agency credited)

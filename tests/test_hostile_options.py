@@ -56,9 +56,9 @@ def test_bad_language_tags_are_usage_errors(tmp_path, tag):
     ],
 )
 def test_good_language_tags_are_normalised(tag, normal):
-    from publish.readers.lexing import normalise_language
+    from publish.language import normalise_tag
 
-    assert normalise_language(tag) == normal
+    assert normalise_tag(tag) == normal
 
 
 def test_a_garbage_font_file_is_named(tmp_path):

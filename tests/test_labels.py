@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
-import string
 import subprocess
 import zipfile
 from pathlib import Path
@@ -16,80 +15,84 @@ from conftest import CORPUS, DIRECTION_MARKS, article_from, epubcheck, words_wit
 from lxml import etree
 
 from publish.check import joined_pages
-from publish.labels import DEFAULT_LANGUAGE, LABELS, label, label_language
+from publish.language import of, tables
 from publish.model import Collection
 from publish.options import RenderOptions
-from publish.readers.agencies import CREDIT_PHRASES
+from publish.readers import parse
 from publish.render.epub import render_collection_epub, render_epub
-from publish.render.pdf import font_set, render_collection_pdf, render_pdf
-from publish.templates import pdf_font_family
+from publish.render.pdf import render_collection_pdf, render_pdf
 
 NS = {
     "x": "http://www.w3.org/1999/xhtml",
     "epub": "http://www.idpf.org/2007/ops",
     "opf": "http://www.idpf.org/2007/opf",
 }
-#: Marks of direction poppler writes around right-to-left text.
 #: English furniture that must not reach a non-English edition.
 _ENGLISH = re.compile(r"\b(?:Source|of|Contents|Cover|Published by|articles)\b")
-#: Every language the parser reads credits in, and Greek (guessed from its script).
-PROMISED = {*CREDIT_PHRASES, "el"}
+#: A sentence of news in each language of the furniture table, to render each row with.
+SAMPLES: dict[str, str] = {
+    "en": "The talks will resume in May, officials said.",
+    "fr": "Les discussions reprendront en mai, ont indiqué les responsables.",
+    "de": "Die Gespräche werden im Mai fortgesetzt, teilten die Behörden mit.",
+    "es": "Las conversaciones se reanudarán en mayo, dijeron las autoridades.",
+    "it": "I colloqui riprenderanno a maggio, hanno detto i funzionari.",
+    "pt": "As negociações serão retomadas em maio, disseram as autoridades.",
+    "nl": "De gesprekken worden in mei hervat, zeiden functionarissen.",
+    "pl": "Rozmowy zostaną wznowione w maju, poinformowali urzędnicy.",
+    "sv": "Samtalen återupptas i maj, sade tjänstemän.",
+    "nb": "Samtalene gjenopptas i mai, sa tjenestemenn.",
+    "da": "Forhandlingerne genoptages i maj, sagde embedsmænd.",
+    "fi": "Neuvottelut jatkuvat toukokuussa, virkamiehet kertoivat.",
+    "tr": "Görüşmeler mayısta yeniden başlayacak, yetkililer açıkladı.",
+    "az": "Danışıqlar may ayında davam edəcək, rəsmilər bildirib.",
+    "ru": "Переговоры возобновятся в мае, сообщили официальные лица.",
+    "uk": "Переговори відновляться у травні, повідомили посадовці.",
+    "hy": "Բանակցությունները կվերսկսվեն մայիսին, հայտնել են պաշտոնյաները։",
+    "ka": "მოლაპარაკებები მაისში განახლდება, განაცხადეს ოფიციალურმა პირებმა.",
+    "el": "Οι συνομιλίες θα επαναληφθούν τον Μάιο, δήλωσαν αξιωματούχοι.",
+    "ar": "ستستأنف المحادثات في مايو، بحسب المسؤولين.",
+    "fa": "مذاکرات در اردیبهشت از سر گرفته می‌شود، مقامات گفتند.",
+    "he": "השיחות יתחדשו במאי, אמרו גורמים רשמיים.",
+    "hi": "बातचीत मई में फिर शुरू होगी, अधिकारियों ने कहा।",
+    "zh": "官员表示，谈判将于五月恢复。",
+    "ja": "関係者によると、協議は五月に再開される。",
+    "ko": "협상은 5월에 재개될 것이라고 관계자들이 밝혔다.",
+}
 
 
-def test_every_key_has_english_and_every_language_has_every_key():
-    languages = {language for texts in LABELS.values() for language in texts}
-    assert languages == PROMISED
-    for key, texts in LABELS.items():
-        assert DEFAULT_LANGUAGE in texts, key
-        assert set(texts) == languages, f"{key}: lacks {sorted(languages - set(texts))}"
+def test_every_row_of_the_furniture_table_has_a_sample_to_render():
+    assert set(SAMPLES) == {language for texts in tables.LABELS.values() for language in texts}
 
 
-def test_every_translation_fills_the_same_placeholders_as_english():
-    def fields(text: str) -> set[str]:
-        return {name for _, name, _, _ in string.Formatter().parse(text) if name}
-
-    for key, texts in LABELS.items():
-        for language, text in texts.items():
-            assert fields(text) == fields(texts["en"]), (key, language)
-            assert text == text.strip() or key == "sentence_break", (key, language)
-
-
-def test_every_label_is_in_a_font_the_pdf_ships():
-    fonts = font_set(pdf_font_family())
-    lacking = {
-        (key, language, ch)
-        for key, texts in LABELS.items()
-        for language, text in texts.items()
-        for ch in text
-        if fonts.font_for(ch) is None
-    }
-    assert lacking == set()
-
-
-@pytest.mark.parametrize(
-    ("tag", "expected"),
-    [
-        ("en", "en"),
-        ("en-GB", "en"),
-        ("ru", "ru"),
-        ("ru-RU", "ru"),
-        ("RU", "ru"),
-        ("fa_IR", "fa"),
-        ("hy-Latn-AM", "hy"),
-        ("pt-BR", "en"),
-        ("zz", "en"),
-        ("", "en"),
-    ],
-)
-def test_a_tag_falls_back_to_its_language_then_to_english(tag, expected):
-    assert label_language(tag) == expected
+@pytest.mark.parametrize("language", sorted(SAMPLES))
+def test_every_row_is_what_a_reader_of_that_language_meets(language, tmp_path):
+    """Each row rendered: the PDF footer (credit and page number) and the EPUB's footer,
+    navigation heading, cover name and cover description, in the article's language."""
+    facts = of(language)
+    article = parse(
+        f"title: {SAMPLES[language][:20]}\ndate: 2024-05-02\nlanguage: {language}\nsource: Kyodo\n\n"
+        f"{SAMPLES[language]}\n"
+    ).article
+    footer = "".join(_pdf_text(render_pdf(article), tmp_path).split())  # extraction's spaces aside
+    assert "".join(facts.label("source", source="Kyodo").split()) in footer
+    assert "".join(facts.label("folio", page=1, total=1).split()) in footer
+    files = _xhtml(render_epub(article, RenderOptions(publisher="Desk")))
+    chapter = etree.fromstring(files["EPUB/article.xhtml"])
+    assert [_text(p, ".") for p in chapter.xpath("//x:footer/x:p", namespaces=NS)] == [
+        _flat(facts.label("source", source="Kyodo")),
+        _flat(facts.label("published_by", publisher="Desk")),
+    ]
+    assert _text(etree.fromstring(files["EPUB/nav.xhtml"]), "//x:nav[@epub:type='toc']/x:h1") == facts.label("contents")
+    cover = etree.fromstring(files["EPUB/cover.xhtml"])
+    assert cover.xpath("//x:section/@aria-label", namespaces=NS) == [facts.label("cover")]
+    [alt] = cover.xpath("//x:img/@alt", namespaces=NS)
+    assert alt.startswith(facts.label("cover_description", printed="Desk"))
 
 
-def test_values_are_inserted_as_they_are():
-    assert label("source", "ru", source="{page} & <Trend>") == "Источник: {page} & <Trend>"
-    assert label("folio", "ar", page=2, total=12) == "2 من 12"
-    assert label("folio", "hy", page=2, total=12) == "2 / 12"
-    assert label("source", "pt-BR", source="Lusa") == "Source: Lusa"
+def _flat(text: str) -> str:
+    """Text as extraction gives it back: spaces of any kind as one, none around a slash
+    (poppler joins "1 / 1", whose spaces are narrow)."""
+    return re.sub(r"\s*/\s*", "/", " ".join(text.split()))
 
 
 def _pdf_text(data: bytes, tmp_path: Path) -> str:
@@ -103,7 +106,7 @@ def _pdf_text(data: bytes, tmp_path: Path) -> str:
     ("fixture", "footer"),
     [
         ("arabic.txt", ["المصدر: رويترز", "1 من 1"]),
-        ("persian.txt", ["منبع: ایرنا", "1 از 1"]),
+        ("persian.txt", ["منبع: ایرنا", "۱ از ۱"]),
         ("hebrew.txt", ["מקור: רויטרס", "1 מתוך 1"]),
         ("hindi.txt", ["स्रोत: पीटीआई", "1 / 1"]),
         ("russian.txt", ["Источник: Trend", "1 из 1"]),

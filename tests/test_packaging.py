@@ -77,7 +77,9 @@ LOCKED = {
 
 
 def lock(name: str) -> dict[str, tuple[str, int]]:
-    """canonical name -> (version, number of hashes) of one lock file."""
+    """canonical name -> (version, number of hashes) of one lock file, for this Python and
+    platform (a pin whose marker does not hold here, `numpy==2.5.5 ; python_version >= '3.12'`
+    on 3.11, is another machine's)."""
     pins: dict[str, tuple[str, int]] = {}
     for entry in (REQUIREMENTS / name).read_text(encoding="utf-8").replace("\\\n", " ").splitlines():
         if entry.strip() and not entry.lstrip().startswith("#"):
@@ -85,7 +87,9 @@ def lock(name: str) -> dict[str, tuple[str, int]]:
             parsed = Requirement(requirement.strip())
             (pinned,) = parsed.specifier
             assert pinned.operator == "==", entry
-            pins[canonicalize_name(parsed.name)] = (pinned.version, len(hashes))
+            assert hashes, f"{entry}: a pin without --hash: pip would refuse the whole file"
+            if parsed.marker is None or parsed.marker.evaluate():
+                pins[canonicalize_name(parsed.name)] = (pinned.version, len(hashes))
     return pins
 
 
@@ -181,7 +185,7 @@ def test_without_java_or_poppler_the_suite_stops_at_once_with_one_message(tmp_pa
     assert result.returncode == pytest.ExitCode.USAGE_ERROR
     lines = (result.stdout + result.stderr).strip().splitlines()
     assert lines == [
-        "Exit: the tests need java (EPUBCheck), pdftotext (the PDF text layer): install them "
-        "(Debian, Ubuntu: apt-get install default-jre-headless poppler-utils; macOS: brew install openjdk poppler), "
-        "or run .ci/run, which does"
+        "Exit: the tests need java (EPUBCheck), pdftotext (the PDF text layer), chromium (how an EPUB chapter "
+        "lays out): install them (Debian, Ubuntu: apt-get install default-jre-headless poppler-utils chromium; "
+        "macOS: brew install openjdk; brew install poppler; brew install --cask chromium), or run .ci/run, which does"
     ]

@@ -11,7 +11,7 @@ from publish.errors import InputError, PublishError
 from publish.model import Editorial, Quotation, Text, make_slug
 from publish.readers import parse
 from publish.readers.headlines import derive_title
-from publish.readers.lexing import normalise_language, parse_inlines
+from publish.readers.lexing import parse_inlines
 from publish.readers.source import read_source
 
 SEED_TEXT = SEED.read_bytes().decode("utf-8")
@@ -119,17 +119,6 @@ def test_language_guessed_from_script():
     parsed = parse("Заголовок\n\nМОСКВА, 5 мая. Текст статьи на русском языке.")
     assert parsed.article.language == "ru"
     assert any("guessed 'ru'" in w for w in parsed.warnings)
-
-
-@pytest.mark.parametrize("value, expected", [("EN-gb", "en-GB"), ("sr_latn", "sr-Latn"), ("az", "az")])
-def test_language_tags_normalised(value, expected):
-    assert normalise_language(value) == expected
-
-
-@pytest.mark.parametrize("value", ["C", "POSIX.UTF-8", "english language"])
-def test_bad_language_is_an_error(value):
-    with pytest.raises(InputError, match="BCP 47"):
-        normalise_language(value)
 
 
 def test_inline_runs_nest_and_stay_lossless():

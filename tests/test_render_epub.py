@@ -1,19 +1,23 @@
+import html
 import io
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from conftest import CORPUS, GOOD_CORPUS, SEED, article_from, assert_words_in_order, epubcheck
 from lxml import etree
 
 from publish import __version__
+from publish.language.scripts import has_case
 from publish.model import Collection
 from publish.options import RenderOptions
-from publish.render.epub import SUMMARIES, has_case, render_collection_epub, render_epub
+from publish.render.epub import SUMMARIES, render_collection_epub, render_epub
 from publish.typography import reading_words
 
 NS = {
@@ -192,7 +196,7 @@ def test_stylesheet_lets_the_reader_win_and_every_script_read():
     justified = {selector for selector, d in rules.items() if d.get("text-align") == "justify"}
     assert justified == {"body.hyphenate p"}
     assert rules["body.hyphenate p"]["hyphens"] == "auto" and rules["body.hyphenate p"]["-webkit-hyphens"] == "auto"
-    assert rules["p"]["text-align"] == "left" and "hyphens" not in rules["p"]
+    assert rules["p"]["text-align"] == "start" and "hyphens" not in rules["p"]
     # Small caps only on datelines in scripts with case, and all of the letters.
     caps = {selector: d["font-variant"] for selector, d in rules.items() if "font-variant" in d}
     assert caps == {".dateline.cased": "all-small-caps oldstyle-nums"}
@@ -369,3 +373,54 @@ def test_the_validator_catches_a_broken_epub(tmp_path, seed_article):
     messages = epubcheck(broken)
     assert messages and all(message.startswith(("FATAL", "ERROR")) for message in messages), messages
     assert any("article.xhtml" in message for message in messages)
+
+
+#: Run in the chapter by headless Chromium: each body paragraph's computed `text-align`,
+#: and how far its last line stands from the paragraph's start edge and its end edge.
+_ALIGNMENT_PROBE = """<script><![CDATA[
+const rtl = getComputedStyle(document.documentElement).direction === "rtl";
+document.body.setAttribute("data-probe", JSON.stringify(
+  Array.from(document.querySelectorAll("section > p:not(.lead), section > p.lead")).map(p => {
+    const range = document.createRange(); range.selectNodeContents(p);
+    const rects = Array.from(range.getClientRects()); const box = p.getBoundingClientRect();
+    const bottom = Math.max(...rects.map(r => r.top));
+    const last = rects.filter(r => r.top > bottom - 4);  // the last line's pieces (a bidi run each)
+    const left = Math.min(...last.map(r => r.left)), right = Math.max(...last.map(r => r.right));
+    return [getComputedStyle(p).textAlign,
+            rtl ? box.right - right : left - box.left,
+            rtl ? left - box.left : box.right - right];
+  })));
+]]></script></body>"""
+
+
+def chromium_probe(book: bytes, tmp_path: Path, chapter: str = "EPUB/article.xhtml") -> list[list]:
+    """What headless Chromium computes for a chapter's paragraphs (see _ALIGNMENT_PROBE)."""
+    folder = tmp_path / "book"
+    with zipfile.ZipFile(io.BytesIO(book)) as archive:
+        archive.extractall(folder)
+    page = folder / chapter
+    page.write_text(page.read_text(encoding="utf-8").replace("</body>", _ALIGNMENT_PROBE), encoding="utf-8")
+    browser = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+    assert browser, "the tests need Chromium (tests/conftest.py TOOLS)"
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
+    flags += ["--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    flags += [f"--user-data-dir={tmp_path / 'profile'}", "--window-size=600,900", "--virtual-time-budget=2000"]
+    dom = subprocess.run(
+        [browser, *flags, "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120, check=True
+    ).stdout
+    found = re.search(r'data-probe="([^"]*)"', dom)
+    assert found, dom[-500:]
+    return json.loads(html.unescape(found[1]))
+
+
+@pytest.mark.parametrize("name", ["arabic.txt", "persian.txt", "hebrew.txt", "header_block.txt", "armenian.txt"])
+def test_every_paragraph_sets_off_from_its_start_edge_in_chromium(name, tmp_path):
+    """Right-to-left chapters align to the right, left-to-right ones to the left, as computed
+    by Chromium (not read from the CSS): a ragged last line touches the start edge and
+    leaves its room at the end."""
+    probe = chromium_probe(render_epub(article_from(CORPUS / name)), tmp_path)
+    assert probe
+    for align, from_start, _ in probe:
+        assert align in ("start", "justify"), (name, align)
+        assert from_start < 30, (name, from_start)  # at most the first-line indent of a one-line paragraph
+    assert any(to_end > 50 for _, _, to_end in probe)  # some last line is short: its room is at the end

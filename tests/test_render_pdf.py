@@ -3,6 +3,7 @@ import os
 import subprocess
 import sys
 from itertools import pairwise
+from pathlib import Path
 
 import pyphen
 import pytest
@@ -13,6 +14,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph as Para
 
 from publish.errors import InputError
+from publish.language import of
 from publish.model import Collection
 from publish.options import RenderOptions
 from publish.readers import parse
@@ -392,7 +394,7 @@ def test_in_every_justified_language_under_3_percent_of_lines_gape(tmp_path):
 
     sys.path.insert(0, str(ROOT / "bench"))
     from bench import make_corpus
-    from publish.render.pdf import JUSTIFIED_LANGUAGES
+    from publish.language.tables import JUSTIFIED_LANGUAGES
 
     figures = {}
     for path in make_corpus(tmp_path / "corpus", 24):
@@ -532,3 +534,42 @@ def test_one_page_pdfs_open_without_the_outline_pane(seed_article):
     paragraph = "The committee met again on Tuesday to discuss the budget for the coming year. " * 6
     many, _ = read(render_pdf(parse("title: T\ndate: 2024-03-01\n\n" + "\n\n".join([paragraph] * 30)).article))
     assert len(many.pages) > 1 and many.trailer["/Root"]["/PageMode"] == "/UseOutlines"
+
+
+def _body_lines(data: bytes, tmp_path: Path, first_words: list[str]) -> list[str]:
+    """The PDF's lines (words joined, and where the line ends, so that justification shows),
+    from the first line that opens with `first_words` on."""
+    from conftest import words_with_boxes
+
+    lines: dict[tuple[int, float], list[tuple[float, float, str]]] = {}
+    tmp_path.mkdir()
+    for page, x_min, x_max, y_min, word in words_with_boxes(data, tmp_path):
+        lines.setdefault((page, round(y_min, 1)), []).append((x_min, x_max, word))
+    texts = [
+        " ".join(word for _, _, word in sorted(words)) + f" |{max(x for _, x, _ in words):.0f}"
+        for _, words in sorted(lines.items())
+    ]
+    start = next(index for index, text in enumerate(texts) if text.split()[: len(first_words)] == first_words)
+    return texts[start : start + 12]
+
+
+@pytest.mark.parametrize("name", ["de_dpa.txt", "fr_afp.txt", "es_efe.txt", "ru_interfax.txt", "hy_armenpress.txt"])
+def test_an_article_is_set_in_a_mixed_digest_exactly_as_alone(name, tmp_path):
+    """Hyphenated, justified, quoted and dated by its own language, not the digest's: the
+    lines of its lead break at the same places alone and between English and Georgian."""
+    structure = CORPUS / "structure"
+    article = article_from(structure / name)
+    alone = render_pdf(article)
+    digest = Collection(
+        "World desk",
+        "world-desk",
+        (article_from(CORPUS / "header_block.txt"), article, article_from(CORPUS / "georgian.txt")),
+        language="en",
+    )
+    first = reading_text(article.lead_in or "", article.language).split()[:2]
+    lines_alone = _body_lines(alone, tmp_path / "alone", first)
+    footer = " ".join(of(article.language).label("source", source=article.source).split()[:1])
+    lines_alone = lines_alone[: next(i for i, line in enumerate(lines_alone) if line.startswith(footer))]
+    lines_in_digest = _body_lines(render_collection_pdf(digest), tmp_path / "digest", first)
+    assert lines_in_digest[: len(lines_alone)] == lines_alone
+    assert len(lines_alone) >= 5

@@ -20,9 +20,8 @@ from conftest import CORPUS, article_from
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen.canvas import Canvas
 
-from publish.dates import reader_date
 from publish.fonts import FALLBACK_CHAIN, shipped_font
-from publish.language import guess_language
+from publish.language import Language, of
 from publish.options import RenderOptions
 from publish.render import pdf as pdf_module
 from publish.render import runs, shaping
@@ -99,19 +98,6 @@ def test_the_fallback_chain_ships_every_new_script():
         assert [ch for ch in letters if ord(ch) not in cmap] == []
 
 
-@pytest.mark.parametrize(
-    "text, language",
-    [
-        ("قال المدير العام للوكالة الدولية إن المفتشين زاروا المنشآت", "ar"),
-        ("بانک مرکزی نرخ تورم سالانه را اعلام کرد و گفت که", "fa"),
-        ("בנק ישראל הותיר את הריבית ללא שינוי", "he"),
-        ("भारतीय रिज़र्व बैंक ने रेपो दर बरकरार रखी", "hi"),
-    ],
-)
-def test_language_is_guessed_from_the_script(text, language):
-    assert guess_language(text) == language
-
-
 @pytest.mark.parametrize("language", sorted(FIXTURES))
 def test_no_character_is_missing_and_the_right_fonts_are_embedded(language):
     article = article_from(CORPUS / FIXTURES[language])
@@ -182,10 +168,10 @@ def test_each_line_has_its_words_in_the_visual_order_of_the_bidi_algorithm(langu
     """Each line's words, sorted by their x position on the page, against python-bidi's
     display order of the same words taken in typed order from the article."""
     article = article_from(CORPUS / FIXTURES[language])
-    byline = " · ".join(part for part in (article.author, reader_date(article.date, language), article.source) if part)
+    byline = " · ".join(part for part in (article.author, of(language).date(article.date), article.source) if part)
     # The page shows the text as set for reading (ranges with en dashes, no-break spaces).
     source = _unpunctuated(for_reading(" ".join((article.title, byline, *article.body_texts())), language))
-    base = "R" if shaping.is_rtl(language) else "L"
+    base = "R" if of(language).rtl else "L"
     position = 0
     lines = _bbox_lines(_pdf(language))
     for line in lines:
@@ -225,7 +211,7 @@ def test_latin_pdfs_are_byte_identical_with_and_without_the_shaping_hooks(monkey
     ]
     before = [render_pdf(article, RenderOptions(source_date_epoch=0)) for article in articles]
     monkeypatch.setattr(shaping, "needs_shaping", lambda text: False)
-    monkeypatch.setattr(shaping, "is_rtl", lambda language: False)
+    monkeypatch.setattr(Language, "rtl", property(lambda self: False))
     assert [render_pdf(article, RenderOptions(source_date_epoch=0)) for article in articles] == before
 
 

@@ -200,8 +200,8 @@ def test_library_versions_read_from_the_folder_names_are_the_installed_ones():
 
 #: Dependencies that shape no edition's bytes: the command line, locking, checking, bags.
 NOT_RENDERING = {"bagit", "click", "filelock", "pypdf", "rich"}
-#: Dependencies of dependencies that do: ebooklib's XML writer, jinja2's escaping.
-INDIRECTLY_RENDERING = {"lxml", "markupsafe"}
+#: Dependencies of dependencies that do: jinja2's escaping, py3langid's arithmetic.
+INDIRECTLY_RENDERING = {"markupsafe", "numpy"}
 
 
 def test_every_dependency_that_can_change_an_edition_is_in_the_rebuild_key():

@@ -18,8 +18,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from publish.language import DEFAULT as DEFAULT_LANGUAGE
 from publish.model import Article, Provenance
-from publish.readers.assemble import DEFAULT_LANGUAGE, Parsed, assemble
+from publish.readers.assemble import Parsed, assemble
 from publish.readers.draft import Draft
 from publish.version import __version__
 

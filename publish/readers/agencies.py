@@ -1,9 +1,9 @@
 """How agencies write: their names, their credits, their datelines and their bylines.
 
 One table each, read by every reader: `AGENCIES` (the name credited as the source, and
-the spellings seen in copy in any script), `CREDIT_PHRASES` (how copy credits an agency,
-by language), `DATELINE_FORMS` (the datelines each agency files, with what is read from
-them; every row is a test) and `BYLINE_PREFIXES` with the words that join names. What is
+the spellings seen in copy in any script) and `DATELINE_FORMS` (the datelines each agency
+files, with what is read from them; every row is a test); how each language credits an
+agency and opens a byline are rows of `publish.language.tables`. What is
 found is read, never rewritten: a dateline is kept exactly as it opens the lead.
 """
 
@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from publish.language.tables import BYLINE_PREFIXES, CREDIT_PHRASES, NAME_JOINERS, NAME_PARTICLES
 from publish.model import Creator, Dateline
 from publish.readers.lexing import DAY_MONTH
 
@@ -63,62 +64,6 @@ AGENCIES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("BelTA", ("BelTA", "БелТА")),
     ("Kazinform", ("Kazinform", "Казинформ")),
 )
-
-#: How wire copy credits an agency, by language: regular expressions in which `{agency}` stands
-#: for any spelling above (optionally in quotation marks). One row per language; a row for
-#: another language is all it takes to read its credits.
-CREDIT_PHRASES: dict[str, tuple[str, ...]] = {
-    "en": (
-        r"told (?:the )?{agency}",
-        r"{agency} (?:reports|reported|has learned|learned|understands)",
-        r"(?:reports|according to|speaking to|in an interview with|in a statement to|said to) (?:the )?{agency}",
-    ),
-    "az": (
-        r"{agency} xəbər verir",
-        r"{agency}-(?:ə|a|yə|ya) (?:bildirib|deyib|açıqlama verib|məlumat verib)",
-        r"{agency}-(?:in|ın|nin|nın) (?:məlumatına görə|müxbirinə)",
-    ),
-    "tr": (r"{agency}(?:'?(?:a|e|ya|ye)) (?:açıklama yaptı|konuştu|söyledi)",),
-    "ru": (
-        (
-            r"(?:сообща(?:ет|ют)|сообщил[аи]?|переда[её]т|передал[аи]?|рассказал[аи]?|заявил[аи]?|сказал[аи]?"
-            r"|пишет|отмечает)(?: агентств[уоа]| корреспонденту(?: агентства)?)? {agency}"
-        ),
-        r"(?:по данным|по информации|в интервью|в беседе с) (?:агентства |агентству )?{agency}",
-    ),
-    "uk": (r"(?:повідомляє|повідомив|повідомила|передає|розповів|розповіла|заявив|заявила) {agency}",),
-    "hy": (
-        r"(?:հայտնում|հաղորդում|տեղեկացնում) է {agency}(?:-?ը)?",
-        r"{agency}(?:-?ի(?:ն)?) (?:ասել|հայտնել|տեղեկացրել|ասաց)(?: է)?",
-        r"{agency}(?:-?ի) թղթակցի հետ զրույցում",
-    ),
-    "ka": (
-        r"(?:იტყობინება|გადმოსცემს|ავრცელებს) {agency}(?:-?ი)?",
-        r"{agency}(?:-?ს|ს)? (?:განუცხადა|უთხრა)",
-        r"{agency}(?:-?ის|ის)? (?:ცნობით|ინფორმაციით)",
-        r"{agency}(?:-?თან|თან)? საუბარში",
-    ),
-    "ar": (
-        r"(?:ذكرت|أفادت|قالت|أوردت|نقلت) (?:وكالة )?(?:أنباء )?{agency}",
-        r"ل(?:وكالة (?:أنباء )?|ـ ?){agency}",
-        r"(?:بحسب|حسب|وفقا ل|وفقاً ل)(?: ?وكالة (?:أنباء )?| )?{agency}",
-    ),
-    "fa": (
-        r"به گزارش (?:خبرگزاری )?{agency}",
-        r"(?:خبرگزاری )?{agency} گزارش (?:داد|می\u200cدهد)",
-        r"به (?:خبرنگار )?(?:خبرگزاری )?{agency} گفت",
-    ),
-    "he": (
-        r"(?:מסרה|מסר|דיווחה|מדווחת|כך דיווחה) (?:סוכנות הידיעות )?{agency}",
-        r"ל{agency}",  # "told Reuters": the preposition is a prefix (אמר השר לרויטרס)
-        r"(?:לפי|על פי|לדברי) (?:סוכנות הידיעות )?{agency}",
-    ),
-    "hi": (
-        r"ने (?:समाचार एजेंसी )?{agency} को बताया",
-        r"(?:समाचार एजेंसी )?{agency} के (?:अनुसार|मुताबिक)",
-        r"(?:समाचार एजेंसी )?{agency} की (?:रिपोर्ट|ख़बर|खबर) के (?:अनुसार|मुताबिक)",
-    ),
-}
 
 _AGENCY_NAMES: dict[str, str] = {spelling: name for name, spellings in AGENCIES for spelling in spellings}
 _SPELLINGS = "|".join(re.escape(spelling) for spelling in sorted(_AGENCY_NAMES, key=len, reverse=True))
@@ -336,47 +281,6 @@ def is_lower(char: str) -> bool:
 
 # --- Bylines ---------------------------------------------------------------------------------
 
-#: Words that open a byline, by language: "By", "Von", "Por", "Par"...
-BYLINE_PREFIXES: dict[str, tuple[str, ...]] = {
-    "en": ("By",),
-    "de": ("Von",),
-    "es": ("Por",),
-    "pt": ("Por",),
-    "fr": ("Par",),
-    "it": ("Di",),
-    "nl": ("Door",),
-    "sv": ("Av",),
-    "no": ("Av",),
-    "da": ("Af",),
-    "pl": ("Autor:",),
-    "tr": ("Yazan:",),
-    "ru": ("Автор:",),
-}
-#: Words that join the last two names of a byline, in any language.
-NAME_JOINERS: tuple[str, ...] = ("and", "und", "y", "e", "et", "i", "en", "og", "och", "ve", "и", "і", "&")
-#: Words inside a name that are not capitalised (von der Leyen, da Silva, bin Salman).
-_NAME_PARTICLES = frozenset(
-    {
-        "von",
-        "van",
-        "der",
-        "den",
-        "de",
-        "del",
-        "della",
-        "di",
-        "da",
-        "do",
-        "dos",
-        "das",
-        "du",
-        "la",
-        "le",
-        "bin",
-        "ibn",
-        "al",
-    }
-)
 _PREFIX = re.compile(
     r"(?P<prefix>"
     + "|".join(sorted({re.escape(p) for ps in BYLINE_PREFIXES.values() for p in ps}, key=len)[::-1])
@@ -421,5 +325,5 @@ def _is_name(text: str) -> bool:
     words = text.split()
     if not 1 <= len(words) <= 5:
         return False
-    capitalised = [word for word in words if word.lower() not in _NAME_PARTICLES]
+    capitalised = [word for word in words if word.lower() not in NAME_PARTICLES]
     return bool(capitalised) and all(word[:1].isupper() for word in capitalised)

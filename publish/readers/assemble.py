@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from publish.errors import InputError
-from publish.language import guess_language
+from publish.language import DEFAULT, guess, normalise_tag
 from publish.model import (
     Article,
     Block,
@@ -34,10 +34,8 @@ from publish.model import (
 from publish.readers.agencies import agency_name, credited, find_dateline, read_byline
 from publish.readers.draft import Draft, DraftBlock, Piece
 from publish.readers.headlines import derive_title
-from publish.readers.lexing import Span, nesting_warning, normalise_language, parse_date, runs_of
+from publish.readers.lexing import Span, nesting_warning, parse_date, runs_of
 
-#: The language of an article that does not say and whose script does not tell.
-DEFAULT_LANGUAGE = "en"
 _FILENAME_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
 #: Facts the assembler may derive or guess, as the model lists them.
 _DERIVABLE = ("title", "date", "source", "language")
@@ -51,7 +49,7 @@ class Parsed:
     warnings: tuple[str, ...] = ()
 
 
-def assemble(draft: Draft, default_language: str = DEFAULT_LANGUAGE) -> Parsed:
+def assemble(draft: Draft, default_language: str = DEFAULT) -> Parsed:
     """The article `draft` describes, and every warning its reading gave."""
     warnings = list(draft.warnings)
     path = draft.path
@@ -129,14 +127,14 @@ def _stated_derived(draft: Draft) -> set[str]:
 def _language(draft: Draft, blocks: list[DraftBlock], default: str, derived: set[str], warnings: list[str]) -> str:
     given = draft.value("language")
     if given:
-        return normalise_language(given, draft.path, draft.line("language"))
+        return normalise_tag(given, draft.path, draft.line("language"))
     if not draft.record:
         derived.add("language")
     text = " ".join(piece.text for block in blocks[:5] for piece in block.pieces)
-    guessed = guess_language(text)
+    guessed = guess(text)
     if guessed and guessed != default:
         advice = draft.advice.get("language", "add a `language:` header line to be sure")
-        warnings.append(f"no language given: guessed {guessed!r} from the script ({advice})")
+        warnings.append(f"no language given: guessed {guessed!r} from the text ({advice})")
         return guessed
     return default
 

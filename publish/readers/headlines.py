@@ -10,156 +10,26 @@ from __future__ import annotations
 
 import re
 
+from publish.language import DEFAULT, Language, of
+from publish.language.tables import JOINING_WORDS, NOT_AFTER
 from publish.model import Editorial, Inline, Paragraph, Text
 from publish.readers.agencies import credits
 from publish.readers.lexing import quote_marks
-from publish.typography import EN_MONTH_ABBREVIATIONS, HONORIFICS
 
 #: A derived headline aims at this many characters (PDF, cover and metadata set it large)...
 TITLE_AIM = (40, 90)
 TITLE_MAX = TITLE_AIM[1]
 #: ... and is never shorter than this when it ends at a natural boundary.
 TITLE_MIN = 20
-#: Languages whose verb comes last (German and Dutch put the participle or infinitive of a
-#: main clause last): a cut at a word would drop it, so the whole first sentence is kept up
-#: to this length, and a longer one is cut only at a clause's punctuation.
-VERB_FINAL = frozenset({"az", "tr", "hy", "ka", "ja", "ko", "de", "nl", "hi", "fa", "ur", "bn"})
 VERB_FINAL_MAX = 110
 
 
-#: Words that open a new clause, by language (primary subtag): a derived headline may end before
-#: them. `_NOT_AFTER` lists words after which one does not (`such as`, `as well as`).
-CLAUSE_WORDS: dict[str, tuple[str, ...]] = {
-    "en": (
-        "which",
-        "that",
-        "who",
-        "whom",
-        "whose",
-        "where",
-        "and",
-        "but",
-        "while",
-        "as",
-        "amid",
-        "because",
-        "despite",
-        "when",
-        "after",
-    ),
-    "ru": (
-        "который",
-        "которая",
-        "которое",
-        "которые",
-        "которых",
-        "которым",
-        "которой",
-        "что",
-        "и",
-        "а",
-        "но",
-        "где",
-        "когда",
-        "чтобы",
-    ),
-    "uk": ("який", "яка", "яке", "які", "що", "і", "й", "та", "а", "але", "де", "коли"),
-    "az": ("ki", "və", "amma", "lakin", "hansı", "hansılar"),
-    "tr": ("ki", "ve", "ama", "fakat"),
-    "hy": ("որը", "որոնք", "որ", "ով", "որտեղ", "և", "եւ", "բայց", "իսկ"),
-    "ka": ("რომელიც", "რომლებიც", "რომ", "და", "ვინც", "მაგრამ", "სადაც"),
-}
-_NOT_AFTER: dict[str, frozenset[str]] = {
-    "as": frozenset({"such", "well", "as", "so", "much", "many", "far", "long", "soon", "same", "known"}),
-    "that": frozenset({"so", "such", "now"}),
-    "after": frozenset(
-        {
-            "day",
-            "days",
-            "week",
-            "weeks",
-            "month",
-            "months",
-            "year",
-            "years",
-            "shortly",
-            "soon",
-            "long",
-            "just",
-            "right",
-            "hours",
-            "minutes",
-            "morning",
-            "night",
-        }
-    ),
-}
-#: Words a headline cut at a word (with "…") must not end on, by language.
-DANGLING_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        [
-            "a",
-            "an",
-            "the",
-            "of",
-            "to",
-            "in",
-            "on",
-            "at",
-            "by",
-            "for",
-            "from",
-            "with",
-            "and",
-            "or",
-            "but",
-            "as",
-            "its",
-            "his",
-            "her",
-            "their",
-            "after",
-        ]
-    ),
-    "ru": frozenset(
-        ["в", "во", "на", "с", "со", "к", "ко", "по", "о", "об", "от", "из", "у", "за", "для", "и", "а", "но"]
-    ),
-}
-#: Words that open a phrase, by language: a weak boundary too, where no clause boundary fits
-#: ("... a High Court challenge | against a decision to change ...").
-PHRASE_WORDS: dict[str, tuple[str, ...]] = {
-    "en": (
-        "on",
-        "in",
-        "at",
-        "over",
-        "against",
-        "with",
-        "without",
-        "from",
-        "near",
-        "during",
-        "following",
-        "before",
-        "under",
-        "across",
-        "into",
-        "amid",
-    ),
-    "ru": ("в", "на", "по", "после", "из-за", "против", "для"),
-    "uk": ("в", "у", "на", "після", "через", "проти", "для"),
-    "fr": ("à", "dans", "sur", "après", "avant", "contre", "pour", "selon", "malgré"),
-    "es": ("en", "sobre", "tras", "después", "antes", "contra", "para", "según"),
-}
 _SENTENCE_END = re.compile(r"[.!?\u2026\u0589\u0964\u3002\uff01\uff1f][\"\u201d\u2019\u00bb)]*(?=\s|$)")
-#: Words with a full stop that does not end a sentence: English titles and short month names
-#: (the typography's own tables), and a few more.
-_ABBREVIATIONS = frozenset([*HONORIFICS["en"], *EN_MONTH_ABBREVIATIONS, "St", "Jr", "Sr", "No", "vs", "etc"])
 #: Breaking whitespace (a no-break space joins, and stays).
 _BREAKING = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
-def derive_title(lead: Paragraph, language: str = "en") -> str:
+def derive_title(lead: Paragraph, language: str = DEFAULT) -> str:
     """A headline from the lead's first sentence, as an editor would cut it.
 
     The sentence loses its editorial insertions, a trailing agency credit (", ... told Trend")
@@ -172,22 +42,22 @@ def derive_title(lead: Paragraph, language: str = "en") -> str:
     `TITLE_MIN` or up to `TITLE_LONG` (`VERB_FINAL_LONG`). Only when there is no boundary
     at all is it cut at a word and marked "…".
     """
-    primary = language.split("-")[0].lower()
-    sentence = _first_sentence(_with_insertion_marks(lead.runs)).strip()
+    facts = of(language)
+    sentence = _first_sentence(_with_insertion_marks(lead.runs), facts).strip()
     sentence = _without_credit(sentence)
     if not _clean_title(sentence):
         return _clean_title(_with_insertion_marks(lead.runs)) or "Untitled"
-    verb_final = primary in VERB_FINAL
+    verb_final = facts.verb_final
     limit = VERB_FINAL_MAX if verb_final else TITLE_MAX
     whole = _clean_title(sentence)
     if len(whole) <= limit:
         return whole
     # Only a prefix can hold a cut short enough: looking further would cost time in the
     # sentence's length squared for nothing.
-    boundaries = _boundaries(sentence[:_BOUNDARY_REACH], primary)
+    boundaries = _boundaries(sentence[:_BOUNDARY_REACH], facts)
     if verb_final:  # a word cut would drop the verb: only a clause's punctuation will do
         boundaries = [(cut, rank) for cut, rank in boundaries if rank == PUNCTUATION]
-    verbs = VERB_WORDS.get(primary)
+    verbs = facts.verb_words
     heads = [
         (head, rank)
         for cut, rank in boundaries
@@ -206,7 +76,7 @@ def derive_title(lead: Paragraph, language: str = "en") -> str:
             return max(fitting, key=len) if longest == TITLE_MAX else min(fitting, key=len)
     cut = whole.rfind(" ", 0, TITLE_MAX)
     head = whole[: cut if cut > 0 else TITLE_MAX - 1]
-    dangling = DANGLING_WORDS.get(primary, frozenset())
+    dangling = facts.dangling_words
     while head.rsplit(" ", 1)[-1].lower() in dangling and head.count(" ") > 2:
         head = head[: head.rfind(" ")]  # "... the next meeting…", not "... the next meeting of…"
     return head.rstrip(" ,;:\u2014\u2013-") + "\u2026"
@@ -218,14 +88,6 @@ PUNCTUATION, CLAUSE, PHRASE = 0, 1, 2
 #: verb-final language longer still: a long headline with its verb beats one without.
 TITLE_LONG = VERB_FINAL_MAX
 VERB_FINAL_LONG = 150
-#: Words that show a headline still has its verb, by language: a cut before a phrase word
-#: that would leave none is no headline ("The number of people waiting for treatment").
-VERB_WORDS: dict[str, frozenset[str]] = {
-    "en": frozenset(
-        {"is", "are", "was", "were", "has", "have", "had", "will", "would", "can", "could", "shall", "should"}
-        | {"may", "might", "must", "do", "does", "did", "says", "said", "say"}
-    ),
-}
 
 
 #: Stands for an editorial insertion while a headline is derived (a boundary, never text).
@@ -267,14 +129,13 @@ def _without_credit(sentence: str) -> str:
     return head if len(_clean_title(head)) >= TITLE_MIN else sentence
 
 
-def _boundaries(sentence: str, language: str) -> list[tuple[int, int]]:
+def _boundaries(sentence: str, language: Language) -> list[tuple[int, int]]:
     """Where a headline may end in `sentence`: offsets outside quotations and parentheses
     before an insertion, a clause punctuation mark (not a comma or full stop inside a
     number) or a dash; and, weak, before a clause-opening word that does not follow a
     preposition ("in which") nor join two names ("Armenia and Azerbaijan"), or before a
     word that opens a phrase ("against a decision")."""
-    clause_words = frozenset(CLAUSE_WORDS.get(language, ()))
-    phrase_words = frozenset(PHRASE_WORDS.get(language, ()))
+    clause_words, phrase_words = language.clause_words, language.phrase_words
     marks = quote_marks(sentence)  # straight quotes as the curly marks they stand for
     cuts: list[tuple[int, int]] = []
     open_marks: list[str] = []
@@ -295,16 +156,12 @@ def _boundaries(sentence: str, language: str) -> list[tuple[int, int]]:
                 continue
             if word.group() in clause_words:
                 following = sentence[word.end() + 1 : word.end() + 2]
-                joins_names = previous[:1].isupper() and following.isupper() and word.group() in _JOINING
-                if previous.lower() not in _NOT_AFTER.get(word.group(), ()) and not joins_names:
+                joins_names = previous[:1].isupper() and following.isupper() and word.group() in JOINING_WORDS
+                if previous.lower() not in NOT_AFTER.get(word.group(), ()) and not joins_names:
                     cuts.append((index, CLAUSE))
             elif word.group() in phrase_words and not previous[:1].isupper():
                 cuts.append((index, PHRASE))
     return cuts
-
-
-#: Clause words that also join two names ("Armenia and Azerbaijan", "Россия и Иран").
-_JOINING = frozenset({"and", "и", "і", "та", "й", "və", "ve", "և", "եւ", "და"})
 
 
 def _between_digits(text: str, index: int) -> bool:
@@ -312,10 +169,11 @@ def _between_digits(text: str, index: int) -> bool:
     return 0 < index < len(text) - 1 and text[index - 1].isdigit() and text[index + 1].isdigit()
 
 
-def _first_sentence(text: str) -> str:
+def _first_sentence(text: str, language: Language) -> str:
     for end in _SENTENCE_END.finditer(text):
         word = text[text.rfind(" ", 0, end.start()) + 1 : end.start()]
-        if word in _ABBREVIATIONS or (len(word) == 1 and word.isupper()) or re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", word):
+        initials = (len(word) == 1 and word.isupper()) or re.fullmatch(r"(?:[A-Z]\.)+[A-Z]", word)
+        if word in language.abbreviations or initials:
             continue
         return text[: end.start()]
     return text

@@ -16,7 +16,7 @@ from itertools import groupby
 
 from publish.errors import InputError
 from publish.model import CONTAINERS, Editorial, Emphasis, Inline, Link, Quotation, Text, with_children
-from publish.typography import quote_mark
+from publish.typography import CLOSING, OPENING, quote_role
 
 #: Dates outside this range are refused as typos (documented in the README).
 YEAR_RANGE = (1800, 2199)
@@ -36,17 +36,6 @@ DAY_MONTH = (
 #: One `key: value` header line.
 HEADER_LINE = re.compile(r"(?P<key>[A-Za-z][A-Za-z0-9_-]*)\s*:\s*(?P<value>.*)")
 ISO_DATE = re.compile(r"(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?:[T ][0-9:.+\-Z]*)?")
-
-#: A BCP 47 language tag (RFC 5646, section 2.1): language, then optional script, region,
-#: variants, extensions and a private-use part, each subtag of its own shape.
-_LANGUAGE_TAG = re.compile(
-    r"(?P<language>[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{5,8})"
-    r"(?:-(?P<script>[A-Za-z]{4}))?"
-    r"(?:-(?P<region>[A-Za-z]{2}|[0-9]{3}))?"
-    r"(?:-(?:[A-Za-z0-9]{5,8}|[0-9][A-Za-z0-9]{3}))*"
-    r"(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z0-9]{2,8})+)*"
-    r"(?:-[Xx](?:-[A-Za-z0-9]{1,8})+)?"
-)
 
 _INLINE_MARK = re.compile(r"[\u201c\u201d\u00ab\u00bb\u201e\[\]]")
 _OPENERS: dict[str, tuple[str, str]] = {  # opener -> (closer, kind)
@@ -158,40 +147,17 @@ def parse_date(value: str, path: str | None = None, line: int | None = None) -> 
     return date
 
 
-def normalise_language(value: str, path: str | None = None, line: int | None = None) -> str:
-    """Check a BCP 47 tag and give it its conventional case (`en-GB`, `sr-Latn`)."""
-    tag = value.strip().replace("_", "-")
-    if not _LANGUAGE_TAG.fullmatch(tag):
-        raise InputError(
-            f"language {value!r} is not a BCP 47 tag",
-            path=path,
-            line=line,
-            hint="use a tag such as en, az, ru, hy or ka",
-        )
-    match = _LANGUAGE_TAG.fullmatch(tag)
-    assert match is not None
-    out = [match["language"].lower()]
-    if match["script"]:
-        out.append(match["script"].title())
-    if match["region"]:
-        out.append(match["region"].upper())
-    rest = tag[
-        match.end("region") if match["region"] else match.end("script") if match["script"] else match.end("language") :
-    ]
-    return "-".join(out) + rest.lower()
-
-
 def quote_marks(text: str) -> str:
     """`text` with each straight double quote replaced by the curly mark it stands for
     (opening or closing, by its neighbours, as the reading editions will curl it), so
     quotations typed on a typewriter keyboard are found as curly ones are. The same length:
     marks found here are sliced from the text as written."""
-    return _STRAIGHT_QUOTE.sub(lambda match: _QUOTE_ROLE.get(quote_mark(text, match.start()), '"'), text)
+    return _STRAIGHT_QUOTE.sub(lambda match: _QUOTE_ROLE.get(quote_role(text, match.start()), '"'), text)
 
 
 _STRAIGHT_QUOTE = re.compile('"')
-#: What a straight double quote becomes -> the mark it counts as (a Hebrew gershayim: none).
-_QUOTE_ROLE = {"\u201c": "\u201c", "\u201d": "\u201d"}
+#: What a straight double quote stands for -> the mark it counts as (a Hebrew gershayim: none).
+_QUOTE_ROLE = {OPENING: "\u201c", CLOSING: "\u201d"}
 
 
 def parse_inlines(text: str) -> tuple[Inline, ...]:

@@ -26,10 +26,11 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from publish.errors import InputError, OptionsError
+from publish.language import normalise_tag
 from publish.metadata import field, ninjs_lookup
 from publish.model import CREATOR_ROLES, Creator, make_slug
 from publish.readers.draft import Draft, DraftBlock, Given, Piece
-from publish.readers.lexing import Span, normalise_language, parse_date, raw_blocks
+from publish.readers.lexing import Span, parse_date, raw_blocks
 from publish.readers.source import clean_text
 from publish.readers.wire import structure
 from publish.render.ninjs import PROFILE
@@ -245,7 +246,7 @@ class _Facts:
         if value is None:
             return None
         try:
-            return normalise_language(value)
+            return normalise_tag(value)
         except InputError as error:
             raise self.error(
                 self.original.get("language", "language"), f"{value!r} is not a BCP 47 tag", error.hint

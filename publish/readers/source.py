@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from publish.errors import InputError
-from publish.scripts import SPELLING_JOINER
+from publish.language.scripts import SPELLING_JOINER
 
 #: Legacy encodings we are willing to guess, in order of preference on a tie.
 #: cp1252 is a superset of Latin-1 for printable text; cp1251 covers Russian wires,

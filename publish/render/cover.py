@@ -28,7 +28,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
 from publish.fonts import FALLBACK_CHAIN, SCRIPT_FAMILIES, coverage, shipped_font
-from publish.scripts import is_rtl
+from publish.language import of
 
 if TYPE_CHECKING:
     from PIL import Image, ImageDraw, ImageFont
@@ -233,7 +233,7 @@ def _is_shaped(text: str, language: str) -> bool:
     """True when a run of `text` is in a family of the shaped scripts (Arabic, Persian,
     Hebrew, Devanagari), or the book is right to left (its line "(IAEA) 12" reads "12
     (IAEA)"); every other line is drawn by Pillow character by character, as it always was."""
-    return is_rtl(language) or any(family in SHAPED_FAMILIES for family, _ in script_runs(text))
+    return of(language).rtl or any(family in SHAPED_FAMILIES for family, _ in script_runs(text))
 
 
 @lru_cache(maxsize=1024)
@@ -248,7 +248,7 @@ def shaped_line(text: str, face: str, size: int, language: str) -> tuple[tuple[P
     No tracking: letter-spacing would break Arabic joins and the Devanagari headstroke."""
     from publish.render.runs import bidi_levels, level_runs, shape_run, visual_order
 
-    levels, _ = bidi_levels(text, "R" if is_rtl(language) else None)
+    levels, _ = bidi_levels(text, "R" if of(language).rtl else None)
     pieces: list[tuple[int, int, str]] = []
     start = 0
     for family, run in script_runs(text):

@@ -11,20 +11,17 @@ from __future__ import annotations
 
 import datetime
 import io
-import unicodedata
 import zipfile
 from typing import Any
 
 from ebooklib import epub
 
-from publish.dates import reader_date
-from publish.labels import label
-from publish.language import join_names
+from publish.language import of
+from publish.language.scripts import has_case
 from publish.metadata import article_metadata, terms
 from publish.model import Article, Collection
 from publish.options import ZIP_EPOCH, RenderOptions
 from publish.render.cover import CoverText, render_cover
-from publish.scripts import direction, is_rtl
 from publish.templates import environment, read_bytes
 from publish.typography import block_for_reading, reading_text
 from publish.version import __version__
@@ -68,18 +65,6 @@ MARC_ROLES: dict[str, str] = {
     "contributor": "ctb",
 }
 
-#: Scripts whose letters have two cases, so small capitals can be set in them (Unicode
-#: character-name prefixes). Georgian is left out on purpose: Unicode maps Mkhedruli to
-#: Mtavruli capitals, which Georgian writing does not use as case and text fonts lack, so
-#: a reading system that synthesises small caps turns a Georgian dateline blank.
-CASED_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN"})
-
-#: Languages (primary subtags) that Apple Books, Kobo, Kindle and Chromium-based readers all
-#: hyphenate. Only these are justified: justified lines without hyphenation gape.
-HYPHENATED_LANGUAGES = frozenset(
-    {"da", "de", "en", "es", "fi", "fr", "it", "nb", "nl", "nn", "no", "pt", "ru", "sv", "uk"}
-)
-
 
 def render_epub(article: Article, options: RenderOptions = RenderOptions()) -> bytes:
     """A complete, valid, accessible, reproducible EPUB of one article."""
@@ -97,9 +82,9 @@ def render_epub(article: Article, options: RenderOptions = RenderOptions()) -> b
         cover=CoverText(
             title=reading_text(article.title, article.language),
             kicker=options.publisher or "",
-            author=join_names([creator.name for creator in article.creators], article.language),
+            author=of(article.language).join([creator.name for creator in article.creators]),
             place=article.place or "",
-            date=reader_date(article.date, article.language) if article.date else "",
+            date=of(article.language).date(article.date) if article.date else "",
             credit=article.source or "",
             language=article.language,
         ),
@@ -127,8 +112,8 @@ def render_collection_epub(collection: Collection, options: RenderOptions = Rend
         cover=CoverText(
             title=collection.title,
             kicker=options.publisher or "",
-            place=label("article_count", collection.language, count=count),
-            date=reader_date(collection.date, collection.language) if collection.date else "",
+            place=of(collection.language).article_count(count),
+            date=of(collection.language).date(collection.date) if collection.date else "",
             credit=credit,
             language=collection.language,
         ),
@@ -157,7 +142,7 @@ def _package(
     book.set_identifier(identifier)
     book.set_title(title)
     book.set_language(language)
-    if is_rtl(language):
+    if of(language).rtl:
         book.set_direction("rtl")  # spine page-progression-direction="rtl"
     for index, (creator, role) in enumerate(creators):
         book.add_author(creator, role=MARC_ROLES[role], uid=f"creator-{index}")
@@ -199,8 +184,8 @@ def _package(
             language=language,
             image=COVER_IMAGE,
             alt=alt,
-            cover_label=label("cover", language),
-            direction=direction(language),
+            cover_label=of(language).label("cover"),
+            direction=of(language).direction,
         ),
     )
     names = [ARTICLE_FILE] if len(articles) == 1 else [f"article-{n:04}.xhtml" for n in range(1, len(articles) + 1)]
@@ -212,19 +197,19 @@ def _package(
                 article=article,
                 publisher=options.publisher,
                 # The chapter's furniture in its own language (a digest may mix them).
-                credit=label("source", article.language, source=article.source) if article.source else "",
+                credit=of(article.language).label("source", source=article.source) if article.source else "",
                 published_by=(
-                    label("published_by", article.language, publisher=options.publisher) if options.publisher else ""
+                    of(article.language).label("published_by", publisher=options.publisher) if options.publisher else ""
                 ),
-                hyphenate=hyphenated(article.language),
+                hyphenate=of(article.language).epub_hyphenates,
                 # As the PDF sets them: quotes, dashes, ranges, no-break spaces (the model keeps the wire's text).
                 headline=reading_text(article.title, article.language),
-                byline=join_names([c.name for c in article.creators if c.role == "writer"], article.language),
+                byline=of(article.language).join([c.name for c in article.creators if c.role == "writer"]),
                 lead_in=reading_text(article.lead_in or "", article.language),
                 blocks=[block_for_reading(block, article.language) for block in article.blocks],
-                date_text=reader_date(article.date, article.language) if article.date else "",
+                date_text=of(article.language).date(article.date) if article.date else "",
                 dateline_cased=bool(article.lead_in) and has_case(article.lead_in or ""),
-                direction=direction(article.language),
+                direction=of(article.language).direction,
             ),
         )
         for n, (article, name) in enumerate(zip(articles, names), start=1)
@@ -235,12 +220,12 @@ def _package(
         env.get_template("epub/nav.xhtml").render(
             title=title,
             language=language,
-            contents_label=label("contents", language),
-            direction=direction(language),
+            contents_label=of(language).label("contents"),
+            direction=of(language).direction,
             entries=[{"href": name, "title": _title(article)} for article, name in zip(articles, names)],
             landmarks=[
-                {"type": "cover", "href": COVER_FILE, "title": label("cover", language)},
-                {"type": "toc", "href": NAV_FILE, "title": label("contents", language)},
+                {"type": "cover", "href": COVER_FILE, "title": of(language).label("cover")},
+                {"type": "toc", "href": NAV_FILE, "title": of(language).label("contents")},
                 {"type": "bodymatter", "href": names[0], "title": _title(articles[0])},
             ],
         ),
@@ -256,7 +241,7 @@ def _package(
     # EPUB 2 guide for Kindle's and calibre's converters: the cover page (shown once, not
     # duplicated) and where reading starts.
     book.guide = [
-        {"type": "cover", "href": COVER_FILE, "title": label("cover", language)},
+        {"type": "cover", "href": COVER_FILE, "title": of(language).label("cover")},
         {"type": "text", "href": names[0], "title": _title(articles[0])},
     ]
 
@@ -281,17 +266,6 @@ def _title(article: Article) -> str:
     return reading_text(article.title, article.language)
 
 
-def has_case(text: str) -> bool:
-    """Whether every letter of `text` is in a script with case (small caps make sense)."""
-    letters = [char for char in text if char.isalpha()]
-    return bool(letters) and all(unicodedata.name(char, "").split(" ", 1)[0] in CASED_SCRIPTS for char in letters)
-
-
-def hyphenated(language: str) -> bool:
-    """Whether common reading systems hyphenate `language` (so it may be justified)."""
-    return language.replace("_", "-").split("-", 1)[0].lower() in HYPHENATED_LANGUAGES
-
-
 class _Writer(epub.EpubWriter):  # type: ignore[misc]
     """ebooklib's writer, plus `xml:lang` on the package element (reading systems and
     Ace use it as the publication's language), writing into a `ReproducibleZip`."""
@@ -313,8 +287,8 @@ def cover_description(cover: CoverText) -> str:
     """The cover's alternative text: everything printed on it, in reading order, named
     and punctuated in the cover's language."""
     printed = (cover.kicker, cover.title, cover.author, cover.place, cover.date, cover.credit)
-    stop = label("sentence_break", cover.language)
-    return label("cover_description", cover.language, printed=stop.join(part for part in printed if part))
+    stop = of(cover.language).label("sentence_break")
+    return of(cover.language).label("cover_description", printed=stop.join(part for part in printed if part))
 
 
 def _document(uid: str, file_name: str, xhtml: str, properties: list[str] | None = None) -> epub.EpubItem:

@@ -14,7 +14,7 @@ import io
 import re
 from bisect import bisect_right
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from hashlib import md5
 from pathlib import Path
@@ -35,11 +35,9 @@ from reportlab.platypus import Paragraph as Para
 from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from publish.dates import reader_date
 from publish.errors import InputError
 from publish.fonts import FontFamily, coverage, fallback_families, find_family
-from publish.labels import label
-from publish.language import join_names
+from publish.language import of
 from publish.metadata import NAMESPACES, article_metadata, terms
 from publish.model import (
     Article,
@@ -80,17 +78,6 @@ CHUNK_WORD = 6
 #: How far a word space may shrink to fit one more word on a justified line: a third, as
 #: TeX's interword glue allows; it takes about half of the loose lines away.
 SPACE_SHRINK = 0.33
-#: Words shorter than this are never hyphenated.
-MIN_HYPHENATED = 6
-#: Letters kept before and after a hyphenation break.
-HYPHEN_LEFT, HYPHEN_RIGHT = 2, 3
-#: Languages whose house rules differ: (letters before a break, after it, shortest word).
-#: Russian and Ukrainian typesetting breaks after two letters and keeps two on the next
-#: line ("ра-бо-та"), which their long words need to fill a justified line.
-HYPHENATION_MINIMA: dict[str, tuple[int, int, int]] = {"ru": (2, 2, 5), "uk": (2, 2, 5)}
-#: pyphen's patterns for a bare language tag where its own default is not the house's
-#: (pyphen reads plain `en` as British; an `en-GB` article still gets en_GB).
-HYPHENATION_PATTERNS: dict[str, str] = {"en": "en_US"}
 #: A line whose last word ends with one of these ends in a hyphen (a break or a compound's own).
 _HYPHENS = ("-", "\u00ad", "\u2010", "\u2011")
 _INVISIBLE = frozenset(" \n")
@@ -117,7 +104,7 @@ def render_pdf(article: Article, options: RenderOptions = RenderOptions()) -> by
         paper_for(article, options),
         {
             "title": reading_text(article.title, article.language),
-            "author": join_names([c.name for c in article.creators], article.language) or article.source or "",
+            "author": of(article.language).join([c.name for c in article.creators]) or article.source or "",
             "creators": [c.name for c in article.creators] or ([article.source] if article.source else []),
             "subject": _subject(article),
             "keywords": _keywords(article),
@@ -167,7 +154,7 @@ def render_collection_pdf(collection: Collection, options: RenderOptions = Rende
     if date:
         story.append(Para(kit.markup((Text(date),), face="italic"), kit.styles["meta"]))
     # The contents page is labelled, as the text edition's list is, in the digest's language.
-    contents_label = (Text(label("contents", collection.language)),)
+    contents_label = (Text(of(collection.language).label("contents")),)
     story += [
         Spacer(1, kit.style["body"]["leading"]),
         _shaped(contents_label, kit, collection.language, "contents-label", "bold")
@@ -211,12 +198,16 @@ def render_collection_pdf(collection: Collection, options: RenderOptions = Rende
 
 @dataclass(frozen=True)
 class _Kit:
-    """Style, fonts and paragraph styles, resolved once per document."""
+    """Style, fonts and paragraph styles, resolved once per document; the styles are the
+    language's (its hyphenation and justification): `for_language` gives an article of a
+    digest its own."""
 
     style: dict[str, Any]
     fonts: FontSet
     styles: dict[str, ParagraphStyle]
     markup: Callable[..., str]
+    language: str
+    _others: dict[str, _Kit] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def make(cls, language: str, options: RenderOptions) -> _Kit:
@@ -227,12 +218,23 @@ class _Kit:
             fonts,
             _paragraph_styles(style, fonts, language),
             partial(inline_markup, fonts=fonts, editorial_colour=style["editorial"]["colour"]),
+            language,
         )
+
+    def for_language(self, language: str) -> _Kit:
+        """This kit with the paragraph styles of `language` (made once per language)."""
+        if language == self.language:
+            return self
+        if language not in self._others:
+            styles = _paragraph_styles(self.style, self.fonts, language)
+            self._others[language] = replace(self, styles=styles, language=language, _others={})
+        return self._others[language]
 
 
 def _article_story(
     article: Article, kit: _Kit, key: str, in_contents: bool = False, headline_style: str = "headline"
 ) -> list[Any]:
+    kit = kit.for_language(article.language)  # a digest's article is set by its own language's rules
     markup, language = kit.markup, article.language
     title = reading_text(article.title, language)
     plain = smarten(article.title)  # for the outline and the contents: quotes, not no-break spaces
@@ -240,7 +242,7 @@ def _article_story(
         _shaped_headline(title, language, kit, key, in_contents, plain=plain)
         or _Headline(markup((Text(title),), face="bold"), kit.styles[headline_style], plain, key, in_contents)
     ]
-    writers = join_names([creator.name for creator in article.creators], language)
+    writers = of(language).join([creator.name for creator in article.creators])
     byline = " · ".join(part for part in (writers, _reader_date(article.date, language), article.source) if part)
     if byline:
         story.append(
@@ -319,7 +321,7 @@ class _Separator(Flowable):  # type: ignore[misc]
 
 def _reader_date(date: datetime.date | None, language: str) -> str:
     """The date as the article's readers write it (CLDR), "" for an undated article."""
-    return reader_date(date, language) if date is not None else ""
+    return of(language).date(date) if date is not None else ""
 
 
 def _shaped(
@@ -333,7 +335,7 @@ def _shaped(
 ) -> shaping.ShapedParagraph | None:
     """The paragraph laid out by `publish.render.shaping` when reportlab alone would set
     it wrongly (Arabic, Hebrew, Devanagari) or the article runs right to left; else None."""
-    rtl = shaping.is_rtl(language)
+    rtl = of(language).rtl
     if not rtl and not shaping.needs_shaping(plain_text(runs) + (lead_in or "")):
         return None
     spans = [shaping.Span(lead_in, "bold"), shaping.Span(" ")] if lead_in else []
@@ -348,14 +350,14 @@ def _shaped_headline(
 ) -> _ShapedHeadline | None:
     """The headline set by the shaper when its script or its language needs it (an
     article's, or with `article` False a digest's title), else None."""
-    if not shaping.is_rtl(language) and not shaping.needs_shaping(title):
+    if not of(language).rtl and not shaping.needs_shaping(title):
         return None
     return _ShapedHeadline(
         [shaping.Span(title, "bold")],
         kit.styles["headline"],
         _palette(kit.fonts),
         language,
-        "R" if shaping.is_rtl(language) else None,
+        "R" if of(language).rtl else None,
         plain=plain or title,
         key=key,
         in_contents=in_contents,
@@ -707,15 +709,6 @@ def keywords_text(keywords: list[str]) -> str:
     return "; ".join(keywords)
 
 
-def hyphenation_language(language: str) -> str:
-    """pyphen's dictionary for a BCP 47 tag, or "" (no hyphenation) when it has none:
-    `en` is American (HYPHENATION_PATTERNS), `en-GB` British."""
-    import pyphen
-
-    tag = language.replace("-", "_")
-    return HYPHENATION_PATTERNS.get(tag.lower()) or pyphen.language_fallback(tag) or ""
-
-
 def _widen_reportlab_hyphenation() -> None:
     """reportlab hyphenates only words made of its own list of letters, after stripping
     quotation marks and punctuation from its own lists. The letter list lacks ё and ə and
@@ -736,17 +729,15 @@ _widen_reportlab_hyphenation()
 @lru_cache(maxsize=16)
 def hyphenator(language: str) -> Callable[[str], Any] | None:
     """reportlab's hyphenation callback for a language (word -> (head, tail) pairs, longest
-    head first), or None without patterns. Words under MIN_HYPHENATED letters are never
-    broken, a break keeps HYPHEN_LEFT letters before it and HYPHEN_RIGHT after it, and a
+    head first), or None without patterns. The language's minima say how short a word is
+    never broken and how many letters a break keeps before and after it; a
     word that has a hyphen of its own breaks only there (reportlab's embedded hyphenation)."""
     import pyphen
 
-    patterns = hyphenation_language(language)
+    patterns = of(language).hyphenation
     if not patterns:
         return None
-    left, right, shortest = HYPHENATION_MINIMA.get(
-        language.split("-")[0].lower(), (HYPHEN_LEFT, HYPHEN_RIGHT, MIN_HYPHENATED)
-    )
+    left, right, shortest = of(language).hyphenation_minima
     dictionary = pyphen.Pyphen(lang=patterns, left=left, right=right)
 
     def pairs(word: str) -> Any:
@@ -761,20 +752,8 @@ def hyphenator(language: str) -> Callable[[str], Any] | None:
     return pairs
 
 
-#: Languages set justified: those whose lines, hyphenated by their patterns, stay even (on
-#: the bench corpus under 3% of lines have word spaces wider than 1.5 normal spaces: English
-#: 2.6%). Russian, hyphenated by pyphen's patterns with its own 2/2 minima, still has 15.6%
-#: such lines in one 70-character column with reportlab's greedy line breaking, so it is
-#: set ragged-right (and hyphenated, which evens the rag), as are languages without patterns.
-JUSTIFIED_LANGUAGES = frozenset({"en"})
-
-
-def justified(language: str) -> bool:
-    return language.split("-")[0].lower() in JUSTIFIED_LANGUAGES
-
-
 def _paragraph_styles(style: dict[str, Any], fonts: FontSet, language: str) -> dict[str, ParagraphStyle]:
-    """Justified and hyphenated where the lines stay even (`JUSTIFIED_LANGUAGES`);
+    """Justified and hyphenated where the lines stay even (the language's `justified`);
     ragged-right elsewhere, hyphenated where the language has patterns (justifying
     unhyphenated Armenian or Georgian opens gaps of three or four spaces)."""
     body = style["body"]
@@ -784,10 +763,10 @@ def _paragraph_styles(style: dict[str, Any], fonts: FontSet, language: str) -> d
         fontName=fonts.regular,
         fontSize=body["size"],
         leading=body["leading"],
-        alignment=TA_JUSTIFY if hyphenate and justified(language) else TA_LEFT,
+        alignment=TA_JUSTIFY if hyphenate and of(language).justified else TA_LEFT,
         firstLineIndent=body["first_line_indent"],
         hyphenationLang=hyphenate or "",
-        hyphenationMinWordLength=MIN_HYPHENATED,
+        hyphenationMinWordLength=of(language).hyphenation_minima[2],
         embeddedHyphenation=1,
         uriWasteReduce=0.3,
         spaceShrinkage=SPACE_SHRINK,
@@ -1010,7 +989,7 @@ class _ShapedEntry(Flowable):  # type: ignore[misc]
 
     def __init__(self, text: str, page: int, key: str, language: str, style: ParagraphStyle, kit: _Kit) -> None:
         super().__init__()
-        self.page, self.key, self.style, self.kit, self.rtl = page, key, style, kit, shaping.is_rtl(language)
+        self.page, self.key, self.style, self.kit, self.rtl = page, key, style, kit, of(language).rtl
         self.para = shaping.ShapedParagraph(
             [shaping.Span(text)], style, _palette(kit.fonts), language, "R" if self.rtl else None
         )
@@ -1077,11 +1056,11 @@ class _Furniture:
         canvas.setFont(fonts.regular, meta["size"])
         footer_y = margins["margin_bottom"] / 2
         # A right-to-left article's furniture is mirrored: its text starts on the right.
-        rtl = shaping.is_rtl(self.language)
+        rtl = of(self.language).rtl
         start, end = (right, left) if rtl else (left, right)
         # The page number, drawn after the page's text (`publish check` finds a page's body
         # before it), in the language's words: "1 of 3", "1 из 3", "1 من 3".
-        folio = label("folio", self.language, page=page, total=total)
+        folio = of(self.language).label("folio", page=page, total=total)
         if rtl or not fonts.covers(folio) or shaping.needs_shaping(folio):
             _draw_text(canvas, end, footer_y, folio, fonts, meta["size"], rtl=rtl, align_right=not rtl)
         else:
@@ -1092,7 +1071,7 @@ class _Furniture:
                 canvas,
                 start,
                 footer_y,
-                _fit(label("source", self.language, source=self.credit), fonts.regular, meta["size"], room),
+                _fit(of(self.language).label("source", source=self.credit), fonts.regular, meta["size"], room),
                 fonts,
                 meta["size"],
                 rtl=rtl,

@@ -46,7 +46,6 @@ from reportlab.platypus.flowables import Flowable
 from publish.fonts import FontFamily
 from publish.model import Editorial, Emphasis, Inline, Text
 from publish.render.runs import bidi_levels, hb_font, level_runs, shape_run, visual_order
-from publish.scripts import RTL_LANGUAGES, is_rtl  # noqa: F401 (re-exported for pdf.py)
 
 #: Characters of the scripts that need shaping or reordering: Hebrew, Arabic (with its
 #: supplements and presentation forms), Syriac, Thaana, Devanagari and Vedic marks.
