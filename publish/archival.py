@@ -39,6 +39,7 @@ from publish.language.scripts import SPELLING_JOINER
 from publish.model import (
     CREATOR_ROLES,
     DERIVABLE_FIELDS,
+    ITEM_FIELDS,
     PROVENANCE_FIELDS,
     Article,
     Block,
@@ -50,6 +51,7 @@ from publish.model import (
     Inline,
     Link,
     ListBlock,
+    Note,
     Separator,
     Text,
     words_of,
@@ -58,6 +60,14 @@ from publish.model import (
 
 def _provenance_value(attribute: str) -> Callable[[Article], str | None]:
     return lambda article: getattr(article.provenance, attribute) if article.provenance else None
+
+
+def _item_value(key: str) -> Callable[[Article], str | None]:
+    return lambda article: dict(article.item.fields()).get(key) if article.item else None
+
+
+def _notes(kind: str) -> Callable[[Article], tuple[str, ...]]:
+    return lambda article: tuple(note.text for note in article.notes if note.kind == kind)
 
 
 def creators_text(creators: tuple[Creator, ...]) -> str | None:
@@ -83,17 +93,26 @@ def read_creators(value: str) -> tuple[Creator, ...]:
 class Field:
     """One header line of a record: its key as written, the fact it states (the reader
     files it under that name; None: written for the eye only, as Words is), how it is
-    written from an article, and whether only a complete record may carry it."""
+    written from an article, whether only a complete record may carry it, and whether it
+    is written once for each value (`write` then gives them all, in order)."""
 
     key: str
     fact: str | None
-    write: Callable[[Article], str | None]
+    write: Callable[[Article], str | None] | Callable[[Article], tuple[str, ...]]
     record_only: bool = False
+    repeated: bool = False
+
+    def values(self, article: Article) -> tuple[str, ...]:
+        written = self.write(article)
+        if isinstance(written, tuple):
+            return tuple(value for value in written if value)
+        return (written,) if written else ()
 
 
 #: The header of an article's text edition, in the order it is written.
 FIELDS: tuple[Field, ...] = (
     Field("Title", "title", lambda a: a.title),
+    Field("Subtitle", "subtitle", lambda a: a.subtitle),
     Field("Date", "date", lambda a: a.date_iso),
     Field("Dateline", "dateline", lambda a: a.dateline.filed if a.dateline else None),
     Field("Located", "located", lambda a: a.located),
@@ -101,6 +120,8 @@ FIELDS: tuple[Field, ...] = (
     Field("Author", "author", lambda a: creators_text(a.creators)),
     Field("Source", "source", lambda a: a.source),
     Field("Language", "language", lambda a: a.language),
+    Field("Correction", "correction", _notes("correction"), repeated=True),
+    Field("Note", "note", _notes("editorial"), repeated=True),
     Field("Words", None, lambda a: str(len(a.words))),
     Field("Slug", "slug", lambda a: a.slug if a.slug_given else None),
     Field("Identifier", "identifier", lambda a: a.identifier),
@@ -110,10 +131,15 @@ FIELDS: tuple[Field, ...] = (
         lambda a: ", ".join(name for name in DERIVABLE_FIELDS if name in a.derived),
         record_only=True,
     ),
+    *(Field(key, key.lower(), _item_value(key), record_only=True) for key, _ in ITEM_FIELDS),
     *(Field(key, key.lower(), _provenance_value(attribute), record_only=True) for key, attribute in PROVENANCE_FIELDS),
 )
 #: Header keys (lower case) -> the fact each states, for the header reader ("words": None).
 KEYS: dict[str, str] = {field.key.lower(): field.fact or field.key.lower() for field in FIELDS}
+#: The facts a header may state more than once, each line one value.
+REPEATED: frozenset[str] = frozenset(field.fact for field in FIELDS if field.repeated and field.fact)
+#: A note's header fact -> the kind of note.
+NOTE_FACTS: dict[str, str] = {"correction": "correction", "note": "editorial"}
 #: The header of a digest's text edition, in the order it is written.
 COLLECTION_FIELDS: tuple[tuple[str, Callable[[Collection], str | None]], ...] = (
     ("Title", lambda c: c.title),
@@ -138,12 +164,23 @@ RECORD_ITEM = re.compile(r"  (?:(?P<bullet>\S)|(?P<number>\d{1,9})(?P<delimiter>
 HEADING = re.compile(r"(?P<hashes>#{2,6}) ")
 
 
+def stated_notes(repeated: dict[str, list[tuple[str, int]]]) -> list[Note]:
+    """The notes a header's Correction and Note lines state, in the order of their lines."""
+    lines = sorted(
+        (number, NOTE_FACTS[fact], value)
+        for fact, stated in repeated.items()
+        if fact in NOTE_FACTS
+        for value, number in stated
+    )
+    return [Note(value, kind) for _, kind, value in lines]
+
+
 # --- Writing ---------------------------------------------------------------------------------
 
 
 def header_fields(article: Article) -> list[tuple[str, str]]:
     """The header lines of `article`, by `FIELDS`; absent values are left out."""
-    return [(field.key, value) for field in FIELDS if (value := field.write(article))]
+    return [(field.key, value) for field in FIELDS for value in field.values(article)]
 
 
 def write_article(article: Article, width: int, transform: Callable[[str], str] = lambda text: text) -> str:

@@ -16,9 +16,9 @@ from publish.errors import InputError, OptionsError
 #: any article, and small enough to typeset in bounded memory. Bytes read are counted, so
 #: a pipe or a device is bounded too.
 MAX_INPUT_BYTES = 10 * 1024 * 1024
-#: File endings a folder is searched for: plain text, and ninjs (the readers' table,
+#: File endings a folder is searched for: plain text, ninjs and NewsML-G2 or NITF (the readers' table,
 #: `publish.readers.SUFFIXES`, is the same: tested).
-INPUT_SUFFIXES: tuple[str, ...] = (".txt", ".json")
+INPUT_SUFFIXES: tuple[str, ...] = (".txt", ".json", ".xml")
 
 
 def collect_sources(paths: Iterable[str | Path], exclude: Iterable[Path] = ()) -> list[Path]:

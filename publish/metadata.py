@@ -39,6 +39,10 @@ class MetadataField:
     xmp: str | None
     #: schema.org `NewsArticle` property.
     schema_org: str | None
+    #: NewsML-G2: XPaths from the `newsItem` (prefix `nar`), the first that has a value is read.
+    newsml: tuple[str, ...] = ()
+    #: NITF 3.x: XPaths from the `nitf` element (prefix `nitf`), the first with a value is read.
+    nitf: tuple[str, ...] = ()
 
 
 #: The table. Order is the order in which the facts are written.
@@ -60,18 +64,37 @@ FIELDS: tuple[MetadataField, ...] = (
         "dc:title",
         "dc:title",
         "headline",
+        newsml=("nar:contentMeta/nar:headline",),
+        nitf=("nitf:body/nitf:body.head/nitf:hedline/nitf:hl1", "nitf:head/nitf:title"),
     ),
     MetadataField(
-        "language", "BCP 47 language tag", ("language",), ("language",), "dc:language", "dc:language", "inLanguage"
+        "language",
+        "BCP 47 language tag",
+        ("language",),
+        ("language",),
+        "dc:language",
+        "dc:language",
+        "inLanguage",
+        newsml=("nar:contentMeta/nar:language/@tag", "@xml:lang"),
+        nitf=("@xml:lang", "nitf:body/@xml:lang", "nitf:head/@xml:lang"),
     ),
     MetadataField(
         "date",
         "publication date (ISO 8601; editions set the time to 00:00 UTC)",
-        ("firstcreated", "versioncreated"),
-        ("firstCreated", "versionCreated"),
+        ("contentcreated", "firstcreated", "versioncreated"),
+        ("contentCreated", "firstCreated", "versionCreated"),
         "dc:date",
         "photoshop:DateCreated",
         "datePublished",
+        newsml=(
+            "nar:contentMeta/nar:contentCreated",
+            "nar:itemMeta/nar:firstCreated",
+            "nar:itemMeta/nar:versionCreated",
+        ),
+        nitf=(
+            "nitf:head/nitf:docdata/nitf:date.issue/@norm",
+            "nitf:body/nitf:body.head/nitf:dateline/nitf:story.date/@norm",
+        ),
     ),
     MetadataField(
         "place",
@@ -81,8 +104,20 @@ FIELDS: tuple[MetadataField, ...] = (
         "schema:contentLocation",
         "Iptc4xmpCore:Location",
         "contentLocation",
+        newsml=("nar:contentMeta/nar:located/nar:name",),
+        nitf=("nitf:body/nitf:body.head/nitf:dateline/nitf:location",),
     ),
-    MetadataField("author", "the byline", ("by",), ("by",), "dc:creator", "dc:creator", "author"),
+    MetadataField(
+        "author",
+        "the byline",
+        ("by",),
+        ("by",),
+        "dc:creator",
+        "dc:creator",
+        "author",
+        newsml=("nar:contentMeta/nar:by",),
+        nitf=("nitf:body/nitf:body.head/nitf:byline",),
+    ),
     MetadataField(
         "source",
         "the credit: the agency or publisher the story comes from",
@@ -91,9 +126,23 @@ FIELDS: tuple[MetadataField, ...] = (
         "dc:source",
         "photoshop:Credit",
         "sourceOrganization",
+        newsml=(
+            "nar:contentMeta/nar:infoSource/nar:name",
+            "nar:itemMeta/nar:provider/nar:name",
+            "nar:rightsInfo/nar:copyrightHolder/nar:name",
+        ),
+        nitf=("nitf:body/nitf:body.head/nitf:distributor", "nitf:head/nitf:docdata/nitf:doc.copyright/@holder"),
     ),
     MetadataField(
-        "slug", "the short name of the story (and of its files)", ("slugline",), ("slugline",), None, None, None
+        "slug",
+        "the short name of the story (and of its files)",
+        ("slugline",),
+        ("slugline",),
+        None,
+        None,
+        None,
+        newsml=("nar:contentMeta/nar:slugline",),
+        nitf=("nitf:head/nitf:docdata/nitf:du-key/@key",),
     ),
     MetadataField(
         "words",

@@ -285,6 +285,93 @@ class Creator:
         return {"name": self.name, "role": self.role}
 
 
+#: What an agency says of an item's state (ninjs `pubstatus`, NewsML-G2 `pubStatus`): usable,
+#: withheld (not to be published now), canceled (killed: withdrawn from publication).
+ITEM_STATUSES: tuple[str, ...] = ("usable", "withheld", "canceled")
+#: How the archival text header writes the item, in order: (header key, `Item` attribute).
+ITEM_FIELDS: tuple[tuple[str, str], ...] = (
+    ("Item", "id"),
+    ("Item-Version", "version"),
+    ("Item-Created", "created"),
+    ("Item-Updated", "updated"),
+    ("Item-Status", "status"),
+    ("Item-Embargo", "embargo"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """The agency's item an article is one version of, as the sender states it: its id
+    (NewsML-G2 `guid`, ninjs `uri`), version, when it was first made and when this version
+    was, its status and the time it is embargoed until (ISO 8601, as written). Not content:
+    the same words sent again as version 3 are the same article."""
+
+    id: str
+    version: int | None = None
+    created: str | None = None
+    updated: str | None = None
+    status: str = "usable"
+    embargo: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.status not in ITEM_STATUSES:
+            raise ValueError(f"item status {self.status!r}: expected one of {ITEM_STATUSES}")
+        if self.version is not None and self.version < 0:
+            raise ValueError(f"item version {self.version}: expected a whole number from 0")
+
+    @property
+    def withdrawn(self) -> bool:
+        """Whether the sender says the story must not stand: killed or withheld."""
+        return self.status != "usable"
+
+    def fields(self) -> list[tuple[str, str]]:
+        """The header lines, in `ITEM_FIELDS` order (a usable status goes without saying)."""
+        values = {attribute: getattr(self, attribute) for _, attribute in ITEM_FIELDS}
+        values["status"] = None if self.status == "usable" else self.status
+        return [(key, str(values[attribute])) for key, attribute in ITEM_FIELDS if values[attribute] is not None]
+
+    @classmethod
+    def from_fields(cls, values: dict[str, str]) -> Item:
+        """Read back what `fields` wrote (keys as in `ITEM_FIELDS`); `ValueError` names what is wrong."""
+        if "Item" not in values:
+            raise ValueError("the item's lines lack the Item line (its id)")
+        version = values.get("Item-Version")
+        if version is not None and not version.isdigit():
+            raise ValueError(f"Item-Version {version!r} is not a whole number")
+        return cls(
+            id=values["Item"],
+            version=int(version) if version is not None else None,
+            created=values.get("Item-Created"),
+            updated=values.get("Item-Updated"),
+            status=values.get("Item-Status", "usable"),
+            embargo=values.get("Item-Embargo"),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {attribute: getattr(self, attribute) for _, attribute in ITEM_FIELDS}
+
+
+#: The kinds of editor's note: a correction (shown to readers: "Correction: ..."), or an
+#: editorial note, which agencies address to editors and never to readers (NewsML-G2
+#: `edNote`, ninjs `ednote`, NITF `ed-msg`): kept in the archival text, never printed.
+NOTE_KINDS: tuple[str, ...] = ("correction", "editorial")
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """An editor's note that is not the story, in the order the item gives them."""
+
+    text: str
+    kind: str = "editorial"
+
+    def __post_init__(self) -> None:
+        if self.kind not in NOTE_KINDS:
+            raise ValueError(f"note kind {self.kind!r}: expected one of {NOTE_KINDS}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "text": self.text}
+
+
 #: Fields the parser may have derived or guessed rather than read, in the order editions list them.
 DERIVABLE_FIELDS: tuple[str, ...] = ("title", "date", "source", "language")
 
@@ -410,10 +497,21 @@ class Article:
     #: Whether the slug was given (a `slug:` header) rather than made from the title and date:
     #: the parser's decision, recorded so the text edition writes a Slug line exactly then.
     slug_given: bool = False
+    #: The agency item this article is a version of (ninjs, NewsML-G2), if it came as one.
+    item: Item | None = None
+    #: Editors' notes: corrections (printed for readers) and editorial notes (archived only).
+    notes: tuple[Note, ...] = ()
+    #: A second headline under the first (NewsML-G2 and ninjs subheadlines, NITF `hl2` in the hedline).
+    subtitle: str | None = None
 
     def __post_init__(self) -> None:
         if self.dateline is not None and not (self.blocks and isinstance(self.blocks[0], Paragraph)):
             raise ValueError("a dateline opens the lead: the first block must be a paragraph")
+
+    @property
+    def corrections(self) -> tuple[Note, ...]:
+        """The notes readers are shown."""
+        return tuple(note for note in self.notes if note.kind == "correction")
 
     @cached_property
     def identifier(self) -> str:
@@ -463,6 +561,8 @@ class Article:
         """Everything that makes the article what it is (no path, no slug)."""
         return {
             "title": self.title,
+            # Only when there is one (as notes): the identifiers of articles without stay what they were.
+            **({"subtitle": self.subtitle} if self.subtitle else {}),
             "date": self.date_iso,
             "dateline": self.dateline.to_dict() if self.dateline else None,
             "located": self.located,
@@ -470,6 +570,7 @@ class Article:
             "byline": self.byline,
             "source": self.source,
             "language": self.language,
+            **({"notes": [note.to_dict() for note in self.notes]} if self.notes else {}),
             "blocks": [block.to_dict() for block in self.blocks],
         }
 
@@ -482,6 +583,7 @@ class Article:
             "words": len(self.words),
             **self.content_dict(),
             "derived": [name for name in DERIVABLE_FIELDS if name in self.derived],
+            "item": self.item.to_dict() if self.item else None,
             "provenance": self.provenance.to_dict() if self.provenance else None,
         }
 

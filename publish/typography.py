@@ -13,6 +13,7 @@ hyphens and spaces, and nothing else.
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import replace
 from functools import lru_cache
@@ -259,3 +260,39 @@ def block_for_reading(block: Block, language: str) -> Block:
     if isinstance(block, BlockQuote):
         return BlockQuote(tuple(Paragraph(runs_for_reading(p.runs, language)) for p in block.paragraphs))
     return block
+
+
+def reader_notices(article: Article) -> tuple[str, ...]:
+    """What a reader is told over the story about its versions, in the article's language
+    and set for reading: "Updated …" for a later version of an agency item (a version
+    above 1, or a version time after the first), then each correction the item carries.
+    Editorial notes are addressed to editors, never printed."""
+    language = of(article.language)
+    notices = []
+    item = article.item
+    if item is not None and item.updated is not None:
+        updated = _stamp(item.updated)
+        created = _stamp(item.created) if item.created else None
+        later = (item.version or 0) > 1 or (created is not None and updated is not None and _after(updated, created))
+        if updated is not None and later:
+            notices.append(language.label("updated", moment=language.moment(updated)))
+    for note in article.corrections:
+        label = language.label("correction", text="")
+        stated = label.rstrip(" \u00a0:\uff1a\u055d").casefold()
+        already = note.text.casefold().startswith(stated)  # "Correction: ..." is not labelled twice
+        notices.append(note.text if already else language.label("correction", text=note.text))
+    return tuple(reading_text(notice, article.language) for notice in notices)
+
+
+def _stamp(value: str) -> datetime.datetime | None:
+    """An ISO 8601 time as the item states it (a date alone is its midnight); None if not one."""
+    try:
+        return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _after(later: datetime.datetime, earlier: datetime.datetime) -> bool:
+    if (later.tzinfo is None) != (earlier.tzinfo is None):
+        later, earlier = later.replace(tzinfo=None), earlier.replace(tzinfo=None)
+    return later > earlier

@@ -14,11 +14,12 @@ from publish.readers import parse
 
 
 def test_every_written_key_states_a_fact_the_record_reader_knows():
-    from publish.model import PROVENANCE_FIELDS
+    from publish.model import ITEM_FIELDS, PROVENANCE_FIELDS
     from publish.readers.draft import FACTS
 
-    provenance = {key.lower() for key, _ in PROVENANCE_FIELDS}
-    assert set(archival.KEYS.values()) - provenance - {"words"} <= set(FACTS)
+    apart = {key.lower() for key, _ in PROVENANCE_FIELDS + ITEM_FIELDS} | set(archival.NOTE_FACTS) | {"words"}
+    assert set(archival.KEYS.values()) - apart <= set(FACTS)
+    assert archival.REPEATED == set(archival.NOTE_FACTS)
     assert [key for key, _ in archival.header_fields(article_from(SEED))] == [
         "Title",
         "Date",
@@ -33,8 +34,9 @@ def test_every_written_key_states_a_fact_the_record_reader_knows():
         "Source-Encoding",
         "Publish-Version",
     ]
-    assert [field.key for field in archival.FIELDS][:11] == [
+    assert [field.key for field in archival.FIELDS][:20] == [
         "Title",
+        "Subtitle",
         "Date",
         "Dateline",
         "Located",
@@ -42,9 +44,17 @@ def test_every_written_key_states_a_fact_the_record_reader_knows():
         "Author",
         "Source",
         "Language",
+        "Correction",
+        "Note",
         "Words",
         "Slug",
         "Identifier",
+        "Derived",
+        "Item",
+        "Item-Version",
+        "Item-Created",
+        "Item-Updated",
+        "Item-Status",
     ]
 
 

@@ -25,7 +25,7 @@ from publish.builder import build
 from publish.digest import collect
 from publish.errors import InputError
 from publish.metadata import FIELDS, NAMESPACES, article_metadata, field, ninjs_lookup, terms
-from publish.model import Editorial, Quotation
+from publish.model import Editorial, Item, Note, Quotation
 from publish.options import RenderOptions
 from publish.readers import read_article, read_bytes
 from publish.render.epub import render_epub
@@ -107,6 +107,7 @@ def test_the_edition_of_a_full_article():
         "representationtype": "full",
         "profile": "publish-article",
         "language": "en",
+        "contentcreated": "2024-04-19T00:00:00Z",
         "firstcreated": "2024-04-19T00:00:00Z",
         "versioncreated": "2024-04-19T00:00:00Z",
         "headlines": [{"role": "main", "value": "Armenia and Azerbaijan agree to meet on border commission"}],
@@ -237,13 +238,33 @@ def test_english_3x_wire_story_with_a_plain_text_body():
     ]
 
 
-def test_an_embargo_is_a_warning(tmp_path):
+def test_the_item_is_read_with_its_version_status_times_and_embargo():
+    """The item a ninjs document is a version of: its uri, version, status, first and
+    version times (in RFC 3339, offsets as stamped) and embargo; whether to publish is the
+    builder's decision, not the reader's (no warning here)."""
     document = json.loads((NINJS / "en_wire_3x.json").read_text(encoding="utf-8"))
-    document["embargoedUntil"] = "2023-12-01T07:00:00Z"
-    parsed = read_ninjs(json.dumps(document).encode(), "embargo.json")
-    assert parsed.warnings == (
-        "embargoed until 2023-12-01T07:00:00Z: publish does not check the clock, do not release it earlier",
+    document.update(
+        version="4",
+        pubStatus="withheld",
+        firstCreated="2023-11-30T22:15:00+0000",
+        versionCreated="20231201T061500-0500",
+        embargoedUntil="2023-12-01T07:00:00Z",
+        edNote="CORRECTS spelling of the minister's name\nEds: moves on the business wire",
     )
+    parsed = read_ninjs(json.dumps(document).encode(), "embargo.json")
+    assert parsed.article.item == Item(
+        id=document["uri"],
+        version=4,
+        created="2023-11-30T22:15:00Z",
+        updated="2023-12-01T06:15:00-05:00",
+        status="withheld",
+        embargo="2023-12-01T07:00:00Z",
+    )
+    assert parsed.article.notes == (
+        Note("CORRECTS spelling of the minister's name", "correction"),
+        Note("Eds: moves on the business wire", "editorial"),
+    )
+    assert parsed.warnings == ()
 
 
 def test_a_minimal_1x_item_html_reduced_undated_and_cleaned():
@@ -258,7 +279,7 @@ def test_a_minimal_1x_item_html_reduced_undated_and_cleaned():
     assert parsed.article.title == "Zerowidth headline"
     assert parsed.warnings == (
         "removed 1 zero-width character (U+200B)",
-        "no date given: the article is published undated (no firstcreated, versioncreated or contentcreated)",
+        "no date given: the article is published undated (no contentcreated, firstcreated or versioncreated)",
     )
 
 
@@ -295,7 +316,6 @@ def test_hostile_json_is_one_clear_error(data, message):
             "(hint: every ninjs item has a uri; is this the right file?)",
         ),
         ("picture.json", "picture.json:3: a ninjs picture item, not a text article"),
-        ("withdrawn.json", "withdrawn.json:4: the item is withdrawn (pubstatus canceled): it must not be published"),
         ("headline_list.json", "headline_list.json:4: `headlines[].value` must be a string, not a list"),
         (
             "no_body.json",

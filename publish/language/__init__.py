@@ -157,6 +157,27 @@ class Language:
         "۲۱ سپتامبر ۲۰۲۳"."""
         return _long_date(date, self.tag)
 
+    def moment(self, when: datetime.datetime) -> str:
+        """A time the sender stamped, in the language's long date, short time and the
+        offset it was stamped with (CLDR): "October 21, 2018, 4:25 PM GMT-05:00",
+        "21 октября 2018 г., 16:25 GMT-05:00"."""
+        from babel import Locale as babel_locale
+        from babel.dates import format_time, get_datetime_format, get_timezone_gmt
+
+        time = str(format_time(when, "short", locale=self.locale))
+        if when.tzinfo is not None:
+            offset = when.utcoffset()
+            zone = (
+                str(babel_locale.parse(self.locale).zone_formats["gmt"]) % ""  # "GMT", "UTC": CLDR's zero offset
+                if not offset
+                else get_timezone_gmt(when, "long", locale=self.locale)
+            )
+            time = f"{time} {zone}"
+        if self.digits != DIGITS["latn"]:
+            time = time.translate(str.maketrans(DIGITS["latn"], self.digits))
+        pattern = str(get_datetime_format("long", locale=self.locale))
+        return pattern.replace("{1}", self.date(when.date())).replace("{0}", time)
+
     def join(self, names: list[str] | tuple[str, ...]) -> str:
         """Names as one phrase ("A and B", "A, B und C"), by CLDR's list patterns."""
         if len(names) < 2:

@@ -8,6 +8,7 @@ language, dateline, source, creators, headline, slug.
     wire copy (.txt)            publish.readers.wire
     the archival text (.txt)    publish.readers.archival    (a text edition with an Identifier)
     ninjs (.json)               publish.readers.ninjs
+    NewsML-G2, NITF (.xml)      publish.readers.newsml      (also any file that opens as XML)
 """
 
 from __future__ import annotations
@@ -26,7 +27,9 @@ from publish.version import __version__
 
 #: Input file ending -> the module of its reader, `read(data, path, encoding) -> Draft`.
 #: Any other file is plain text: wire copy, or a text edition publish wrote.
-FORMATS: dict[str, str] = {".json": "publish.readers.ninjs"}
+FORMATS: dict[str, str] = {".json": "publish.readers.ninjs", ".xml": "publish.readers.newsml"}
+#: How an XML document opens, whatever the file is called: it is read as XML, never as text.
+_XML_OPENINGS = (b"<?xml", b"<newsMessage", b"<newsItem", b"<nitf")
 #: File endings a folder is searched for (`publish.inputs.INPUT_SUFFIXES` must agree: tested).
 SUFFIXES: tuple[str, ...] = (".txt", *FORMATS)
 
@@ -52,6 +55,8 @@ def read_bytes(
     """Bytes read from `path` -> article, with every warning from decoding and reading, and
     where it came from (file name, digest of the bytes, encoding: the archive's provenance)."""
     module = FORMATS.get(path.suffix.lower())
+    if module is None and _opens_as_xml(data):
+        module = FORMATS[".xml"]
     with _no_cycle_collection():
         if module is not None:
             draft: Draft = importlib.import_module(module).read(data, str(path), encoding)
@@ -62,6 +67,11 @@ def read_bytes(
             provenance = Provenance.of(data, str(path), source.encoding, source.how, __version__)
             draft = _text_draft(source.text, str(path), provenance, keep_breaks, list(source.warnings))
         return assemble(draft, default_language)
+
+
+def _opens_as_xml(data: bytes) -> bool:
+    head = data[:512].lstrip(b"\xef\xbb\xbf \t\r\n")
+    return head.startswith(_XML_OPENINGS)
 
 
 def parse(

@@ -13,8 +13,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from publish.language.tables import BYLINE_PREFIXES, CREDIT_PHRASES, NAME_JOINERS, NAME_PARTICLES
-from publish.model import Creator, Dateline
+from publish.language.tables import BYLINE_PREFIXES, CORRECTION_WORDS, CREDIT_PHRASES, NAME_JOINERS, NAME_PARTICLES
+from publish.model import CREATOR_ROLES, Creator, Dateline
 from publish.readers.lexing import DAY_MONTH
 
 #: News agencies, one row each: (the name credited as the source, spellings seen in wire copy in
@@ -298,6 +298,30 @@ class Byline:
 
     creators: tuple[Creator, ...]
     agency: str | None = None
+
+
+#: How feeds name the part a person played (ninjs `authors[].role` and `people[].rel`, the
+#: last part of a NewsML-G2 `creator`/`contributor` role QCode) -> the model's creator roles.
+ROLE_NAMES: dict[str, str] = {
+    "author": "writer",
+    "writer": "writer",
+    "reporter": "writer",
+    "correspondent": "writer",
+    "editor": "editor",
+    "photographer": "photographer",
+    "translator": "translator",
+    **{role: role for role in CREATOR_ROLES},
+}
+#: The opening of a word that says a note is a correction, in any language of the table.
+_CORRECTION_WORDS = tuple(sorted({word for words in CORRECTION_WORDS.values() for word in words}))
+
+
+def is_correction(note: str) -> bool:
+    """Whether an editor's note says it is a correction: one of its first three words
+    begins with a correction word of any language ("CORRECTS ...", "Eds: Corrects ...",
+    "Berichtigung: ..."); updates and advisories are not."""
+    words = [word.strip(".,:;!?()[]\"'«»“”—–-").casefold() for word in note.split()[:3]]
+    return any(word.startswith(_CORRECTION_WORDS) for word in words if word)
 
 
 def read_byline(text: str, prefix_required: bool = True) -> Byline | None:

@@ -12,12 +12,13 @@ import re
 
 from publish import archival
 from publish.errors import InputError
-from publish.model import PROVENANCE_FIELDS, Provenance
+from publish.model import ITEM_FIELDS, PROVENANCE_FIELDS, Item, Provenance
 from publish.readers.draft import Draft, DraftBlock, Given, Piece
 from publish.readers.lexing import HEADER_LINE, Header, RawBlock, Span, join_lines, raw_blocks, read_header
 
-#: The facts a record states in its header (the provenance lines are read apart).
+#: Lines a record's header states that are read apart from its facts (provenance, item).
 _PROVENANCE_KEYS = {key.lower() for key, _ in PROVENANCE_FIELDS}
+_ITEM_KEYS = {key.lower() for key, _ in ITEM_FIELDS}
 #: A link: its text (any `[` or `]` in it escaped) and its address.
 _LINK = re.compile(r"\[(?P<inner>(?:\\.|[^\[\]\\])*)\]\((?P<href>[^\s()]+)\)")
 
@@ -35,11 +36,11 @@ def read_record(text: str, path: str | None, read_from: Provenance | None, warni
     lines = [line.rstrip(" \t") for line in text.split("\n")]  # a no-break space at a line end is content
     start = next((index for index, line in enumerate(lines) if line.strip()), 0)
     header = Header()
-    body_start = read_header(lines, start, header, archival.KEYS, path, warnings)
+    body_start = read_header(lines, start, header, archival.KEYS, path, warnings, archival.REPEATED)
     facts = {
         name: Given(value, header.lines[name])
         for name, value in header.values.items()
-        if name not in _PROVENANCE_KEYS and name != "words"
+        if name not in _PROVENANCE_KEYS | _ITEM_KEYS and name != "words"
     }
     author = facts.pop("author", None)
     return Draft(
@@ -48,6 +49,8 @@ def read_record(text: str, path: str | None, read_from: Provenance | None, warni
         facts=facts,
         creators=archival.read_creators(author.value) if author else None,
         provenance=_provenance(header, path) or read_from,
+        item=_item(header, path),
+        notes=archival.stated_notes(header.repeated),
         record=True,
         warnings=warnings,
         last_line=len(lines),
@@ -65,6 +68,20 @@ def _provenance(header: Header, path: str | None) -> Provenance | None:
         line = min(header.lines[key.lower()] for key in stated)
         raise InputError(
             str(error), path=path, line=line, hint="restore the provenance lines the text edition was written with"
+        ) from None
+
+
+def _item(header: Header, path: str | None) -> Item | None:
+    """A record's item lines, or None when it has none."""
+    stated = {key: header.values[key.lower()] for key, _ in ITEM_FIELDS if key.lower() in header.values}
+    if not stated:
+        return None
+    try:
+        return Item.from_fields(stated)
+    except ValueError as error:
+        line = min(header.lines[key.lower()] for key in stated)
+        raise InputError(
+            str(error), path=path, line=line, hint="restore the item lines the text edition was written with"
         ) from None
 
 

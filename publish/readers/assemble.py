@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from publish.errors import InputError
 from publish.language import DEFAULT, guess, normalise_tag
 from publish.model import (
+    NOTE_KINDS,
     Article,
     Block,
     BlockQuote,
@@ -81,8 +82,8 @@ def assemble(draft: Draft, default_language: str = DEFAULT) -> Parsed:
         title = derive_title(lead or Paragraph(_first_runs(body[0])), language)
         derived.add("title")
     slug_given = draft.value("slug")
-    if slug_given and draft.dated_slug:
-        slug, slug_given = make_slug(slug_given, date), None
+    if slug_given and draft.dated_slug:  # the dated slug is the given one: the text edition records it
+        slug = make_slug(slug_given, date)
     elif slug_given:
         slug = make_slug(slug_given, None, undated_prefix=False)
     else:
@@ -102,6 +103,11 @@ def assemble(draft: Draft, default_language: str = DEFAULT) -> Parsed:
         source_path=path,
         derived=frozenset(derived),
         provenance=draft.provenance,
+        item=draft.item,
+        # Corrections first, then editorial notes, each in the item's order: the order every
+        # edition writes them in, so an edition read back is the same article.
+        notes=tuple(sorted(draft.notes, key=lambda note: NOTE_KINDS.index(note.kind))),
+        subtitle=draft.value("subtitle"),
     )
     stated = draft.value("identifier")
     if draft.record and stated is not None and stated != article.identifier:
@@ -156,7 +162,9 @@ def _dateline(draft: Draft, blocks: list[DraftBlock]) -> tuple[Dateline | None, 
     filed = next((given + stop for stop in stops if given and lead.startswith(given + stop + " ")), None)
     if filed is not None and len(lead) > len(filed) + 1:
         found = find_dateline(lead)
-        dateline = found if found is not None and found.filed == filed else _stated(filed)
+        # The lead's own dateline when it is the stated one, or the stated one with the
+        # stop the lead files it with ("PARIS, 7 déc 2026 (AFP)" and its " -").
+        dateline = found if found is not None and found.filed.startswith(filed) else _stated(filed)
     elif given and draft.record:
         raise InputError(
             f"the lead does not begin with the stated dateline {given!r}",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from publish.model import Creator, Provenance
+from publish.model import Creator, Item, Note, Provenance
 from publish.readers.lexing import Span
 
 #: The kinds of block a reader can find.
@@ -62,6 +62,7 @@ class Given:
 #: looked for there); `located` a place from metadata that is not in the lead.
 FACTS = (
     "title",
+    "subtitle",
     "date",
     "language",
     "dateline",
@@ -85,6 +86,9 @@ class Draft:
     #: People with their roles, when the format lists them (ninjs `authors`, NewsML-G2 creators).
     creators: tuple[Creator, ...] | None = None
     provenance: Provenance | None = None
+    #: The agency item this is a version of, and the editors' notes, as the input states them.
+    item: Item | None = None
+    notes: list[Note] = field(default_factory=list)
     #: A complete record (the archival text with its Identifier, publish's own ninjs): every
     #: fact is as stated, nothing is guessed from the body or the file's name.
     record: bool = False

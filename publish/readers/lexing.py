@@ -80,25 +80,39 @@ class Header:
     values: dict[str, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict)
     written: dict[str, str] = field(default_factory=dict)
+    #: Facts a header may state on several lines: every (value, line), in order.
+    repeated: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
 
 
 def read_header(
-    lines: list[str], start: int, header: Header, keys: dict[str, str], path: str | None, warnings: list[str]
+    lines: list[str],
+    start: int,
+    header: Header,
+    keys: dict[str, str],
+    path: str | None,
+    warnings: list[str],
+    repeated: frozenset[str] = frozenset(),
 ) -> int:
     """Read `key: value` lines (continuations indented) up to the first blank line into `header`,
-    by the names `keys` gives the lower-cased keys; returns the index of the line after it."""
+    by the names `keys` gives the lower-cased keys (those of `repeated` facts may come again,
+    each a value of its own); returns the index of the line after it."""
     key: str | None = None
     index = start
     while index < len(lines) and lines[index].strip():
         line = lines[index]
         match = HEADER_LINE.fullmatch(line)
-        if line[:1].isspace() and key is not None:
+        if line[:1].isspace() and key is not None and key in repeated:
+            value, number = header.repeated[key][-1]
+            header.repeated[key][-1] = (join_lines([value, line]), number)
+        elif line[:1].isspace() and key is not None:
             header.values[key] = join_lines([header.values[key], line])
         elif match:
             name = match["key"].lower()
             key = keys.get(name)
             if key is None:
                 warnings.append(f"line {index + 1}: unknown header {match['key']!r} ignored")
+            elif key in repeated:
+                header.repeated.setdefault(key, []).append((join_lines([match["value"]]), index + 1))
             elif key in header.values:
                 raise InputError(f"header {match['key']!r} is given twice", path=path, line=index + 1)
             else:
@@ -115,6 +129,8 @@ def read_header(
         index += 1
     for key in [key for key, value in header.values.items() if not value]:
         del header.values[key]  # `author:` with nothing after it gives no author
+    for key, stated in header.repeated.items():
+        header.repeated[key] = [(value, number) for value, number in stated if value]
     return index
 
 
@@ -145,6 +161,22 @@ def parse_date(value: str, path: str | None = None, line: int | None = None) -> 
             f"date {value} is outside {YEAR_RANGE[0]}-{YEAR_RANGE[1]}: probably a typo", path=path, line=line
         )
     return date
+
+
+def iso_time(value: str, path: str | None = None, line: int | None = None) -> tuple[str, bool]:
+    """A time a feed stamps (ISO 8601 in any of its forms: `2026-12-07T06:15:00-05:00`,
+    NITF's `20261207T061500-0500`, `+0000`, a date alone) in one form, RFC 3339's, so that
+    times compare and every edition can carry them: its offset kept as stamped (`Z` for
+    UTC). A time without an offset is taken as UTC, and says so (the bool)."""
+    try:
+        moment = datetime.datetime.fromisoformat(value.strip().replace("z", "Z").replace("Z", "+00:00"))
+    except ValueError:
+        raise InputError(f"{value!r} is not an ISO 8601 time", path=path, line=line) from None
+    naive = moment.tzinfo is None
+    if naive:
+        moment = moment.replace(tzinfo=datetime.UTC)
+    text = moment.isoformat(timespec="seconds" if not moment.microsecond else "microseconds")
+    return (text[:-6] + "Z" if text.endswith("+00:00") else text), naive
 
 
 def quote_marks(text: str) -> str:

@@ -20,20 +20,21 @@ import codecs
 import datetime
 import json
 import re
+from dataclasses import replace
 from typing import Any
-
-from lxml import etree
-from lxml import html as lxml_html
 
 from publish.errors import InputError, OptionsError
 from publish.language import normalise_tag
 from publish.metadata import field, ninjs_lookup
-from publish.model import CREATOR_ROLES, Creator, make_slug
-from publish.readers.draft import Draft, DraftBlock, Given, Piece
-from publish.readers.lexing import Span, parse_date, raw_blocks
+from publish.model import ITEM_STATUSES, Creator, Item, Note, Provenance, make_slug
+from publish.readers.agencies import ROLE_NAMES, is_correction
+from publish.readers.draft import Draft, DraftBlock, Given
+from publish.readers.lexing import iso_time, parse_date
+from publish.readers.markup import html_blocks
 from publish.readers.source import clean_text
-from publish.readers.wire import structure
-from publish.render.ninjs import PROFILE
+from publish.readers.wire import plain_body
+from publish.render.ninjs import ITEM_ID_ROLE, PROFILE
+from publish.version import __version__
 
 #: Top-level properties and list items whose keys are compared in lower case (3.x camelCase).
 _LISTS = ("headlines", "bodies", "infosources", "people", "authors", "descriptions")
@@ -45,30 +46,20 @@ _LEGACY: dict[str, tuple[str, ...]] = {
 }
 _PLAIN_BODIES = ("body_text",)
 _HTML_BODIES = ("body_html", "body_xhtml", "body_html5")
-#: `pubstatus` values that mean the sender says: do not publish.
-_WITHDRAWN = ("canceled", "withheld")
+_BOMS = (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+#: `headlines[].role` values of a second headline under the main one.
+_SUBTITLE_ROLES = ("sub", "subtitle", "subheadline", "subhead", "deck", "standfirst")
 #: How a ninjs item states a fact it lacks, for the warnings.
 ADVICE = {
-    "date": "no firstcreated, versioncreated or contentcreated",
+    "date": "no contentcreated, firstcreated or versioncreated",
     "language": "the item has no `language`",
     "body": "give the item a body (`bodies`, `body_text` or `body_html`)",
-}
-#: ninjs `authors[].role` (and `people[].rel`) values -> the model's creator roles.
-_ROLES: dict[str, str] = {
-    "author": "writer",
-    "writer": "writer",
-    "reporter": "writer",
-    "correspondent": "writer",
-    "editor": "editor",
-    "photographer": "photographer",
-    "translator": "translator",
-    **{role: role for role in CREATOR_ROLES},
 }
 
 
 def read(data: bytes, path: str | None = None, encoding: str | None = None) -> Draft:
     """Read one ninjs document; `InputError` naming the file (and line) when it is not one."""
-    text = _decode(data, path, encoding)
+    text, used, how = _decode(data, path, encoding)
     facts = _Facts(_load(text, path), text, path)
     warnings: list[str] = []
     kind = facts.string("type")
@@ -80,21 +71,12 @@ def read(data: bytes, path: str | None = None, encoding: str | None = None) -> D
         )
     if kind not in (None, "text"):
         raise InputError(f"a ninjs {kind} item, not a text article", path=path, line=facts.line("type"))
-    status = facts.string("pubstatus")
-    if status in _WITHDRAWN:
-        raise InputError(
-            f"the item is withdrawn (pubstatus {status}): it must not be published",
-            path=path,
-            line=facts.line("pubstatus"),
-        )
-    embargo = facts.string("embargoed") or facts.string("embargoeduntil")
-    if embargo:
-        warnings.append(f"embargoed until {embargo}: publish does not check the clock, do not release it earlier")
     record = facts.string("profile") == PROFILE
     blocks, dateline, lost = facts.body()
     warnings += lost
     stated: dict[str, str | None] = {
         "title": facts.first("title"),
+        "subtitle": facts.subtitle(),
         "date": facts.date(),
         "language": facts.language(),
         "source": facts.first("source"),
@@ -115,12 +97,19 @@ def read(data: bytes, path: str | None = None, encoding: str | None = None) -> D
         blocks=blocks,
         facts={name: Given(value, facts.line(_PROPERTY.get(name, name))) for name, value in stated.items() if value},
         creators=creators,
+        provenance=Provenance.of(data, path, used, how, __version__),
+        item=facts.recorded_item() if record else facts.item(),
+        notes=facts.notes(record, warnings),
         record=record,
         dated_slug=not record,
         warnings=warnings,
         advice=ADVICE,
         last_line=text.count("\n") + 1,
     )
+
+
+def _filled(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
 
 
 def _day(date: str | None) -> datetime.date | None:
@@ -138,15 +127,17 @@ def _clean(value: str, warnings: list[str]) -> str:
     return " ".join(part for part in cleaned.split(" ") if part)
 
 
-def _decode(data: bytes, path: str | None, encoding: str | None) -> str:
-    """JSON is UTF-8 (RFC 8259); a BOM, UTF-16 or UTF-32 is recognised, --encoding obeyed."""
+def _decode(data: bytes, path: str | None, encoding: str | None) -> tuple[str, str, str]:
+    """JSON is UTF-8 (RFC 8259); a BOM, UTF-16 or UTF-32 is recognised, --encoding obeyed.
+    The text, the codec and how it was settled (as provenance says it)."""
     chosen = encoding or json.detect_encoding(data)
+    how = "declared" if encoding else "byte order mark" if data.startswith(_BOMS) else "detected"
     try:
         codecs.lookup(chosen)
     except LookupError:
         raise OptionsError(f"unknown encoding {encoding!r}", hint="use a name such as utf-8") from None
     try:
-        return data.decode(chosen)
+        return data.decode(chosen), codecs.lookup(chosen).name, how
     except UnicodeDecodeError as error:
         raise InputError(
             f"not {chosen} text at byte {error.start}: a ninjs file is JSON in UTF-8",
@@ -230,9 +221,80 @@ class _Facts:
         if "[" in path and name in self.document and not isinstance(self.document[name], list):
             raise self.error(name, f"must be a list, not {_kind(self.document[name])}")
 
+    def subtitle(self) -> str | None:
+        """The first headline of a subtitle's role, when a main one is there too."""
+        self._check_list("headlines[]")
+        headlines = [item for item in self.document.get("headlines") or [] if isinstance(item, dict)]
+        if not any(item.get("role") in (None, "main") for item in headlines):
+            return None
+        return next(
+            (item["value"] for item in headlines if item.get("role") in _SUBTITLE_ROLES and _filled(item.get("value"))),
+            None,
+        )
+
+    def item(self) -> Item:
+        """The agency item this document is a version of: its `uri` (or 1.x `guid`), version,
+        first and version times, status and embargo."""
+        version = self.document.get("version")
+        if isinstance(version, int) and not isinstance(version, bool):
+            version = str(version)
+        if version is not None and not (isinstance(version, str) and version.strip().isdigit()):
+            raise self.error("version", f"must be a whole number, not {version!r}")
+        status = self.string("pubstatus") or "usable"
+        if status not in ITEM_STATUSES:
+            raise self.error("pubstatus", f"{status!r} is not a status", f"use one of {', '.join(ITEM_STATUSES)}")
+        return Item(
+            id=self.string("uri") or self.string("guid") or "",
+            version=int(version) if version is not None else None,
+            created=self.time("firstcreated"),
+            updated=self.time("versioncreated"),
+            status=status,
+            embargo=self.time("embargoed") or self.time("embargoeduntil"),
+        )
+
+    def time(self, name: str) -> str | None:
+        """A time the item stamps, in RFC 3339 (`iso_time`); one without offset is UTC."""
+        value = self.string(name)
+        if value is None:
+            return None
+        try:
+            return iso_time(value)[0]
+        except InputError as error:
+            raise self.error(self.original.get(name, name), error.message) from None
+
+    def recorded_item(self) -> Item | None:
+        """The agency item publish's own ninjs names (`altids` of role `agency-item`): its
+        first and version times are those that are not the article's day."""
+        ids = [entry for entry in self.document.get("altids") or [] if isinstance(entry, dict)]
+        given = next((entry.get("value") for entry in ids if entry.get("role") == ITEM_ID_ROLE), None)
+        if not isinstance(given, str):
+            return None
+        item = self.item()
+        day = self.time("contentcreated")
+        return replace(
+            item,
+            id=given,
+            created=item.created if item.created != day else None,
+            updated=item.updated if item.updated != day else None,
+        )
+
+    def notes(self, record: bool, warnings: list[str]) -> list[Note]:
+        """Editors' notes: publish's own corrections (`descriptions` of role `correction`), and
+        the `ednote`, one note a line; an agency's ednote is a correction when it says so."""
+        notes = [
+            Note(_clean(item["value"], warnings), "correction")
+            for item in self.document.get("descriptions") or []
+            if isinstance(item, dict) and item.get("role") == "correction" and _filled(item.get("value"))
+        ]
+        for line in (self.string("ednote") or "").splitlines():
+            text = _clean(line, warnings)
+            if text:
+                notes.append(Note(text, "editorial" if record or not is_correction(text) else "correction"))
+        return notes
+
     def date(self) -> str | None:
         """The article's day as written, from firstcreated, versioncreated or contentcreated."""
-        for path in (*field("date").ninjs, "contentcreated"):
+        for path in field("date").ninjs:
             value = self.string(path)
             if value is not None:
                 try:
@@ -262,9 +324,9 @@ class _Facts:
                 if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
                     continue
                 role = str(item.get(role_key) or "author").lower().rsplit(":", 1)[-1].rsplit("/", 1)[-1]
-                if name == "people" and role not in _ROLES:
+                if name == "people" and role not in ROLE_NAMES:
                     continue  # a person the story is about, not one who made it
-                listed.append(Creator(" ".join(item["name"].split()), _ROLES.get(role, "contributor")))
+                listed.append(Creator(" ".join(item["name"].split()), ROLE_NAMES.get(role, "contributor")))
             if listed:
                 return tuple(listed)
         return None
@@ -304,7 +366,7 @@ class _Facts:
             reduced = html_blocks(html[0][1])
             blocks, dateline, warnings = reduced.blocks, reduced.dateline, reduced.warnings
         if plain:
-            plain_blocks, cleaned = _plain_blocks(plain[0][1])
+            plain_blocks, cleaned = plain_body(plain[0][1])
             if len(plain_blocks) > len(blocks):
                 blocks, dateline, warnings = plain_blocks, None, cleaned
         if not blocks:
@@ -314,214 +376,6 @@ class _Facts:
                 line=self.line("bodies") or self.line("body_html"),
             )
         return blocks, dateline, warnings
-
-
-def _plain_blocks(text: str) -> tuple[list[DraftBlock], list[str]]:
-    """A plain-text body's blocks by the wire copy's rules (lists, separators...), and what
-    cleaning it removed; a body without blank lines has one paragraph a line."""
-    cleaned, warnings = clean_text(text)
-    lines = [line.rstrip(" \t") for line in cleaned.split("\n")]
-    filled = [index for index, line in enumerate(lines) if line.strip()]
-    if filled and all(line.strip() for line in lines[filled[0] : filled[-1] + 1]):
-        lines = [part for line in lines if line.strip() for part in (line, "")]
-    return structure(raw_blocks(lines, 0))[0], warnings
-
-
-# --- HTML bodies -------------------------------------------------------------------------------
-
-#: Elements that end a paragraph, and the kind of block each opens.
-_HEADINGS = {f"h{level}": max(level, 2) for level in range(1, 7)}
-_BLOCKS = frozenset(
-    {"p", "div", "section", "article", "header", "footer", "aside", "address", "pre", "dl", "dt", "dd", "table"}
-    | {"tr", "td", "th", "caption", "main", "center", "body", "html"}
-)
-#: Elements whose content is not body text: scripts, styles, figures with their captions...
-_SKIPPED = frozenset(
-    {"script", "style", "figure", "template", "head", "iframe", "object", "svg", "math", "noscript", "title"}
-)
-#: ...unless an element that should hold none holds paragraphs: an unclosed one swallowed
-#: the rest of the body. Then its paragraphs are read, with a warning.
-_BODY_INSIDE = (
-    ".//*[self::p or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::li"
-    " or self::blockquote][not(ancestor::figcaption)]"
-)
-_INLINE_SPANS = {"b": "strong", "strong": "strong", "i": "emphasis", "em": "emphasis", "cite": "emphasis"}
-_LINK_TARGET = re.compile(r"(?:https?://|mailto:)[^\s<>\"]+", re.IGNORECASE)
-_HTML_SPACE = re.compile(r"[ \t\n\r\f]+")
-
-
-def html_blocks(markup: str) -> HtmlBody:
-    """An HTML body reduced to blocks (see `HtmlBody`)."""
-    return HtmlBody(markup)
-
-
-class HtmlBody:
-    """An HTML body reduced to blocks, walked without recursion (any depth, linear time):
-    its `blocks`, the `dateline` a `<span class="dateline">` marks, and `warnings` about
-    text an unclosed element swallowed or characters no edition may carry."""
-
-    def __init__(self, markup: str) -> None:
-        self.blocks: list[DraftBlock] = []
-        self.dateline: str | None = None
-        self.warnings: list[str] = []
-        self._parts: list[str] = []
-        self._length = 0
-        self._spans: list[Span] = []
-        self._open: list[tuple[str, int, str]] = []  # (kind, start, href) of open inline spans
-        self._list: DraftBlock | None = None
-        self._list_depth = 0  # lists inside lists are read into the outermost one
-        self._quote: DraftBlock | None = None
-        self._heading = 0
-        self._dateline_start: int | None = None
-        root = _parse_html(markup)
-        if root is not None:
-            self._walk(root)
-        self._flush()
-
-    def _walk(self, root: Any) -> None:
-        skipping: Any = None
-        for event, element in etree.iterwalk(root, events=("start", "end")):
-            tag = element.tag.lower() if isinstance(element.tag, str) else None
-            if skipping is not None:
-                if event == "end" and element is skipping:
-                    skipping = None
-                    self._text(element.tail)
-                continue
-            if event == "start":
-                if tag in _SKIPPED or tag is None:
-                    swallowed = element.xpath(_BODY_INSIDE) if tag is not None else []
-                    if not swallowed:
-                        skipping = element
-                        continue
-                    self.warnings.append(
-                        f"a <{tag}> holds {len(swallowed)} paragraphs of the body (is it closed?): "
-                        "they are read as text"
-                    )
-                self._start(tag or "", element)
-                self._text(element.text)
-            else:
-                self._end(tag or "", element)
-                self._text(element.tail)
-
-    def _start(self, tag: str, element: Any) -> None:
-        if tag in _BLOCKS or tag in _HEADINGS or tag == "li":
-            self._flush()
-            self._heading = _HEADINGS.get(tag, 0)
-        elif tag in ("ul", "ol"):
-            self._flush()
-            self._list_depth += 1
-            if self._list is None:
-                ordered = tag == "ol"
-                start = element.get("start", "1")
-                marker = element.get("data-marker") or ("." if ordered else "-")
-                number = int(start) if start.isdigit() and len(start) < 10 else 1
-                self._list = DraftBlock("list", [], ordered=ordered, marker=marker, start=number)
-        elif tag == "blockquote":
-            self._flush()
-            self._quote = DraftBlock("quote", [])
-        elif tag == "hr":
-            self._flush()
-            self.blocks.append(DraftBlock("separator", [Piece(element.get("data-mark") or "***")]))
-        elif tag == "br":
-            self._add(" ")
-            if _next_is_br(element):
-                self._flush()
-        elif tag in _INLINE_SPANS:
-            self._open.append((_INLINE_SPANS[tag], self._length, ""))
-        elif tag == "a":
-            href = (element.get("href") or "").strip()
-            self._open.append(("link" if _LINK_TARGET.fullmatch(href) else "", self._length, href))
-        elif tag == "span" and "dateline" in (element.get("class") or "").split() and self.dateline is None:
-            self._dateline_start = self._length
-
-    def _end(self, tag: str, element: Any) -> None:
-        if tag in _BLOCKS or tag in _HEADINGS or tag == "li":
-            self._flush()
-            self._heading = 0
-        elif tag in ("ul", "ol"):
-            self._flush()
-            self._list_depth -= 1
-            if self._list_depth == 0 and self._list is not None:
-                if self._list.pieces:
-                    self.blocks.append(self._list)
-                self._list = None
-        elif tag == "blockquote":
-            self._flush()
-            if self._quote is not None and self._quote.pieces:
-                self.blocks.append(self._quote)
-            self._quote = None
-        elif (tag in _INLINE_SPANS or tag == "a") and self._open:
-            kind, start, href = self._open.pop()
-            if kind:
-                self._spans.append(Span(start, self._length, kind, href))
-        elif tag == "span" and self._dateline_start is not None:
-            text = "".join(self._parts)[self._dateline_start :].strip(" ")
-            self.dateline = text or None
-            self._dateline_start = None
-
-    def _text(self, text: str | None) -> None:
-        if text:
-            cleaned, removed = clean_text(_HTML_SPACE.sub(" ", text))
-            self.warnings += [warning for warning in removed if warning not in self.warnings]
-            self._add(cleaned)
-
-    def _add(self, text: str) -> None:
-        if (not self._parts or self._parts[-1].endswith(" ")) and text.startswith(" "):
-            text = text[1:]
-        if text:
-            self._parts.append(text)
-            self._length += len(text)
-
-    def _flush(self) -> None:
-        text = "".join(self._parts).rstrip(" ")
-        self._parts, self._length = [], 0
-        spans, self._spans = self._spans, []
-        self._open = [(kind, 0, href) for kind, _, href in self._open]  # still open: go on in the next block
-        if not text:
-            return
-        spans = [_trimmed(span, text) for span in spans]
-        piece = Piece(text, tuple(span for span in spans if span.end > span.start))
-        if self._list is not None:  # an item (text in a list outside any <li> is an item of its own)
-            self._list.pieces.append(piece)
-        elif self._quote is not None:
-            self._quote.pieces.append(piece)
-        elif self._heading:
-            self.blocks.append(DraftBlock("heading", [piece], level=self._heading))
-        else:
-            self.blocks.append(DraftBlock("paragraph", [piece]))
-
-
-def _trimmed(span: Span, text: str) -> Span:
-    """A span without the spaces at its edges (`<b> bold </b>`), inside the text."""
-    start, end = span.start, min(span.end, len(text))
-    while start < end and text[start] == " ":
-        start += 1
-    while end > start and text[end - 1] == " ":
-        end -= 1
-    return Span(start, end, span.kind, span.href)
-
-
-def _next_is_br(element: Any) -> bool:
-    """`<br>` followed (after nothing but spaces) by another: a paragraph break."""
-    following = element.getnext()
-    return (
-        following is not None
-        and isinstance(following.tag, str)
-        and following.tag.lower() == "br"
-        and not (element.tail or "").strip()
-    )
-
-
-def _parse_html(markup: str) -> Any:
-    """The body's element tree (lxml's HTML parser: no network, no entities beyond HTML's
-    own, linear in its input), or None for a body with no markup at all."""
-    if not markup.strip():
-        return None
-    parser = lxml_html.HTMLParser(no_network=True, remove_comments=True, remove_pis=True, huge_tree=True)
-    try:
-        return lxml_html.fragment_fromstring(markup, create_parent="div", parser=parser)
-    except etree.ParserError:
-        return None
 
 
 def _kind(value: Any) -> str:

@@ -25,11 +25,13 @@ from publish.model import Provenance
 from publish.readers.agencies import read_byline
 from publish.readers.draft import Draft, DraftBlock, Given, Piece
 from publish.readers.lexing import HEADER_LINE, ISO_DATE, Header, RawBlock, join_lines, raw_blocks, read_header
+from publish.readers.source import clean_text
 
 #: Header keys of wire copy (lower case) -> the fact each states.
 HEADER_KEYS: dict[str, str] = {
     "title": "title",
     "headline": "title",
+    "subtitle": "subtitle",
     "date": "date",
     "dateline": "dateline",
     "located": "located",
@@ -41,6 +43,8 @@ HEADER_KEYS: dict[str, str] = {
     "language": "language",
     "lang": "language",
     "slug": "slug",
+    "correction": "correction",
+    "note": "note",
     "keep-breaks": "keep-breaks",
     "keep_breaks": "keep-breaks",
 }
@@ -96,7 +100,7 @@ def read_wire(
         body_start = start
     elif header_line and header_line["key"].lower() in HEADER_KEYS.keys() | archival.KEYS.keys():
         keys = {**{key: key for key in archival.KEYS}, **HEADER_KEYS}
-        body_start = read_header(lines, start, header, keys, path, warnings)
+        body_start = read_header(lines, start, header, keys, path, warnings, archival.REPEATED)
     else:
         body_start = start
     for key in sorted(RECORD_ONLY_KEYS & header.values.keys(), key=header.lines.__getitem__):
@@ -110,6 +114,7 @@ def read_wire(
         for key, value in header.values.items()
         if key in HEADER_KEYS and HEADER_KEYS[key] != "keep-breaks"
     }
+    notes = archival.stated_notes(header.repeated)
     raw = raw_blocks(lines, body_start)
     if "title" not in facts and len(raw) > 1 and _looks_like_title(raw[0].text):
         title = raw.pop(0)
@@ -126,6 +131,7 @@ def read_wire(
         blocks=blocks,
         facts=facts,
         provenance=provenance,
+        notes=notes,
         warnings=warnings,
         last_line=len(lines),
     )
@@ -348,3 +354,15 @@ def _is_heading(text: str) -> bool:
 def _is_lower(char: str) -> bool:
     """Lower case, not counting Georgian Mkhedruli, which news text uses as caseless."""
     return char.islower() and not "\u10d0" <= char <= "\u10ff"
+
+
+def plain_body(text: str) -> tuple[list[DraftBlock], list[str]]:
+    """The blocks of a plain-text body in a structured item (ninjs `body_text`, NewsML-G2
+    `inlineData`) by the wire copy's rules (lists, separators...), and what cleaning it
+    removed; a body without blank lines has one paragraph a line."""
+    cleaned, warnings = clean_text(text)
+    lines = [line.rstrip(" \t") for line in cleaned.split("\n")]
+    filled = [index for index, line in enumerate(lines) if line.strip()]
+    if filled and all(line.strip() for line in lines[filled[0] : filled[-1] + 1]):
+        lines = [part for line in lines if line.strip() for part in (line, "")]
+    return structure(raw_blocks(lines, 0))[0], warnings

@@ -23,7 +23,7 @@ from publish.model import Article, Collection
 from publish.options import ZIP_EPOCH, RenderOptions
 from publish.render.cover import CoverText, render_cover
 from publish.templates import environment, read_bytes
-from publish.typography import block_for_reading, reading_text
+from publish.typography import block_for_reading, reader_notices, reading_text
 from publish.version import __version__
 
 ARTICLE_FILE = "article.xhtml"
@@ -204,6 +204,8 @@ def _package(
                 hyphenate=of(article.language).epub_hyphenates,
                 # As the PDF sets them: quotes, dashes, ranges, no-break spaces (the model keeps the wire's text).
                 headline=reading_text(article.title, article.language),
+                subtitle=reading_text(article.subtitle, article.language) if article.subtitle else "",
+                notices=reader_notices(article),
                 byline=of(article.language).join([c.name for c in article.creators if c.role == "writer"]),
                 lead_in=reading_text(article.lead_in or "", article.language),
                 blocks=[block_for_reading(block, article.language) for block in article.blocks],

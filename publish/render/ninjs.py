@@ -31,6 +31,7 @@ from publish.model import (
     Emphasis,
     Heading,
     Inline,
+    Item,
     Link,
     ListBlock,
     Paragraph,
@@ -90,10 +91,23 @@ def article_document(article: Article) -> dict[str, Any]:
         "representationtype": "full",
         "profile": PROFILE,
         _name("language"): facts["language"],
-        **_dates(facts.get("date")),
-        "headlines": [{"role": "main", "value": facts["title"]}],
+        **_dates(facts.get("date"), article.item),
+        **_item(article.item),
+        "headlines": [
+            {"role": "main", "value": facts["title"]},
+            *([{"role": "sub", "value": article.subtitle}] if article.subtitle else []),
+        ],
         _name("slug"): facts["slug"],
     }
+    # Corrections are for readers (a description of role `correction`); an `ednote` is for
+    # editors only, as ninjs defines it (one note a line).
+    editorial = [note.text for note in article.notes if note.kind == "editorial"]
+    if editorial:
+        document["ednote"] = "\n".join(editorial)
+    if article.corrections:
+        document["descriptions"] = [
+            {"role": "correction", "contenttype": "text/plain", "value": note.text} for note in article.corrections
+        ]
     if article.creators:
         # `by` is the byline as filed (one name is its own byline); `people` names everyone.
         single = article.creators[0].name if len(article.creators) == 1 else None
@@ -173,13 +187,35 @@ def _name(fact: str) -> str:
     return field(fact).ninjs[0]
 
 
-def _dates(date_iso: str | int | None) -> dict[str, str]:
-    """firstcreated and versioncreated from the article's date (00:00 UTC, as the EPUB's and
-    PDF's dates); nothing when it is undated."""
+def _dates(date_iso: str | int | None, item: Item | None = None) -> dict[str, str]:
+    """contentcreated, firstcreated and versioncreated from the article's date (00:00 UTC, as
+    the EPUB's and PDF's dates), the agency item's own first and version times where it
+    states them; nothing when it is undated."""
     if not date_iso:
         return {}
-    stamp = f"{date_iso}T00:00:00Z"
-    return dict.fromkeys(field("date").ninjs, stamp)
+    stamps = dict.fromkeys(field("date").ninjs, f"{date_iso}T00:00:00Z")
+    if item is not None and item.created:
+        stamps["firstcreated"] = item.created
+    if item is not None and item.updated:
+        stamps["versioncreated"] = item.updated
+    return stamps
+
+
+#: `altids` role of the agency item's id (the document's `uri` is the article's identifier).
+ITEM_ID_ROLE = "agency-item"
+
+
+def _item(item: Item | None) -> dict[str, Any]:
+    """The agency item the article is a version of, in ninjs's own properties."""
+    if item is None:
+        return {}
+    stated = {
+        "version": str(item.version) if item.version is not None else None,
+        "pubstatus": item.status,
+        "embargoed": item.embargo,
+        "altids": [{"role": ITEM_ID_ROLE, "value": item.id}],
+    }
+    return {key: value for key, value in stated.items() if value is not None}
 
 
 def _without_standard(document: dict[str, Any]) -> dict[str, Any]:

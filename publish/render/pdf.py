@@ -59,7 +59,7 @@ from publish.model import (
 from publish.options import RenderOptions
 from publish.render import shaping
 from publish.templates import load_style, pdf_font_family
-from publish.typography import block_for_reading, reading_text, smarten
+from publish.typography import block_for_reading, reader_notices, reading_text, smarten
 from publish.version import __version__
 
 PAPER: dict[str, tuple[float, float]] = {"A4": A4, "LETTER": LETTER}
@@ -242,13 +242,13 @@ def _article_story(
         _shaped_headline(title, language, kit, key, in_contents, plain=plain)
         or _Headline(markup((Text(title),), face="bold"), kit.styles[headline_style], plain, key, in_contents)
     ]
+    if article.subtitle:
+        story.append(_furniture(reading_text(article.subtitle, language), kit, language, "subtitle", "regular"))
     writers = of(language).join([creator.name for creator in article.creators])
     byline = " · ".join(part for part in (writers, _reader_date(article.date, language), article.source) if part)
     if byline:
-        story.append(
-            _shaped((Text(byline),), kit, language, "byline", "italic")
-            or Para(markup((Text(reading_text(byline, language)),), face="italic"), kit.styles["byline"])
-        )
+        story.append(_furniture(reading_text(byline, language), kit, language, "byline", "italic"))
+    story += [_furniture(notice, kit, language, "byline", "italic") for notice in reader_notices(article)]
     lead_in = reading_text(article.lead_in, language) if article.lead_in else None
     for index, block in enumerate(article.blocks):
         # The first paragraph after a subheading, a list, a quotation or a break starts flush.
@@ -322,6 +322,12 @@ class _Separator(Flowable):  # type: ignore[misc]
 def _reader_date(date: datetime.date | None, language: str) -> str:
     """The date as the article's readers write it (CLDR), "" for an undated article."""
     return of(language).date(date) if date is not None else ""
+
+
+def _furniture(text: str, kit: _Kit, language: str, style_name: str, face: str) -> Any:
+    """A line over the story (subtitle, byline, notice), shaped where its script needs it."""
+    runs = (Text(text),)
+    return _shaped(runs, kit, language, style_name, face) or Para(kit.markup(runs, face=face), kit.styles[style_name])
 
 
 def _shaped(
@@ -808,6 +814,18 @@ def _paragraph_styles(style: dict[str, Any], fonts: FontSet, language: str) -> d
         ),
     }
     styles["byline"] = ParagraphStyle("byline", parent=styles["meta"], keepWithNext=1)
+    # A second headline: the body's face, a size between it and the headline's.
+    styles["subtitle"] = ParagraphStyle(
+        "subtitle",
+        parent=base,
+        fontSize=body["size"] * 1.3,
+        leading=body["size"] * 1.3 * 1.25,
+        alignment=TA_LEFT,
+        firstLineIndent=0,
+        hyphenationLang="",
+        spaceAfter=6,
+        keepWithNext=1,
+    )
     # The story's own structure: a subheading kept with what follows it, list items with
     # their bullet or number hanging in the margin of the text, a quotation set in.
     styles["subheading"] = ParagraphStyle(
