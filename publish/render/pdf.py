@@ -4,11 +4,12 @@ Article text reaches reportlab's paragraph markup only through `escape`, so text
 as `<font>` or `&` is printed, never interpreted. Fonts are TrueType files embedded as
 subsets. A character the main family lacks is set in the first family of the declared
 fallback chain that has it (`publish.fonts`); one that no font of the chain has is
-reported by `preflight` (an error under --strict) rather than printed silently as a box.
+reported by `preflight` (an error under --strict), never left out silently.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
 import io
 import re
@@ -479,14 +480,16 @@ MISSING_NAMED = 12
 
 
 def missing_glyphs_message(missing: list[str]) -> str:
-    """One line for every character no font of the chain has (a Chinese article lacks
-    hundreds: the first few are named, the rest counted)."""
+    """One line for every character no font of the chain has (an article in a script
+    publish has no font for lacks hundreds: the first few are named, the rest counted).
+    It says what the PDF does: such a character is neither drawn (PDF viewers draw no
+    .notdef glyph; a gap stands in its place) nor in the text layer."""
     names = ", ".join(f"{ch} U+{ord(ch):04X}" for ch in missing[:MISSING_NAMED])
     more = f" and {len(missing) - MISSING_NAMED:,} more" if len(missing) > MISSING_NAMED else ""
-    blank = "it" if len(missing) == 1 else "them"
+    them = "it" if len(missing) == 1 else "them"
     return (
         f"{len(missing):,} character{'s' if len(missing) > 1 else ''} in no font of the PDF "
-        f"({names}{more}): the PDF shows a blank box for {blank}"
+        f"({names}{more}): the PDF leaves {them} out"
     )
 
 
@@ -537,12 +540,23 @@ def _fallback_font(main: str, char: str) -> str | None:
     return None
 
 
+#: The font reportlab read from each file, so a file that serves several faces (the
+#: upright italic of an upright family, every face of the CJK font: 3.4 MB) is read once.
+_READ: dict[Path, TTFont] = {}
+
+
 @lru_cache(maxsize=64)
 def _register(path: Path, name: str) -> str:
     # Subsets hold only the glyphs used; reportlab's default also copies every ASCII
     # glyph into each subset (to keep content streams ASCII-readable), which triples the
     # work for a headline or byline face. Text is extracted through ToUnicode either way.
-    pdfmetrics.registerFont(TTFont(name, str(path), asciiReadable=False))
+    font = _READ.get(path)
+    if font is None:
+        font = _READ[path] = TTFont(name, str(path), asciiReadable=False)
+    else:  # another name for a face already read: reportlab maps it to that font
+        font = copy.copy(font)
+        font.fontName = name
+    pdfmetrics.registerFont(font)
     return name
 
 
