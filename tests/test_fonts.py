@@ -27,6 +27,9 @@ SCRIPT_ARTICLES = [
             "armenian.txt",
             "georgian.txt",
             "header_block.txt",
+            "chinese.txt",
+            "japanese.txt",
+            "korean.txt",
         )
     ),
 ]
