@@ -136,3 +136,15 @@ def test_the_pdf_gives_back_a_two_page_paragraph_line_by_line_and_keeps_kinsoku(
     lines = pdf_lines(article, tmp_path)
     assert broken_against_kinsoku(lines) == [] and "".join(lines) == STRESS
     assert len(lines) > 686 / 14.5  # more lines than the text block holds: two pages
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["“" * 3000, "。" * 3000, "——" * 1500, "中“\u200b\u200b" * 800 + "中"],
+    ids=["opening marks", "stops", "dashes", "zero-width spaces"],
+)
+def test_lines_no_allowed_break_can_mend_are_left_as_reportlab_breaks_them(text):
+    """Runs of marks with no allowed break between them, and zero-width characters at the
+    breaks: every character is laid out, once. (The reader removes zero-width spaces from
+    articles; reportlab drops them at a paragraph's end.)"""
+    assert "".join(reportlab_lines(pdf.Para, text)) == text

@@ -791,17 +791,20 @@ class Para(reportlab_paragraph.Paragraph):  # type: ignore[misc]
 
 
 def _cjk_fragments(lines: Any, start: int, stop: int) -> list[Any]:
-    return [word for line in lines.lines[start:stop] for word in line.words]
+    """The fragments of laid-out lines `start` to `stop` (reportlab's ParaLines, or a list)."""
+    return [word for line in getattr(lines, "lines", lines)[start:stop] for word in line.words]
 
 
 def _kinsoku_lines(frags: list[Any], widths: list[float], bounds: bool) -> Any:
     """reportlab's CJK lines of `frags`, each line that ends where no line may end cut to
-    its last allowed break, by narrowing that line's width and laying out again: lines
-    above it stay as they were, and each pass shortens it, so this ends."""
+    its last allowed break, by narrowing that line's width and laying out the rest again
+    (the lines above it stay as they are). A line no break is allowed in is left be, as
+    is one a cut did not shorten (a guard: reportlab's breaker is not ours), so this ends."""
     usual, settled = widths[-1], 0
+    lines = reportlab_paragraph.cjkFragSplit(frags, widths, bounds).lines
+    tried: dict[int, int] = {}  # line -> its length when it was last cut
     while True:
-        para = reportlab_paragraph.cjkFragSplit(frags, widths, bounds)
-        texts = ["".join(word.text for word in line.words) for line in para.lines]
+        texts = ["".join(word.text for word in line.words) for line in lines]
         bad = next(
             (
                 index
@@ -811,15 +814,18 @@ def _kinsoku_lines(frags: list[Any], widths: list[float], bounds: bool) -> Any:
             None,
         )
         if bad is None:
-            return para
+            return reportlab_paragraph.ParaLines(kind=1, lines=lines)
         text = texts[bad]
         cut = next((end for end in range(len(text) - 1, 0, -1) if linebreak.may_break(text[end - 1], text[end])), 0)
-        if not cut:  # no break is allowed in the line: leave it be
+        if not cut or tried.get(bad, len(text) + 1) <= len(text):
             settled = bad + 1
             continue
+        tried[bad], settled = len(text), bad
         # reportlab gives every line past the list the list's last width: keep it the usual one.
         widths += [usual] * (bad + 2 - len(widths))
-        widths[bad] = _width_of_first(para.lines[bad].words, cut) + 0.001
+        widths[bad] = _width_of_first(lines[bad].words, cut) + 0.001
+        rest = reportlab_paragraph.cjkFragSplit(_cjk_fragments(lines, bad, len(lines)), widths[bad:], bounds)
+        lines = lines[:bad] + rest.lines
 
 
 def _width_of_first(words: list[Any], count: int) -> float:
