@@ -148,3 +148,18 @@ def test_lines_no_allowed_break_can_mend_are_left_as_reportlab_breaks_them(text)
     breaks: every character is laid out, once. (The reader removes zero-width spaces from
     articles; reportlab drops them at a paragraph's end.)"""
     assert "".join(reportlab_lines(pdf.Para, text)) == text
+
+
+def test_the_reportlab_internals_the_cjk_breaker_relies_on_are_there():
+    """Upgrading reportlab must fail here first, loudly, not as a PDF with broken lines:
+    the CJK splitter and its table read at each call, the bullet and split helpers."""
+    import inspect
+
+    from reportlab.platypus import paragraph
+
+    parameters = list(inspect.signature(paragraph.cjkFragSplit).parameters)
+    assert parameters == ["frags", "maxWidths", "calcBounds", "encoding"]
+    assert "ALL_CANNOT_START" in inspect.getsource(paragraph.cjkFragSplit)
+    assert isinstance(paragraph.ALL_CANNOT_START, pdf._NoStart)
+    assert callable(paragraph._handleBulletWidth) and callable(paragraph.ParaLines)
+    assert "_split_blParaHard" in inspect.getsource(Paragraph._get_split_blParaFunc)
