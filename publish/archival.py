@@ -338,7 +338,7 @@ def wrap(text: str, width: int, first_prefix: str = "", next_prefix: str = "") -
     line: list[str] = []
     prefix = first_prefix
     used = display_width(prefix)
-    for word in words_of(text):
+    for word in filter(None, text.split(" ")):  # lines end at plain spaces only (an ideographic one is content)
         word_width = display_width(word)
         if line and used + 1 + word_width > width:
             lines.append(prefix + " ".join(line))

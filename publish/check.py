@@ -50,10 +50,15 @@ _DIRECTION_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 def comparable_words(text: str) -> list[str]:
     """Words as an extractor gives them back: line-end hyphenation undone, hyphens, en
-    dashes and soft hyphens dropped, compatibility forms folded."""
+    dashes and soft hyphens dropped, compatibility forms folded; Chinese and Japanese,
+    written without spaces, in the pieces a line may break between (an extractor puts a
+    line end inside what would otherwise be one paragraph-long word)."""
+    from publish.render.linebreak import parts
+
     text = unicodedata.normalize("NFKC", _DIRECTION_MARKS.sub("", text))
     text = re.sub(r"(?<=\w)[-\u2010\u00ad]\s*\n\s*(?=\w)", "", text)
-    return re.sub(r"[-\u2010\u2011\u2013\u00ad]", "", text).split()  # the PDF sets ranges with en dashes
+    words = re.sub(r"[-\u2010\u2011\u2013\u00ad]", "", text).split()  # the PDF sets ranges with en dashes
+    return [part for word in words for part in (parts(word) if not word.isascii() else (word,))]
 
 
 #: A word broken by a hyphen at the end of a page's body text.

@@ -73,23 +73,40 @@ SCRIPT_FAMILIES: dict[str, FontFamily] = {
         _shipped_upright("Noto Serif Devanagari", "NotoSerifDevanagari"),
     )
 }
+#: Chinese, Japanese and Korean: Publish Sans CJK, which is Droid Sans Fallback (Apache
+#: License 2.0) with the angle brackets 〈 〉 it lacks drawn from its own 《 》 and renamed
+#: (`tools/cjk_font.py`). One TrueType file with every Han character of the Unified
+#: Ideographs block (simplified and traditional Chinese, kanji, hanja), kana, all hangul
+#: syllables and CJK punctuation; reportlab cannot embed the CFF outlines of Noto Sans
+#: and Serif CJK. One weight, upright: it serves every face (a headline in it is set
+#: large, not bold). Last in the chain, so no other PDF changes.
+_CJK_FILE = SHIPPED_DIR / "PublishSansCJK.ttf"
+CJK_FAMILY = FontFamily("Publish Sans CJK", _CJK_FILE, _CJK_FILE, _CJK_FILE, _CJK_FILE)
 SHIPPED_FAMILIES: dict[str, FontFamily] = {
     DEFAULT_FAMILY.lower(): _shipped(DEFAULT_FAMILY, "PublishSerif"),
     **SCRIPT_FAMILIES,
+    CJK_FAMILY.name.lower(): CJK_FAMILY,
 }
-#: Names a user may give for the shipped family (it is these Noto families, merged).
+#: Names a user may give for the shipped families they are made from (Publish Serif is
+#: these Noto families, merged; Publish Sans CJK is Droid Sans Fallback).
 SHIPPED_ALIASES: dict[str, str] = {
     "noto serif": DEFAULT_FAMILY,
     "noto serif armenian": DEFAULT_FAMILY,
     "noto serif georgian": DEFAULT_FAMILY,
+    "droid sans fallback": CJK_FAMILY.name,
 }
 #: Families tried, in order, for a character the body family lacks (a family the user
 #: names may lack Armenian, say). Publish Serif covers Latin (with Azerbaijani ə ğ ı ş),
 #: Cyrillic, Greek, Armenian, Georgian and the currency signs of these wires
 #: (₼ ֏ € £ $ ₽ ₺ ₾); nothing outside this chain is ever consulted.
 #: Arabic, Persian, Hebrew and Devanagari follow in their own families (set by
-#: `publish.render.shaping`, which shapes and reorders them).
-FALLBACK_CHAIN: tuple[str, ...] = (DEFAULT_FAMILY, *(family.name for family in SCRIPT_FAMILIES.values()))
+#: `publish.render.shaping`, which shapes and reorders them), then Chinese, Japanese
+#: and Korean.
+FALLBACK_CHAIN: tuple[str, ...] = (
+    DEFAULT_FAMILY,
+    *(family.name for family in SCRIPT_FAMILIES.values()),
+    CJK_FAMILY.name,
+)
 
 #: Searched only for a family the user names that publish does not ship.
 SYSTEM_FONT_DIRS: tuple[Path, ...] = (
@@ -194,10 +211,14 @@ def fallback_families(main: str) -> tuple[str, ...]:
 
 @lru_cache(maxsize=64)
 def coverage(path: Path) -> frozenset[int]:
-    """Code points a font file has glyphs for."""
+    """Code points a font file has glyphs for. Glyphs are numbered, not named: a font
+    without glyph names (the CJK face's `post` table) would have fontTools derive 49,775
+    of them from its character map first, a quarter of a second."""
     from fontTools.ttLib import TTFont
 
-    return frozenset(TTFont(path, lazy=True, fontNumber=0).getBestCmap())
+    font = TTFont(path, lazy=True, fontNumber=0)
+    font.setGlyphOrder([f"glyph{index}" for index in range(font["maxp"].numGlyphs)])
+    return frozenset(font.getBestCmap())
 
 
 def fonts_digest(main: str) -> str:

@@ -33,11 +33,14 @@ def test_wheel_ships_templates_fonts_and_entry_point(tmp_path):
     assert "publish = publish.cli:main" in entry_points
     for face in ("Regular", "Bold", "Italic", "BoldItalic"):
         assert f"publish/data/fonts/PublishSerif-{face}.ttf" in names
-    assert "publish/data/fonts/OFL.txt" in names
+    assert "publish/data/fonts/PublishSansCJK.ttf" in names
+    for licence in ("OFL.txt", "Apache-2.0.txt"):  # beside the fonts and with the distribution's licences
+        assert f"publish/data/fonts/{licence}" in names
+        assert any(name.endswith(f".dist-info/licenses/publish/data/fonts/{licence}") for name in names)
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
     assert "publish/data/EpubCheckServer.java" in names  # `publish check` runs EPUBCheck through it
-    # "A few MB, not tens": the fonts are most of it.
-    assert wheel.stat().st_size < 3_000_000
+    # "A few MB, not tens": the fonts are most of it (1.5 MB, and 1.7 MB the CJK face).
+    assert wheel.stat().st_size < 3_500_000
 
 
 def test_importing_the_model_or_a_renderer_loads_no_builder_parser_or_cli():

@@ -2,6 +2,7 @@
 
 import hashlib
 import io
+import itertools
 import os
 import subprocess
 import sys
@@ -83,6 +84,9 @@ def test_two_renders_are_byte_identical_in_other_processes_and_time_zones(tmp_pa
         ("Yerevan (Երևան)", ["Publish Serif"]),
         ("Cairo (القاهرة)", ["Publish Serif", "Noto Naskh Arabic", "Publish Serif"]),
         ("ירושלים", ["Noto Serif Hebrew"]),
+        ("北京（新华社）", ["Publish Sans CJK"]),
+        ("東京・カタカナ", ["Publish Sans CJK"]),
+        ("서울 2024년", ["Publish Sans CJK", "Publish Serif", "Publish Sans CJK"]),  # the CJK face has no digits
     ],
 )
 def test_each_run_is_set_in_the_shipped_family_that_has_it(text, families):
@@ -117,6 +121,48 @@ def test_headlines_fit_the_measure_and_the_band(title, cut):
         assert lines[-1].endswith("\u2026") and words.startswith(" ".join(lines)[:-1])
     else:
         assert " ".join(lines) == words
+
+
+#: Closing marks no line may begin with, opening ones no line may end with.
+CLOSING, OPENING = "，。、：；？！）」』】〉》”’…ー", "（「『【〈《“‘"
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "国家统计局：4月份国民经济持续恢复，“稳中有进”态势延续，社会消费品零售总额同比增长2.3%",
+        "「子どもからお年寄りまで」新しい区立図書館が開館、蔵書は約80万冊に",
+        "《四库全书》影印本首次公开展出（记者李晓明）——杭州图书馆",
+    ],
+)
+def test_chinese_and_japanese_headlines_break_between_characters_keeping_kinsoku(title):
+    """Set large and broken between characters, never before a closing mark or after an
+    opening one, never inside a Latin word or a number; nothing cut, nothing added."""
+    size, lines = fit_title(title, "zh")
+    assert size == cover.TITLE_SIZES[0] and len(lines) > 2 and "".join(lines) == title
+    assert all(cover._width(line, "bold", size, 0, "zh") <= cover.MEASURE for line in lines)
+    assert [line for line in lines[1:] if line[0] in CLOSING] == []
+    assert [line for line in lines[:-1] if line[-1] in OPENING] == []
+    assert all(not (a[-1].isdigit() and b[0] in "0123456789.%") for a, b in itertools.pairwise(lines))
+
+
+def test_a_headline_keeps_its_phrases_whole_when_they_fit_one_size_smaller():
+    """ "...正式开 / 放 馆藏..." at the largest size, or each phrase on its own line one
+    size smaller: the phrases win. Two sizes smaller they lose to the larger type."""
+    assert fit_title("杭州新图书馆正式开放 馆藏图书超过120万册", "zh") == (
+        cover.TITLE_SIZES[1],
+        ["杭州新图书馆正式开放", "馆藏图书超过120万册"],
+    )
+    assert fit_title("上野に新しい区立図書館が開館 蔵書は約80万冊", "ja") == (
+        cover.TITLE_SIZES[0],
+        ["上野に新しい区立図", "書館が開館 蔵書は", "約80万冊"],
+    )
+
+
+def test_a_korean_headline_breaks_only_at_its_spaces():
+    title = "서울 도심에 새 공공도서관 문 열어…장서 50만 권"
+    size, lines = fit_title(title, "ko")
+    assert size == cover.TITLE_SIZES[0] and " ".join(lines) == title and len(lines) > 1
 
 
 def test_short_headline_is_set_large_and_long_one_is_cut_with_an_ellipsis():

@@ -88,7 +88,13 @@ def test_visual_order_reverses_runs_level_by_level():
 
 
 def test_the_fallback_chain_ships_every_new_script():
-    assert FALLBACK_CHAIN == ("Publish Serif", "Noto Naskh Arabic", "Noto Serif Hebrew", "Noto Serif Devanagari")
+    assert FALLBACK_CHAIN == (
+        "Publish Serif",
+        "Noto Naskh Arabic",
+        "Noto Serif Hebrew",
+        "Noto Serif Devanagari",
+        "Publish Sans CJK",
+    )
     for family, letters in (
         ("Noto Naskh Arabic", "ابپچژگیک۱۴۰"),
         ("Noto Serif Hebrew", "אבגשת"),

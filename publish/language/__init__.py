@@ -94,7 +94,11 @@ class Language:
                 return part.title()
         from babel.core import get_global
 
-        likely = get_global("likely_subtags").get(self.primary, "")
+        likely_subtags: dict[str, str] = get_global("likely_subtags")
+        regions = [part.upper() for part in self.tag.split("-")[1:] if len(part) == 2 and part.isalpha()]
+        likely = (regions and likely_subtags.get(f"{self.primary}_{regions[0]}")) or likely_subtags.get(
+            self.primary, ""
+        )
         found = [part for part in likely.split("_") if len(part) == 4]
         return found[0] if found else "Latn"
 
@@ -246,9 +250,17 @@ class Language:
         return self.primary in tables.EPUB_HYPHENATED_LANGUAGES
 
     @cached_property
+    def character_indent(self) -> int:
+        """How many characters a paragraph's first line is set in, for a language written
+        without spaces between words (two in Chinese, one in Japanese: `tables.CHARACTER_INDENT`
+        by its script), else 0."""
+        return tables.CHARACTER_INDENT.get(self.script, 0)
+
+    @cached_property
     def breaks_between_characters(self) -> bool:
-        """Written without spaces between words (Chinese, Japanese)."""
-        return self.primary in tables.CHARACTER_BREAKING
+        """Written without spaces between words (Chinese, Japanese; not `zh-Latn`, not Korean):
+        a line may break between any two characters, kinsoku kept."""
+        return self.character_indent > 0
 
     # --- What the readers look for ---------------------------------------------------------
 

@@ -388,9 +388,12 @@ JUSTIFIED_LANGUAGES = frozenset({"en"})
 EPUB_HYPHENATED_LANGUAGES = frozenset(
     {"da", "de", "en", "es", "fi", "fr", "it", "nb", "nl", "nn", "no", "pt", "ru", "sv", "uk"}
 )
-#: Languages set without spaces between words: a line may break between any two
-#: characters (but not before closing punctuation).
-CHARACTER_BREAKING = frozenset({"zh", "ja", "yue", "wuu"})
+#: Scripts (ISO 15924) written without spaces between words, so a line breaks between any
+#: two characters (kinsoku kept: `publish.render.linebreak`), and by how many characters a
+#: paragraph's first line is set in, keeping the character grid of the lines below: two in
+#: Chinese (simplified, traditional), one in Japanese. Korean (Kore, Hang) breaks at spaces
+#: and is set as Latin is; so is Chinese in pinyin (`zh-Latn`).
+CHARACTER_INDENT: dict[str, int] = {"Hans": 2, "Hant": 2, "Hani": 2, "Jpan": 1}
 
 # --- What the readers of wire copy look for ------------------------------------------------
 

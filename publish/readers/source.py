@@ -89,8 +89,9 @@ _REMOVE: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("noncharacter", re.compile(r"[\ufdd0-\ufdef\ufffe\uffff]")),
 )
 #: Spaces that are layout, not content: each becomes a plain space. (The no-break spaces,
-#: U+00A0, U+202F and U+2007, are content: French `:` and `»`, `12 000`, are kept.)
-_ODD_SPACES = re.compile(r"[\t\v\f\u1680\u2000-\u2006\u2008-\u200a\u205f\u3000]")
+#: U+00A0, U+202F and U+2007, are content: French `:` and `»`, `12 000`, are kept; so is
+#: the ideographic space U+3000, which Chinese and Japanese set between phrases.)
+_ODD_SPACES = re.compile(r"[\t\v\f\u1680\u2000-\u2006\u2008-\u200a\u205f]")
 #: Unicode's own line and paragraph separators: a line break and a blank line.
 _SEPARATORS = re.compile(r"[\u2028\u2029]")
 #: Any character `clean_text` would touch: one scan instead of seven for clean text.

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from publish.fonts import FALLBACK_CHAIN, SCRIPT_FAMILIES, coverage, shipped_font
 from publish.language import of
+from publish.render.linebreak import parts
 
 if TYPE_CHECKING:
     from PIL import Image, ImageDraw, ImageFont
@@ -130,32 +131,52 @@ def render_cover(text: CoverText) -> bytes:
 
 
 def fit_title(title: str, language: str = "") -> tuple[int, list[str]]:
-    """The largest headline size whose lines fit the headline band, and those lines; at
-    the smallest size a headline still too long is cut, its last line ending in "…"."""
-    for size in TITLE_SIZES:
-        lines = _wrap(title, "bold", size, language)
-        leading = round(size * 1.22)
-        if size + (len(lines) - 1) * leading <= TITLE_BOTTOM - TITLE_TOP and all(
-            _width(line, "bold", size, 0, language) <= MEASURE for line in lines
-        ):
+    """The largest headline size whose lines fit the headline band, and those lines,
+    broken at spaces. Chinese and Japanese also break between characters where kinsoku
+    allows (`publish.render.linebreak`, as the PDF does), but only where a part between
+    spaces is wider than the measure, and not when one size smaller every part fits
+    whole: "杭州新图书馆正式开放 / 馆藏图书超过120万册", not "...正式开 / 放 馆藏...".
+    At the smallest size a headline still too long is cut, its last line ending in "…"."""
+    words = [(" ", word) for word in title.split()]
+    # Where Chinese and Japanese may also break: each piece with what joins it to the one
+    # before (a space before a word's first piece, nothing inside a word).
+    pieces = [("" if index else " ", part) for _, word in words for index, part in enumerate(parts(word))]
+    for index, size in enumerate(TITLE_SIZES):
+        lines = _fill(words, size, language)
+        if _fits(lines, size, language):
             return size, lines
+        broken = _fill(pieces, size, language) if len(pieces) > len(words) else []
+        if broken and _fits(broken, size, language):
+            for smaller in TITLE_SIZES[index + 1 : index + 2]:
+                lines = _fill(words, smaller, language)
+                if _fits(lines, smaller, language):
+                    return smaller, lines
+            return size, broken
     size = TITLE_SIZES[-1]
     room = 1 + (TITLE_BOTTOM - TITLE_TOP - size) // round(size * 1.22)
-    lines = _wrap(title, "bold", size, language)
+    lines = _fill(pieces, size, language)
     if len(lines) > room:
         lines = lines[:room]
         lines[-1] = _cut(lines[-1] + "\u2026", "bold", size, 0, language)
     return size, [_cut(line, "bold", size, 0, language) for line in lines]
 
 
-def _wrap(text: str, face: str, size: int, language: str) -> list[str]:
-    """Greedy line breaking at spaces by measured width."""
+def _fits(lines: list[str], size: int, language: str) -> bool:
+    """True when headline lines at `size` fit the headline band and the measure."""
+    return size + (len(lines) - 1) * round(size * 1.22) <= TITLE_BOTTOM - TITLE_TOP and all(
+        _width(line, "bold", size, 0, language) <= MEASURE for line in lines
+    )
+
+
+def _fill(pieces: list[tuple[str, str]], size: int, language: str) -> list[str]:
+    """Greedy headline lines: as many pieces on each as fit the measure (at least one),
+    each piece joined to the one before by its joint (a space, or nothing)."""
     lines: list[str] = []
-    for word in text.split():
-        if lines and _width(f"{lines[-1]} {word}", face, size, 0, language) <= MEASURE:
-            lines[-1] += f" {word}"
+    for joint, piece in pieces:
+        if lines and _width(lines[-1] + joint + piece, "bold", size, 0, language) <= MEASURE:
+            lines[-1] += joint + piece
         else:
-            lines.append(word)
+            lines.append(piece)
     return lines or [""]
 
 

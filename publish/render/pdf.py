@@ -4,11 +4,12 @@ Article text reaches reportlab's paragraph markup only through `escape`, so text
 as `<font>` or `&` is printed, never interpreted. Fonts are TrueType files embedded as
 subsets. A character the main family lacks is set in the first family of the declared
 fallback chain that has it (`publish.fonts`); one that no font of the chain has is
-reported by `preflight` (an error under --strict) rather than printed silently as a box.
+reported by `preflight` (an error under --strict), never left out silently.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime
 import io
 import re
@@ -31,7 +32,7 @@ from reportlab.pdfbase.pdfdoc import PDFDate, PDFDictionary, PDFInfo, PDFName, P
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Spacer, Table
-from reportlab.platypus import Paragraph as Para
+from reportlab.platypus import paragraph as reportlab_paragraph
 from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
@@ -57,7 +58,7 @@ from publish.model import (
     with_children,
 )
 from publish.options import RenderOptions
-from publish.render import shaping
+from publish.render import linebreak, shaping
 from publish.templates import load_style, pdf_font_family
 from publish.typography import block_for_reading, reader_notices, reading_text, smarten
 from publish.version import __version__
@@ -457,7 +458,10 @@ def preflight(article: Article, options: RenderOptions = RenderOptions()) -> tup
     """Warn about characters no font of the chain can print (found in one pass over the
     article's distinct characters); refuse words no page can hold."""
     for text in (article.title, *article.body_texts()):
-        longest = max((len(word) for word in text.split()), default=0)
+        # Chinese and Japanese have no spaces: their "words" break between characters.
+        longest = max(
+            (len(part) for word in text.split() if len(word) > MAX_WORD for part in linebreak.parts(word)), default=0
+        )
         if longest > MAX_WORD:
             raise InputError(
                 f"a word of {longest:,} characters cannot be typeset (the limit is {MAX_WORD:,})",
@@ -487,14 +491,16 @@ MISSING_NAMED = 12
 
 
 def missing_glyphs_message(missing: list[str]) -> str:
-    """One line for every character no font of the chain has (a Chinese article lacks
-    hundreds: the first few are named, the rest counted)."""
+    """One line for every character no font of the chain has (an article in a script
+    publish has no font for lacks hundreds: the first few are named, the rest counted).
+    It says what the PDF does: such a character is neither drawn (PDF viewers draw no
+    .notdef glyph; a gap stands in its place) nor in the text layer."""
     names = ", ".join(f"{ch} U+{ord(ch):04X}" for ch in missing[:MISSING_NAMED])
     more = f" and {len(missing) - MISSING_NAMED:,} more" if len(missing) > MISSING_NAMED else ""
-    blank = "it" if len(missing) == 1 else "them"
+    them = "it" if len(missing) == 1 else "them"
     return (
         f"{len(missing):,} character{'s' if len(missing) > 1 else ''} in no font of the PDF "
-        f"({names}{more}): the PDF shows a blank box for {blank}"
+        f"({names}{more}): the PDF leaves {them} out"
     )
 
 
@@ -545,12 +551,23 @@ def _fallback_font(main: str, char: str) -> str | None:
     return None
 
 
+#: The font reportlab read from each file, so a file that serves several faces (the
+#: upright italic of an upright family, every face of the CJK font: 3.4 MB) is read once.
+_READ: dict[Path, TTFont] = {}
+
+
 @lru_cache(maxsize=64)
 def _register(path: Path, name: str) -> str:
     # Subsets hold only the glyphs used; reportlab's default also copies every ASCII
     # glyph into each subset (to keep content streams ASCII-readable), which triples the
     # work for a headline or byline face. Text is extracted through ToUnicode either way.
-    pdfmetrics.registerFont(TTFont(name, str(path), asciiReadable=False))
+    font = _READ.get(path)
+    if font is None:
+        font = _READ[path] = TTFont(name, str(path), asciiReadable=False)
+    else:  # another name for a face already read: reportlab maps it to that font
+        font = copy.copy(font)
+        font.fontName = name
+    pdfmetrics.registerFont(font)
     return name
 
 
@@ -732,6 +749,96 @@ def _widen_reportlab_hyphenation() -> None:
 _widen_reportlab_hyphenation()
 
 
+class _NoStart:
+    """reportlab's table of the characters a line may not begin with (`ALL_CANNOT_START`,
+    read at each call), answered by `linebreak.no_start`: its own lacks ，！？ 》 ” and more."""
+
+    def __contains__(self, char: object) -> bool:
+        return isinstance(char, str) and len(char) == 1 and linebreak.no_start(char)
+
+
+reportlab_paragraph.ALL_CANNOT_START = _NoStart()
+
+
+class Para(reportlab_paragraph.Paragraph):  # type: ignore[misc]
+    """reportlab's paragraph, whose CJK line breaker (style `wordWrap="CJK"`: Chinese and
+    Japanese) is held to kinsoku. reportlab breaks between any two characters and, when
+    the character that overflows may not begin a line, hangs it in the margin; but it
+    hangs only one, so the second of "。”" begins the next line, and it has no rule for
+    opening marks, so "“" or "「" may end a line. A line that breaks so is shortened to
+    its last break that `linebreak.may_break` allows, and the rest laid out again."""
+
+    def breakLinesCJK(self, maxWidths: Any) -> Any:
+        if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+            return self.blPara  # the rest of a paragraph split at a page end
+        if not self.frags:
+            return super().breakLinesCJK(maxWidths)
+        widths = list(maxWidths) if isinstance(maxWidths, (list, tuple)) else [maxWidths]
+        self.height = 0
+        reportlab_paragraph._handleBulletWidth(self.bulletText, self.style, widths)
+        leading = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
+        return _kinsoku_lines(self.frags, widths, leading not in ("", "off"))
+
+    def _get_split_blParaFunc(self) -> Any:
+        """The text of a CJK paragraph split at a page's end, for each part: the lines'
+        fragments as they are. reportlab's own ends every line but the last with a space,
+        right after lines broken at spaces, but between ideographs a gap in the text and
+        in each line of the next page."""
+        if self.style.wordWrap == "CJK" and self.blPara.kind == 1:
+            return _cjk_fragments
+        return super()._get_split_blParaFunc()
+
+
+def _cjk_fragments(lines: Any, start: int, stop: int) -> list[Any]:
+    """The fragments of laid-out lines `start` to `stop` (reportlab's ParaLines, or a list)."""
+    return [word for line in getattr(lines, "lines", lines)[start:stop] for word in line.words]
+
+
+def _kinsoku_lines(frags: list[Any], widths: list[float], bounds: bool) -> Any:
+    """reportlab's CJK lines of `frags`, each line that ends where no line may end cut to
+    its last allowed break, by narrowing that line's width and laying out the rest again
+    (the lines above it stay as they are). A line no break is allowed in is left be, as
+    is one a cut did not shorten (a guard: reportlab's breaker is not ours), so this ends."""
+    usual, settled = widths[-1], 0
+    lines = reportlab_paragraph.cjkFragSplit(frags, widths, bounds).lines
+    tried: dict[int, int] = {}  # line -> its length when it was last cut
+    while True:
+        texts = ["".join(word.text for word in line.words) for line in lines]
+        bad = next(
+            (
+                index
+                for index in range(settled, len(texts) - 1)
+                if texts[index] and texts[index + 1] and not linebreak.may_break(texts[index][-1], texts[index + 1][0])
+            ),
+            None,
+        )
+        if bad is None:
+            return reportlab_paragraph.ParaLines(kind=1, lines=lines)
+        text = texts[bad]
+        cut = next((end for end in range(len(text) - 1, 0, -1) if linebreak.may_break(text[end - 1], text[end])), 0)
+        if not cut or tried.get(bad, len(text) + 1) <= len(text):
+            settled = bad + 1
+            continue
+        tried[bad], settled = len(text), bad
+        # reportlab gives every line past the list the list's last width: keep it the usual one.
+        widths += [usual] * (bad + 2 - len(widths))
+        widths[bad] = _width_of_first(lines[bad].words, cut) + 0.001
+        rest = reportlab_paragraph.cjkFragSplit(_cjk_fragments(lines, bad, len(lines)), widths[bad:], bounds)
+        lines = lines[:bad] + rest.lines
+
+
+def _width_of_first(words: list[Any], count: int) -> float:
+    """Width of the first `count` characters of a laid-out line's fragments."""
+    width = 0.0
+    for word in words:
+        text = word.text[:count]
+        width += pdfmetrics.stringWidth(text, word.fontName, word.fontSize)
+        count -= len(text)
+        if not count:
+            break
+    return width
+
+
 @lru_cache(maxsize=16)
 def hyphenator(language: str) -> Callable[[str], Any] | None:
     """reportlab's hyphenation callback for a language (word -> (head, tail) pairs, longest
@@ -761,7 +868,8 @@ def hyphenator(language: str) -> Callable[[str], Any] | None:
 def _paragraph_styles(style: dict[str, Any], fonts: FontSet, language: str) -> dict[str, ParagraphStyle]:
     """Justified and hyphenated where the lines stay even (the language's `justified`);
     ragged-right elsewhere, hyphenated where the language has patterns (justifying
-    unhyphenated Armenian or Georgian opens gaps of three or four spaces)."""
+    unhyphenated Armenian or Georgian opens gaps of three or four spaces). Chinese and
+    Japanese break between characters and indent by whole characters."""
     body = style["body"]
     hyphenate = hyphenator(language)
     base = ParagraphStyle(
@@ -780,6 +888,10 @@ def _paragraph_styles(style: dict[str, Any], fonts: FontSet, language: str) -> d
         allowOrphans=0,
         splitLongWords=1,
     )
+    characters = of(language).character_indent
+    if characters:  # Chinese and Japanese: lines break between characters, held to kinsoku (`Para`)
+        base.wordWrap = "CJK"
+        base.firstLineIndent = characters * body["size"]
     headline = ParagraphStyle(
         "headline",
         parent=base,
@@ -881,6 +993,8 @@ class _Headline(Para):  # type: ignore[misc]
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
         """Balanced lines: the narrowest measure that keeps the line count, so the last line
         is no lone short word ("...Davos / agenda") when moving words back can avoid it."""
+        if self.style.wordWrap == "CJK" and any(char.isspace() for char in self.plain):
+            self._break_at_spaces_if_they_fit(available_width, available_height)
         width, height = super().wrap(available_width, available_height)
         count = len(self.blPara.lines)
         if count < 2 or count > 6:
@@ -896,6 +1010,16 @@ class _Headline(Para):  # type: ignore[misc]
         super().wrap(high, available_height)
         self.width = available_width
         return available_width, self.height
+
+    def _break_at_spaces_if_they_fit(self, available_width: float, available_height: float) -> None:
+        """A Chinese or Japanese headline whose phrases are parted by spaces breaks only
+        at those, when each phrase fits the measure ("上野に新しい区立図書館が開館 / 蔵書は
+        約80万冊", never "...区立図書館 / が開館 蔵書は...")."""
+        spaced = ParagraphStyle(f"{self.style.name}-spaced", parent=self.style, wordWrap=None, splitLongWords=0)
+        trial = Para(self.markup, spaced)
+        trial.wrap(available_width, available_height)
+        if all((line[0] if isinstance(line, tuple) else line.extraSpace) >= 0 for line in trial.blPara.lines):
+            self.style = spaced
 
     def split(self, available_width: float, available_height: float) -> list[Any]:
         """A headline never breaks across pages: it moves to the next one whole. Only one
@@ -1084,25 +1208,25 @@ class _Furniture:
         else:
             canvas.drawRightString(end, footer_y, folio)
         if self.credit:
-            room = right - left - pdfmetrics.stringWidth(folio, fonts.regular, meta["size"]) - meta["size"]
+            room = right - left - _text_width(folio, fonts, meta["size"]) - meta["size"]
             _draw_text(
                 canvas,
                 start,
                 footer_y,
-                _fit(of(self.language).label("source", source=self.credit), fonts.regular, meta["size"], room),
+                _fit(of(self.language).label("source", source=self.credit), fonts, meta["size"], room),
                 fonts,
                 meta["size"],
                 rtl=rtl,
             )
         if page > 1:
             head_y = height - margins["margin_top"] / 2
-            date_width = pdfmetrics.stringWidth(self.date, fonts.regular, meta["size"]) if self.date else 0
+            date_width = _text_width(self.date, fonts, meta["size"]) if self.date else 0
             room = right - left - date_width - (meta["size"] * 2 if self.date else 0)
             _draw_text(
                 canvas,
                 start,
                 head_y,
-                _fit(title, fonts.italic, meta["size"], room),
+                _fit(title, fonts, meta["size"], room, italic=True),
                 fonts,
                 meta["size"],
                 italic=True,
@@ -1123,14 +1247,43 @@ class _Furniture:
         canvas.restoreState()
 
 
-def _fit(text: str, font: str, size: float, room: float) -> str:
-    """`text` cut at a word and closed with an ellipsis where it is wider than `room`."""
-    if pdfmetrics.stringWidth(text, font, size) <= room:
+def _fit(text: str, fonts: FontSet, size: float, room: float, italic: bool = False) -> str:
+    """`text` cut at a word and closed with an ellipsis where it is wider than `room`; a
+    Chinese or Japanese title, one "word", is cut where a line could break in it."""
+    if _text_width(text, fonts, size, italic) <= room:
         return text
     words = text.split()
-    while len(words) > 1 and pdfmetrics.stringWidth(" ".join(words) + "\u2026", font, size) > room:
+    while len(words) > 1 and _text_width(" ".join(words) + "\u2026", fonts, size, italic) > room:
         words.pop()
-    return " ".join(words).rstrip(",;:") + "\u2026"
+    if len(words) == 1 and not shaping.needs_shaping(words[0]):
+        parts = linebreak.parts(words[0])
+        while len(parts) > 1 and _text_width("".join(parts) + "\u2026", fonts, size, italic) > room:
+            parts.pop()
+        words = ["".join(parts)]
+    return " ".join(words).rstrip(",;:\u3001\uff0c") + "\u2026"
+
+
+def _text_width(text: str, fonts: FontSet, size: float, italic: bool = False) -> float:
+    """Width of a line of furniture as `_draw_text` sets it, each run in the font of the
+    chain that has it (a shaped line, as the body family measures it)."""
+    if fonts.covers(text) or shaping.needs_shaping(text):
+        return pdfmetrics.stringWidth(text, fonts.italic if italic else fonts.regular, size)  # type: ignore[no-any-return]
+    return sum(pdfmetrics.stringWidth(piece, font, size) for font, piece in _font_runs(text, fonts, italic))
+
+
+def _font_runs(text: str, fonts: FontSet, italic: bool = False) -> list[tuple[str, str]]:
+    """`text` cut into runs of one font: the body family's face, or the face of the
+    chain's family that has the run's characters."""
+    main = fonts.italic if italic else fonts.regular
+    runs: list[tuple[str, str]] = []
+    for ch in text:
+        fallback = fonts.font_for(ch)
+        font = (f"{fallback}-italic" if italic else fallback) if fallback else main
+        if runs and runs[-1][0] == font:
+            runs[-1] = (font, runs[-1][1] + ch)
+        else:
+            runs.append((font, ch))
+    return runs
 
 
 def _draw_text(
@@ -1162,15 +1315,7 @@ def _draw_text(
             align_right=align_right,
         )
         return
-    main = fonts.italic if italic else fonts.regular
-    runs: list[tuple[str, str]] = []
-    for ch in text:
-        fallback = fonts.font_for(ch)
-        font = (f"{fallback}-italic" if italic else fallback) if fallback else main
-        if runs and runs[-1][0] == font:
-            runs[-1] = (font, runs[-1][1] + ch)
-        else:
-            runs.append((font, ch))
+    runs = _font_runs(text, fonts, italic)
     if align_right:
         x -= sum(pdfmetrics.stringWidth(piece, font, size) for font, piece in runs)
     for font, piece in runs:
