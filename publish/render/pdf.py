@@ -13,7 +13,8 @@ import datetime
 import io
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from hashlib import md5
@@ -221,23 +222,22 @@ class _Kit:
 
 def _article_story(
     article: Article, kit: _Kit, key: str, in_contents: bool = False, headline_style: str = "headline"
-) -> list[Any]:
+) -> Iterator[Any]:
+    """The article's flowables, made as they are asked for: a story of a million
+    paragraphs is typeset without holding a million paragraphs at once."""
     markup, language = kit.markup, article.language
-    story: list[Any] = [
-        _shaped_headline(article.title, language, kit, key, in_contents)
-        or _Headline(
-            markup((Text(for_reading(article.title, language)),), face="bold"),
-            kit.styles[headline_style],
-            article.title,
-            key,
-            in_contents,
-        )
-    ]
+    # A runaway title is set in pieces, as a long paragraph is: one paragraph split at
+    # every page is laid out again whole on each (a 16,000-word title took minutes).
+    title = _layout_chunks((Text(for_reading(article.title, language)),))
+    shaped = _shaped_headline(article.title, language, kit, key, in_contents)
+    style = kit.styles[headline_style]
+    yield shaped or _Headline(markup(title[0], face="bold"), style, article.title, key, in_contents)
+    if shaped is None:
+        yield from (Para(markup(piece, face="bold"), style) for piece in title[1:])
     byline = " · ".join(part for part in (article.author, _reader_date(article.date, language), article.source) if part)
     if byline:
-        story.append(
-            _shaped((Text(byline),), kit, language, "byline", "italic")
-            or Para(markup((Text(for_reading(byline, language)),), face="italic"), kit.styles["byline"])
+        yield _shaped((Text(byline),), kit, language, "byline", "italic") or Para(
+            markup((Text(for_reading(byline, language)),), face="italic"), kit.styles["byline"]
         )
     for index, paragraph in enumerate(article.paragraphs):
         for part, runs in enumerate(_layout_chunks(runs_for_reading(paragraph.runs, language))):
@@ -246,10 +246,7 @@ def _article_story(
                 text = f"<b>{markup((Text(for_reading(article.lead_in, language)),), face='bold')}</b> {text}"
             style_name = "continued" if part else "lead" if index == 0 else "body"
             lead_in = article.lead_in if index == 0 and part == 0 else None
-            story.append(
-                _shaped(runs, kit, language, style_name, lead_in=lead_in) or _BodyPara(text, kit.styles[style_name])
-            )
-    return story
+            yield _shaped(runs, kit, language, style_name, lead_in=lead_in) or _BodyPara(text, kit.styles[style_name])
 
 
 def _reader_date(date: datetime.date | None, language: str) -> str:
@@ -324,6 +321,11 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
         )
         self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
 
+    def build(self, flowables: Iterable[Any], *args: Any, **kwargs: Any) -> None:
+        """reportlab takes each flowable from the front of its list (`del flowables[0]`),
+        which moves the rest: a story of a million paragraphs took minutes in memmove."""
+        super().build(_Story(flowables), *args, **kwargs)
+
     def afterFlowable(self, flowable: Any) -> None:
         if not isinstance(flowable, (ActionFlowable, PageBreak, Spacer)):  # page breaks, multiBuild markers
             self.canv.page_begun = True
@@ -337,8 +339,72 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
                 self.notify("TOCEntry", (0, self.entry_markup(entry), self.page, flowable.key))
 
 
+class _Story:
+    """A story as reportlab's build uses it, every operation at its front and O(1)
+    (reportlab takes the first flowable of a list with `del flowables[0]`, which moves
+    all the others: a million paragraphs spent minutes there). Flowables are made from
+    `flowables` only as the build reaches them, one past the first that does not keep
+    with the next (so reportlab's look-ahead sees every chain whole)."""
+
+    def __init__(self, flowables: Iterable[Any]) -> None:
+        #: Flowables put back at the front, last first (the front is the list's end).
+        self._front: list[Any] = []
+        #: Flowables made ahead, in order, and those still to make.
+        self._ahead: deque[Any] = deque()
+        self._rest: Iterator[Any] | None = iter(flowables)
+        if isinstance(flowables, list):  # taken over, as reportlab consumes the list it is given
+            self._ahead, self._rest = deque(flowables), None
+            flowables.clear()
+
+    def _make(self, count: int) -> None:
+        """Have at least `count` flowables made (fewer only when the story ends)."""
+        while self._rest is not None and len(self._front) + len(self._ahead) < count:
+            made = next(self._rest, None)
+            if made is None:
+                self._rest = None
+            else:
+                self._ahead.append(made)
+
+    def __len__(self) -> int:
+        chain = 0
+        while True:
+            self._make(chain + 2)
+            if chain >= len(self._front) + len(self._ahead) or not self[chain].getKeepWithNext():
+                return len(self._front) + len(self._ahead)
+            chain += 1
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[position] for position in range(*index.indices(len(self)))]
+        self._make(index + 1)
+        if index < len(self._front):
+            return self._front[-1 - index]
+        return self._ahead[index - len(self._front)]
+
+    def __setitem__(self, index: slice, flowables: list[Any]) -> None:
+        if not isinstance(index, slice) or (index.start or 0, index.stop) != (0, 0):
+            raise TypeError("only an insertion at the front (story[0:0] = ...) is supported")
+        self._front.extend(reversed(flowables))
+
+    def __delitem__(self, index: int | slice) -> None:
+        start, stop = (index.start or 0, index.stop) if isinstance(index, slice) else (index, index + 1)
+        if start != 0 or stop is None:
+            raise TypeError("only flowables at the front can be removed")
+        self._make(stop)
+        for _ in range(stop):
+            if self._front:
+                self._front.pop()
+            elif self._ahead:
+                self._ahead.popleft()
+
+    def insert(self, index: int, flowable: Any) -> None:
+        if index != 0:
+            raise TypeError("only an insertion at the front is supported")
+        self._front.append(flowable)
+
+
 def _typeset(
-    story: list[Any],
+    story: Iterable[Any],
     kit: _Kit,
     furniture: _Furniture,
     stamp: datetime.datetime,
@@ -802,7 +868,11 @@ class _Headline(Para):  # type: ignore[misc]
         _, height = self.wrap(available_width, available_height)
         if height <= HEADLINE_MAX_HEIGHT:
             return []
-        return Para(self.markup, self.style).split(available_width, available_height)  # type: ignore[no-any-return]
+        parts: list[Any] = Para(self.markup, self.style).split(available_width, available_height)
+        # An empty headline of no height goes first: it still names the article (outline
+        # entry, contents line, running heads), which the plain parts cannot.
+        anchor = ParagraphStyle("headline-anchor", parent=self.style, spaceBefore=0, spaceAfter=0)
+        return [_Headline("", anchor, self.plain, self.key, self.in_contents, self.article), *parts] if parts else []
 
     def draw(self) -> None:
         canvas = self.canv
@@ -1024,9 +1094,19 @@ class _Furniture:
 
 def _fit(text: str, font: str, size: float, room: float) -> str:
     """`text` cut at a word and closed with an ellipsis where it is wider than `room`."""
-    if pdfmetrics.stringWidth(text, font, size) <= room:
-        return text
     words = text.split()
+    # Only the words that can fit are measured again and again: a width only grows with
+    # each word, so the cut falls within the first words whose widths pass `room` (a
+    # 4,000-word title was measured whole once per word dropped, on every page).
+    space, total = pdfmetrics.stringWidth(" ", font, size), 0.0
+    for count, word in enumerate(words, start=1):
+        total += pdfmetrics.stringWidth(word, font, size) + space
+        if total > room + space:
+            words = words[: count + 1]
+            break
+    else:
+        if pdfmetrics.stringWidth(text, font, size) <= room:
+            return text
     while len(words) > 1 and pdfmetrics.stringWidth(" ".join(words) + "\u2026", font, size) > room:
         words.pop()
     return " ".join(words).rstrip(",;:") + "\u2026"
