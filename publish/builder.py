@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import os
-import secrets
 import shutil
 import time
 import traceback
@@ -29,12 +28,13 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from publish.editions import DEFAULT_FORMATS, file_name, parse_formats, render_all
-from publish.errors import InputError, InternalError, OutputError, PublishError
+from publish.errors import InputError, InternalError, OptionsError, OutputError, PublishError, ResourceError
 from publish.inputs import count_source_names, read_input, stream_source_names
 from publish.language import DEFAULT
 from publish.options import ZIP_EPOCH, RenderOptions
-from publish.output import STALE_TEMPORARY_SECONDS, commit_set, folder_lock, fsync_file, prepare_output, stage
-from publish.state import BuildState, Entry, Stat, stat_of
+from publish.output import clear_leftovers, folder_lock, fsync_file, make_staging, prepare_output, stage
+from publish.processes import die_with_parent, usable_workers
+from publish.state import BuildState, Entry, NewSet, Stat, stat_of
 
 #: Most articles sent to a local pool worker in one message.
 CHUNK_MAX = 8
@@ -43,10 +43,11 @@ CHUNK_MAX = 8
 CLUSTER_CHUNK_MAX = 32
 #: Threads flushing a chunk's files to disk (and writing a build's manifests).
 SYNC_THREADS = 8
-#: Results recorded per state transaction.
+#: Up-to-date articles (whose refreshed stats are recorded) per state transaction; the
+#: articles built are committed a chunk at a time, before their editions are renamed in.
 COMMIT_EVERY = 256
-#: The build's staging folder in the output folder (hidden; removed at the end).
-STAGING_PREFIX = ".publish-staging-"
+#: Times an article of a chunk whose worker was lost is tried again, alone.
+LOST_RETRIES = 2
 
 R = TypeVar("R")
 
@@ -94,6 +95,10 @@ class BuildReport:
     skipped: int = 0
     failed: int = 0
     editions: int = 0
+    #: What the build decided for the user's sake and should say (fewer workers than asked).
+    notes: list[str] = field(default_factory=list)
+    #: With a bag: True when it was written, False when it already held these editions.
+    bag_written: bool | None = None
 
     def add(self, result: ArticleResult) -> None:
         """Count a result; keep it as `keep` says."""
@@ -300,13 +305,13 @@ def chunk_size(count: int, workers: int, most: int) -> int:
     return max(1, min(most, count // (workers * 16)))
 
 
-def staged_in_order(tasks: Iterable[Task], submit: Submit, size: int, window: int) -> Iterator[Staged]:
-    """Every task's answer in input order. A chunk that fails as a whole (a worker lost
-    more often than the retries allow, a broken pool) becomes an error for each of its
-    articles; the batch goes on."""
+def staged_in_order(tasks: Iterable[Task], engine: _Engine) -> Iterator[list[Staged]]:
+    """Every chunk's answers in input order. A chunk whose worker was lost (killed: out of
+    memory, say) is tried again article by article, each alone (`engine.retry`), so only
+    an article that kills its worker again fails; a chunk that fails otherwise becomes
+    an error for each of its articles. The batch goes on."""
     remaining = iter(tasks)
-    chunks = iter(lambda: list(islice(remaining, size)), [])
-    started = ((chunk, submit(chunk)) for chunk in chunks)
+    chunks = iter(lambda: list(islice(remaining, engine.size)), [])
     pending: deque[tuple[list[Task], FutureLike[list[Staged]]]] = deque()
 
     def answers(chunk: list[Task], future: FutureLike[list[Staged]]) -> list[Staged]:
@@ -314,19 +319,37 @@ def staged_in_order(tasks: Iterable[Task], submit: Submit, size: int, window: in
             return future.result()
         except KeyboardInterrupt:
             raise
-        except Exception as error:  # noqa: BLE001 - whatever killed the chunk, each article says so
-            lost = InternalError(
-                f"the worker rendering this article was lost: {type(error).__name__}: {error}",
-                hint="run the build again; finished articles are kept",
-            )
-            return [Staged(task.source, error=lost.located(str(task.source))) for task in chunk]
+        except Exception as error:  # noqa: BLE001 - whatever ended the chunk, each article says so
+            if engine.lost(error):
+                return [engine.retry(task) for task in chunk]
+            return failed_chunk(chunk, error)
 
-    for chunk, future in started:
-        pending.append((chunk, future))
-        while pending and (len(pending) > window or pending[0][1].done()):
-            yield from answers(*pending.popleft())
+    for chunk in chunks:
+        pending.append((chunk, engine.submit(chunk)))
+        while pending and (len(pending) > engine.window or pending[0][1].done()):
+            yield answers(*pending.popleft())
     while pending:
-        yield from answers(*pending.popleft())
+        yield answers(*pending.popleft())
+
+
+def failed_chunk(chunk: list[Task], error: BaseException) -> list[Staged]:
+    """The answers for a chunk whose work raised (a bug: the work itself maps every
+    problem of an article to its error)."""
+    bug = InternalError(
+        f"the worker rendering this article failed: {type(error).__name__}: {error}",
+        hint="this is a bug in publish; run with --verbose and report it",
+    )
+    return [Staged(task.source, error=bug.located(str(task.source))) for task in chunk]
+
+
+def lost_worker(source: Path, attempts: int) -> Staged:
+    """The answer for an article whose worker was lost on every attempt."""
+    error = ResourceError(
+        f"the worker rendering this article was lost {attempts} times (killed, perhaps for lack of memory)",
+        path=str(source),
+        hint="build it alone with --jobs 1, or on a machine with more memory",
+    )
+    return Staged(source, error=error)
 
 
 def build(
@@ -365,87 +388,139 @@ def build(
     if keep not in KEEP:
         raise ValueError(f"keep must be one of {KEEP}, not {keep!r}")
     paths = list(paths)
+    bag_dir = _bag_folder(bag)
+    _check_places(paths, Path(out_dir), bag_dir)
+    # A bag needs every result (its files, the batch's newest date).
+    report = BuildReport(keep="all" if bag_dir is not None else keep)
+    workers, cluster_workers = _workers(jobs, cluster, report)
+    # Neither the output folder nor the bag is read back as input.
+    exclude = [Path(out_dir), *([bag_dir] if bag_dir is not None else [])]
     # A missing path or an unreadable folder is found before anything, the output folder included, is made.
-    total = count_source_names(paths, exclude=[Path(out_dir)])
+    total = count_source_names(paths, exclude=exclude)
+    if total == 0:
+        return report  # nothing to build: nothing is made, not even the output folder
     folder = prepare_output(Path(out_dir))
     if on_start:
         on_start(total)
-    # A bag needs every result (its files, the batch's newest date).
-    report = BuildReport(keep="all" if bag is not None else keep)
     # One build at a time changes a folder: its editions, manifest and record always
     # agree, and two builds' editions never mix.
     with folder_lock(folder):
-        _clear_stale_staging(folder)
         state = BuildState.load(folder, formats, options, f"{encoding}|{default_language}|{keep_breaks}", layout)
-        staging = folder / f"{STAGING_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
-        staging.mkdir()
-        touched: set[str] = set()
         try:
-            # Up-to-date articles' slugs and dates only when a result is made for them.
-            details = report.keep == "all" or (on_result is not None and on_skip is None)
-            planned = _Planned(
-                stream_source_names(paths, exclude=[folder]), state, force, details, 1 if cluster else jobs
-            )
-            # Made as they are sent (a list of a million tasks would be most of a build's memory).
-            todo = (
-                Task(Path(source), formats, options, encoding, default_language, keep_breaks)
-                for source in planned.todo()
-            )
-            with _engine(jobs, cluster, staging, planned.todo_estimate()) as (submit, size, window):
-                staged = staged_in_order(todo, submit, size, window)
-                try:
-                    _commit_all(planned.in_order(), staged, state, folder, report, touched, on_result, on_skip)
-                finally:
-                    staged.close()
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
+            touched = set(state.recover())  # what a killed build began is finished first
+            clear_leftovers(folder)
+            staging = make_staging(folder)
             try:
-                _write_manifests(folder, sorted(touched), state)
+                # Up-to-date articles' slugs and dates only when a result is made for them.
+                details = report.keep == "all" or (on_result is not None and on_skip is None)
+                planned = _Planned(
+                    stream_source_names(paths, exclude=[folder, *exclude[1:]]),
+                    state,
+                    force,
+                    details,
+                    1 if cluster else workers,
+                )
+                # Made as they are sent (a list of a million tasks would be most of a build's memory).
+                todo = (
+                    Task(Path(source), formats, options, encoding, default_language, keep_breaks)
+                    for source in planned.todo()
+                )
+                with _Engine(workers, cluster, cluster_workers, staging, planned.todo_estimate()) as engine:
+                    staged = staged_in_order(todo, engine)
+                    try:
+                        _commit_all(planned.in_order(), staged, state, report, touched, on_result, on_skip)
+                    finally:
+                        staged.close()
             finally:
-                state.close()
-                report.seconds = time.perf_counter() - started
-    if bag is not None and report.written:
-        write_bag_of(bag, report, options)
+                if not state.db.failed:  # a record that failed cannot say what the manifests list
+                    from publish.archive import write_manifests
+
+                    write_manifests(folder, sorted(touched), state.digests_in, staging)
+                    state.manifests_written(sorted(touched))
+                shutil.rmtree(staging, ignore_errors=True)
+            if bag_dir is not None:
+                report.bag_written = write_bag_of(bag_dir, report, options, folder, state)
+        finally:
+            state.close()
+            report.seconds = time.perf_counter() - started
     return report
 
 
-def _write_manifests(folder: Path, touched: list[str], state: BuildState) -> None:
-    """One manifest per touched folder (many with the date layout): each waits on the
-    disk, so a few threads write them. Their digests come from the record, read here (the
-    record's connection is this thread's) a few folders ahead of the writers, not all at
-    once: an archive's digests would be most of a build's memory."""
-    from publish.archive import write_manifest
-
-    with ThreadPoolExecutor(max_workers=SYNC_THREADS) as threads:
-        pending: deque[Future[Path]] = deque()
-        for relative in touched:
-            if len(pending) >= 2 * SYNC_THREADS:
-                pending.popleft().result()
-            pending.append(threads.submit(write_manifest, folder / relative, state.digests_in(relative), locked=True))
-        for future in pending:
-            future.result()
+def _bag_folder(bag: str | Path | None) -> Path | None:
+    """The --bag folder, refused when empty (`--bag ''` would be the working folder)."""
+    if bag is None:
+        return None
+    if not str(bag).strip():
+        raise OptionsError("--bag: expected a folder name, not an empty one")
+    return Path(bag)
 
 
-def write_bag_of(bag: str | Path, report: BuildReport, options: RenderOptions) -> None:
+def _check_places(paths: list[str | Path], out: Path, bag: Path | None) -> None:
+    """Refuse, before anything is made, an output folder that is an input folder (or
+    holds one: nothing in it would be read), and a bag that would replace the output
+    folder or is not publish's to replace."""
+    resolved = out.resolve()
+    for raw in paths:
+        if Path(raw).is_dir() and Path(raw).resolve().is_relative_to(resolved):
+            where = "is one of the input folders" if Path(raw).resolve() == resolved else "holds this input folder"
+            raise OptionsError(
+                f"the output folder {where}", path=str(raw), hint="give --out a folder of its own, such as dist"
+            )
+    if bag is not None:
+        if resolved.is_relative_to(bag.resolve()):
+            raise OptionsError(
+                "the bag would replace the output folder", path=str(bag), hint="give --bag a folder of its own"
+            )
+        from publish.archive import check_bag_path
+
+        check_bag_path(bag)
+
+
+def _workers(jobs: int, cluster: str | None, report: BuildReport) -> tuple[int, int | None]:
+    """Pool workers, and a LocalCluster's workers (None: not a local cluster), capped by
+    the machine's cores and memory; the report notes a cap."""
+    if cluster:
+        from publish.cluster import parse_address
+
+        kind, count = parse_address(cluster)
+        if kind != "local":
+            return 1, None
+        usable, note = usable_workers(count or os.cpu_count() or 1)
+    else:
+        usable, note = usable_workers(jobs) if jobs > 1 else (max(1, jobs), None)
+    if note:
+        report.notes.append(note)
+    return (1, usable) if cluster else (usable, None)
+
+
+def write_bag_of(bag: Path, report: BuildReport, options: RenderOptions, folder: Path, state: BuildState) -> bool:
+    """Write the batch's editions, built now or up to date, as a bag (so a bag lost to a
+    killed build, or asked for on an up-to-date folder, is written); False when the bag
+    already held exactly them."""
     from publish.archive import write_bag
 
-    write_bag(Path(bag), report.written, batch_time(report, options))
+    files = [
+        folder / state.edition_name(result.slug, result.date, edition)
+        for result in report.results
+        if result.error is None and result.slug
+        for edition in state.formats
+    ]
+    return write_bag(bag, files, batch_time(report, options))
 
 
 def _commit_all(
     planned: Iterator[tuple[str, Entry | None] | int],
-    staged: Iterator[Staged],
+    staged: Iterator[list[Staged]],
     state: BuildState,
-    folder: Path,
     report: BuildReport,
     touched: set[str],
     on_result: Callable[[ArticleResult], None] | None,
     on_skip: Callable[[], None] | None = None,
 ) -> None:
-    """Decide, rename, record and report each article in input order. An up-to-date
-    article costs a count (and a result only when someone keeps or sees it): its slug
-    claim is in the record already."""
-    folders: set[str] = set()
+    """Put each chunk's sets in place and report every article in input order. An
+    up-to-date article costs a count (and a result only when someone keeps or sees it):
+    its slug claim is in the record already."""
+    ready: deque[ArticleResult] = deque()
     for number, item in enumerate(planned, start=1):
         if isinstance(item, int):  # that many up-to-date articles, without details: counted
             report.articles += item
@@ -457,28 +532,9 @@ def _commit_all(
         if entry is not None:
             result = ArticleResult(Path(name), entry.slug, entry.date, skipped=True)
         else:
-            done = next(staged)
-            source = done.source
-            result = _commit(done, state, folder, folders)
-            if result.error is not None:
-                state.forget(source)
-            else:
-                assert done.input_digest is not None and done.slug is not None
-                names = {
-                    state.edition_name(done.slug, done.date, edition): (digest, stat)
-                    for edition, _, digest, stat in done.editions
-                }
-                state.record(
-                    source,
-                    done.input_digest,
-                    done.slug,
-                    done.date,
-                    {name: digest for name, (digest, _) in names.items()},
-                    {name: stat for name, (_, stat) in names.items()},
-                    done.input_stat,
-                    remember=False,
-                )
-                touched.update(name.rpartition("/")[0] for name in names)
+            if not ready:
+                ready.extend(_install(next(staged), state, touched))
+            result = ready.popleft()
         if number % COMMIT_EVERY == 0:
             state.save()
         report.add(result)
@@ -486,45 +542,37 @@ def _commit_all(
             on_result(result)
 
 
-def _commit(done: Staged, state: BuildState, folder: Path, folders: set[str]) -> ArticleResult:
-    """Rename one article's staged editions into place, unless it failed or its slug is
-    taken; its temporaries never stay. Who owns a slug is the record's to say: an
-    article of this run is recorded as soon as its editions are in place, so a later one
-    with its slug is refused (and no table of a million slugs is held in memory)."""
-    temporaries = [Path(temporary) for _, temporary, _, _ in done.editions]
-    if done.error is not None:
-        return ArticleResult(done.source, warnings=done.warnings, error=done.error, trace=done.trace)
-    assert done.slug is not None
-    owner = state.owner_of(done.slug, done.source)
-    if owner is not None:
-        for temporary in temporaries:
-            temporary.unlink(missing_ok=True)
-        error = InputError(
-            f"slug {done.slug!r} is already used by {owner}",
-            path=str(done.source),
-            hint="give one of them a `slug:` header line",
+def _install(answers: list[Staged], state: BuildState, touched: set[str]) -> list[ArticleResult]:
+    """One chunk's answers, in order: the failed ones forgotten by the record (their old
+    editions stay), the others put in place as sets (`BuildState.install`: slug claims,
+    files in the way, journal, renames)."""
+    sets = []
+    for done in answers:
+        if done.error is not None:
+            state.forget(done.source)
+        else:
+            assert done.slug is not None and done.input_digest is not None
+            editions = tuple(
+                (state.edition_name(done.slug, done.date, edition), Path(temporary), digest, stat)
+                for edition, temporary, digest, stat in done.editions
+            )
+            sets.append(NewSet(done.source, done.slug, done.date, done.input_digest, done.input_stat, editions))
+    installed = iter(state.install(sets))
+    results = []
+    for done in answers:
+        if done.error is not None:
+            results.append(ArticleResult(done.source, warnings=done.warnings, error=done.error, trace=done.trace))
+            continue
+        outcome = next(installed)
+        touched.update(outcome.touched)
+        warnings = done.warnings + tuple(
+            f"kept {state.folder / name}: it was changed since publish wrote it" for name in outcome.kept
         )
-        return ArticleResult(done.source, warnings=done.warnings, error=error)
-    targets = {
-        folder / state.edition_name(done.slug, done.date, edition): Path(temporary)
-        for edition, temporary, _, _ in done.editions
-    }
-    try:
-        for target in targets:
-            parent = str(target.parent)
-            if parent not in folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                folders.add(parent)
-        written = tuple(commit_set(targets))
-    except OSError as error:
-        for temporary in temporaries:
-            temporary.unlink(missing_ok=True)
-        return ArticleResult(
-            done.source, warnings=done.warnings, error=OutputError(f"cannot write: {error.strerror}", path=str(folder))
-        )
-    except OutputError as error:
-        return ArticleResult(done.source, warnings=done.warnings, error=error.located(str(done.source)))
-    return ArticleResult(done.source, done.slug, done.date, written, done.warnings)
+        if outcome.error is not None:
+            results.append(ArticleResult(done.source, warnings=warnings, error=outcome.error))
+        else:
+            results.append(ArticleResult(done.source, done.slug, done.date, outcome.written, warnings))
+    return results
 
 
 #: Articles planned at a time: a build holds one segment's names and plan (and the next
@@ -611,48 +659,87 @@ class _Planned:
             self._more = self._plan_next()
 
 
-class _engine:
-    """Where chunks run, as (submit, chunk size, window): this process, a process pool
-    or a Dask cluster; closing it stops the work (a cluster's futures are cancelled)."""
+class _Engine:
+    """Where chunks run: this process, a process pool or a Dask cluster. `submit(chunk)`
+    starts one, `lost(error)` tells a lost worker from a failure, `retry(task)` renders
+    one article of a lost chunk alone; closing the engine stops the work (a cluster's
+    futures are cancelled, a pool's workers end)."""
 
-    def __init__(self, jobs: int, cluster: str | None, staging: Path, count: int) -> None:
-        self.jobs, self.cluster, self.staging, self.count = jobs, cluster, str(staging), count
+    def __init__(self, jobs: int, cluster: str | None, local_workers: int | None, staging: Path, count: int) -> None:
+        self.jobs, self.cluster, self.local_workers = jobs, cluster, local_workers
+        self.staging, self.count = str(staging), count
+        self.size, self.window = 1, 1
         self._close: list[Callable[[], Any]] = []
+        self._pool: Any = None
+        #: A one-worker pool for articles tried again alone, so that one which kills its
+        #: worker takes no other article with it.
+        self._alone: Any = None
+        self._session: Any = None
 
-    def __enter__(self) -> tuple[Submit, int, int]:
+    def __enter__(self) -> _Engine:
         if self.cluster:
             from publish.cluster import connect
 
-            session = connect(self.cluster, self.staging)
-            self._close.append(session.close)
-            workers = session.workers
-            return session.submit(stage_chunk), chunk_size(self.count, workers, CLUSTER_CHUNK_MAX), workers * 4
-        if self.jobs <= 1 or self.count <= 1:
-            return (lambda chunk: finished(stage_chunk(chunk, self.staging))), 1, 1
-        from concurrent.futures import ProcessPoolExecutor
-
-        pool = ProcessPoolExecutor(max_workers=self.jobs)
-        self._close.append(lambda: pool.shutdown(wait=True, cancel_futures=True))
-        return (
-            (lambda chunk: pool.submit(stage_chunk, chunk, self.staging)),
-            chunk_size(self.count, self.jobs, CHUNK_MAX),
-            self.jobs * 4,
-        )
+            self._session = connect(self.cluster, self.staging, self.local_workers)
+            self._close.append(self._session.close)
+            workers = self._session.workers
+            self.size, self.window = chunk_size(self.count, workers, CLUSTER_CHUNK_MAX), workers * 4
+        elif self.jobs > 1 and self.count > 1:
+            self._pool = self._new_pool(self.jobs)
+            self._close.append(lambda: self._pool.shutdown(wait=True, cancel_futures=True))
+            self._close.append(lambda: self._alone and self._alone.shutdown(wait=True, cancel_futures=True))
+            self.size, self.window = chunk_size(self.count, self.jobs, CHUNK_MAX), self.jobs * 4
+        return self
 
     def __exit__(self, *exc: object) -> None:
         for close in reversed(self._close):
             close()
 
+    @staticmethod
+    def _new_pool(workers: int) -> Any:
+        from concurrent.futures import ProcessPoolExecutor
 
-def _clear_stale_staging(folder: Path) -> None:
-    """Staging folders left by a killed build (older than an hour) are removed."""
-    now = time.time()
-    for leftover in folder.glob(f"{STAGING_PREFIX}*"):
+        return ProcessPoolExecutor(max_workers=workers, initializer=die_with_parent)
+
+    def submit(self, chunk: list[Task]) -> FutureLike[list[Staged]]:
+        if self._session is not None:
+            return self._session.submit(stage_chunk)(chunk)  # type: ignore[no-any-return]
+        if self._pool is None:
+            return finished(stage_chunk(chunk, self.staging))
+        from concurrent.futures.process import BrokenProcessPool
+
         try:
-            if now - leftover.stat().st_mtime > STALE_TEMPORARY_SECONDS:
-                shutil.rmtree(leftover)
-        except OSError:
-            pass  # another build's, or already gone: not ours to report
+            return self._pool.submit(stage_chunk, chunk, self.staging)  # type: ignore[no-any-return]
+        except BrokenProcessPool:  # a worker was lost: the pool is replaced, the batch goes on
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = self._new_pool(self.jobs)
+            return self._pool.submit(stage_chunk, chunk, self.staging)  # type: ignore[no-any-return]
+
+    def lost(self, error: BaseException) -> bool:
+        """Whether `error` means the worker was lost (a pool broken by a worker's death, a
+        Dask worker killed or gone), not that the work failed."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        return isinstance(error, BrokenProcessPool) or type(error).__name__ in ("KilledWorker", "CommClosedError")
+
+    def retry(self, task: Task) -> Staged:
+        """Render `task` again, alone; an answer saying its worker was lost when it is lost every time."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        for _ in range(LOST_RETRIES):
+            try:
+                if self._session is not None:
+                    return self._session.submit(stage_chunk)([task]).result()[0]  # type: ignore[no-any-return]
+                if self._alone is None:
+                    self._alone = self._new_pool(1)
+                return self._alone.submit(stage_chunk, [task], self.staging).result()[0]  # type: ignore[no-any-return]
+            except BrokenProcessPool:
+                self._alone.shutdown(wait=False, cancel_futures=True)
+                self._alone = None
+            except Exception as error:  # noqa: BLE001 - a cluster's lost worker, or the work's own failure
+                if not self.lost(error):
+                    return failed_chunk([task], error)[0]
+        return lost_worker(task.source, LOST_RETRIES + 1)
 
 
 def batch_time(report: BuildReport, options: RenderOptions) -> datetime.datetime:

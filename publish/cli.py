@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import os
 import signal
 import sys
 import traceback
@@ -14,7 +17,7 @@ from typing import Any, TypeVar
 
 import click
 
-from publish.errors import InternalError, OptionsError, PublishError
+from publish.errors import InternalError, OptionsError, OutputError, PublishError
 from publish.settings import SETTINGS, Config, Setting, checked, load_config
 from publish.version import __version__
 
@@ -26,10 +29,52 @@ EXIT_INTERRUPTED = 130
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+class _Stdout:
+    """Standard output as a command's report: when it cannot be written (`| head -1` has
+    gone, `> /dev/full`), the work goes on and the rest of the report is dropped; a
+    reader that left (a broken pipe) is no error, a full disk is said at the end."""
+
+    gone = False
+    error: OSError | None = None
+
+    @classmethod
+    def say(cls, message: str, nl: bool = True) -> None:
+        if cls.gone:
+            return
+        try:
+            click.echo(message, nl=nl)
+        except OSError as error:
+            cls.gone = True
+            if not isinstance(error, BrokenPipeError):
+                cls.error = error
+            # What is still buffered goes nowhere, so nothing fails again at exit.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+
+    @classmethod
+    def check(cls) -> None:
+        """Raise, once the work is done, the error that lost part of the report."""
+        if cls.error is not None:
+            error, cls.error = cls.error, None
+            raise OutputError(
+                f"cannot write to standard output: {error.strerror}", hint="the work was done; its report was lost"
+            )
+
+
+say = _Stdout.say
+
+
+def tell(message: str) -> None:
+    """A line on standard error (where it cannot be written, there is no one to tell)."""
+    with contextlib.suppress(OSError):
+        click.echo(message, err=True)
+
+
 def _say_error(error: BaseException, verbose: bool) -> None:
     if verbose:
-        traceback.print_exception(error)
-    click.echo(f"error: {error}", err=True)
+        tell("".join(traceback.format_exception(error)).rstrip())
+    tell(f"error: {error}")
 
 
 def _terminated(signum: int, frame: object) -> None:
@@ -49,25 +94,29 @@ def guarded(command: F) -> F:
     @wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         verbose = bool(kwargs.get("verbose"))
-        signal.signal(signal.SIGTERM, _terminated)
+        # A closed terminal (SIGHUP) and a polite kill (SIGTERM) stop a build as Ctrl-C does.
+        for stopping in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
+            if stopping is not None:
+                signal.signal(stopping, _terminated)
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
+            _Stdout.check()
+            return result
         except PublishError as error:
             _say_error(error, verbose)
             sys.exit(exit_code(error))
         except KeyboardInterrupt:
-            click.echo("error: interrupted; editions already written are complete, nothing partial was left", err=True)
+            tell("error: interrupted; editions already written are complete, nothing partial was left")
             sys.exit(EXIT_INTERRUPTED)
         except MemoryError:
-            click.echo("error: out of memory", err=True)
+            tell("error: out of memory (hint: build fewer articles at once, or with --jobs 1)")
             sys.exit(EXIT_BAD_INPUT)
         except Exception as error:  # noqa: BLE001 - the last boundary: a bug, said as one
             if verbose:
-                traceback.print_exception(error)
-            click.echo(
+                tell("".join(traceback.format_exception(error)).rstrip())
+            tell(
                 f"error: internal error: {type(error).__name__}: {error} "
-                f"(this is a bug in publish; run with --verbose for the traceback and report it)",
-                err=True,
+                f"(this is a bug in publish; run with --verbose for the traceback and report it)"
             )
             sys.exit(EXIT_BUG)
 
@@ -91,10 +140,18 @@ def main(ctx: click.Context) -> None:
     Defaults come from publish.toml (or [tool.publish] in pyproject.toml) in the
     working folder; options given here override them.
     """
+    for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 is shown as its bytes
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="surrogateescape")
+    try:
+        os.getcwd()
+    except FileNotFoundError:
+        _say_error(OptionsError("the working folder no longer exists", hint="change to a folder that exists"), False)
+        sys.exit(EXIT_USAGE)
     try:
         ctx.obj = load_config(Path("."))
     except PublishError as error:
-        click.echo(f"error: {error}", err=True)
+        _say_error(error, False)
         sys.exit(EXIT_USAGE)
 
 
@@ -149,9 +206,8 @@ def effective(config: Config, given: dict[str, Any]) -> dict[str, Any]:
 @setting_options()
 @click.option(
     "--bag",
-    type=click.Path(path_type=Path),
     default=None,
-    help="Also write this run's editions as a BagIt bag in this folder.",
+    help="Also write the editions of these articles (built or up to date) as a BagIt bag in this folder.",
 )
 @click.option("--force", is_flag=True, help="Rebuild editions even when they are up to date.")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
@@ -159,11 +215,9 @@ def effective(config: Config, given: dict[str, Any]) -> dict[str, Any]:
 @click.pass_obj
 @guarded
 def build(
-    config: Config, paths: tuple[Path, ...], bag: Path | None, force: bool, quiet: bool, verbose: bool, **given: Any
+    config: Config, paths: tuple[Path, ...], bag: str | None, force: bool, quiet: bool, verbose: bool, **given: Any
 ) -> None:
     """Build editions of PATHS (files or folders; default: seeds/)."""
-    import os
-
     from publish.builder import ArticleResult
     from publish.builder import build as run_build
     from publish.settings import render_options, source_date_epoch
@@ -177,14 +231,14 @@ def build(
         progress.advance()
         for warning in result.warnings:
             if not quiet:
-                progress.echo(f"warning: {result.source}: {warning}", err=True)
+                progress.echo(f"warning: {result.source}: {warning}")
         if result.error is not None:
             if verbose and result.trace:
-                progress.echo(result.trace.rstrip(), err=True)
-            progress.echo(f"error: {result.error}", err=True)
+                progress.echo(result.trace.rstrip())
+            progress.echo(f"error: {result.error}")
         elif not quiet and not progress.enabled:
             for path in result.written:
-                click.echo(f"wrote {path}")
+                say(f"wrote {path}")
 
     with progress:
         outcome = run_build(
@@ -208,14 +262,17 @@ def build(
     if not outcome.articles:
         raise OptionsError("no articles found (*.txt, *.json)", path=" ".join(map(str, paths)) or "seeds")
     if not quiet:
-        if bag is not None and outcome.editions:
-            click.echo(f"wrote bag {bag}")
+        for note in outcome.notes:
+            tell(f"note: {note}")
+        if outcome.bag_written is not None:
+            say(f"wrote bag {bag}" if outcome.bag_written else f"bag {bag} is up to date")
         built = outcome.articles - outcome.skipped - outcome.failed
-        click.echo(
+        say(
             f"{_count(outcome.articles, 'article')}: {built} built "
             f"({_count(outcome.editions, 'edition')}), {outcome.skipped} up to date, "
             f"{outcome.failed} failed, in {outcome.seconds:.2f} s"
         )
+    _Stdout.check()
     if not outcome.ok:
         if any(isinstance(result.error, InternalError) for result in outcome.results):
             sys.exit(EXIT_BUG)
@@ -269,11 +326,12 @@ class _Progress:
             if task.speed:
                 self._bar.update(self._task, rate=f"{task.speed:.1f}")
 
-    def echo(self, message: str, err: bool = False) -> None:
+    def echo(self, message: str) -> None:
+        """A line on standard error, above the bar while there is one."""
         if self._bar is not None:
             self._bar.console.print(message, markup=False, highlight=False)
         else:
-            click.echo(message, err=err)
+            tell(message)
 
 
 @main.command()
@@ -283,13 +341,15 @@ class _Progress:
 def check(folder: Path, verbose: bool) -> None:
     """Validate FOLDER (default: dist/): EPUBCheck, PDF fonts and text, text rules, SHA256SUMS."""
     from publish.check import check_folder
+    from publish.output import reading_lock
 
-    report = check_folder(folder)
+    with reading_lock(folder, on_wait=lambda: tell(f"note: waiting for the build into {folder} to finish")):
+        report = check_folder(folder)
     for note in report.notes:
-        click.echo(f"note: {note}", err=True)
+        tell(f"note: {note}")
     for problem in report.problems:
-        click.echo(f"problem: {problem}", err=True)
-    click.echo(f"{report.checked} editions checked, {len(report.problems)} problems")
+        tell(f"problem: {problem}")
+    say(f"{report.checked} editions checked, {len(report.problems)} problems")
     if not report.ok:
         sys.exit(EXIT_BAD_INPUT)
 
@@ -341,20 +401,22 @@ def collect(
     )
     if not quiet:
         for warning in result.warnings:
-            click.echo(f"warning: {warning}", err=True)
+            tell(f"warning: {warning}")
         for path in result.written:
-            click.echo(f"wrote {path}")
+            say(f"wrote {path}")
         if result.skipped:
-            click.echo(f"digest {result.slug} is up to date")
+            say(f"digest {result.slug} is up to date")
 
 
 @main.command("config")
+@click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
 @click.pass_obj
-def show_config(config: Any) -> None:
+@guarded
+def show_config(config: Any, verbose: bool) -> None:
     """Print the effective settings (publish.toml or [tool.publish], else defaults)."""
     from publish.settings import render_config
 
-    click.echo(render_config(config), nl=False)
+    say(render_config(config), nl=False)
 
 
 @main.command()
@@ -376,13 +438,13 @@ def inspect(file: Path, encoding: str | None, output: str, verbose: bool) -> Non
 
     parsed = read_article(file, checked("encoding", encoding, where="--encoding") if encoding else None)
     for warning in parsed.warnings:
-        click.echo(f"warning: {file}: {warning}", err=True)
+        tell(f"warning: {file}: {warning}")
     if output.lower() == "ninjs":
         from publish.render.ninjs import render_ninjs
 
-        click.echo(render_ninjs(parsed.article).decode("utf-8"), nl=False)
+        say(render_ninjs(parsed.article).decode("utf-8"), nl=False)
         return
-    click.echo(json.dumps(parsed.article.to_dict(), ensure_ascii=False, indent=2))
+    say(json.dumps(parsed.article.to_dict(), ensure_ascii=False, indent=2))
 
 
 @main.command()
@@ -393,30 +455,36 @@ def verify(folder: Path, verbose: bool) -> None:
     """Check FOLDER/SHA256SUMS (default: dist/); name what changed or is missing, and every
     text edition whose text no longer matches the Identifier it states."""
     from publish.archive import verify_manifest
-    from publish.check import record_problems
+    from publish.check import text_edition_problems
+    from publish.output import reading_lock
 
-    result = verify_manifest(folder)
-    for name in result.changed:
-        click.echo(f"changed: {folder / name}", err=True)
-    for name in result.missing:
-        click.echo(f"missing: {folder / name}", err=True)
-    for name in result.unlisted:
-        click.echo(f"not in SHA256SUMS: {folder / name}", err=True)
-    # A text edition is also its own proof: it states the identifier of its text. (One the
-    # manifest already calls changed is not read again.)
-    damaged = 0
-    for name in result.checked + result.unlisted:
-        if name.endswith(".txt") and not name.endswith(".ascii.txt"):
-            path = folder / name
-            for problem in record_problems(path.read_text(encoding="utf-8", errors="replace"), path):
-                click.echo(f"damaged: {path}: {problem}", err=True)
-                damaged += 1
-    click.echo(
+    # A build into the folder is waited for: mid-build, a manifest is not yet the folder's.
+    with reading_lock(folder, on_wait=lambda: tell(f"note: waiting for the build into {folder} to finish")):
+        result = verify_manifest(folder)
+        for name in result.changed:
+            tell(f"changed: {folder / name}")
+        for name in result.missing:
+            tell(f"missing: {folder / name}")
+        for name in result.unlisted:
+            tell(f"not in SHA256SUMS: {folder / name}")
+        # A text edition is also its own proof: it states the identifier of its text. (One the
+        # manifest already calls changed is not read again.)
+        damaged = 0
+        for name in result.checked + result.unlisted:
+            if name.endswith(".txt") and not name.endswith(".ascii.txt"):
+                problems, note = text_edition_problems(folder / name)
+                if note:
+                    tell(f"note: {folder / name}: {note}")
+                for problem in problems:
+                    tell(f"damaged: {folder / name}: {problem}")
+                    damaged += 1
+    say(
         f"{len(result.checked)} editions verified, {len(result.changed)} changed, "
         f"{len(result.missing)} missing, {len(result.unlisted)} not listed"
         + (f", {damaged} damaged" if damaged else "")
     )
     if not result.ok or damaged:
+        _Stdout.check()
         sys.exit(EXIT_BAD_INPUT)
 
 

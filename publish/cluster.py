@@ -18,6 +18,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +32,9 @@ from publish.version import __version__
 RETRIES = 2
 #: Seconds to wait for a scheduler and at least one worker.
 CONNECT_SECONDS = 30
+#: Seconds closing the client, and a LocalCluster, may take (Dask's own default waits
+#: twice its connection timeout, a minute, when Ctrl-C came at an awkward moment).
+CLOSE_SECONDS = 10
 
 
 @dataclass
@@ -60,8 +65,17 @@ class Session:
         self._closers.clear()
 
 
+#: Schemes of a scheduler's address publish connects to: TCP, and TLS with the
+#: certificates of Dask's own configuration.
+SCHEMES = ("tcp", "tls")
+#: A scheduler's address: scheme, host (a name, an IPv4 address or [an IPv6 one]), port.
+_ADDRESS = re.compile(r"(?:(?P<scheme>[a-z0-9+.-]+)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[^\[\]:/\s]+):(?P<port>\d{1,5})")
+
+
 def parse_address(address: str) -> tuple[str, int | None]:
-    """`local` / `local:N` -> ("local", N or None); a scheduler address as it is."""
+    """`local` / `local:N` -> ("local", N or None); a scheduler address (`tcp://HOST:PORT`,
+    `HOST:PORT`, `tls://HOST:PORT`) as it is, checked: anything else is refused here, not
+    after a wait for a scheduler that cannot be there."""
     if address == "local":
         return "local", None
     if address.startswith("local:"):
@@ -69,7 +83,14 @@ def parse_address(address: str) -> tuple[str, int | None]:
         if not count.isdigit() or not 1 <= int(count) <= 1024:
             raise OptionsError(f"--cluster {address!r}: expected local:N with N from 1 to 1024")
         return "local", int(count)
-    if "://" not in address and ":" not in address:
+    found = _ADDRESS.fullmatch(address)
+    scheme = (found["scheme"] if found else address.partition("://")[0] if "://" in address else None) or "tcp"
+    if scheme not in SCHEMES:
+        raise OptionsError(
+            f"--cluster {address!r}: publish reaches a scheduler over tcp:// (or tls://), not {scheme}://",
+            hint="give tcp://HOST:8786, local or local:N",
+        )
+    if found is None or not 1 <= int(found["port"]) <= 65535:
         raise OptionsError(
             f"--cluster {address!r} is not a scheduler address", hint="give tcp://HOST:8786, local or local:N"
         )
@@ -84,9 +105,14 @@ CLUSTER_INSTALL_HINT = (
 )
 
 
-def connect(address: str, staging: str) -> Session:
-    """Connect to the cluster at `address` (or start a LocalCluster) and check that its
-    workers run this publish and see the output folder at the same path."""
+#: Seconds to wait for a scheduler's port to answer at all (a refused port answers at once).
+REACH_SECONDS = 5
+
+
+def connect(address: str, staging: str, local_workers: int | None = None) -> Session:
+    """Connect to the cluster at `address` (or start a LocalCluster of `local_workers`,
+    default all cores) and check that its workers run this publish and see the output
+    folder at the same path."""
     kind, count = parse_address(address)
     try:
         from distributed import Client, LocalCluster
@@ -95,18 +121,25 @@ def connect(address: str, staging: str) -> Session:
     session = Session(client=None, workers=0, staging=staging)
     try:
         if kind == "local":
-            cluster = LocalCluster(
-                n_workers=count or os.cpu_count() or 1,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=None,
-                silence_logs=logging.ERROR,
-            )
-            session._closers.append(cluster.close)
+            # Its processes ignore Ctrl-C, which a terminal sends them too: the build stops
+            # them itself (else each prints its tracebacks as it dies).
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+            try:
+                cluster = LocalCluster(
+                    n_workers=local_workers or count or os.cpu_count() or 1,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    silence_logs=logging.ERROR,
+                )
+            finally:
+                signal.signal(signal.SIGINT, previous)
+            session._closers.append(lambda: cluster.close(timeout=CLOSE_SECONDS))
             client = Client(cluster)
         else:
+            _reach(address)
             client = Client(address, timeout=CONNECT_SECONDS)
-        session._closers.append(client.close)
+        session._closers.append(lambda: client.close(timeout=CLOSE_SECONDS))
         session._closers.append(lambda: client.cancel(list(client.futures.values()), force=True))
         session.client = client
         client.wait_for_workers(1, timeout=CONNECT_SECONDS)
@@ -115,13 +148,29 @@ def connect(address: str, staging: str) -> Session:
     except OptionsError:
         session.close()
         raise
-    except (OSError, TimeoutError) as error:
+    except (OSError, TimeoutError, ValueError, TypeError, RuntimeError) as error:
         session.close()
         raise OptionsError(
-            f"cannot reach the Dask scheduler at {address}: {error}",
+            f"cannot reach the Dask scheduler at {address}: {error or type(error).__name__}",
             hint="start it with `dask scheduler` and workers with `dask worker ADDRESS`",
         ) from None
     return session
+
+
+def _reach(address: str) -> None:
+    """Knock on the scheduler's port before Dask waits up to `CONNECT_SECONDS` for it: a
+    refused or unknown address is said at once."""
+    import socket
+
+    found = _ADDRESS.fullmatch(address)
+    assert found is not None  # parse_address let it through
+    host = found["host"].strip("[]")
+    try:
+        socket.create_connection((host, int(found["port"])), timeout=REACH_SECONDS).close()
+    except TimeoutError:
+        raise OSError(f"no answer in {REACH_SECONDS} s") from None
+    except OSError as error:
+        raise OSError(error.strerror or str(error)) from None
 
 
 def _worker_view(staging: str) -> tuple[str, bool]:

@@ -11,19 +11,21 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import shutil
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from publish.editions import DEFAULT_FORMATS, collection_renderer, file_name, parse_formats, render_all
-from publish.errors import InputError, OptionsError
+from publish.errors import InputError, OptionsError, OutputError
 from publish.inputs import collect_sources, read_input
 from publish.language import DEFAULT
 from publish.model import Article, Collection, make_slug
 from publish.options import RenderOptions
-from publish.output import folder_lock, prepare_output, write_set
+from publish.output import clear_leftovers, folder_lock, make_staging, prepare_output, stage
 from publish.readers import read_bytes
-from publish.state import BuildState
+from publish.settings import single_line
+from publish.state import BuildState, NewSet, stat_of
 
 
 @dataclass(frozen=True)
@@ -53,22 +55,28 @@ def collect(
 ) -> DigestResult:
     """Build one digest of many articles; any bad article is an error (a digest is whole).
     Articles are sorted by date (undated last), then title, unless `keep_order`."""
-    from publish.archive import write_manifest
-
-    title = " ".join(title.split())
+    try:
+        title = single_line(title)
+    except ValueError as error:
+        raise OptionsError(f"--title {title!r}: {error}", hint="give the digest a title of plain text") from None
     if not title:
         raise OptionsError("the digest's --title is empty", hint="give the digest a title")
-    chosen = tuple(name for name in parse_formats(formats) if collection_renderer(name) is not None)
+    asked = parse_formats(formats)
+    chosen = tuple(name for name in asked if collection_renderer(name) is not None)
     if not chosen:
         raise OptionsError(
-            f"no digest edition among {', '.join(parse_formats(formats))}",
+            f"no digest edition among {', '.join(asked)}",
             hint="digests are made as epub, pdf, txt or ninjs",
         )
+    warnings: list[str] = [
+        f"a digest has no {name} edition; not written (digests are made as epub, pdf, txt or ninjs)"
+        for name in asked
+        if name not in chosen
+    ]
     folder = prepare_output(Path(out_dir))
     sources = collect_sources(paths, exclude=[folder])
     if not sources:
         raise OptionsError("no articles to collect")
-    warnings: list[str] = []
     articles: list[Article] = []
     inputs = hashlib.sha256(repr((title, date, keep_order, keep_breaks)).encode())
     for source in sources:
@@ -90,26 +98,58 @@ def collect(
     key_source = folder / f".digest-{collection.slug}"  # the digest's name in the folder's record
     with folder_lock(folder):
         state = BuildState.load(folder, chosen, options, f"{encoding}|{default_language}|digest")
-        owner = state.owner_of(collection.slug, key_source)
-        if owner is not None:
-            raise InputError(
-                f"slug {collection.slug!r} is already used by {owner}",
-                path=title,
-                hint="give the digest another --title or --date",
-            )
-        entry = None if force else state.current(key_source, inputs.hexdigest())
-        if entry is not None:
-            return DigestResult(collection.slug, warnings=tuple(warnings), skipped=True)
-        editions = render_all(collection, chosen, options.for_document(collection), warnings, collection=True)
-        files = {file_name(collection.slug, name): data for name, data in editions.items()}
-        written = tuple(write_set(folder, files))
-        state.record(
+        try:
+            return _write_digest(state, collection, key_source, inputs.hexdigest(), chosen, options, warnings, force)
+        finally:
+            state.close()
+
+
+def _write_digest(
+    state: BuildState,
+    collection: Collection,
+    key_source: Path,
+    inputs: str,
+    chosen: tuple[str, ...],
+    options: RenderOptions,
+    warnings: list[str],
+    force: bool,
+) -> DigestResult:
+    """Render the digest and put its editions in place as one set, as a build puts an
+    article's (the record's journal, the manifest), unless it is up to date."""
+    from publish.archive import write_manifests
+
+    folder = state.folder
+    touched = set(state.recover())
+    clear_leftovers(folder)
+    if not force and state.current(key_source, inputs) is not None:
+        return DigestResult(collection.slug, warnings=tuple(warnings), skipped=True)
+    editions = render_all(collection, chosen, options.for_document(collection), warnings, collection=True)
+    staging = make_staging(folder)
+    try:
+        new = NewSet(
             key_source,
-            inputs.hexdigest(),
             collection.slug,
-            date,
-            {name: hashlib.sha256(data).hexdigest() for name, data in files.items()},
+            collection.date,
+            inputs,
+            None,
+            tuple(
+                (
+                    state.edition_name(collection.slug, None, name),
+                    temporary := stage(staging, file_name(collection.slug, name), data),
+                    hashlib.sha256(data).hexdigest(),
+                    stat_of(temporary),
+                )
+                for name, data in editions.items()
+            ),
         )
-        write_manifest(folder, state.known_digests())
-        state.close()
-    return DigestResult(collection.slug, written, tuple(warnings))
+        outcome = state.install([new], slug_hint="give the digest another --title or --date")[0]
+        if outcome.error is not None:
+            raise outcome.error.located(collection.title) if isinstance(outcome.error, InputError) else outcome.error
+        touched |= outcome.touched
+        write_manifests(folder, sorted(touched), state.digests_in, staging)
+        state.manifests_written(sorted(touched))
+    except OSError as error:
+        raise OutputError(f"cannot write: {error.strerror}", path=str(folder)) from None
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return DigestResult(collection.slug, outcome.written, tuple(warnings))

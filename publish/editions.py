@@ -11,6 +11,7 @@ so a text-only build never loads reportlab or ebooklib.
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -136,8 +137,14 @@ def file_name(slug: str, name: str) -> str:
     return f"{slug}.{BY_NAME[name].suffix}"
 
 
+#: The name of an edition file: a slug (`a-z0-9` words joined by hyphens) and a suffix.
+#: Anything else in an output folder (`notes.txt`, a name with a space or a newline) is
+#: the user's, never an edition.
+EDITION_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:" + "|".join(map(re.escape, SUFFIXES)) + ")")
+
+
 def is_edition_file(file: str) -> bool:
-    return not file.startswith(".") and file.endswith(SUFFIXES)
+    return EDITION_NAME.fullmatch(file) is not None
 
 
 def renderer(name: str) -> Renderer:

@@ -56,5 +56,9 @@ class OutputError(PublishError):
     """The output folder cannot be written safely."""
 
 
+class ResourceError(PublishError):
+    """The machine lacks what the work needs (a worker killed for memory): not a bug."""
+
+
 class InternalError(PublishError):
     """A bug in publish itself, not something the user did: reported with its own exit code."""

@@ -10,21 +10,30 @@ whoever changes the folder's shared files (manifest, state).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
 import os
+import re
+import shutil
+import stat
 import tempfile
-import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
+from publish.editions import is_edition_file
 from publish.errors import OptionsError, OutputError
 
-#: Temporary files older than this are left over from a killed build and are removed.
-STALE_TEMPORARY_SECONDS = 3600
 #: The folder's lock file (hidden, never an edition).
 LOCK_FILE = ".publish.lock"
+#: Each folder's manifest of its editions (the format `sha256sum -c` reads).
+MANIFEST = "SHA256SUMS"
+#: A temporary file publish writes beside a file it replaces: `.<name>.<8 random>.tmp`
+#: (`tempfile.mkstemp`), where name is an edition's or the manifest's.
+TEMPORARY = re.compile(r"\.(?P<name>.+)\.[a-z0-9_]{8}\.tmp")
+#: Said where a symbolic link stands where publish would write.
+NO_LINKS = "publish never writes through one"
 
 
 def sha256(path: Path) -> str:
@@ -42,8 +51,8 @@ def _checked_name(folder: Path, name: str) -> Path:
 
 
 def _temporary(folder: Path, name: str, data: bytes, sync: bool = True) -> Path:
-    """`data` in a flushed temporary file beside `folder/name` (`sync=False`: the caller
-    flushes it to disk with `fsync_file` before renaming it)."""
+    """`data` in a flushed temporary file in `folder`, named for `name` (`sync=False`:
+    the caller flushes it to disk with `fsync_file` before renaming it)."""
     descriptor, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
@@ -58,31 +67,20 @@ def _temporary(folder: Path, name: str, data: bytes, sync: bool = True) -> Path:
     return Path(temporary)
 
 
-def write_atomic(folder: Path, name: str, data: bytes) -> Path:
-    """Write `folder/name` so that readers only ever see the old file or the new one."""
-    return write_set(folder, {name: data})[0]
-
-
-def write_set(folder: Path, files: Mapping[str, bytes]) -> list[Path]:
-    """Write several files as one set: every temporary file first, then the renames.
-
-    A failure while writing (full disk, permissions) leaves every old file as it was; a
-    name taken by a folder is refused before anything is renamed.
-    """
-    targets = {name: _checked_name(folder, name) for name in files}
-    for target in targets.values():
-        _refuse_folder(target)
-    written: dict[str, Path] = {}
+def write_atomic(folder: Path, name: str, data: bytes, staging: Path | None = None) -> Path:
+    """Write `folder/name` so that readers only ever see the old file or the new one; the
+    temporary file is made in `staging` when given (a build's staging folder, so that a
+    killed build leaves nothing in `folder`), else beside the file."""
+    target = _checked_name(folder, name)
+    _refuse_folder(target)
     try:
-        for name, data in files.items():
-            written[name] = _temporary(folder, name, data)
-    except BaseException as error:
-        for temporary in written.values():
-            temporary.unlink(missing_ok=True)
-        if isinstance(error, OSError):  # full disk, read-only folder: the user's to fix
-            raise OutputError(f"cannot write: {error.strerror}", path=str(folder)) from None
-        raise
-    return commit_set({targets[name]: temporary for name, temporary in written.items()})
+        temporary = _temporary(staging or folder, name, data)
+    except OSError as error:  # full disk, read-only folder: the user's to fix
+        raise OutputError(f"cannot write: {error.strerror}", path=str(folder)) from None
+    try:
+        return commit_set({target: temporary})[0]
+    except OSError as error:
+        raise OutputError(f"cannot write: {error.strerror}", path=str(target)) from None
 
 
 def _refuse_folder(target: Path) -> None:
@@ -140,8 +138,90 @@ def layout_folder(date: datetime.date | None, layout: str) -> str:
     return f"{date.year:04}/{date.month:02}/{date.day:02}/" if date else "undated/"
 
 
+def real_folder(root: Path, relative: str, create: bool = True) -> Path:
+    """`root/relative`, each folder below `root` made when missing (`create`) and checked
+    to be a real folder: a symbolic link there (`2024/01 -> ../../elsewhere`) would take
+    editions outside the output folder, so it is refused, never followed."""
+    here = root
+    for part in Path(relative).parts:
+        here = here / part
+        if create:
+            try:
+                here.mkdir()
+            except FileExistsError:
+                pass
+            except OSError as error:
+                raise OutputError(f"cannot make the folder {here}: {error.strerror}", path=str(here)) from None
+        try:
+            found = os.lstat(here)
+        except OSError as error:
+            raise OutputError(f"cannot use the folder {here}: {error.strerror}", path=str(here)) from None
+        if stat.S_ISLNK(found.st_mode):
+            raise OutputError(f"{here} is a symbolic link; {NO_LINKS}", hint="replace it with a real folder")
+        if not stat.S_ISDIR(found.st_mode):
+            raise OutputError(
+                f"{here} is not a folder", hint="move it away; publish never deletes what it did not write"
+            )
+    return here
+
+
+def refuse_link(path: Path, what: str, hint: str) -> None:
+    """Refuse a file publish writes in place (its record, its lock) when it is a symbolic
+    link: writing would change the file it points to, which may be anyone's."""
+    if path.is_symlink():
+        raise OutputError(f"{what} is a symbolic link; {NO_LINKS}", path=str(path), hint=hint)
+
+
+def clear_temporaries(folder: Path) -> None:
+    """Remove the temporary files a killed build left in `folder`: only publish's own,
+    by their names (`.<edition or manifest>.<8 random>.tmp`), never a user's `.notes.tmp`.
+    Called with the folder's lock held: every such file is made under that lock, so any
+    found then belongs to a build that is gone."""
+    try:
+        with os.scandir(folder) as entries:
+            leftovers = [
+                entry.path for entry in entries if is_temporary(entry.name) and entry.is_file(follow_symlinks=False)
+            ]
+    except OSError:
+        return  # an unreadable folder: its manifest, written next, says so
+    for leftover in leftovers:
+        with contextlib.suppress(OSError):  # already gone: nothing to report
+            os.unlink(leftover)
+
+
+def is_temporary(name: str) -> bool:
+    """A name publish gives its temporary files."""
+    found = TEMPORARY.fullmatch(name)
+    return found is not None and (found["name"] == MANIFEST or is_edition_file(found["name"]))
+
+
+#: A build's staging folder in the output folder (hidden; removed at the end).
+STAGING_PREFIX = ".publish-staging-"
+
+
+def make_staging(folder: Path) -> Path:
+    """A new staging folder in `folder`: where a build's files wait, as temporaries, to be
+    renamed into place (the same file system, so a rename is atomic)."""
+    try:
+        return Path(tempfile.mkdtemp(dir=folder, prefix=f"{STAGING_PREFIX}{os.getpid()}-"))
+    except OSError as error:
+        raise OutputError(f"cannot write: {error.strerror}", path=str(folder)) from None
+
+
+def clear_leftovers(folder: Path) -> None:
+    """Remove what killed builds left in the output folder: staging folders and publish's
+    temporary files. Called with the folder's lock held: they are only ever made under
+    it, so whatever is found belongs to a build that is gone (a cluster worker of a killed
+    build that still writes into its staging folder only loses that write)."""
+    for leftover in folder.glob(f"{STAGING_PREFIX}*"):
+        if leftover.is_dir() and not leftover.is_symlink():
+            shutil.rmtree(leftover, ignore_errors=True)
+    clear_temporaries(folder)
+
+
 def prepare_output(out_dir: Path) -> Path:
-    """Create the output folder and clear temporary files a killed build left behind."""
+    """Create the output folder (temporary files a killed build left behind are cleared
+    by the next build, under the folder's lock)."""
     if str(out_dir) in ("", "."):
         raise OptionsError(
             "the output folder must be a folder of its own, not the working folder",
@@ -159,29 +239,48 @@ def prepare_output(out_dir: Path) -> Path:
         raise OutputError(
             "the output folder is not writable", path=str(out_dir), hint="fix its permissions, or choose another --out"
         )
-    now = time.time()
-    for leftover in out_dir.glob(".*.tmp"):
-        try:
-            if now - leftover.stat().st_mtime > STALE_TEMPORARY_SECONDS:
-                leftover.unlink()
-        except OSError:
-            pass  # another build's file, or already gone: not ours to report
     return out_dir
 
 
-@contextmanager
-def folder_lock(folder: Path) -> Iterator[None]:
-    """The output folder's exclusive lock: a build holds it while it changes the folder,
-    so another build into the same folder waits. Re-entrant in one thread (the manifest
-    and the record take it again inside a build)."""
-    from filelock import FileLock
+#: Seconds a command waits for another build's lock before saying it waits.
+LOCK_PATIENCE = 0.5
 
-    lock = FileLock(str(folder.resolve() / LOCK_FILE), is_singleton=True)
+
+@contextmanager
+def folder_lock(folder: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """The output folder's exclusive lock: a build holds it while it changes the folder,
+    so another build into the same folder waits (`on_wait` is told when it must).
+    Re-entrant in one thread (the manifest and the record take it again inside a build)."""
+    from filelock import FileLock, Timeout
+
+    path = folder.resolve() / LOCK_FILE
+    refuse_link(path, "the lock file", "remove the link; publish keeps its lock in the output folder itself")
+    lock = FileLock(str(path), is_singleton=True)
     try:
-        lock.acquire()
+        try:
+            lock.acquire(timeout=LOCK_PATIENCE if on_wait else -1)
+        except Timeout:
+            assert on_wait is not None
+            on_wait()
+            lock.acquire()
     except OSError as error:  # only taking the lock: errors inside the block are the block's own
         raise OutputError(f"cannot lock the output folder: {error.strerror}", path=str(folder)) from None
     try:
         yield
     finally:
         lock.release()
+
+
+@contextmanager
+def reading_lock(folder: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the lock of the build folder `folder` belongs to (itself or the nearest
+    folder above it with publish's lock file) while reading it, so that `publish verify`
+    never sees a build's half-written manifest. A folder no build ever locked, or one
+    this user may not lock (a read-only archive), is read without it: nobody is building there."""
+    here = folder.resolve()
+    owner = next((place for place in (here, *here.parents) if (place / LOCK_FILE).is_file()), None)
+    if owner is None or not os.access(owner / LOCK_FILE, os.W_OK) or not os.access(owner, os.W_OK):
+        yield
+        return
+    with folder_lock(owner, on_wait):
+        yield

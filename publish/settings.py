@@ -67,6 +67,11 @@ def _language(value: Any) -> str:
         raise ValueError(error.hint or error.message) from None
 
 
+#: Codecs Python counts as text encodings that are no encoding of a text file: they
+#: encode domain names or escapes, or refuse everything.
+NOT_FILE_ENCODINGS = frozenset({"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape"})
+
+
 def _encoding(value: Any) -> str:
     if value == "":
         return value
@@ -76,11 +81,31 @@ def _encoding(value: Any) -> str:
         raise ValueError("not an encoding Python knows (for example utf-8, cp1252, cp1251)") from None
     if not info._is_text_encoding:  # rot13, base64, zlib... are codecs, not text encodings
         raise ValueError(f"{value} is not a text encoding")
+    if info.name in NOT_FILE_ENCODINGS:
+        raise ValueError(f"{value} is not an encoding of text files (for example utf-8, cp1252, cp1251)")
     return value
 
 
-def _text(value: Any) -> str:
-    if any(ord(ch) < 32 or 0xFDD0 <= ord(ch) <= 0xFDEF or ord(ch) & 0xFFFE == 0xFFFE for ch in value):
+def _unfit_in_a_line(char: str) -> bool:
+    """C0 and C1 controls (NEL among them), DEL, line and paragraph separators, noncharacters."""
+    code = ord(char)
+    return (
+        code < 0x20
+        or 0x7F <= code <= 0x9F
+        or code in (0x2028, 0x2029)
+        or 0xFDD0 <= code <= 0xFDEF
+        or code & 0xFFFE == 0xFFFE
+    )
+
+
+def single_line(value: str) -> str:
+    """A one-line text value (a publisher, a digest's title) with its spaces collapsed;
+    ValueError for control characters and noncharacters, and for bytes that are not
+    UTF-8 (given on a command line, they arrive as surrogates)."""
+    bad = next((char for char in value if "\ud800" <= char <= "\udfff"), None)
+    if bad is not None:
+        raise ValueError(f"not UTF-8 text (byte 0x{ord(bad) & 0xFF:02x})")
+    if any(map(_unfit_in_a_line, value)):
         raise ValueError("control characters and noncharacters are not allowed")
     return " ".join(value.split())
 
@@ -145,7 +170,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "font", str, "", "PDF body font family or .ttf file (empty: the style file's, Publish Serif)", True, ("--font",)
     ),
-    Setting("publisher", str, "", "publisher credited in the editions", True, ("--publisher",), _text),
+    Setting("publisher", str, "", "publisher credited in the editions", True, ("--publisher",), single_line),
     Setting("language", str, DEFAULT, "language of articles that do not say", False, ("--language",), _language),
     Setting(
         "templates", list, [], "template folders searched before the built-in ones", True, ("--templates",), _folders
@@ -250,6 +275,10 @@ def load_config(folder: Path = Path(".")) -> Config:
             data: Any = tomllib.loads(text)
         except tomllib.TOMLDecodeError as error:
             raise OptionsError(f"not valid TOML: {error}", path=str(path)) from None
+        except RecursionError:
+            raise OptionsError("nested too deeply to be a configuration", path=str(path)) from None
+        except ValueError as error:  # a number of thousands of digits, beyond Python's limit
+            raise OptionsError(f"not a configuration publish can read: {error}", path=str(path)) from None
         for part in table_path:
             if not isinstance(data, dict):
                 break

@@ -13,6 +13,12 @@ a million files: a file whose size, modification time and inode are the recorded
 taken as unchanged; only a file whose stat differs is hashed (a touched input whose
 bytes did not change rebuilds nothing; one changed byte rebuilds its article). Content
 hashes stay the truth: `--force` and `publish verify` read everything.
+
+The record is also the build's journal, so a folder is consistent after any crash: an
+article's new set is recorded, with the temporaries it is renamed from (`pending`) and
+the folders whose manifests it changes (`dirty`), in one committed transaction before
+the first rename. The next build into the folder finishes what a killed one began (the
+renames, the old copies to remove) and rewrites the manifests of its dirty folders.
 """
 
 from __future__ import annotations
@@ -24,14 +30,16 @@ import os
 import sqlite3
 import stat
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from publish.editions import file_name
-from publish.errors import OptionsError, OutputError
+from publish.errors import InputError, OptionsError, OutputError, PublishError
 from publish.fonts import fonts_digest
 from publish.options import RenderOptions
-from publish.output import layout_folder, sha256
+from publish.output import commit_set, layout_folder, real_folder, refuse_link, sha256
+from publish.processes import die_with_parent
 from publish.templates import pdf_font_family, search_path
 from publish.version import __version__
 
@@ -49,6 +57,9 @@ LOOKUP_BATCH = 500
 PARALLEL_PLAN_MIN = 10_000
 #: Seconds a build waits for another process's write transaction before giving up.
 BUSY_SECONDS = 60
+#: Seconds a build waits, before it begins, for a record another program holds locked:
+#: only publish writes it, under the folder's lock, so a longer wait means a stranger.
+OPEN_BUSY_SECONDS = 5
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -60,7 +71,14 @@ CREATE TABLE IF NOT EXISTS editions (
     name TEXT PRIMARY KEY, source TEXT NOT NULL, digest TEXT NOT NULL,
     size INTEGER, mtime_ns INTEGER, inode INTEGER);
 CREATE INDEX IF NOT EXISTS editions_source ON editions (source);
+CREATE TABLE IF NOT EXISTS pending (
+    name TEXT PRIMARY KEY, source TEXT NOT NULL, temporary TEXT, digest TEXT,
+    size INTEGER, mtime_ns INTEGER, inode INTEGER);
+CREATE TABLE IF NOT EXISTS dirty (folder TEXT PRIMARY KEY);
 """
+#: `pending`: an edition to rename in from `temporary`, or (`temporary` NULL) an old copy
+#: of an article now elsewhere, to remove if it is still what publish wrote (`digest`
+#: and stat). `dirty`: a folder (relative, '' for the top) whose manifest must be rewritten.
 
 #: (size, mtime_ns, inode): what decides "unchanged" without reading a file.
 Stat = tuple[int, int, int]
@@ -100,7 +118,8 @@ class BuildState:
         self.settings = hashlib.sha256(settings.encode()).hexdigest()
         #: The output folder as a path prefix.
         self._prefix = os.path.join(str(folder), "")
-        self._fresh: dict[str, str] = {}
+        #: Manifests read this build to tell publish's files from others' (one folder's).
+        self._manifests: dict[str, dict[str, str]] = {}
         #: Forked processes planning a large batch, kept from one segment to the next.
         self._planners: ProcessPoolExecutor | None = None
         #: A record made by this build that is still empty is removed again at the end.
@@ -126,9 +145,10 @@ class BuildState:
         prefix = self._prefix
         for start in range(0, len(sources), LOOKUP_BATCH):
             batch = sources[start : start + LOOKUP_BATCH]
-            rows = self._rows(batch, details)
-            for name in batch:
-                found = rows.get(name)
+            keys = [_key(name) for name in batch]
+            rows = self._rows(keys, details)
+            for name, key in zip(batch, keys):
+                found = rows.get(key)
                 if found is None:
                     yield None
                     continue
@@ -143,7 +163,7 @@ class BuildState:
                     if same:
                         yield Entry(*found[0][8:10]) if details else NO_DETAILS
                         continue
-                yield self._check(name, found, input_stat=True, details=details)
+                yield self._check(name, found, input_stat=True, details=details, key=key)
 
     def plan_all(self, sources: Sequence[str], details: bool = True, processes: int = 1) -> list[Entry | None]:
         """`plan` for every source, in `processes` forked processes for a large archive (each
@@ -164,7 +184,9 @@ class BuildState:
 
         self.db.commit()  # nothing of this connection's may be pending while others write
         if self._planners is None:
-            self._planners = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("fork"))
+            self._planners = ProcessPoolExecutor(
+                processes, mp_context=multiprocessing.get_context("fork"), initializer=die_with_parent
+            )
         size = -(-len(sources) // processes)
         planned = [
             self._planners.submit(_plan_part, self.folder, self.settings, self.formats, self.layout, part, details)
@@ -187,10 +209,7 @@ class BuildState:
         recorded = self.db.execute("SELECT input FROM articles WHERE source = ?", (name,)).fetchone()
         if found is None or recorded is None or recorded[0] != input_digest:
             return None
-        entry = self._check(name, found, input_stat=False)
-        if entry is not None:
-            self._fresh.update(self.db.execute("SELECT name, digest FROM editions WHERE source = ?", (name,)))
-        return entry
+        return self._check(name, found, input_stat=False)
 
     def _rows(self, names: Sequence[str], details: bool = True) -> dict[str, list[tuple]]:
         """The records of `names` made with this build's settings: per source, one row per
@@ -211,11 +230,13 @@ class BuildState:
                 rows[row[0]] = [row]
         return rows
 
-    def _check(self, name: str, rows: list[tuple], input_stat: bool, details: bool = True) -> Entry | None:
+    def _check(
+        self, name: str, rows: list[tuple], input_stat: bool, details: bool = True, key: str | None = None
+    ) -> Entry | None:
         """The article's entry when its input (with `input_stat`) and every edition are
         unchanged, reading a file whose stat changed. (The settings name the editions and
         the layout, so a record with as many editions as editions asked for has them all.)"""
-        if input_stat and not self._unchanged(name, rows[0][1:4], "articles", "source", "input"):
+        if input_stat and not self._unchanged(name, rows[0][1:4], "articles", "source", "input", key):
             return None
         if len(rows) != len(self.formats):
             return None  # a record that lost editions proves nothing
@@ -254,7 +275,188 @@ class BuildState:
         """An edition's name relative to the output folder, in this build's layout."""
         return layout_folder(date, self.layout) + file_name(slug, edition)
 
-    # Recording ----------------------------------------------------------------------
+    # Recording and putting sets in place --------------------------------------------
+
+    def install(
+        self, sets: Sequence[NewSet], slug_hint: str = "give one of them a `slug:` header line"
+    ) -> list[Installed]:
+        """Put articles' new sets in place, in order, crash-safely: each is decided (its
+        slug is free or moves with its file, no folder or file of someone else's is in the
+        way, no folder is a link), recorded and journaled; one commit; then the renames,
+        and the old copies of an article now elsewhere are removed. A killed build leaves
+        the journal, which the next build's `recover` finishes."""
+        outcomes: list[Installed] = []
+        decided: list[tuple[NewSet, Installed]] = []
+        for new in sets:
+            outcome = Installed(new.source)
+            outcomes.append(outcome)
+            try:
+                self._decide(new, slug_hint)
+            except PublishError as error:
+                outcome.error = error if error.path else error.located(str(new.source))
+                for _, temporary, _, _ in new.editions:
+                    temporary.unlink(missing_ok=True)
+                continue
+            outcome.dropped = self._record(new)
+            outcome.touched = {name.rpartition("/")[0] for name, *_ in new.editions}
+            decided.append((new, outcome))
+        if not decided:
+            return outcomes
+        self.db.commit()  # the journal is on disk before the first rename
+        for new, outcome in decided:
+            try:
+                outcome.written = tuple(
+                    commit_set({self.folder / name: temporary for name, temporary, _, _ in new.editions})
+                )
+            except OSError as error:
+                # The set is not in place as recorded: forgotten, so the next build makes it again.
+                self.forget(new.source)
+                outcome.error = OutputError(f"cannot write: {error.strerror}", path=str(new.source))
+                outcome.dropped = []
+                continue
+            self.db.execute("DELETE FROM pending WHERE source = ? AND temporary IS NOT NULL", (_name(new.source),))
+            for name, digest, recorded in outcome.dropped:
+                if self._drop(name, digest, recorded):
+                    outcome.touched.add(name.rpartition("/")[0])
+                else:
+                    outcome.kept.append(name)
+            self.db.execute("DELETE FROM pending WHERE source = ?", (_name(new.source),))
+        return outcomes
+
+    def _decide(self, new: NewSet, slug_hint: str) -> None:
+        """Raise the reason `new` may not go in: its slug is another article's, a folder
+        on its way is a link or a file, or a name it takes is a folder or a file publish
+        did not write."""
+        owner = self.claim(new.slug, new.source, new.input_digest, new.input_stat)
+        if owner is not None:
+            raise InputError(f"slug {new.slug!r} is already used by {path_of(owner)}", hint=slug_hint)
+        for name, _, digest, _ in new.editions:
+            real_folder(self.folder, name.rpartition("/")[0])
+            target = self.folder / name
+            if target.is_dir() and not target.is_symlink():
+                raise OutputError(
+                    f"{target.name} is a folder, not an edition",
+                    path=str(target),
+                    hint="move the folder away; publish never deletes what it did not write",
+                )
+            if self._in_the_way(name, digest):
+                raise InputError(
+                    f"{target} is in the way: publish did not write it",
+                    hint="move it away; publish never overwrites a file it did not write",
+                )
+
+    def _in_the_way(self, name: str, digest: str) -> bool:
+        """Whether a file stands at `name` that publish cannot be shown to have written: not
+        in its record (an edition, or one being put in place), not listed with its bytes in
+        the folder's manifest (a record lost or set aside), nor the very bytes about to be
+        written (nothing would be lost)."""
+        target = self.folder / name
+        if not os.path.lexists(target):
+            return False
+        if self.db.execute(
+            "SELECT 1 FROM editions WHERE name = ? UNION ALL SELECT 1 FROM pending WHERE name = ?", (name, name)
+        ).fetchone():
+            return False
+        if target.is_symlink() or not target.is_file():
+            return True
+        try:
+            found = sha256(target)
+        except OSError:
+            return True
+        folder, _, file = name.rpartition("/")
+        return found != digest and self._manifest(folder).get(file) != found
+
+    def _manifest(self, folder: str) -> dict[str, str]:
+        """A folder's SHA256SUMS as {name: digest}, read once per build (only when a file
+        the record does not know stands in the way), {} when unreadable."""
+        if folder not in self._manifests:
+            from publish.archive import read_manifest
+
+            try:
+                self._manifests = {folder: read_manifest(self.folder / folder)}
+            except PublishError:
+                self._manifests = {folder: {}}
+        return self._manifests[folder]
+
+    def _record(self, new: NewSet) -> list[tuple[str, str, Stat]]:
+        """Record `new` and journal it (its renames, its dirty folders, its old copies to
+        remove); the old copies, as (name, digest, stat recorded), are returned."""
+        key = _name(new.source)
+        names = {name for name, *_ in new.editions}
+        old = [
+            (name, digest, (size, mtime, inode))
+            for name, digest, size, mtime, inode in self.db.execute(
+                "SELECT name, digest, size, mtime_ns, inode FROM editions WHERE source = ?", (key,)
+            )
+            if name not in names
+        ]
+        self.record(
+            new.source,
+            new.input_digest,
+            new.slug,
+            new.date,
+            {name: digest for name, _, digest, _ in new.editions},
+            {name: edition_stat for name, _, _, edition_stat in new.editions},
+            new.input_stat,
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO pending VALUES (?, ?, ?, NULL, ?, ?, ?)",
+            [(name, key, str(temporary), *edition_stat) for name, temporary, _, edition_stat in new.editions],
+        )
+        self.db.executemany(
+            "INSERT OR REPLACE INTO pending VALUES (?, ?, NULL, ?, ?, ?, ?)",
+            [(name, key, digest, *recorded) for name, digest, recorded in old],
+        )
+        self.db.executemany(
+            "INSERT OR IGNORE INTO dirty VALUES (?)",
+            [(name.rpartition("/")[0],) for name in (*names, *(name for name, _, _ in old))],
+        )
+        return old
+
+    def _drop(self, name: str, digest: str | None, recorded: tuple[Any, ...]) -> bool:
+        """Remove the old copy `name` if it is still what publish wrote (the recorded stat,
+        else the recorded digest); False when it was changed since (it is the user's now)."""
+        path = self.folder / name
+        try:
+            found = os.lstat(path)
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return False
+        try:
+            if not stat.S_ISREG(found.st_mode):
+                return False
+            if _stat(found) != tuple(recorded) and (digest is None or sha256(path) != digest):
+                return False
+            real_folder(self.folder, name.rpartition("/")[0], create=False)
+            path.unlink()
+        except (OSError, PublishError):
+            return False
+        return True
+
+    def recover(self) -> list[str]:
+        """Finish what a killed build began: rename in each journaled edition whose
+        temporary is still there, remove the old copies still as publish wrote them; the
+        folders whose manifests must be rewritten are returned (and stay marked until
+        `manifests_written`)."""
+        rows = self.db.execute("SELECT name, temporary, digest, size, mtime_ns, inode FROM pending").fetchall()
+        for name, temporary, digest, *recorded in rows:
+            try:
+                if temporary is None:
+                    self._drop(name, digest, tuple(recorded))
+                elif os.path.lexists(temporary):
+                    real_folder(self.folder, name.rpartition("/")[0])
+                    os.replace(temporary, self.folder / name)
+            except (OSError, PublishError):
+                pass  # its record then differs from the file: the article is built again
+        if rows:
+            self.db.execute("DELETE FROM pending")
+            self.db.commit()
+        return [folder for (folder,) in self.db.execute("SELECT folder FROM dirty ORDER BY folder")]
+
+    def manifests_written(self, folders: Sequence[str]) -> None:
+        """The manifests of `folders` agree with the record again."""
+        self.db.executemany("DELETE FROM dirty WHERE folder = ?", [(folder,) for folder in folders])
 
     def record(
         self,
@@ -265,15 +467,13 @@ class BuildState:
         digests: dict[str, str],
         stats: dict[str, Stat] | None = None,
         input_stat: Stat | None = None,
-        remember: bool = True,
     ) -> None:
         """Remember what `source` produced from the input with `input_digest` (the bytes
         actually rendered, not the file as it may be now): edition name -> SHA-256, with
-        the stats the files had when written (taken here when not given); `remember`: for
-        `known_digests`."""
+        the stats the files had when written (taken here when not given)."""
         name = _name(source)
         if input_stat is None:
-            input_stat = _stat_or_none(name)
+            input_stat = _stat_or_none(str(source))
         self.db.execute("DELETE FROM editions WHERE source = ?", (name,))
         self.db.execute(
             "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -298,26 +498,33 @@ class BuildState:
                 for edition, digest in digests.items()
             ],
         )
-        if remember:  # (a build does not: it would hold every digest of an archive in memory)
-            self._fresh.update(digests)
 
     def forget(self, source: Path) -> None:
         name = _name(source)
         self.db.execute("DELETE FROM articles WHERE source = ?", (name,))
         self.db.execute("DELETE FROM editions WHERE source = ?", (name,))
+        self.db.execute("DELETE FROM pending WHERE source = ?", (name,))
 
-    def owner_of(self, slug: str, source: Path) -> str | None:
-        """Another source whose editions of `slug` are still in the folder, if any."""
+    def claim(self, slug: str, source: Path, input_digest: str, input_stat: Stat | None) -> str | None:
+        """Another source (its record's key) whose editions of `slug` are still in the
+        folder or being put there, if any. A record of the same file by another path (the
+        input moved or renamed, its folder too, or reached through a link: its old path
+        gone and its bytes or inode the same, or both paths one file) is the same article:
+        its claim moves to `source`."""
         me = _name(source)
-        for (other,) in self.db.execute("SELECT source FROM articles WHERE slug = ? AND source <> ?", (slug, me)):
-            for (edition,) in self.db.execute("SELECT name FROM editions WHERE source = ?", (other,)):
-                if (self.folder / edition).is_file():
-                    return other
+        found = self.db.execute(
+            "SELECT source, input, inode FROM articles WHERE slug = ? AND source <> ?", (slug, me)
+        ).fetchall()
+        for other, other_input, other_inode in found:
+            names = [name for (name,) in self.db.execute("SELECT name FROM editions WHERE source = ?", (other,))]
+            pending = self.db.execute("SELECT 1 FROM pending WHERE source = ? LIMIT 1", (other,)).fetchone()
+            if not pending and not any((self.folder / name).is_file() for name in names):
+                continue
+            if not _same_file(path_of(other), source, other_input == input_digest, other_inode, input_stat):
+                return other
+            self.db.execute("DELETE FROM articles WHERE source = ?", (other,))
+            self.db.execute("UPDATE editions SET source = ? WHERE source = ?", (me, other))
         return None
-
-    def known_digests(self) -> dict[str, str]:
-        """Digests of editions written or verified by this build (no need to hash again)."""
-        return dict(self._fresh)
 
     def digests_in(self, folder: str) -> dict[str, str]:
         """Recorded digests of the editions in one folder of the output (relative, '' for
@@ -350,6 +557,9 @@ class BuildState:
         """Commit and close; a record this build created and left empty is not kept (a
         build that wrote nothing leaves the folder as it found it)."""
         self.stop_planning()
+        if self.db.failed:  # what it holds is not to be trusted, nor committed
+            self.db.close()
+            return
         self.db.commit()
         empty = self._created and self.db.execute("SELECT 1 FROM articles LIMIT 1").fetchone() is None
         self.db.close()
@@ -365,8 +575,9 @@ def _plan_part(
     its own (never the parent's), committing the stats it refreshed."""
     state = BuildState.__new__(BuildState)
     state.folder, state.formats, state.layout, state.settings = folder, formats, layout, settings
-    state._prefix, state._fresh, state._created, state._planners = os.path.join(str(folder), ""), {}, False, None
-    state.db = sqlite3.connect(folder / STATE_FILE, timeout=BUSY_SECONDS, isolation_level="DEFERRED")
+    state._prefix, state._manifests, state._created, state._planners = os.path.join(str(folder), ""), {}, False, None
+    state.db = sqlite3.connect(folder / STATE_FILE, timeout=BUSY_SECONDS, isolation_level="DEFERRED", factory=_Record)
+    state.db.path = str(folder / STATE_FILE)
     try:
         return list(state.plan(sources, details))
     finally:
@@ -374,10 +585,57 @@ def _plan_part(
         state.db.close()
 
 
-def _open(folder: Path) -> sqlite3.Connection:
+class _Record(sqlite3.Connection):
+    """The record's connection. Once open, SQLite's operational errors (a full disk, a
+    record made read-only or held locked by another program) are the user's to fix: each
+    becomes an OutputError naming the record, and `failed` says the record cannot be
+    trusted to agree with the folder (the build writes no manifest from it)."""
+
+    path = ""
+    failed = False
+
+    def execute(self, *args: Any) -> sqlite3.Cursor:
+        try:
+            return super().execute(*args)
+        except sqlite3.DatabaseError as error:
+            raise self._mapped(error) from None
+
+    def executemany(self, *args: Any) -> sqlite3.Cursor:
+        try:
+            return super().executemany(*args)
+        except sqlite3.DatabaseError as error:
+            raise self._mapped(error) from None
+
+    def commit(self) -> None:
+        try:
+            super().commit()
+        except sqlite3.DatabaseError as error:
+            raise self._mapped(error) from None
+
+    def _mapped(self, error: sqlite3.DatabaseError) -> BaseException:
+        if not self.path or type(error) not in (sqlite3.OperationalError, sqlite3.DatabaseError):
+            return error  # still opening (`_open` decides), or a bug of ours: as it is
+        self.failed = True
+        return OutputError(f"cannot use the build record: {error}", path=self.path, hint=_record_hint(str(error)))
+
+
+def _record_hint(message: str) -> str:
+    """What to do about an error SQLite gave on the record."""
+    if "full" in message:
+        return "free some space on its disk and build again"
+    if "readonly" in message or "read-only" in message:
+        return "make the record and its folder writable, or choose another --out"
+    if "locked" in message or "busy" in message:
+        return "another program holds the record open; close it and build again"
+    return "move the record away to build everything again"
+
+
+def _open(folder: Path) -> _Record:
     """The folder's record, created when missing; an unreadable one (not a database,
     another schema) is set aside as `.publish-state.sqlite.corrupt` and rebuilt from
-    nothing (everything is then built again: the record is a cache, never the truth)."""
+    nothing (everything is then built again: the record is a cache, never the truth).
+    Refused before anything is built: a record (or its journal files) that is a link,
+    and one that cannot be written (read-only, or locked by another program)."""
     path = folder / STATE_FILE
     if path.is_dir():
         raise OutputError(
@@ -385,26 +643,38 @@ def _open(folder: Path) -> sqlite3.Connection:
             path=str(path),
             hint="move the folder away; publish never deletes what it did not write",
         )
+    for suffix in ("", "-wal", "-shm"):
+        refuse_link(
+            folder / (STATE_FILE + suffix),
+            "the build record",
+            "remove the link; publish keeps its record in the output folder itself",
+        )
     for attempt in (1, 2):
         try:
-            db = sqlite3.connect(path, timeout=BUSY_SECONDS, isolation_level="DEFERRED")
+            db = sqlite3.connect(path, timeout=OPEN_BUSY_SECONDS, isolation_level="DEFERRED", factory=_Record)
         except sqlite3.OperationalError as error:
-            raise OutputError(f"cannot open the build record: {error}", path=str(path)) from None
+            raise OutputError(
+                f"cannot open the build record: {error}", path=str(path), hint=_record_hint(str(error))
+            ) from None
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(SCHEMA)
             version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
-            if version is None:
-                db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-                db.commit()
-            elif version[0] != str(SCHEMA_VERSION):
+            if version is not None and version[0] != str(SCHEMA_VERSION):
                 raise sqlite3.DatabaseError(f"schema {version[0]}")
             db.execute("SELECT count(*) FROM articles WHERE rowid = 1").fetchone()
+            # A write now, not after the first edition is renamed in: read-only or locked is said at once.
+            db.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+            db.commit()
+            db.execute(f"PRAGMA busy_timeout = {BUSY_SECONDS * 1000}")
+            db.path = str(path)
             return db
         except sqlite3.OperationalError as error:  # locked, read-only, cannot open: the user's to fix
             db.close()
-            raise OutputError(f"cannot use the build record: {error}", path=str(path)) from None
+            raise OutputError(
+                f"cannot use the build record: {error}", path=str(path), hint=_record_hint(str(error))
+            ) from None
         except sqlite3.DatabaseError:  # not a database, or another schema: set aside, rebuild
             db.close()
             if attempt == 2:
@@ -414,11 +684,19 @@ def _open(folder: Path) -> sqlite3.Connection:
 
 
 def _set_aside(folder: Path) -> None:
-    """Move a damaged record (and its journal) aside, never deleting it."""
+    """Move a damaged record (and its journal) aside, never deleting it, nor an earlier
+    one set aside: `.corrupt`, else `.corrupt-2`, `-3`..."""
+    number = 1
+    while any((folder / f"{STATE_FILE}{suffix}{_corrupt(number)}").exists() for suffix in ("", "-wal", "-shm")):
+        number += 1
     for suffix in ("", "-wal", "-shm"):
         damaged = folder / (STATE_FILE + suffix)
         if damaged.exists():
-            os.replace(damaged, folder / (STATE_FILE + suffix + ".corrupt"))
+            os.replace(damaged, folder / (STATE_FILE + suffix + _corrupt(number)))
+
+
+def _corrupt(number: int) -> str:
+    return ".corrupt" if number == 1 else f".corrupt-{number}"
 
 
 def _migrate_json(folder: Path, db: sqlite3.Connection) -> None:
@@ -477,7 +755,63 @@ def _stat_or_none(path: str) -> Stat | None:
 def _name(source: Path) -> str:
     """Records are kept by absolute path (made absolute without asking the disk: a
     resolve per file costs more than the whole no-op check of an article)."""
-    return os.path.abspath(source)
+    return _key(os.path.abspath(source))
+
+
+#: How the key of a file whose name is not UTF-8 begins (no absolute path can).
+_BYTES_KEY = "fs-bytes:"
+
+
+def _key(absolute: str) -> str:
+    """The record's key of an absolute path: the path itself, or, for a name that is not
+    UTF-8 (its bytes kept as surrogates, which SQLite's text cannot hold), its bytes in hex."""
+    try:
+        absolute.encode("utf-8")
+    except UnicodeEncodeError:
+        return _BYTES_KEY + os.fsencode(absolute).hex()
+    return absolute
+
+
+def path_of(key: str) -> str:
+    """The path a record's key stands for (as Python names files: undecodable bytes as surrogates)."""
+    return os.fsdecode(bytes.fromhex(key[len(_BYTES_KEY) :])) if key.startswith(_BYTES_KEY) else key
+
+
+def _same_file(old: str, new: Path, same_bytes: bool, old_inode: int | None, new_stat: Stat | None) -> bool:
+    """Whether the article recorded at `old` is the file now at `new`: both paths one file,
+    or the old path gone and the file moved (the same bytes, or the same inode)."""
+    try:
+        return os.path.samefile(old, new)
+    except OSError:
+        return same_bytes or (old_inode is not None and new_stat is not None and old_inode == new_stat[2])
+
+
+@dataclass(frozen=True)
+class NewSet:
+    """An article's new editions, waiting as temporaries to be put in place."""
+
+    source: Path
+    slug: str
+    date: datetime.date | None
+    input_digest: str
+    input_stat: Stat | None
+    #: (name relative to the output folder, temporary file, SHA-256, stat of the temporary).
+    editions: tuple[tuple[str, Path, str, Stat], ...]
+
+
+@dataclass
+class Installed:
+    """What `BuildState.install` did with one article's set."""
+
+    source: Path
+    written: tuple[Path, ...] = ()
+    error: PublishError | None = None
+    #: Old copies of the article (elsewhere now) to remove: (name, digest, stat recorded).
+    dropped: list[tuple[str, str, Stat]] = field(default_factory=list)
+    #: Old copies left because they were changed since publish wrote them.
+    kept: list[str] = field(default_factory=list)
+    #: Folders (relative) whose manifests must be rewritten.
+    touched: set[str] = field(default_factory=set)
 
 
 def _settings_key(formats: tuple[str, ...], options: RenderOptions, encoding: str | None, layout: str = "flat") -> str:
@@ -485,9 +819,12 @@ def _settings_key(formats: tuple[str, ...], options: RenderOptions, encoding: st
     one string."""
     templates = hashlib.sha256()
     for folder in search_path(options.template_dirs):
-        for path in sorted(p for p in Path(folder).rglob("*") if p.is_file()):
+        for path in _files_below(Path(folder)):
+            templates.update(os.fsencode(path.relative_to(folder)) + b"\0")
             try:
-                templates.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes())
+                with path.open("rb") as handle:  # in blocks: a huge file there is hashed, not held
+                    for block in iter(lambda: handle.read(1 << 20), b""):
+                        templates.update(block)
             except OSError as error:
                 raise OptionsError(f"cannot read the template: {error.strerror}", path=str(path)) from None
     fonts = fonts_digest(pdf_font_family(options.template_dirs, options.font)) if "pdf" in formats else None
@@ -504,6 +841,25 @@ def _settings_key(formats: tuple[str, ...], options: RenderOptions, encoding: st
         },
         sort_keys=True,
     )
+
+
+def _files_below(top: Path) -> list[Path]:
+    """Every file below `top`, sorted, found by a walk with a stack (no recursion: a
+    template folder nested thousands deep is walked as any other)."""
+    found: list[Path] = []
+    walking = [top]
+    while walking:
+        here = walking.pop()
+        try:
+            with os.scandir(here) as listing:
+                for entry in listing:
+                    if entry.is_dir(follow_symlinks=False):
+                        walking.append(Path(entry.path))
+                    elif entry.is_file():
+                        found.append(Path(entry.path))
+        except OSError as error:
+            raise OptionsError(f"cannot read the template folder: {error.strerror}", path=str(here)) from None
+    return sorted(found)
 
 
 #: Libraries an upgrade of which can change an edition's bytes: the declared ones, and

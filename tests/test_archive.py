@@ -112,3 +112,29 @@ def test_verify_also_reads_each_text_edition_back_against_its_identifier(tmp_pat
     assert result.returncode == 1
     assert result.stderr.startswith(f"damaged: {edition}: the text of ")
     assert result.stdout.strip() == "1 editions verified, 0 changed, 0 missing, 0 not listed, 1 damaged"
+
+
+def test_verify_waits_for_a_build_in_progress(tmp_path):
+    """Issue 29, point 11: mid-build an edition is new and the manifest not yet; verify
+    waits for the build's lock instead of calling that tampering."""
+    import time
+
+    from filelock import FileLock
+
+    out = tmp_path / "out"
+    assert cli("build", str(SEED), "--out", str(out), "--format", "txt").returncode == 0
+    edition = next(out.glob("*.txt"))
+    lock = FileLock(str(out / ".publish.lock"))
+    with lock:
+        original = edition.read_bytes()
+        edition.write_bytes(original.replace(b"Trend", b"TREND"))  # what a build is in the middle of
+        verify = subprocess.Popen(
+            [sys.executable, "-m", "publish", "verify", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        assert verify.stderr is not None
+        assert verify.stderr.readline() == f"note: waiting for the build into {out} to finish\n".encode()
+        time.sleep(0.5)
+        assert verify.poll() is None  # still waiting
+        edition.write_bytes(original)  # the build ends as it began
+    stdout, _ = verify.communicate(timeout=60)
+    assert verify.returncode == 0 and stdout.startswith(b"1 editions verified, 0 changed")

@@ -4,10 +4,12 @@ lost, two builds never mix, the manifest and state agree with the files at every
 from __future__ import annotations
 
 import hashlib
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import SEED
 from conftest import publish_cli as cli
 
@@ -58,7 +60,7 @@ def test_bag_refuses_a_folder_with_a_bagit_txt_and_the_users_files(tmp_path):
     ]
     assert (thesis / "chapter1.docx").read_bytes() == b"years of work"
     assert sorted(p.name for p in thesis.iterdir()) == ["bagit.txt", "chapter1.docx"]
-    assert_verified(tmp_path / "dist")
+    assert not (tmp_path / "dist").exists()  # refused before anything was built
 
 
 def test_bag_refuses_its_own_bag_once_a_user_file_was_added(tmp_path):
@@ -69,7 +71,7 @@ def test_bag_refuses_its_own_bag_once_a_user_file_was_added(tmp_path):
     again = cli("build", str(SEED), "--out", str(tmp_path / "dist"), "--format", "txt", "--bag", str(bag), "--force")
     assert again.returncode == 1
     assert error_lines(again) == [
-        f"error: {bag}: the bag's data folder holds 'notes.odt', which is not an edition; "
+        f"error: {bag}: the bag's data folder holds 'notes.odt', which is not in the bag's manifest; "
         f"publish replaces only a bag it wrote itself "
         f"(hint: choose an empty or new folder for --bag)"
     ]
@@ -258,3 +260,226 @@ def test_publish_builds_without_fcntl(tmp_path):
     assert_verified(tmp_path / "dist")
     digest = hashlib.sha256((tmp_path / "dist" / "SHA256SUMS").read_bytes()).hexdigest()
     assert len(digest) == 64
+
+
+# --- Issue 29: nothing lost, nothing written outside --------------------------------------------------
+
+
+def two_articles(tmp_path: Path) -> Path:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    article(inputs, "a.txt", "Story A", day=1)
+    article(inputs, "b.txt", "Story B", day=2, body="The mayor spoke on Tuesday. He left early.")
+    return inputs
+
+
+def verified_everywhere(out: Path) -> None:
+    """`publish verify` passes, and `sha256sum -c` in every folder holding a manifest."""
+    result = cli("verify", str(out))
+    assert result.returncode == 0, result.stderr
+    for manifest in out.rglob("SHA256SUMS"):
+        sums = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=manifest.parent, capture_output=True, text=True)
+        assert sums.returncode == 0, sums.stdout
+
+
+@pytest.mark.parametrize("link", ["2024/03", "undated"])
+def test_never_written_through_a_symlinked_day_folder(tmp_path, link):
+    """Point 1: a day folder (or `undated/`) that is a symbolic link is refused, never written through."""
+    inputs = two_articles(tmp_path)
+    if link == "undated":
+        (inputs / "a.txt").write_text("title: Story A\nlanguage: en\n\nThe council met. It agreed.\n")
+    out, outside = tmp_path / "out", tmp_path / "outside"
+    outside.mkdir()
+    (out / link).parent.mkdir(parents=True, exist_ok=True)
+    (out / link).symlink_to(outside)
+    result = cli("build", str(inputs), "--out", str(out), "--layout", "date", "--format", "txt")
+    assert result.returncode == 1
+    refused = ["a.txt"] if link == "undated" else ["a.txt", "b.txt"]  # both are of March 2024
+    assert error_lines(result) == [
+        f"error: {inputs / name}: {out / link} is a symbolic link; publish never writes through one "
+        f"(hint: replace it with a real folder)"
+        for name in refused
+    ]
+    assert list(outside.iterdir()) == []  # nothing written outside the output folder
+    assert (out / link).is_symlink()  # and the user's link is left as it was
+    if link == "undated":  # the dated article went in, under a real day folder
+        assert (out / "2024/03/02/2024-03-02-story-b.txt").is_file()
+
+
+def test_never_written_through_a_symlinked_record(tmp_path):
+    """Point 2: `.publish-state.sqlite` (or its journal) as a link to another program's database."""
+    import sqlite3
+
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as db:
+        db.execute("CREATE TABLE mine (x)")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".publish-state.sqlite").symlink_to(other)
+    before = other.read_bytes()
+    result = cli("build", str(two_articles(tmp_path)), "--out", str(out), "--format", "txt")
+    assert result.returncode == 1
+    assert error_lines(result) == [
+        f"error: {out / '.publish-state.sqlite'}: the build record is a symbolic link; publish never writes "
+        f"through one (hint: remove the link; publish keeps its record in the output folder itself)"
+    ]
+    assert other.read_bytes() == before
+    assert sorted(p.name for p in out.iterdir()) == [".publish-state.sqlite", ".publish.lock"]
+
+
+def test_nothing_of_yours_is_deleted_from_a_bag_data_folder(tmp_path):
+    """Point 3: a file of the user's in a bag publish wrote, even one named like an edition."""
+    bag, out = tmp_path / "bag", tmp_path / "out"
+    inputs = two_articles(tmp_path)
+    assert cli("build", str(inputs), "--out", str(out), "--format", "txt", "--bag", str(bag)).returncode == 0
+    (bag / "data" / "my-thesis.pdf").write_bytes(b"%PDF years of work")
+    (inputs / "a.txt").write_text((inputs / "a.txt").read_text().replace("agreed", "agreed again"))
+    result = cli("build", str(inputs), "--out", str(out), "--format", "txt", "--bag", str(bag))
+    assert result.returncode == 1
+    assert error_lines(result) == [
+        f"error: {bag}: the bag's data folder holds 'my-thesis.pdf', which is not in the bag's manifest; "
+        f"publish replaces only a bag it wrote itself (hint: choose an empty or new folder for --bag)"
+    ]
+    assert (bag / "data" / "my-thesis.pdf").read_bytes() == b"%PDF years of work"
+    assert "agreed again" not in (out / "2024-03-01-story-a.txt").read_text()  # refused before building
+
+
+def test_nothing_of_yours_is_overwritten_by_an_edition_of_the_same_name(tmp_path):
+    """Point 4: a user's file named like an edition, which publish never wrote."""
+    out = tmp_path / "out"
+    out.mkdir()
+    mine = out / "2024-03-01-story-a.txt"
+    mine.write_text("my own notes\n")
+    result = cli("build", str(two_articles(tmp_path)), "--out", str(out), "--format", "txt")
+    assert result.returncode == 1
+    assert error_lines(result) == [
+        f"error: {tmp_path / 'in' / 'a.txt'}: {mine} is in the way: publish did not write it "
+        f"(hint: move it away; publish never overwrites a file it did not write)"
+    ]
+    assert mine.read_text() == "my own notes\n"
+    assert (out / "2024-03-02-story-b.txt").is_file()
+    verified_everywhere(out)
+
+
+def test_an_edition_publish_wrote_is_replaced_even_without_its_record(tmp_path):
+    """The record is a cache: without it, an edition the folder's manifest lists is publish's own."""
+    out, inputs = tmp_path / "out", two_articles(tmp_path)
+    assert cli("build", str(inputs), "--out", str(out), "--format", "txt").returncode == 0
+    (out / ".publish-state.sqlite").unlink()
+    result = cli("build", str(inputs), "--out", str(out), "--format", "txt", "--width", "60")
+    assert result.returncode == 0, result.stderr
+    assert "2 built (2 editions)" in result.stdout
+    verified_everywhere(out)
+
+
+def test_nothing_of_yours_is_deleted_among_hidden_temporaries(tmp_path):
+    """Point 5: only publish's own temporaries are cleared, never a user's hidden `.tmp` file."""
+    import os
+
+    out = tmp_path / "out"
+    out.mkdir()
+    notes, ours = out / ".notes.tmp", out / ".2024-03-01-story-a.txt.k2j4h5g6.tmp"
+    for path in (notes, ours):
+        path.write_text("x")
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+    assert cli("build", str(two_articles(tmp_path)), "--out", str(out), "--format", "txt").returncode == 0
+    assert notes.read_text() == "x"
+    assert not ours.exists()
+
+
+def test_a_bag_lost_to_a_kill_is_written_again_and_an_up_to_date_build_writes_one(tmp_path):
+    """Point 6: the bag holds the build's editions, built or up to date: a rebuild writes it
+    again when it is missing (killed between removing the old one and renaming the new
+    one in), and `--bag` on an up-to-date folder writes one and says so."""
+    import bagit
+
+    out, inputs = tmp_path / "out", two_articles(tmp_path)
+    assert (
+        cli("build", str(inputs), "--out", str(out), "--format", "txt", "--bag", str(tmp_path / "bag")).returncode == 0
+    )
+    shutil.rmtree(tmp_path / "bag")
+    again = cli("build", str(inputs), "--out", str(out), "--format", "txt", "--bag", str(tmp_path / "bag"))
+    assert again.returncode == 0, again.stderr
+    assert (
+        again.stdout.splitlines()
+        == [
+            f"wrote bag {tmp_path / 'bag'}",
+            again.stdout.splitlines()[-1],
+        ]
+        and "0 built (0 editions), 2 up to date" in again.stdout
+    )
+    new = cli("build", str(inputs), "--out", str(out), "--format", "txt", "--bag", str(tmp_path / "new"))
+    assert f"wrote bag {tmp_path / 'new'}" in new.stdout
+    for name in ("bag", "new"):
+        bag = bagit.Bag(str(tmp_path / name))
+        bag.validate()
+        assert sorted(bag.payload_files()) == ["data/2024-03-01-story-a.txt", "data/2024-03-02-story-b.txt"]
+    same = cli("build", str(inputs), "--out", str(out), "--format", "txt", "--bag", str(tmp_path / "new"))
+    assert f"bag {tmp_path / 'new'} is up to date" in same.stdout
+
+
+def test_switching_the_layout_leaves_one_copy_of_each_article(tmp_path):
+    """Point 12: flat -> date moves the editions; the old copies are removed (they are
+    publish's own, unchanged), and back again."""
+    out, inputs = tmp_path / "out", two_articles(tmp_path)
+    assert cli("build", str(inputs), "--out", str(out), "--format", "txt,epub").returncode == 0
+    assert cli("build", str(inputs), "--out", str(out), "--format", "txt,epub", "--layout", "date").returncode == 0
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file() and p.name[0] != ".")
+    assert files == [
+        "2024/03/01/2024-03-01-story-a.epub",
+        "2024/03/01/2024-03-01-story-a.txt",
+        "2024/03/01/SHA256SUMS",
+        "2024/03/02/2024-03-02-story-b.epub",
+        "2024/03/02/2024-03-02-story-b.txt",
+        "2024/03/02/SHA256SUMS",
+    ]
+    verified_everywhere(out)
+    assert cli("build", str(inputs), "--out", str(out), "--format", "txt,epub").returncode == 0
+    files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.name[0] != ".")
+    assert files == [
+        "2024-03-01-story-a.epub",
+        "2024-03-01-story-a.txt",
+        "2024-03-02-story-b.epub",
+        "2024-03-02-story-b.txt",
+        "SHA256SUMS",
+    ]  # the day folders publish made, emptied, are gone too
+    verified_everywhere(out)
+
+
+def test_an_edited_old_copy_is_kept_with_a_warning(tmp_path):
+    out, inputs = tmp_path / "out", two_articles(tmp_path)
+    assert cli("build", str(inputs), "--out", str(out), "--format", "txt").returncode == 0
+    edited = out / "2024-03-01-story-a.txt"
+    edited.write_text(edited.read_text() + "my note\n")
+    result = cli("build", str(inputs), "--out", str(out), "--format", "txt", "--layout", "date")
+    assert result.returncode == 0, result.stderr
+    assert f"warning: {inputs / 'a.txt'}: kept {edited}: it was changed since publish wrote it" in result.stderr
+    assert edited.read_text().endswith("my note\n")
+
+
+def test_out_equal_to_an_input_folder_is_refused_before_anything_is_made(tmp_path):
+    """Point 27: --out naming an input folder; --bag ''."""
+    inputs = two_articles(tmp_path)
+    result = cli("build", str(inputs), "--out", str(inputs), "--format", "txt")
+    assert result.returncode == 2
+    assert result.stderr == (
+        f"error: {inputs}: the output folder is one of the input folders "
+        f"(hint: give --out a folder of its own, such as dist)\n"
+    )
+    assert sorted(p.name for p in inputs.iterdir()) == ["a.txt", "b.txt"]  # no lock file left
+    empty = cli("build", str(inputs), "--out", str(tmp_path / "out"), "--bag", "", "--format", "txt")
+    assert empty.returncode == 2
+    assert empty.stderr == "error: --bag: expected a folder name, not an empty one\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_bag_inside_the_output_folder_and_odd_names_leave_verify_true(tmp_path):
+    """Point 29: a bag in the output folder is not an edition folder; a user's file whose
+    name holds a newline is not an edition, so the manifest stays what sha256sum reads."""
+    out, inputs = tmp_path / "out", two_articles(tmp_path)
+    out.mkdir()
+    (out / "odd\nname.txt").write_text("mine\n")
+    result = cli("build", str(inputs), "--out", str(out), "--format", "txt", "--bag", str(out / "bag"))
+    assert result.returncode == 0, result.stderr
+    verified_everywhere(out)
+    assert (out / "odd\nname.txt").read_text() == "mine\n"

@@ -430,3 +430,40 @@ def test_a_cut_line_never_leaves_a_vowel_sign_without_its_letter():
     assert cover._without_last("रखी") == "र"
     assert cover._without_last("कि") == ""
     assert cover._without_last("abc") == "ab"
+
+
+# --- Issue 29, point 15: the line shortener measures a line's worth, not the whole text -------------
+
+
+def _measured_characters(text: CoverText, monkeypatch) -> int:
+    measured = [0]
+    original = cover._width
+
+    def counting(line, *args, **kwargs):
+        measured[0] += len(line)
+        return original(line, *args, **kwargs)
+
+    monkeypatch.setattr(cover, "_width", counting)
+    render_cover(text)
+    monkeypatch.undo()
+    return measured[0]
+
+
+@pytest.mark.parametrize(
+    "word, language", [("Author", "en"), ("\u0645\u0631\u062d\u0628\u0627", "ar")], ids=["latin", "arabic"]
+)
+def test_a_huge_author_or_publisher_is_cut_in_linear_work(word, language, monkeypatch):
+    def text(words: int) -> CoverText:
+        name = " ".join(f"{word}{index % 7}" for index in range(words))
+        return CoverText(title="Council agrees", kicker=name, author=name, language=language)
+
+    small = _measured_characters(text(200), monkeypatch)
+    large = _measured_characters(text(800), monkeypatch)
+    assert large < 6 * small, (small, large)
+
+
+def test_a_cut_huge_author_is_the_same_cut_as_a_short_one():
+    short, huge = ("Anna Author " * count for count in (40, 4000))
+    assert cover._cut(huge, "regular", cover.MIN_LINE_SIZE, 0, "en") == cover._cut(
+        short, "regular", cover.MIN_LINE_SIZE, 0, "en"
+    )

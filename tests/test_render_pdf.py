@@ -573,3 +573,67 @@ def test_an_article_is_set_in_a_mixed_digest_exactly_as_alone(name, tmp_path):
     lines_in_digest = _body_lines(render_collection_pdf(digest), tmp_path / "digest", first)
     assert lines_in_digest[: len(lines_alone)] == lines_alone
     assert len(lines_alone) >= 5
+
+
+# --- Issue 29, points 14 and 16: a runaway headline and a million paragraphs stay linear ------------
+# (The cost is counted, not timed: characters measured and flowables moved grow about 4x for 4x
+# the input when the work is linear, 16x when it is quadratic.)
+
+
+def _measured_characters(article, monkeypatch) -> int:
+    """Characters reportlab measured (every word laid out, every running head fitted)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    measured = [0]
+    original = pdfmetrics.stringWidth
+
+    def counting(text, *args, **kwargs):
+        measured[0] += len(text)
+        return original(text, *args, **kwargs)
+
+    monkeypatch.setattr(pdfmetrics, "stringWidth", counting)
+    render_pdf(article)
+    monkeypatch.undo()
+    return measured[0]
+
+
+def _long_title_article(words: int):
+    title = " ".join(f"word{index % 50}" for index in range(words))
+    return parse(f"title: {title}\ndate: 2024-01-01\n\nThe council met. It agreed.\n").article
+
+
+def test_a_headline_of_thousands_of_words_is_laid_out_in_linear_work(monkeypatch):
+    small = _measured_characters(_long_title_article(1_500), monkeypatch)
+    large = _measured_characters(_long_title_article(6_000), monkeypatch)
+    assert large < 6 * small, (small, large)
+
+
+def test_a_runaway_headline_keeps_every_word_in_order(tmp_path):
+    article = _long_title_article(3_000)
+    reader, text = read(render_pdf(article))
+    assert_words_in_order(article.title.split(), text)
+    assert reader.outline[0].title == article.title  # one outline entry, the whole title
+
+
+def _moved_flowables(paragraphs: int, monkeypatch) -> int:
+    """Flowables reportlab's build moved in its story: taking the first of a list moves all
+    the others (a story of a million paragraphs spent minutes there)."""
+    from reportlab.platypus.doctemplate import BaseDocTemplate
+
+    moved = [0]
+    original = BaseDocTemplate.handle_flowable
+
+    def counting(self, flowables):
+        moved[0] += len(flowables) if isinstance(flowables, list) else 1
+        return original(self, flowables)
+
+    monkeypatch.setattr(BaseDocTemplate, "handle_flowable", counting)
+    render_pdf(parse("title: Many\ndate: 2024-01-01\n\n" + "A.\n\n" * paragraphs).article)
+    monkeypatch.undo()
+    return moved[0]
+
+
+def test_an_article_of_many_tiny_paragraphs_is_typeset_in_linear_work(monkeypatch):
+    small = _moved_flowables(2_000, monkeypatch)
+    large = _moved_flowables(8_000, monkeypatch)
+    assert large < 6 * small, (small, large)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -226,3 +227,150 @@ def test_a_large_plan_runs_in_processes_that_commit_what_they_refreshed(sources,
     monkeypatch.setattr(state_module, "PARALLEL_PLAN_MIN", 10**9)
     assert build([sources], out, formats=["txt"]).skipped == 3
     assert hashed == []  # the touched file's new stat was committed by the process that read it
+
+
+# --- Issue 29: the record is the journal; moved and oddly named inputs ------------------------------
+
+STORY = (
+    "title: Story {number}\ndate: 2024-03-01\nlanguage: en\n\n"
+    "The council met on Monday about item {number}. It agreed.\n"
+)
+
+
+def publish_with(patch: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`publish ARGS` in its own process after `patch` (Python) ran in it: the way to stop
+    a build by SIGKILL at an exact point."""
+    code = (
+        f"import os, signal, sys\n{patch}\nfrom publish.cli import main\nsys.argv = ['publish', *sys.argv[1:]]\nmain()"
+    )
+    return subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=300)
+
+
+def cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "publish", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_a_build_killed_before_its_manifests_has_them_rewritten_by_the_next(tmp_path):
+    """Point 7: 256 articles recorded (one transaction), then SIGKILL where the manifest
+    is written: the next build, with every article up to date, still rewrites it."""
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    for number in range(256):
+        (inputs / f"a{number:03}.txt").write_text(STORY.format(number=number))
+    killed = publish_with(
+        "import publish.archive\n"
+        "publish.archive.write_manifest = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)",
+        "build", str(inputs), "--out", str(out), "--format", "txt", "--jobs", "1", "-q",
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL
+    again = cli("build", str(inputs), "--out", str(out), "--format", "txt", "--jobs", "1")
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.endswith("256 up to date, 0 failed, in " + again.stdout.rsplit(" in ", 1)[1])
+    verified = cli("verify", str(out))
+    assert verified.returncode == 0, verified.stderr
+    assert verified.stdout.startswith("256 editions verified")
+
+
+def test_an_article_killed_between_its_renames_is_made_whole_by_the_next_build(tmp_path):
+    """Point 8: SIGKILL right after an edited article's EPUB is renamed in, before its text
+    edition: the next build into the folder, whatever it builds, finishes the set."""
+    inputs, other, out = tmp_path / "in", tmp_path / "other", tmp_path / "out"
+    inputs.mkdir()
+    other.mkdir()
+    story = inputs / "a.txt"
+    story.write_text(STORY.format(number=1))
+    (other / "b.txt").write_text(STORY.format(number=2).replace("Story 2", "Another story"))
+    assert cli("build", str(inputs), "--out", str(out), "--format", "epub,txt").returncode == 0
+    story.write_text(STORY.format(number=1).replace("It agreed.", "It agreed again."))
+    killed = publish_with(
+        "real = os.replace\n"
+        "def replace(source, target, *args, **kwargs):\n"
+        "    real(source, target, *args, **kwargs)\n"
+        "    if str(target).endswith('.epub'):\n"
+        "        os.kill(os.getpid(), signal.SIGKILL)\n"
+        "os.replace = replace",
+        "build", str(inputs), "--out", str(out), "--format", "epub,txt", "--jobs", "1",
+    )  # fmt: skip
+    assert killed.returncode == -signal.SIGKILL
+    assert cli("build", str(other), "--out", str(out), "--format", "epub,txt").returncode == 0
+    import zipfile
+
+    with zipfile.ZipFile(out / "2024-03-01-story-1.epub") as book:
+        epub_text = book.read("EPUB/article.xhtml").decode()
+    text = (out / "2024-03-01-story-1.txt").read_text()
+    assert "agreed again" in epub_text and "agreed again" in text  # one set, all from the new text
+    verified = cli("verify", str(out))
+    assert verified.returncode == 0, verified.stderr
+
+
+def test_a_record_locked_by_another_program_stops_the_build_before_anything_changes(tmp_path):
+    """Point 10: exit 1 with one line, no edition renamed in, the manifest still true."""
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text(STORY.format(number=1))
+    assert cli("build", str(inputs), "--out", str(out), "--format", "txt").returncode == 0
+    edition = out / "2024-03-01-story-1.txt"
+    before = edition.read_bytes()
+    (inputs / "a.txt").write_text(STORY.format(number=1).replace("It agreed.", "It agreed again."))
+    holder = sqlite3.connect(out / STATE_FILE, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        result = cli("build", str(inputs), "--out", str(out), "--format", "txt")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"error: {out / STATE_FILE}: cannot use the build record: database is locked "
+        f"(hint: another program holds the record open; close it and build again)\n"
+    )
+    assert edition.read_bytes() == before
+    assert cli("verify", str(out)).returncode == 0
+
+
+def test_a_moved_or_renamed_input_keeps_its_article(tmp_path):
+    """Point 20: the same file by a new path (renamed, its folder moved, reached through a
+    link) is the same article, `--force` or not; a copy elsewhere is still another one."""
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    (inputs / "a.txt").write_text(STORY.format(number=1))
+    assert cli("build", str(inputs), "--out", str(out), "--format", "txt").returncode == 0
+    (inputs / "a.txt").rename(inputs / "b.txt")
+    renamed = cli("build", str(inputs), "--out", str(out), "--format", "txt")
+    assert renamed.returncode == 0, renamed.stderr
+    inputs.rename(tmp_path / "in2")
+    moved = cli("build", str(tmp_path / "in2"), "--out", str(out), "--format", "txt", "--force")
+    assert moved.returncode == 0, moved.stderr
+    (tmp_path / "link").symlink_to(tmp_path / "in2")
+    linked = cli("build", str(tmp_path / "link"), "--out", str(out), "--format", "txt")
+    assert linked.returncode == 0, linked.stderr
+    assert sorted(p.name for p in out.iterdir() if p.name[0] != ".") == ["2024-03-01-story-1.txt", "SHA256SUMS"]
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    shutil.copy(tmp_path / "in2" / "b.txt", copies / "c.txt")
+    copied = cli("build", str(copies), "--out", str(out), "--format", "txt")
+    assert copied.returncode == 1 and "is already used by" in copied.stderr
+    assert cli("verify", str(out)).returncode == 0
+
+
+def test_an_input_named_with_a_byte_that_is_not_utf8_is_built_like_any_other(tmp_path):
+    """Point 21: its name is kept as bytes in the record, shown as its bytes, and escaped in
+    the text edition's Source-File."""
+    inputs, out = tmp_path / "in", tmp_path / "out"
+    inputs.mkdir()
+    odd = os.path.join(os.fsencode(inputs), b"caf\xe9.txt")
+    with open(odd, "w", encoding="utf-8") as handle:
+        handle.write(STORY.format(number=1))
+    (inputs / "plain.txt").write_text(STORY.format(number=2))
+    result = subprocess.run(
+        [sys.executable, "-m", "publish", "build", str(inputs), "--out", str(out), "--format", "txt"],
+        capture_output=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == b""
+    assert b"2 articles: 2 built (2 editions)" in result.stdout
+    again = cli("build", str(inputs), "--out", str(out), "--format", "txt")
+    assert "0 built (0 editions), 2 up to date" in again.stdout
+    assert "caf\\xe9.txt" in (out / "2024-03-01-story-1.txt").read_text()  # the byte written as an escape
+    assert cli("verify", str(out)).returncode == 0

@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from publish.errors import InputError
 from publish.language import DEFAULT as DEFAULT_LANGUAGE
 from publish.model import Article, Provenance
 from publish.readers.assemble import Parsed, assemble
@@ -58,15 +59,30 @@ def read_bytes(
     if module is None and _opens_as_xml(data):
         module = FORMATS[".xml"]
     with _no_cycle_collection():
-        if module is not None:
-            draft: Draft = importlib.import_module(module).read(data, str(path), encoding)
-        else:
-            from publish.readers.source import read_source
+        try:
+            if module is not None:
+                draft: Draft = importlib.import_module(module).read(data, str(path), encoding)
+            else:
+                from publish.readers.source import read_source
 
-            source = read_source(data, str(path), encoding)
-            provenance = Provenance.of(data, str(path), source.encoding, source.how, __version__)
-            draft = _text_draft(source.text, str(path), provenance, keep_breaks, list(source.warnings))
+                source = read_source(data, str(path), encoding)
+                provenance = Provenance.of(data, str(path), source.encoding, source.how, __version__)
+                draft = _text_draft(source.text, str(path), provenance, keep_breaks, list(source.warnings))
+        except (ValueError, RecursionError) as error:  # a library's refusal of this file's bytes
+            raise _unreadable(error, path, encoding) from None
         return assemble(draft, default_language)
+
+
+def _unreadable(error: ValueError | RecursionError, path: Path, encoding: str | None) -> InputError:
+    """A decoder's or a library's own error on a file's bytes (a codec that gives up
+    otherwise than at a byte, a number of 5,000 digits), as the file's error."""
+    if isinstance(error, UnicodeError):
+        return InputError(
+            f"cannot be decoded as {encoding}: {error}", path=str(path), hint="give --encoding the file's encoding"
+        )
+    if isinstance(error, RecursionError):
+        return InputError("nested too deeply to read", path=str(path))
+    return InputError(f"cannot be read: {error}", path=str(path))
 
 
 def _opens_as_xml(data: bytes) -> bool:

@@ -14,7 +14,8 @@ import datetime
 import io
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import lru_cache, partial
 from hashlib import md5
@@ -234,28 +235,36 @@ class _Kit:
 
 def _article_story(
     article: Article, kit: _Kit, key: str, in_contents: bool = False, headline_style: str = "headline"
-) -> list[Any]:
+) -> Iterator[Any]:
+    """The article's flowables, made as they are asked for: a story of a million
+    paragraphs is typeset without holding a million paragraphs at once."""
     kit = kit.for_language(article.language)  # a digest's article is set by its own language's rules
     markup, language = kit.markup, article.language
     title = reading_text(article.title, language)
     plain = smarten(article.title)  # for the outline and the contents: quotes, not no-break spaces
-    story: list[Any] = [
-        _shaped_headline(title, language, kit, key, in_contents, plain=plain)
-        or _Headline(markup((Text(title),), face="bold"), kit.styles[headline_style], plain, key, in_contents)
-    ]
+    shaped = _shaped_headline(title, language, kit, key, in_contents, plain=plain)
+    if shaped is not None:
+        yield shaped
+    else:
+        # A runaway title is set in pieces, as a long paragraph is: one paragraph split at
+        # every page is laid out again whole on each (a 16,000-word title took minutes).
+        pieces = _layout_chunks((Text(title),))
+        style = kit.styles[headline_style]
+        yield _Headline(markup(pieces[0], face="bold"), style, plain, key, in_contents)
+        yield from (Para(markup(piece, face="bold"), style) for piece in pieces[1:])
     if article.subtitle:
-        story.append(_furniture(reading_text(article.subtitle, language), kit, language, "subtitle", "regular"))
+        yield _furniture(reading_text(article.subtitle, language), kit, language, "subtitle", "regular")
     writers = of(language).join([creator.name for creator in article.creators])
     byline = " · ".join(part for part in (writers, _reader_date(article.date, language), article.source) if part)
     if byline:
-        story.append(_furniture(reading_text(byline, language), kit, language, "byline", "italic"))
-    story += [_furniture(notice, kit, language, "byline", "italic") for notice in reader_notices(article)]
+        yield _furniture(reading_text(byline, language), kit, language, "byline", "italic")
+    for notice in reader_notices(article):
+        yield _furniture(notice, kit, language, "byline", "italic")
     lead_in = reading_text(article.lead_in, language) if article.lead_in else None
     for index, block in enumerate(article.blocks):
         # The first paragraph after a subheading, a list, a quotation or a break starts flush.
         flush = index > 0 and not isinstance(article.blocks[index - 1], Paragraph)
-        story += _block_story(block_for_reading(block, language), kit, language, index == 0, lead_in, flush)
-    return story
+        yield from _block_story(block_for_reading(block, language), kit, language, index == 0, lead_in, flush)
 
 
 def _block_story(
@@ -401,6 +410,11 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
         )
         self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
 
+    def build(self, flowables: Iterable[Any], *args: Any, **kwargs: Any) -> None:
+        """reportlab takes each flowable from the front of its list (`del flowables[0]`),
+        which moves the rest: a story of a million paragraphs took minutes in memmove."""
+        super().build(_Story(flowables), *args, **kwargs)
+
     def afterFlowable(self, flowable: Any) -> None:
         if not isinstance(flowable, (ActionFlowable, PageBreak, Spacer)):  # page breaks, multiBuild markers
             self.canv.page_begun = True
@@ -414,8 +428,72 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
                 self.notify("TOCEntry", (0, self.entry_markup(entry), self.page, flowable.key))
 
 
+class _Story:
+    """A story as reportlab's build uses it, every operation at its front and O(1)
+    (reportlab takes the first flowable of a list with `del flowables[0]`, which moves
+    all the others: a million paragraphs spent minutes there). Flowables are made from
+    `flowables` only as the build reaches them, one past the first that does not keep
+    with the next (so reportlab's look-ahead sees every chain whole)."""
+
+    def __init__(self, flowables: Iterable[Any]) -> None:
+        #: Flowables put back at the front, last first (the front is the list's end).
+        self._front: list[Any] = []
+        #: Flowables made ahead, in order, and those still to make.
+        self._ahead: deque[Any] = deque()
+        self._rest: Iterator[Any] | None = iter(flowables)
+        if isinstance(flowables, list):  # taken over, as reportlab consumes the list it is given
+            self._ahead, self._rest = deque(flowables), None
+            flowables.clear()
+
+    def _make(self, count: int) -> None:
+        """Have at least `count` flowables made (fewer only when the story ends)."""
+        while self._rest is not None and len(self._front) + len(self._ahead) < count:
+            made = next(self._rest, None)
+            if made is None:
+                self._rest = None
+            else:
+                self._ahead.append(made)
+
+    def __len__(self) -> int:
+        chain = 0
+        while True:
+            self._make(chain + 2)
+            if chain >= len(self._front) + len(self._ahead) or not self[chain].getKeepWithNext():
+                return len(self._front) + len(self._ahead)
+            chain += 1
+
+    def __getitem__(self, index: int | slice) -> Any:
+        if isinstance(index, slice):
+            return [self[position] for position in range(*index.indices(len(self)))]
+        self._make(index + 1)
+        if index < len(self._front):
+            return self._front[-1 - index]
+        return self._ahead[index - len(self._front)]
+
+    def __setitem__(self, index: slice, flowables: list[Any]) -> None:
+        if not isinstance(index, slice) or (index.start or 0, index.stop) != (0, 0):
+            raise TypeError("only an insertion at the front (story[0:0] = ...) is supported")
+        self._front.extend(reversed(flowables))
+
+    def __delitem__(self, index: int | slice) -> None:
+        start, stop = (index.start or 0, index.stop) if isinstance(index, slice) else (index, index + 1)
+        if start != 0 or stop is None:
+            raise TypeError("only flowables at the front can be removed")
+        self._make(stop)
+        for _ in range(stop):
+            if self._front:
+                self._front.pop()
+            elif self._ahead:
+                self._ahead.popleft()
+
+    def insert(self, index: int, flowable: Any) -> None:
+        if index != 0:
+            raise TypeError("only an insertion at the front is supported")
+        self._front.append(flowable)
+
+
 def _typeset(
-    story: list[Any],
+    story: Iterable[Any],
     kit: _Kit,
     furniture: _Furniture,
     stamp: datetime.datetime,
@@ -1027,7 +1105,11 @@ class _Headline(Para):  # type: ignore[misc]
         _, height = self.wrap(available_width, available_height)
         if height <= HEADLINE_MAX_HEIGHT:
             return []
-        return Para(self.markup, self.style).split(available_width, available_height)  # type: ignore[no-any-return]
+        parts: list[Any] = Para(self.markup, self.style).split(available_width, available_height)
+        # An empty headline of no height goes first: it still names the article (outline
+        # entry, contents line, running heads), which the plain parts cannot.
+        anchor = ParagraphStyle("headline-anchor", parent=self.style, spaceBefore=0, spaceAfter=0)
+        return [_Headline("", anchor, self.plain, self.key, self.in_contents, self.article), *parts] if parts else []
 
     def draw(self) -> None:
         canvas = self.canv
@@ -1250,9 +1332,19 @@ class _Furniture:
 def _fit(text: str, fonts: FontSet, size: float, room: float, italic: bool = False) -> str:
     """`text` cut at a word and closed with an ellipsis where it is wider than `room`; a
     Chinese or Japanese title, one "word", is cut where a line could break in it."""
-    if _text_width(text, fonts, size, italic) <= room:
-        return text
     words = text.split()
+    # Only the words that can fit are measured again and again: a width only grows with
+    # each word, so the cut falls within the first words whose widths pass `room` (a
+    # 4,000-word title was measured whole once per word dropped, on every page).
+    space, total = _text_width(" ", fonts, size, italic), 0.0
+    for count, word in enumerate(words, start=1):
+        total += _text_width(word, fonts, size, italic) + space
+        if total > room + space:
+            words = words[: count + 1]
+            break
+    else:
+        if _text_width(text, fonts, size, italic) <= room:
+            return text
     while len(words) > 1 and _text_width(" ".join(words) + "\u2026", fonts, size, italic) > room:
         words.pop()
     if len(words) == 1 and not shaping.needs_shaping(words[0]):
