@@ -29,8 +29,10 @@ from typing import Any, Protocol, TypeVar
 
 from publish.editions import DEFAULT_FORMATS, file_name, parse_formats, render_all
 from publish.errors import InputError, InternalError, OptionsError, OutputError, PublishError, ResourceError
+from publish.feed import ItemVersion, embargoed, item_version
 from publish.inputs import count_source_names, read_input, stream_source_names
 from publish.language import DEFAULT
+from publish.model import Article
 from publish.options import ZIP_EPOCH, RenderOptions
 from publish.output import clear_leftovers, folder_lock, fsync_file, make_staging, prepare_output, stage
 from publish.processes import die_with_parent, usable_workers
@@ -74,6 +76,9 @@ class ArticleResult:
     trace: str | None = None
     #: True when the editions were up to date and nothing was rendered.
     skipped: bool = False
+    #: What happened instead of editions, (kind, words): ("held", ...) an embargo not
+    #: over, ("withdrawn", ...) a kill, ("same", ...) an article published already.
+    notice: tuple[str, str] | None = None
 
 
 #: What a report keeps of its results: every one (the default), those that rendered
@@ -95,6 +100,8 @@ class BuildReport:
     skipped: int = 0
     failed: int = 0
     editions: int = 0
+    #: Articles the feed held (embargoed), withdrew (killed), or that were published already.
+    notices: dict[str, int] = field(default_factory=lambda: {"held": 0, "withdrawn": 0, "same": 0})
     #: What the build decided for the user's sake and should say (fewer workers than asked).
     notes: list[str] = field(default_factory=list)
     #: With a bag: True when it was written, False when it already held these editions.
@@ -105,6 +112,8 @@ class BuildReport:
         self.articles += 1
         self.skipped += result.skipped
         self.editions += len(result.written)
+        if result.notice is not None:
+            self.notices[result.notice[0]] += 1
         if result.error is not None:
             self.failed += 1
         elif self.keep == "failed" or (self.keep == "changed" and result.skipped):
@@ -131,6 +140,9 @@ class Task:
     encoding: str | None
     default_language: str = DEFAULT
     keep_breaks: bool = False
+    #: The build's clock (an embargo ends by it) and whether embargoes are kept at all.
+    now: datetime.datetime | None = None
+    ignore_embargo: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,6 +160,10 @@ class Rendered:
     digests: tuple[str, ...] = ()
     #: SHA-256 of the input bytes the editions were made from (for the build state).
     input_digest: str | None = None
+    #: The agency item it is a version of, and what to do instead of publishing it
+    #: ("held": embargoed; "withdrawn": killed), with the words to say.
+    item: ItemVersion | None = None
+    notice: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -166,6 +182,8 @@ class Staged:
     input_digest: str | None = None
     #: The input's stat when it was read (taken before reading, so a later change shows).
     input_stat: Stat | None = None
+    item: ItemVersion | None = None
+    notice: tuple[str, str] | None = None
 
 
 def render_task(task: Task) -> Rendered:
@@ -180,7 +198,11 @@ def render_task(task: Task) -> Rendered:
         parsed = read_bytes(data, task.source, task.encoding, task.default_language, task.keep_breaks)
         warnings.extend(parsed.warnings)
         article = parsed.article
-        editions = render_all(article, task.formats, task.options.for_document(article), warnings)
+        item, notice = _feed_facts(article, task)
+        if notice is not None:  # held or withdrawn: nothing is rendered
+            return Rendered(task.source, article.slug, article.date, warnings=tuple(warnings), item=item, notice=notice)
+        unmade: list[PublishError] = []
+        editions = render_all(article, task.formats, task.options.for_document(article), warnings, unmade=unmade)
     except PublishError as error:
         return Rendered(
             task.source,
@@ -205,9 +227,33 @@ def render_task(task: Task) -> Rendered:
         article.date,
         tuple(editions.items()),
         tuple(warnings),
+        # An edition that alone could not be made: the others are written, the article fails.
+        error=unmade[0] if unmade else None,
         digests=digests,
         input_digest=hashlib.sha256(data).hexdigest(),
+        item=item,
     )
+
+
+def _feed_facts(article: Article, task: Task) -> tuple[ItemVersion | None, tuple[str, str] | None]:
+    """The agency item the article is a version of, and whether the feed says to hold it
+    (an embargo not over at the build's clock) or to take the story down (a kill)."""
+    if article.item is None:
+        return None, None
+    try:
+        item = item_version(article.item)
+    except ValueError as error:
+        raise InputError(
+            str(error), path=article.source_path, hint="give the item a version or a version time"
+        ) from None
+    if item.withdrawn:
+        return item, ("withdrawn", f"item {item.id} is {item.status}")
+    if task.now is not None and not task.ignore_embargo and embargoed(article.item, task.now):
+        return item, (
+            "held",
+            f"held: item {item.id} is embargoed until {article.item.embargo}; the next build after that publishes it",
+        )
+    return item, None
 
 
 def stage_task(task: Task, staging: Path, sync: bool = True) -> Staged:
@@ -218,9 +264,19 @@ def stage_task(task: Task, staging: Path, sync: bool = True) -> Staged:
     except OSError:
         input_stat = None  # read_input names the problem
     rendered = render_task(task)
-    if rendered.error is not None:
+    if rendered.error is not None and not rendered.editions:
         return Staged(task.source, warnings=rendered.warnings, error=rendered.error, trace=rendered.trace)
     assert rendered.slug is not None
+    if rendered.notice is not None:
+        return Staged(
+            task.source,
+            rendered.slug,
+            rendered.date,
+            warnings=rendered.warnings,
+            item=rendered.item,
+            notice=rendered.notice,
+            input_stat=input_stat,
+        )
     staged: list[tuple[str, str, str, Stat]] = []
     try:
         for (edition, data), digest in zip(rendered.editions, rendered.digests):
@@ -240,8 +296,10 @@ def stage_task(task: Task, staging: Path, sync: bool = True) -> Staged:
         rendered.date,
         tuple(staged),
         rendered.warnings,
+        error=rendered.error,
         input_digest=rendered.input_digest,
         input_stat=input_stat,
+        item=rendered.item,
     )
 
 
@@ -370,6 +428,8 @@ def build(
     on_result: Callable[[ArticleResult], None] | None = None,
     keep: str = "all",
     on_skip: Callable[[], None] | None = None,
+    now: datetime.datetime | None = None,
+    ignore_embargo: bool = False,
 ) -> BuildReport:
     """Build every edition of every article; one bad article does not stop the batch.
 
@@ -382,8 +442,12 @@ def build(
     `keep` ("all", "changed", "failed"): which results the report keeps (see `KEEP`);
     `on_result` sees every one as it comes, except that with `on_skip` an up-to-date
     article only calls `on_skip()` (no result is made: a progress bar over an archive).
+    Agency items follow their feed (`publish.feed`): an older version is kept in
+    `versions/`, a kill takes its story there, an item embargoed past `now` (the build's
+    clock, the system's unless given) is held unless `ignore_embargo`.
     """
     started = time.perf_counter()
+    now = now or datetime.datetime.now(datetime.UTC)
     formats = parse_formats(formats)
     if keep not in KEEP:
         raise ValueError(f"keep must be one of {KEEP}, not {keep!r}")
@@ -422,7 +486,7 @@ def build(
                 )
                 # Made as they are sent (a list of a million tasks would be most of a build's memory).
                 todo = (
-                    Task(Path(source), formats, options, encoding, default_language, keep_breaks)
+                    Task(Path(source), formats, options, encoding, default_language, keep_breaks, now, ignore_embargo)
                     for source in planned.todo()
                 )
                 with _Engine(workers, cluster, cluster_workers, staging, planned.todo_estimate()) as engine:
@@ -500,10 +564,10 @@ def write_bag_of(bag: Path, report: BuildReport, options: RenderOptions, folder:
     from publish.archive import write_bag
 
     files = [
-        folder / state.edition_name(result.slug, result.date, edition)
+        folder / name
         for result in report.results
-        if result.error is None and result.slug
-        for edition in state.formats
+        if result.error is None and result.notice is None
+        for name in state.names_of(result.source)
     ]
     return write_bag(bag, files, batch_time(report, options))
 
@@ -548,31 +612,60 @@ def _install(answers: list[Staged], state: BuildState, touched: set[str]) -> lis
     files in the way, journal, renames)."""
     sets = []
     for done in answers:
-        if done.error is not None:
+        if done.error is not None and not done.editions:
             state.forget(done.source)
-        else:
+        elif done.notice is None:
             assert done.slug is not None and done.input_digest is not None
             editions = tuple(
                 (state.edition_name(done.slug, done.date, edition), Path(temporary), digest, stat)
                 for edition, temporary, digest, stat in done.editions
             )
-            sets.append(NewSet(done.source, done.slug, done.date, done.input_digest, done.input_stat, editions))
+            kinds = tuple(edition for edition, _, _, _ in done.editions)
+            sets.append(
+                NewSet(
+                    done.source, done.slug, done.date, done.input_digest, done.input_stat, editions, kinds, done.item
+                )
+            )
     installed = iter(state.install(sets))
     results = []
     for done in answers:
-        if done.error is not None:
+        if done.error is not None and not done.editions:
             results.append(ArticleResult(done.source, warnings=done.warnings, error=done.error, trace=done.trace))
+            continue
+        if done.notice is not None:
+            results.append(_notice(done, state, touched))
             continue
         outcome = next(installed)
         touched.update(outcome.touched)
-        warnings = done.warnings + tuple(
-            f"kept {state.folder / name}: it was changed since publish wrote it" for name in outcome.kept
+        warnings = (
+            done.warnings
+            + tuple(outcome.notes)
+            + tuple(f"kept {state.folder / name}: it was changed since publish wrote it" for name in outcome.kept)
         )
         if outcome.error is not None:
             results.append(ArticleResult(done.source, warnings=warnings, error=outcome.error))
-        else:
-            results.append(ArticleResult(done.source, done.slug, done.date, outcome.written, warnings))
+        elif outcome.duplicate is not None:
+            notice = ("same", f"the same article as {outcome.duplicate}: published once")
+            results.append(ArticleResult(done.source, warnings=warnings, notice=notice))
+        else:  # (with an error: an edition that alone could not be made; the others are written)
+            results.append(ArticleResult(done.source, outcome.name, done.date, outcome.written, warnings, done.error))
     return results
+
+
+def _notice(done: Staged, state: BuildState, touched: set[str]) -> ArticleResult:
+    """An item held by its embargo (nothing changes) or withdrawn (its story's editions
+    move to `versions/`), as the result that says so."""
+    assert done.notice is not None and done.item is not None and done.slug is not None
+    kind = done.notice[0]
+    if kind == "held":
+        return ArticleResult(done.source, warnings=done.warnings, notice=done.notice)
+    try:
+        outcome = state.withdraw(done.source, done.item, done.slug)
+    except PublishError as error:
+        return ArticleResult(done.source, warnings=done.warnings, error=error.located(str(done.source)))
+    touched.update(outcome.touched)
+    moved = "".join(f"; moved {old} to {new}" for old, new in outcome.moved)
+    return ArticleResult(done.source, warnings=done.warnings, notice=("withdrawn", "; ".join(outcome.notes) + moved))
 
 
 #: Articles planned at a time: a build holds one segment's names and plan (and the next

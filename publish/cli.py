@@ -220,7 +220,7 @@ def build(
     """Build editions of PATHS (files or folders; default: seeds/)."""
     from publish.builder import ArticleResult
     from publish.builder import build as run_build
-    from publish.settings import render_options, source_date_epoch
+    from publish.settings import now_of, render_options, source_date_epoch
 
     values = effective(config, given)
     options = render_options(values, source_date_epoch())
@@ -236,6 +236,8 @@ def build(
             if verbose and result.trace:
                 progress.echo(result.trace.rstrip())
             progress.echo(f"error: {result.error}")
+        elif result.notice is not None and not quiet:
+            progress.echo(f"{result.notice[0]}: {result.source}: {result.notice[1]}")
         elif not quiet and not progress.enabled:
             for path in result.written:
                 say(f"wrote {path}")
@@ -258,6 +260,8 @@ def build(
             on_result=report,
             on_skip=progress.advance,
             keep="failed",  # every result is printed as it comes; the report keeps counts
+            now=now_of(values),
+            ignore_embargo=values["ignore_embargo"],
         )
     if not outcome.articles:
         raise OptionsError("no articles found (*.txt, *.json)", path=" ".join(map(str, paths)) or "seeds")
@@ -266,10 +270,16 @@ def build(
             tell(f"note: {note}")
         if outcome.bag_written is not None:
             say(f"wrote bag {bag}" if outcome.bag_written else f"bag {bag} is up to date")
-        built = outcome.articles - outcome.skipped - outcome.failed
+        noticed = sum(outcome.notices.values())
+        built = outcome.articles - outcome.skipped - outcome.failed - noticed
+        feed = "".join(
+            f", {count} {words}"
+            for kind, words in (("held", "held"), ("withdrawn", "withdrawn"), ("same", "published already"))
+            if (count := outcome.notices[kind])
+        )
         say(
             f"{_count(outcome.articles, 'article')}: {built} built "
-            f"({_count(outcome.editions, 'edition')}), {outcome.skipped} up to date, "
+            f"({_count(outcome.editions, 'edition')}), {outcome.skipped} up to date{feed}, "
             f"{outcome.failed} failed, in {outcome.seconds:.2f} s"
         )
     _Stdout.check()
@@ -379,7 +389,7 @@ def collect(
     """Build one EPUB, PDF and text digest of many articles (default: seeds/)."""
     from publish.digest import collect as run_collect
     from publish.readers.lexing import parse_date
-    from publish.settings import render_options, source_date_epoch
+    from publish.settings import now_of, render_options, source_date_epoch
 
     values = effective(config, given)
     try:
@@ -398,6 +408,8 @@ def collect(
         default_language=values["language"],
         keep_breaks=values["keep_breaks"],
         force=force,
+        now=now_of(values),
+        ignore_embargo=values["ignore_embargo"],
     )
     if not quiet:
         for warning in result.warnings:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from publish.editions import DEFAULT_FORMATS, collection_renderer, file_name, parse_formats, render_all
 from publish.errors import InputError, OptionsError, OutputError
+from publish.feed import standing
 from publish.inputs import collect_sources, read_input
 from publish.language import DEFAULT
 from publish.model import Article, Collection, make_slug
@@ -52,9 +53,12 @@ def collect(
     default_language: str = DEFAULT,
     keep_breaks: bool = False,
     force: bool = False,
+    now: datetime.datetime | None = None,
+    ignore_embargo: bool = False,
 ) -> DigestResult:
     """Build one digest of many articles; any bad article is an error (a digest is whole).
-    Articles are sorted by date (undated last), then title, unless `keep_order`."""
+    Articles are sorted by date (undated last), then title, unless `keep_order`. Of a
+    feed's items it holds the newest version of each, none killed or (at `now`) embargoed."""
     try:
         title = single_line(title)
     except ValueError as error:
@@ -85,6 +89,15 @@ def collect(
         warnings += [f"{source}: {warning}" for warning in parsed.warnings]
         articles.append(parsed.article)
         inputs.update(hashlib.sha256(data).digest())
+    try:
+        articles, left_out = standing(articles, now or datetime.datetime.now(datetime.UTC), ignore_embargo)
+    except ValueError as error:
+        raise InputError(str(error), hint="give each item a version or a version time") from None
+    warnings += left_out
+    for article in articles:  # which stand decides the digest too (an embargo ends, a kill comes)
+        inputs.update(article.identifier.encode())
+    if not articles:
+        raise OptionsError("no articles to collect: every one was left out", hint="see the warnings")
     if not keep_order:
         articles.sort(key=lambda a: (a.date is None, a.date or datetime.date.min, a.title))
     languages = {article.language for article in articles}

@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from publish.errors import InputError, InternalError, OptionsError, PublishError
+from publish.errors import EditionError, InputError, InternalError, OptionsError, PublishError
 
 
 @dataclass(frozen=True)
@@ -137,10 +137,11 @@ def file_name(slug: str, name: str) -> str:
     return f"{slug}.{BY_NAME[name].suffix}"
 
 
-#: The name of an edition file: a slug (`a-z0-9` words joined by hyphens) and a suffix.
-#: Anything else in an output folder (`notes.txt`, a name with a space or a newline) is
-#: the user's, never an edition.
-EDITION_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:" + "|".join(map(re.escape, SUFFIXES)) + ")")
+#: The name of an edition file: a slug (`a-z0-9` words joined by hyphens), for an older
+#: version of an agency item kept in `versions/` its label (`.v3`), and a suffix. Anything
+#: else in an output folder (`notes.txt`, a name with a space or a newline) is the user's,
+#: never an edition.
+EDITION_NAME = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*(?:\.v[a-z0-9]+)?(?:" + "|".join(map(re.escape, SUFFIXES)) + ")")
 
 
 def is_edition_file(file: str) -> bool:
@@ -166,9 +167,17 @@ def preflight(name: str) -> Callable[[Any, Any], tuple[str, ...]] | None:
 
 
 def render_all(
-    document: Any, formats: Sequence[str], options: Any, warnings: list[str] | None = None, *, collection: bool = False
+    document: Any,
+    formats: Sequence[str],
+    options: Any,
+    warnings: list[str] | None = None,
+    *,
+    collection: bool = False,
+    unmade: list[PublishError] | None = None,
 ) -> dict[str, bytes]:
-    """Every requested edition in memory; any failure raises before anything is written.
+    """Every requested edition in memory; any failure raises before anything is written,
+    except (given `unmade`) an edition that alone cannot be made (`EditionError`): it is
+    left out, its error appended to `unmade`, the others made.
 
     The renderers' preflight warnings are appended to `warnings` (for a digest, each
     article is checked). Library errors become ours here, naming the user's file.
@@ -188,6 +197,10 @@ def render_all(
                     if warnings is not None:
                         warnings.extend(found)
             editions[name] = render(document, options)
+        except EditionError as error:
+            if unmade is None:
+                raise error.located(path) from error
+            unmade.append(error.located(path))
         except PublishError as error:
             raise error.located(path) from error
         except Exception as error:

@@ -48,6 +48,11 @@ class InputError(PublishError):
     """The article file itself is wrong: encoding, structure, dates."""
 
 
+class EditionError(InputError):
+    """One edition cannot be made of this article (its PDF: a script no shipped font has),
+    while its other editions can: they are written, and the build fails (exit 1)."""
+
+
 class OptionsError(PublishError):
     """A command-line option, configuration value or template is wrong."""
 

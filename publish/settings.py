@@ -13,6 +13,7 @@ Precedence: the command line, then the configuration file, then the defaults her
 from __future__ import annotations
 
 import codecs
+import datetime
 import json
 import os
 import re
@@ -119,6 +120,23 @@ def _folders(value: Any) -> list[str]:
     return list(value)
 
 
+def _now(value: Any) -> str:
+    if value:
+        try:
+            datetime.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            raise ValueError("expected an ISO 8601 time, such as 2026-12-08T06:00:00Z") from None
+    return str(value)
+
+
+def now_of(values: dict[str, Any]) -> datetime.datetime | None:
+    """The `now` setting as a time (one without an offset is UTC), or None for the clock."""
+    if not values["now"]:
+        return None
+    moment = datetime.datetime.fromisoformat(values["now"].replace("Z", "+00:00"))
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=datetime.UTC)
+
+
 def _layout(value: Any) -> str:
     from publish.output import LAYOUTS
 
@@ -184,6 +202,23 @@ SETTINGS: tuple[Setting, ...] = (
         "keep paragraph breaks as written (no joining of a sentence split by a stray blank line)",
         False,
         ("--keep-breaks",),
+    ),
+    Setting(
+        "ignore_embargo",
+        bool,
+        False,
+        "publish agency items still under embargo (for proofs: into a folder of their own)",
+        False,
+        ("--ignore-embargo",),
+    ),
+    Setting(
+        "now",
+        str,
+        "",
+        "the time the build publishes at, which embargoes are held against (ISO 8601; empty: the clock)",
+        False,
+        ("--now",),
+        _now,
     ),
     Setting(
         "jobs", int, 0, "articles rendered at once (0: all cores)", False, ("-j", "--jobs"), _jobs, for_digests=False

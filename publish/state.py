@@ -25,17 +25,19 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import itertools
 import json
 import os
 import sqlite3
 import stat
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from publish.editions import file_name
+from publish.editions import edition_of, file_name
 from publish.errors import InputError, OptionsError, OutputError, PublishError
+from publish.feed import VERSIONS_FOLDER, ItemVersion, version_name
 from publish.fonts import fonts_digest
 from publish.options import RenderOptions
 from publish.output import commit_set, layout_folder, real_folder, refuse_link, sha256
@@ -49,7 +51,8 @@ if TYPE_CHECKING:
 STATE_FILE = ".publish-state.sqlite"
 #: The record of publish before 0.2: read once, migrated, then removed.
 OLD_STATE_FILE = ".publish-state.json"
-SCHEMA_VERSION = 1
+#: 2: the agency items of a feed (their names, versions and kills) and each article's place.
+SCHEMA_VERSION = 2
 #: Articles looked up in one query when planning a build.
 LOOKUP_BATCH = 500
 #: Fewest articles worth planning in several processes: below this a fork costs more than
@@ -65,7 +68,11 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     source TEXT PRIMARY KEY, settings TEXT NOT NULL, input TEXT NOT NULL, slug TEXT NOT NULL, date TEXT,
-    size INTEGER, mtime_ns INTEGER, inode INTEGER);
+    size INTEGER, mtime_ns INTEGER, inode INTEGER, item TEXT, version TEXT, label TEXT, name TEXT);
+CREATE INDEX IF NOT EXISTS articles_item ON articles (item);
+CREATE TABLE IF NOT EXISTS items (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, current TEXT, version TEXT, killed TEXT);
+CREATE INDEX IF NOT EXISTS items_name ON items (name);
 CREATE INDEX IF NOT EXISTS articles_slug ON articles (slug);
 CREATE TABLE IF NOT EXISTS editions (
     name TEXT PRIMARY KEY, source TEXT NOT NULL, digest TEXT NOT NULL,
@@ -78,7 +85,12 @@ CREATE TABLE IF NOT EXISTS dirty (folder TEXT PRIMARY KEY);
 """
 #: `pending`: an edition to rename in from `temporary`, or (`temporary` NULL) an old copy
 #: of an article now elsewhere, to remove if it is still what publish wrote (`digest`
-#: and stat). `dirty`: a folder (relative, '' for the top) whose manifest must be rewritten.
+#: and stat); done in the order journaled (an older version moves to `versions/` before
+#: the newer one takes its name). `dirty`: a folder (relative, '' for the top) whose
+#: manifest must be rewritten. `articles.slug` is the name its files have (`name` the
+#: story's, for an older version kept in `versions/`); `item`, `version`, `label`: the
+#: agency item it is a version of (see `publish.feed`). `items`: each story of a feed, its
+#: name, its current version (the source that has it, and its key) and the key of a kill.
 
 #: (size, mtime_ns, inode): what decides "unchanged" without reading a file.
 Stat = tuple[int, int, int]
@@ -122,6 +134,8 @@ class BuildState:
         self._manifests: dict[str, dict[str, str]] = {}
         #: Forked processes planning a large batch, kept from one segment to the next.
         self._planners: ProcessPoolExecutor | None = None
+        #: Names an older version moves out of in this install (its files are still there).
+        self._vacating: set[str] = set()
         #: A record made by this build that is still empty is removed again at the end.
         self._created = not (folder / STATE_FILE).exists()
         self.db = _open(folder)
@@ -277,33 +291,41 @@ class BuildState:
 
     # Recording and putting sets in place --------------------------------------------
 
-    def install(
-        self, sets: Sequence[NewSet], slug_hint: str = "give one of them a `slug:` header line"
-    ) -> list[Installed]:
-        """Put articles' new sets in place, in order, crash-safely: each is decided (its
-        slug is free or moves with its file, no folder or file of someone else's is in the
-        way, no folder is a link), recorded and journaled; one commit; then the renames,
-        and the old copies of an article now elsewhere are removed. A killed build leaves
-        the journal, which the next build's `recover` finishes."""
+    def install(self, sets: Sequence[NewSet], slug_hint: str | None = None) -> list[Installed]:
+        """Put articles' new sets in place, in order, crash-safely: each is placed (its
+        name: the story's for an agency item, a free one for an article whose slug another
+        story has, `versions/` for an older version, an older version moved there) and
+        decided (no folder or file of someone else's is in the way, no folder is a link),
+        recorded and journaled; one commit; then the renames, and the old copies of an
+        article now elsewhere are removed. A killed build leaves the journal, which the
+        next build's `recover` finishes. With `slug_hint` (a digest) a slug another has is
+        refused with that hint instead."""
         outcomes: list[Installed] = []
         decided: list[tuple[NewSet, Installed]] = []
         for new in sets:
             outcome = Installed(new.source)
             outcomes.append(outcome)
             try:
+                if slug_hint is None:
+                    new = self._place(new, outcome)
                 self._decide(new, slug_hint)
-            except PublishError as error:
-                outcome.error = error if error.path else error.located(str(new.source))
+            except (PublishError, Duplicate) as error:
+                if isinstance(error, Duplicate):
+                    outcome.duplicate = error.owner
+                else:
+                    outcome.error = error if error.path else error.located(str(new.source))
                 for _, temporary, _, _ in new.editions:
                     temporary.unlink(missing_ok=True)
                 continue
+            outcome.name = new.slug if new.story is None else None  # an older version has no name of its own
             outcome.dropped = self._record(new)
-            outcome.touched = {name.rpartition("/")[0] for name, *_ in new.editions}
+            outcome.touched.update(name.rpartition("/")[0] for name, *_ in new.editions)
             decided.append((new, outcome))
         if not decided:
             return outcomes
         self.db.commit()  # the journal is on disk before the first rename
         for new, outcome in decided:
+            self._move_out(outcome)
             try:
                 outcome.written = tuple(
                     commit_set({self.folder / name: temporary for name, temporary, _, _ in new.editions})
@@ -323,13 +345,14 @@ class BuildState:
             self.db.execute("DELETE FROM pending WHERE source = ?", (_name(new.source),))
         return outcomes
 
-    def _decide(self, new: NewSet, slug_hint: str) -> None:
-        """Raise the reason `new` may not go in: its slug is another article's, a folder
+    def _decide(self, new: NewSet, slug_hint: str | None) -> None:
+        """Raise the reason `new` may not go in: (a digest's) slug is another's, a folder
         on its way is a link or a file, or a name it takes is a folder or a file publish
         did not write."""
-        owner = self.claim(new.slug, new.source, new.input_digest, new.input_stat)
-        if owner is not None:
-            raise InputError(f"slug {new.slug!r} is already used by {path_of(owner)}", hint=slug_hint)
+        if slug_hint is not None:
+            owner = self.claim(new.slug, new.source, new.input_digest, new.input_stat)
+            if owner is not None:
+                raise InputError(f"slug {new.slug!r} is already used by {path_of(owner)}", hint=slug_hint)
         for name, _, digest, _ in new.editions:
             real_folder(self.folder, name.rpartition("/")[0])
             target = self.folder / name
@@ -345,13 +368,175 @@ class BuildState:
                     hint="move it away; publish never overwrites a file it did not write",
                 )
 
+    # Placing: names, versions, kills (the rules are `publish.feed`'s) ----------------
+
+    def _place(self, new: NewSet, outcome: Installed) -> NewSet:
+        """`new` named where it goes: an agency item's version under its story's name, or
+        (older than the story's current version or kill) in `versions/`; an article whose
+        slug another story has under the first free `slug-2`, `slug-3`... Raises
+        `Duplicate` for the same article again, InputError for a second file that gives
+        the same version of an item with other content."""
+        if new.item is None:
+            return self._named(new, self._free_name(new, new.slug))
+        item = new.item
+        me = _name(new.source)
+        row = self.db.execute("SELECT name, current, version, killed FROM items WHERE id = ?", (item.id,)).fetchone()
+        if row is None:
+            name = self._free_name(new, new.slug)
+            self.db.execute("INSERT INTO items VALUES (?, ?, ?, ?, NULL)", (item.id, name, me, item.key))
+            return self._named(new, name)
+        name, current, current_key, killed = row
+        if killed is not None and item.key <= killed:
+            outcome.notes.append(
+                f"{item.label} of item {item.id} is not newer than its kill: kept in {VERSIONS_FOLDER}/"
+            )
+            return self._as_version(new, name)
+        if current is not None and item.key == current_key and current != me:
+            other = self.db.execute("SELECT input FROM articles WHERE source = ?", (current,)).fetchone()
+            if other is not None and other[0] == new.input_digest:
+                raise Duplicate(path_of(current))
+            raise InputError(
+                f"{path_of(current)} gives {item.label} of item {item.id} too, with other content",
+                hint="keep one file per version of an item",
+            )
+        if current is None or item.key >= current_key:
+            if current is not None and item.key > current_key:
+                self._retire(current, name, outcome)
+            self.db.execute(
+                "UPDATE items SET current = ?, version = ?, killed = NULL WHERE id = ?", (me, item.key, item.id)
+            )
+            return self._named(new, name)
+        label = self.db.execute("SELECT label FROM articles WHERE source = ?", (current,)).fetchone()
+        newer = label[0] if label else "a newer version"
+        outcome.notes.append(
+            f"{item.label} of item {item.id} is older than the published {newer}: kept in {VERSIONS_FOLDER}/"
+        )
+        return self._as_version(new, name)
+
+    def withdraw(self, source: Path, item: ItemVersion, slug: str) -> Installed:
+        """A kill (or a withholding) of `item` read from `source`: the story's current
+        editions move to `versions/` (journaled, then moved), unless a newer version
+        stands; the item is recorded as killed at this version."""
+        outcome = Installed(source)
+        row = self.db.execute("SELECT name, current, version, killed FROM items WHERE id = ?", (item.id,)).fetchone()
+        if row is None:
+            self.db.execute("INSERT INTO items VALUES (?, ?, NULL, NULL, ?)", (item.id, slug, item.key))
+            outcome.notes.append(f"item {item.id} is {item.status}: nothing of it was published")
+        else:
+            name, current, current_key, killed = row
+            if current is not None and current_key > item.key:
+                outcome.notes.append(
+                    f"a {item.status} {item.label} of item {item.id} is older than the published one: ignored"
+                )
+            elif killed is not None and killed >= item.key:
+                outcome.notes.append(f"item {item.id} is {item.status}: its editions are in {VERSIONS_FOLDER}/")
+            else:
+                if current is not None:
+                    self._retire(current, name, outcome)
+                self.db.execute("UPDATE items SET current = NULL, killed = ? WHERE id = ?", (item.key, item.id))
+                outcome.notes.append(
+                    f"item {item.id} is {item.status}: {name} withdrawn, its editions kept in {VERSIONS_FOLDER}/"
+                )
+        self.db.commit()  # the journal first
+        self._move_out(outcome)
+        return outcome
+
+    def _retire(self, source: str, name: str, outcome: Installed) -> None:
+        """Record (and journal) the move of the version `source` holds into `versions/`:
+        its files renamed `<name>.<label>.<suffix>` there, its record kept, under a key of
+        its own when its input file now holds another version."""
+        label_row = self.db.execute("SELECT label FROM articles WHERE source = ?", (source,)).fetchone()
+        label = label_row[0] if label_row and label_row[0] else "v0"
+        stored = f"{source}\0{label}"  # the record of a version whose file now holds another
+        self.db.execute("DELETE FROM articles WHERE source = ?", (stored,))
+        self.db.execute("DELETE FROM editions WHERE source = ?", (stored,))
+        self.db.execute(
+            "INSERT INTO articles SELECT ?, settings, input, ?, date, NULL, NULL, NULL, item, version, label, ? "
+            "FROM articles WHERE source = ?",
+            (stored, version_name(name, label), name, source),
+        )
+        for old, digest, size, mtime, inode in self.db.execute(
+            "SELECT name, digest, size, mtime_ns, inode FROM editions WHERE source = ?", (source,)
+        ).fetchall():
+            kind = edition_of(old.rpartition("/")[2])
+            assert kind is not None  # a recorded edition's name is an edition's
+            moved = f"{VERSIONS_FOLDER}/{file_name(version_name(name, label), kind.name)}"
+            self.db.execute("DELETE FROM editions WHERE name = ?", (old,))
+            self.db.execute(
+                "INSERT OR REPLACE INTO editions VALUES (?, ?, ?, ?, ?, ?)", (moved, stored, digest, size, mtime, inode)
+            )
+            self.db.execute(
+                "INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (moved, stored, str(self.folder / old), digest, size, mtime, inode),
+            )
+            self.db.execute("INSERT OR IGNORE INTO dirty VALUES (?)", (old.rpartition("/")[0],))
+            self._vacating.add(old)
+            outcome.moved.append((old, moved))
+            outcome.touched.update({old.rpartition("/")[0], VERSIONS_FOLDER})
+        self.db.execute("INSERT OR IGNORE INTO dirty VALUES (?)", (VERSIONS_FOLDER,))
+        self.db.execute("DELETE FROM articles WHERE source = ?", (source,))
+
+    def _move_out(self, outcome: Installed) -> None:
+        """Move the older version's files that `outcome` journaled into `versions/`."""
+        for old, moved in outcome.moved:
+            try:
+                real_folder(self.folder, VERSIONS_FOLDER)
+                if os.path.lexists(self.folder / old):
+                    os.replace(self.folder / old, self.folder / moved)
+            except (OSError, PublishError) as error:
+                raise OutputError(f"cannot move {old} to {VERSIONS_FOLDER}/: {error}", path=str(self.folder)) from None
+            self.db.execute("DELETE FROM pending WHERE name = ?", (moved,))
+            self._vacating.discard(old)
+
+    def _free_name(self, new: NewSet, slug: str) -> str:
+        """The first name from `slug` that no other story holds: `slug`, then (an agency
+        item) `slug-` and 8 hex digits of the item id's SHA-256, or (any other article)
+        `slug-2`, `slug-3`... A name this source already holds stays its own."""
+        me = _name(new.source)
+        held = self.db.execute("SELECT slug FROM articles WHERE source = ?", (me,)).fetchone()
+        if new.item is not None:
+            candidates: Iterator[str] = iter((slug, f"{slug}-{hashlib.sha256(new.item.id.encode()).hexdigest()[:8]}"))
+        else:
+            candidates = (slug if number == 1 else f"{slug}-{number}" for number in itertools.count(1))
+        if held is not None and (held[0] == slug or held[0].startswith(f"{slug}-")):
+            candidates = itertools.chain((held[0],), candidates)
+        for name in candidates:
+            owner = self.claim(name, new.source, new.input_digest, new.input_stat)
+            item = self.db.execute(
+                "SELECT id FROM items WHERE name = ? AND id <> ?", (name, new.item.id if new.item else "")
+            ).fetchone()
+            if owner is None and item is None:
+                return name
+            if owner is not None and new.item is None:
+                other = self.db.execute("SELECT input FROM articles WHERE source = ?", (owner,)).fetchone()
+                if other is not None and other[0] == new.input_digest:
+                    raise Duplicate(path_of(owner))
+        raise InputError(
+            f"no free name for {slug!r}: other stories hold it and the one made from this item's id",
+            hint="give the item a slugline of its own",
+        )
+
+    def _named(self, new: NewSet, name: str) -> NewSet:
+        """`new` with its files named after `name` in this build's layout."""
+        if name == new.slug:
+            return new
+        names = [self.edition_name(name, new.date, kind) for kind in new.kinds]
+        return replace(new, slug=name, editions=_renamed(new.editions, names))
+
+    def _as_version(self, new: NewSet, name: str) -> NewSet:
+        """`new` (an older version) with its files named for `versions/`."""
+        assert new.item is not None
+        stored = version_name(name, new.item.label)
+        names = [f"{VERSIONS_FOLDER}/{file_name(stored, kind)}" for kind in new.kinds]
+        return replace(new, slug=stored, story=name, editions=_renamed(new.editions, names))
+
     def _in_the_way(self, name: str, digest: str) -> bool:
         """Whether a file stands at `name` that publish cannot be shown to have written: not
         in its record (an edition, or one being put in place), not listed with its bytes in
         the folder's manifest (a record lost or set aside), nor the very bytes about to be
         written (nothing would be lost)."""
         target = self.folder / name
-        if not os.path.lexists(target):
+        if not os.path.lexists(target) or name in self._vacating:
             return False
         if self.db.execute(
             "SELECT 1 FROM editions WHERE name = ? UNION ALL SELECT 1 FROM pending WHERE name = ?", (name, name)
@@ -398,6 +583,8 @@ class BuildState:
             {name: digest for name, _, digest, _ in new.editions},
             {name: edition_stat for name, _, _, edition_stat in new.editions},
             new.input_stat,
+            new.item,
+            new.story,
         )
         self.db.executemany(
             "INSERT OR REPLACE INTO pending VALUES (?, ?, ?, NULL, ?, ?, ?)",
@@ -439,7 +626,9 @@ class BuildState:
         temporary is still there, remove the old copies still as publish wrote them; the
         folders whose manifests must be rewritten are returned (and stay marked until
         `manifests_written`)."""
-        rows = self.db.execute("SELECT name, temporary, digest, size, mtime_ns, inode FROM pending").fetchall()
+        rows = self.db.execute(
+            "SELECT name, temporary, digest, size, mtime_ns, inode FROM pending ORDER BY rowid"
+        ).fetchall()
         for name, temporary, digest, *recorded in rows:
             try:
                 if temporary is None:
@@ -467,16 +656,19 @@ class BuildState:
         digests: dict[str, str],
         stats: dict[str, Stat] | None = None,
         input_stat: Stat | None = None,
+        item: ItemVersion | None = None,
+        story: str | None = None,
     ) -> None:
         """Remember what `source` produced from the input with `input_digest` (the bytes
         actually rendered, not the file as it may be now): edition name -> SHA-256, with
-        the stats the files had when written (taken here when not given)."""
+        the stats the files had when written (taken here when not given); the agency item
+        it is a version of, and the story's name (when its files are named otherwise)."""
         name = _name(source)
         if input_stat is None:
             input_stat = _stat_or_none(str(source))
         self.db.execute("DELETE FROM editions WHERE source = ?", (name,))
         self.db.execute(
-            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 name,
                 self.settings,
@@ -484,6 +676,10 @@ class BuildState:
                 slug,
                 date.isoformat() if date else None,
                 *(input_stat or (None, None, None)),
+                item.id if item else None,
+                item.key if item else None,
+                item.label if item else None,
+                story,
             ),
         )
         self.db.executemany(
@@ -525,6 +721,13 @@ class BuildState:
             self.db.execute("DELETE FROM articles WHERE source = ?", (other,))
             self.db.execute("UPDATE editions SET source = ? WHERE source = ?", (me, other))
         return None
+
+    def names_of(self, source: Path) -> list[str]:
+        """The recorded names of `source`'s editions (relative to the output folder)."""
+        return [
+            name
+            for (name,) in self.db.execute("SELECT name FROM editions WHERE source = ? ORDER BY name", (_name(source),))
+        ]
 
     def digests_in(self, folder: str) -> dict[str, str]:
         """Recorded digests of the editions in one folder of the output (relative, '' for
@@ -713,7 +916,7 @@ def _migrate_json(folder: Path, db: sqlite3.Connection) -> None:
             # The old key mixed settings and input; it cannot be split, so the article is
             # rebuilt once, but its slug still holds its claim until then.
             db.execute(
-                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL)",
+                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
                 (source, "migrated", raw["key"], raw["slug"], raw.get("date")),
             )
             db.executemany(
@@ -797,6 +1000,26 @@ class NewSet:
     input_stat: Stat | None
     #: (name relative to the output folder, temporary file, SHA-256, stat of the temporary).
     editions: tuple[tuple[str, Path, str, Stat], ...]
+    #: The editions' kinds, in the order of `editions` (for naming them when placed).
+    kinds: tuple[str, ...] = ()
+    #: The agency item it is a version of.
+    item: ItemVersion | None = None
+    #: The story's name when the files are named otherwise (an older version's, in `versions/`).
+    story: str | None = None
+
+
+class Duplicate(Exception):
+    """The article is one already published from another file (`owner`): not again."""
+
+    def __init__(self, owner: str) -> None:
+        super().__init__(owner)
+        self.owner = owner
+
+
+def _renamed(
+    editions: tuple[tuple[str, Path, str, Stat], ...], names: list[str]
+) -> tuple[tuple[str, Path, str, Stat], ...]:
+    return tuple((name, temporary, digest, stat) for name, (_, temporary, digest, stat) in zip(names, editions))
 
 
 @dataclass
@@ -812,6 +1035,14 @@ class Installed:
     kept: list[str] = field(default_factory=list)
     #: Folders (relative) whose manifests must be rewritten.
     touched: set[str] = field(default_factory=set)
+    #: An older version's editions to move to `versions/` first: (from, to), relative names.
+    moved: list[tuple[str, str]] = field(default_factory=list)
+    #: What the placing decided that the user should hear (a name taken, an older version).
+    notes: list[str] = field(default_factory=list)
+    #: The name its files took (None: kept as an older version), and (instead) the file of
+    #: the same article published already.
+    name: str | None = None
+    duplicate: str | None = None
 
 
 def _settings_key(formats: tuple[str, ...], options: RenderOptions, encoding: str | None, layout: str = "flat") -> str:

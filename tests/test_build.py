@@ -1,4 +1,6 @@
 import os
+import subprocess
+import sys
 
 import pytest
 from conftest import BAD, CORPUS, SEED
@@ -7,6 +9,12 @@ from publish.builder import build
 from publish.editions import parse_formats
 from publish.errors import OptionsError, OutputError
 from publish.output import write_atomic
+
+
+def cli(*args: str, cwd) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "publish", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_build_writes_three_editions(tmp_path):
@@ -27,13 +35,24 @@ def test_bad_article_writes_nothing_and_batch_goes_on(tmp_path):
     )
 
 
-def test_slug_collision_is_an_error(tmp_path):
+def test_two_stories_with_one_slug_both_publish_under_stable_names(tmp_path):
+    """The second story of a headline and day is named `-2` (the third `-3`), and keeps
+    that name in every later build, `--force` too; the same article twice is published once."""
     (tmp_path / "in").mkdir()
-    for name in ("a.txt", "b.txt"):
-        (tmp_path / "in" / name).write_text("title: Same\ndate: 2024-01-01\n\nBody.\n")
+    for name, body in (("a.txt", "Body."), ("b.txt", "Another body."), ("c.txt", "A third.")):
+        (tmp_path / "in" / name).write_text(f"title: Same\ndate: 2024-01-01\n\n{body}\n")
+    (tmp_path / "in" / "d.txt").write_text("title: Same\ndate: 2024-01-01\n\nBody.\n")  # a.txt again
     report = build([tmp_path / "in"], tmp_path / "out", ["txt"])
-    assert report.results[0].error is None
-    assert "already used" in str(report.results[1].error)
+    assert [(r.source.name, r.slug, r.error, r.notice) for r in report.results] == [
+        ("a.txt", "2024-01-01-same", None, None),
+        ("b.txt", "2024-01-01-same-2", None, None),
+        ("c.txt", "2024-01-01-same-3", None, None),
+        ("d.txt", None, None, ("same", f"the same article as {tmp_path / 'in' / 'a.txt'}: published once")),
+    ]
+    first = {path.name: path.read_bytes() for path in (tmp_path / "out").glob("*.txt")}
+    for force in (False, True):
+        build([tmp_path / "in"], tmp_path / "out", ["txt"], force=force)
+        assert {path.name: path.read_bytes() for path in (tmp_path / "out").glob("*.txt")} == first
 
 
 def test_formats_are_checked():
@@ -81,3 +100,27 @@ def test_a_failed_write_is_reported_and_retried_next_build(tmp_path, monkeypatch
     again = build(sources, tmp_path, ["txt", "epub"])
     assert again.ok and again.skipped == 2  # only the failed article is built again
     assert len(again.written) == 2
+
+
+def test_a_script_no_font_has_fails_the_pdf_alone(tmp_path):
+    """Ethiopic, which no shipped font has: the PDF would print gaps, so it is not made
+    (exit 1, one line saying why), while the EPUB and the text edition are written; a
+    PDF of the article's earlier text is not left beside them."""
+    story = tmp_path / "in" / "amharic.txt"
+    story.parent.mkdir()
+    story.write_text("title: Addis Ababa\ndate: 2024-05-02\n\nThe council met.\n")
+    assert cli("build", str(story.parent), "--out", "out", cwd=tmp_path).returncode == 0
+    assert (tmp_path / "out" / "2024-05-02-addis-ababa.pdf").is_file()
+    story.write_text("title: Addis Ababa\ndate: 2024-05-02\n\nየከተማው ምክር ቤት ዛሬ ተሰብስቧል።\n")
+    result = cli("build", str(story.parent), "--out", "out", cwd=tmp_path)
+    assert result.returncode == 1
+    assert [line for line in result.stderr.splitlines() if line.startswith("error: ")] == [
+        f"error: {story}: no font of the PDF has the Ethiopic script: this article's PDF cannot be made "
+        "(its other editions are written) (hint: give --font a .ttf file that has the script)"
+    ]
+    assert sorted(path.name for path in (tmp_path / "out").glob("2024-05-02-addis-ababa.*")) == [
+        "2024-05-02-addis-ababa.epub",
+        "2024-05-02-addis-ababa.txt",
+    ]
+    assert "ምክር ቤት" in (tmp_path / "out" / "2024-05-02-addis-ababa.txt").read_text()
+    assert cli("verify", "out", cwd=tmp_path).returncode == 0

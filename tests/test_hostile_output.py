@@ -137,19 +137,16 @@ def test_the_same_file_given_three_ways_is_one_article(tmp_path):
     assert_verified(tmp_path / "dist")
 
 
-def test_a_second_run_with_another_article_of_the_same_slug_is_refused(tmp_path):
+def test_a_second_run_with_another_article_of_the_same_slug_never_touches_the_first(tmp_path):
     first = article(tmp_path, "first.txt", "Council agrees the budget", body="The first story. It is true.")
     assert cli("build", str(first), "--out", "dist", "--format", "txt", cwd=tmp_path).returncode == 0
     edition = tmp_path / "dist" / "2024-03-01-council-agrees-the-budget.txt"
     before = edition.read_bytes()
     second = article(tmp_path, "second.txt", "Council agrees the budget", body="Another story. Quite different.")
     result = cli("build", str(second), "--out", "dist", "--format", "txt", cwd=tmp_path)
-    assert result.returncode == 1
-    assert error_lines(result) == [
-        f"error: {second}: slug '2024-03-01-council-agrees-the-budget' is already used "
-        f"by {first.resolve()} (hint: give one of them a `slug:` header line)"
-    ]
+    assert result.returncode == 0 and error_lines(result) == []
     assert edition.read_bytes() == before
+    assert "Another story" in (tmp_path / "dist" / "2024-03-01-council-agrees-the-budget-2.txt").read_text()
     assert_verified(tmp_path / "dist")
 
 

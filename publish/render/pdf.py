@@ -13,6 +13,7 @@ import copy
 import datetime
 import io
 import re
+import unicodedata
 from bisect import bisect_right
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -37,7 +38,7 @@ from reportlab.platypus import paragraph as reportlab_paragraph
 from reportlab.platypus.doctemplate import ActionFlowable
 from reportlab.platypus.tableofcontents import TableOfContents
 
-from publish.errors import InputError
+from publish.errors import EditionError, InputError
 from publish.fonts import FontFamily, coverage, fallback_families, find_family
 from publish.language import of
 from publish.metadata import NAMESPACES, article_metadata, terms
@@ -554,6 +555,14 @@ def preflight(article: Article, options: RenderOptions = RenderOptions()) -> tup
     missing = sorted(ch for ch in outside_main if fonts.font_for(ch) is None)
     if not missing:
         return ()
+    unprintable = _scripts_without_font(missing, outside_main, fonts)
+    if unprintable:
+        raise EditionError(
+            f"no font of the PDF has the {' or '.join(unprintable)} script: this article's PDF cannot be "
+            "made (its other editions are written)",
+            path=article.source_path,
+            hint="give --font a .ttf file that has the script",
+        )
     message = missing_glyphs_message(missing)
     if options.strict:
         raise InputError(
@@ -562,6 +571,17 @@ def preflight(article: Article, options: RenderOptions = RenderOptions()) -> tup
             hint="use --font with a .ttf file that has them, or drop --strict to accept the gap",
         )
     return (message,)
+
+
+def _scripts_without_font(missing: list[str], outside_main: set[str], fonts: FontSet) -> list[str]:
+    """The scripts (by name) whose letters the article has and no font of the chain has
+    any of: an article in such a script would print as gaps. A few letters missing from a
+    script that prints (an astral ideograph in Chinese) or symbols (emoji) are not that."""
+    from fontTools.unicodedata import script, script_name
+
+    lacking = {script(ch) for ch in missing if unicodedata.category(ch).startswith("L")}
+    printed = {script(ch) for ch in outside_main if fonts.font_for(ch) is not None}
+    return [script_name(code) for code in sorted(lacking - printed - {"Zyyy", "Zinh", "Zzzz"})]
 
 
 #: A warning names at most this many missing characters, then counts the rest.
