@@ -25,7 +25,11 @@ GOOD_CORPUS = sorted(CORPUS.glob("*.txt"))
 
 #: Programs the tests look at editions with, as users' tools do: name -> (what for, Debian package).
 #: (calibre's ebook-convert, for the Kindle path, is optional outside CI: see test_render_epub.)
-TOOLS = {"java": ("EPUBCheck", "default-jre-headless"), "pdftotext": ("the PDF text layer", "poppler-utils")}
+TOOLS = {
+    "java": ("EPUBCheck", "default-jre-headless"),
+    "pdftotext": ("the PDF text layer", "poppler-utils"),
+    "mutool": ("the PDF text layer as MuPDF reads it", "mupdf-tools"),
+}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -37,7 +41,7 @@ def pytest_configure(config: pytest.Config) -> None:
         them = "them" if len(missing) > 1 else "it"
         pytest.exit(
             f"the tests need {needs}: install {them} (Debian, Ubuntu: apt-get install {packages}; "
-            "macOS: brew install openjdk poppler), or run .ci/run, which does",
+            "macOS: brew install openjdk poppler mupdf), or run .ci/run, which does",
             returncode=pytest.ExitCode.USAGE_ERROR,
         )
 
