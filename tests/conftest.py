@@ -29,6 +29,7 @@ GOOD_CORPUS = sorted(CORPUS.glob("*.txt"))
 TOOLS = {
     "java": ("EPUBCheck", "default-jre-headless", "openjdk"),
     "pdftotext": ("the PDF text layer", "poppler-utils", "poppler"),
+    "mutool": ("the PDF text layer as MuPDF reads it", "mupdf-tools", "mupdf"),
     "chromium": ("how an EPUB chapter lays out", "chromium", "--cask chromium"),
 }
 
@@ -56,20 +57,43 @@ def article_from(path: Path) -> Article:
 DIRECTION_MARKS = re.compile("[\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+#: Pieces of a line closer than this (points) are one word: poppler makes a word only of
+#: glyphs drawn left to right, and gives a right-to-left word, drawn in typed order (for
+#: MuPDF's sake), letter by letter.
+JOINED = 0.5
+
+
+def joined(pieces: list[tuple[float, float, str]]) -> list[tuple[float, float, str]]:
+    """The words of one line from poppler's pieces (x min, x max, text) in x order."""
+    words: list[tuple[float, float, str]] = []
+    for start, end, text in pieces:
+        if words and start <= words[-1][1] + JOINED:
+            words[-1] = (words[-1][0], max(words[-1][1], end), words[-1][2] + text)
+        else:
+            words.append((start, end, text))
+    return words
+
+
 def words_with_boxes(data: bytes, tmp_path: Path) -> list[tuple[int, float, float, float, str]]:
     """(page, xMin, xMax, yMin, word) of a PDF's words from poppler's pdftotext -bbox,
-    direction marks taken out."""
+    direction marks taken out, the letters of a right-to-left word joined (`joined`)."""
     pdf = tmp_path / "x.pdf"
     pdf.write_bytes(data)
     html = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    words, page = [], 0
+    lines: dict[tuple[int, float], list[tuple[float, float, str]]] = {}
+    page = 0
     for line in html.splitlines():
         if "<page " in line:
             page += 1
         match = re.search(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">(.*)</word>', line)
         if match:
-            words.append((page, float(match[1]), float(match[3]), float(match[2]), DIRECTION_MARKS.sub("", match[4])))
-    return words
+            piece = (float(match[1]), float(match[3]), DIRECTION_MARKS.sub("", match[4]))
+            lines.setdefault((page, float(match[2])), []).append(piece)
+    return [
+        (page, start, end, top, text)
+        for (page, top), pieces in lines.items()
+        for start, end, text in joined(sorted(pieces))
+    ]
 
 
 def assert_words_in_order(expected: list[str] | tuple[str, ...], actual_text: str) -> None:

@@ -174,7 +174,7 @@ def test_the_licences_are_at_the_top_and_beside_what_they_cover():
     assert "SIL OPEN FONT LICENSE Version 1.1" in (ROOT / "publish" / "data" / "fonts" / "OFL.txt").read_text()
 
 
-def test_without_java_or_poppler_the_suite_stops_at_once_with_one_message(tmp_path):
+def test_without_java_poppler_or_mupdf_the_suite_stops_at_once_with_one_message(tmp_path):
     empty = tmp_path / "bin"
     empty.mkdir()
     result = subprocess.run(
@@ -188,7 +188,8 @@ def test_without_java_or_poppler_the_suite_stops_at_once_with_one_message(tmp_pa
     assert result.returncode == pytest.ExitCode.USAGE_ERROR
     lines = (result.stdout + result.stderr).strip().splitlines()
     assert lines == [
-        "Exit: the tests need java (EPUBCheck), pdftotext (the PDF text layer), chromium (how an EPUB chapter "
-        "lays out): install them (Debian, Ubuntu: apt-get install default-jre-headless poppler-utils chromium; "
-        "macOS: brew install openjdk; brew install poppler; brew install --cask chromium), or run .ci/run, which does"
+        "Exit: the tests need java (EPUBCheck), pdftotext (the PDF text layer), mutool (the PDF text layer as "
+        "MuPDF reads it), chromium (how an EPUB chapter lays out): install them (Debian, Ubuntu: apt-get install "
+        "default-jre-headless poppler-utils mupdf-tools chromium; macOS: brew install openjdk; brew install poppler; "
+        "brew install mupdf; brew install --cask chromium), or run .ci/run, which does"
     ]

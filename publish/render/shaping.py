@@ -12,35 +12,39 @@ positioned glyphs:
    joining survives a font change): `publish.render.runs`, which the raster cover shares;
 3. lines broken at spaces and justified by widening them (the last line flush to the
    paragraph's start side: right for right-to-left);
-4. each line reordered visually (UAX #9 L2) and drawn glyph by glyph, each cluster
-   wrapped in a marked-content span with /ActualText, so copying and `pdftotext` give
+4. each line reordered visually (UAX #9 L2) and drawn glyph by glyph at those places,
+   but in typed order, every glyph with a code whose ToUnicode entry is the text it
+   stands for, in marked-content spans whose /ActualText poppler reorders back into the
+   typed text (section 4 says how): copying, `pdftotext` and `mutool draw -F txt` give
    the typed (logical) text, not glyph codes in visual order.
 
 Everything that touches reportlab's internals is here, and only here: a font's
-`face.charToGlyph`/`charWidths` (glyphs with no character of their own, such as a
-joined Arabic form, get a code in the Basic Multilingual Plane's private use area:
-0xE000 + glyph id, so the bytes never depend on what a process set before; reportlab
-writes a code beyond U+FFFF into the ToUnicode map as five hex digits, which PDF readers
-reject), `splitString` and
-`getSubsetInternalName` to encode them. reportlab is pinned in pyproject.toml, and
-tests/test_shaping.py fails when these internals change. Paragraphs without these
-scripts never come here, so Latin PDFs are byte for byte what reportlab made before.
+`face.charToGlyph`/`charWidths` (a glyph drawn for other text than the one character
+the font maps to it, such as a joined Arabic form, gets a private code), the ToUnicode
+map reportlab writes for a subset (`ttfonts.makeToUnicodeCMap`, wrapped to say each
+private code's text), `splitString` and `getSubsetInternalName` to encode them.
+reportlab is pinned in pyproject.toml, and tests/test_shaping.py fails when these
+internals change. Paragraphs without these scripts never come here, so Latin PDFs are
+byte for byte what reportlab made before.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase import pdfmetrics, ttfonts
 from reportlab.platypus.flowables import Flowable
 
 from publish.fonts import FontFamily
@@ -225,19 +229,22 @@ class Line:
 
 
 def break_lines(clusters: list[Cluster], width: float, first_indent: float) -> list[Line]:
-    """Greedy lines broken at spaces; a word wider than the line is cut between clusters."""
-    words: list[list[Cluster]] = [[]]
+    """Greedy lines broken at spaces; a word wider than the line is cut between clusters.
+    Every space is set as wide as the paragraph's first one, and keeps its own place in
+    the text (the line is drawn in typed order)."""
+    spaced: list[tuple[Cluster | None, list[Cluster]]] = [(None, [])]  # words, each with the space before it
     for cluster in clusters:
         if cluster.space:
-            words.append([])
+            spaced.append((cluster, []))
         else:
-            words[-1].append(cluster)
-    words = [word for word in words if word]
+            spaced[-1][1].append(cluster)
     space = next((cluster for cluster in clusters if cluster.space), None)
     lines: list[Line] = []
     current: list[Cluster] = []
     used = 0.0
-    for word in words:
+    for before, word in spaced:
+        if not word:
+            continue
         word_width = sum(cluster.width for cluster in word)
         available = width - (first_indent if not lines else 0.0)
         gap = space.width if current and space else 0.0
@@ -254,7 +261,8 @@ def break_lines(clusters: list[Cluster], width: float, first_indent: float) -> l
                 used += cluster.width
             continue
         if current and space:
-            current.append(space)
+            place = before or space
+            current.append(dataclasses.replace(space, start=place.start, end=place.end))
         current.extend(word)
         used += gap + word_width
     if current or not lines:
@@ -264,31 +272,260 @@ def break_lines(clusters: list[Cluster], width: float, first_indent: float) -> l
 
 
 # --- 4. drawing ---------------------------------------------------------------------
+#
+# Two kinds of reader take a line's text back, and they want different things:
+# - readers of glyphs (MuPDF before 1.24, which knows neither /ActualText nor bidi) join
+#   each glyph's ToUnicode text in drawing order, and take a jump of the pen ahead for a
+#   space: the glyphs must be drawn in typed order, those of a left-to-right cluster in
+#   an order that keeps the pen going, each saying the characters it stands for (a
+#   letter, not a presentation form; a zero-width non-joiner, not a space);
+# - readers of /ActualText spans (poppler's pdftotext, newer MuPDF, Acrobat) take each
+#   span's text at the place of its first glyph, as far as its last glyph's end. poppler
+#   then sorts a line's pieces by where they start and reverses a right-to-left line: a
+#   span of a right-to-left cluster may only hold text that reads the same backwards (a
+#   letter, its marks, a doubled letter), and must start left of the pieces typed before
+#   it. (poppler makes a word only of pieces drawn left to right, so `pdftotext -bbox`
+#   gives a right-to-left word letter by letter; its text is whole.)
+# So a line's clusters are drawn in typed order, each glyph with a code whose ToUnicode
+# entry is its text. A right-to-left cluster's first glyph carries its first piece; each
+# further piece, and each direction mark poppler needs (`_pinned`), is a span of an
+# invisible copy of that glyph (text render mode 3) whose extent ends just left of the
+# pieces before: the copy paints nothing, and a reader of glyphs drops it as a duplicate
+# of the glyph before (MuPDF's fake-bold test: same character, same place). The
+# cluster's other glyphs, its marks, follow in a span with no text.
+
+#: Codes for a glyph where it stands for other text than the one character the font maps
+#: to it (a joined Arabic form, a conjunct, marks HarfBuzz merged, a mirrored bracket, a
+#: zero-width non-joiner): the Supplementary Private Use Area-B, handed out as needed. The
+#: number never reaches the file: the ToUnicode map says the text instead
+#: (`_to_unicode_cmap`), so the bytes do not depend on what a process drew before.
+PRIVATE_FIRST = 0x100000
+PRIVATE_LAST = 0x10FFFD
+_TEXT_OF: dict[int, str] = {}
+_CODE_OF: dict[tuple[str, int, str, bool], int] = {}
+#: How far (points) a right-to-left span reaches over its neighbour, so that poppler sees
+#: no gap inside a word (0.03 em is a space to it) whatever the rounding of positions.
+_REACH = 0.01
+#: The text of a glyph left over where a cluster has more glyphs than characters: a word
+#: joiner, which shows nothing and joins nothing.
+_NO_TEXT = "\u2060"
 
 
-def _code(font: Any, glyph: int) -> str:
-    """The character reportlab should encode to print `glyph`: the font's own when the
-    glyph has one, else a fixed private code registered with the font."""
-    chars = font.face.glyphToChar.get(glyph)
-    if chars:
-        return chr(chars[0])
-    code = PRIVATE_BASE + glyph
-    if code > PRIVATE_LAST:
-        raise ValueError(f"glyph {glyph} of {font.face.name} is beyond the private use area")
-    if code not in font.face.charToGlyph:
-        font.face.charToGlyph[code] = glyph
-        font.face.charWidths[code] = _advance(font, glyph)
+class _Draw(NamedTuple):
+    """One glyph drawn at (x, y) standing for `text`; invisible: text render mode 3."""
+
+    glyph: int
+    x: float
+    y: float
+    text: str
+    visible: bool = True
+
+
+def _code(font: Any, draw: _Draw) -> str:
+    """The character reportlab should encode to draw a glyph where it stands for its
+    text: the text itself where the font maps that one character to this glyph, else a
+    private code registered with the font (reportlab subsets and measures by character).
+    A code's width in the file is the glyph's advance, but none for an invisible copy
+    or for a character HarfBuzz shows as a space glyph with no advance (a zero-width
+    non-joiner): newer MuPDF reads a text's flow from those widths."""
+    face, glyph, text = font.face, draw.glyph, draw.text
+    if draw.visible and len(text) == 1 and face.charToGlyph.get(ord(text)) == glyph:
+        return text
+    key = (face.filename, glyph, text, draw.visible)
+    code = _CODE_OF.get(key)
+    if code is None:
+        code = PRIVATE_FIRST + len(_CODE_OF)
+        if code > PRIVATE_LAST:
+            raise ValueError("more glyph texts than the private use area holds")
+        _CODE_OF[key] = code
+        _TEXT_OF[code] = text
+    if code not in face.charToGlyph:
+        face.charToGlyph[code] = glyph
+        hidden = not draw.visible or (glyph == face.charToGlyph.get(0x20) and text != " ")
+        face.charWidths[code] = 0 if hidden else _advance(font, glyph)
     return chr(code)
+
+
+def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
+    """reportlab's ToUnicode map of a font subset, with each private code's text in place
+    of its number (a subset without one stays as reportlab writes it)."""
+    cmap = _reportlab_to_unicode_cmap(fontname, subset)
+    for index, code in enumerate(subset):
+        if code in _TEXT_OF:
+            cmap = cmap.replace(f"\n<{index:02X}> <{code:04X}>\n", f"\n<{index:02X}> <{_utf16(_TEXT_OF[code])}>\n")
+    return cmap
+
+
+_reportlab_to_unicode_cmap = getattr(ttfonts.makeToUnicodeCMap, "reportlab", ttfonts.makeToUnicodeCMap)
+_to_unicode_cmap.reportlab = _reportlab_to_unicode_cmap  # type: ignore[attr-defined]
+ttfonts.makeToUnicodeCMap = _to_unicode_cmap
 
 
 def _advance(font: Any, glyph: int) -> int:
     """A glyph's advance in PDF units (1/1000 em), from the font's own metrics."""
-    font_hb, upem = hb_font(Path(font.face.filename))
+    return _glyph_advance(font.face.filename, glyph)
+
+
+@lru_cache(maxsize=65536)
+def _glyph_advance(path: str, glyph: int) -> int:
+    font_hb, upem = hb_font(Path(path))
     return round(font_hb.get_glyph_h_advance(glyph) * 1000 / upem)
 
 
-def _actual_text(text: str) -> str:
-    return "<FEFF" + text.encode("utf-16-be").hex().upper() + ">"
+@lru_cache(maxsize=65536)
+def _own(face: Any, glyph: int) -> frozenset[str]:
+    """What a font's character map says a glyph is, compatibility forms folded (a
+    joined Arabic form is its letter, the ligature ﷲ is الله)."""
+    return frozenset(unicodedata.normalize("NFKC", chr(code)) for code in face.glyphToChar.get(glyph, ()))
+
+
+def _split(text: str, owners: list[frozenset[str]]) -> list[str]:
+    """`text` cut into one piece per glyph, in order, each piece the glyph's own text
+    where that can be: a piece that is what the glyph is scores 2, one that holds it 1,
+    and the best total wins (the first found on a tie)."""
+    if len(owners) == 1:
+        return [text]
+    if len(text) < len(owners):
+        text = unicodedata.normalize("NFD", text)  # a letter HarfBuzz decomposed
+    if len(text) <= len(owners):
+        return list(text) + [_NO_TEXT] * (len(owners) - len(text))
+    best: list[dict[int, tuple[int, int]]] = [{0: (0, 0)}] + [{} for _ in owners]
+    for index, own in enumerate(owners):
+        for start, (score, _) in best[index].items():
+            for end in range(start + 1, len(text) - (len(owners) - index - 1) + 1):
+                piece = text[start:end]
+                gain = score + (2 if piece in own else 1 if any(char in own for char in piece) else 0)
+                if end not in best[index + 1] or gain > best[index + 1][end][0]:
+                    best[index + 1][end] = (gain, start)
+    pieces, end = [], len(text)
+    for index in range(len(owners), 0, -1):
+        start = best[index][end][1]
+        pieces.append(text[start:end])
+        end = start
+    return pieces[::-1]
+
+
+def _reads_backwards(text: str) -> bool:
+    """Whether `text` is the same text reversed (canonically): poppler may reverse it."""
+    return unicodedata.normalize("NFC", text[::-1]) == unicodedata.normalize("NFC", text)
+
+
+def _pieces(text: str) -> list[str]:
+    """A right-to-left cluster's text in the fewest pieces that each read the same
+    backwards: a letter, then its marks; a doubled letter stays whole."""
+    pieces: list[str] = []
+    for char in text:
+        if pieces and _reads_backwards(pieces[-1] + char):
+            pieces[-1] += char
+        else:
+            pieces.append(char)
+    return pieces
+
+
+class _Marked(NamedTuple):
+    """A marked-content span: its /ActualText, its glyphs, and where its extent should
+    end (None: where its last glyph ends)."""
+
+    actual: str
+    draws: list[_Draw]
+    end: float | None
+
+
+#: MuPDF (before 1.24) adds a space where its pen jumps ahead by this share of the font
+#: size or more within a left-to-right line, and starts a new line past the second.
+_MUPDF_SPACE = 0.15
+_MUPDF_LINE = 0.8
+
+
+def _pen_breaks(
+    order: list[tuple[int, float, float]], x: float, end: float, size: float, font: Any, spaced: bool
+) -> int:
+    """How often MuPDF would break a word drawing glyphs (id, x, y) in this order, the
+    cluster running from x to `end`, its pen arriving at x (after a space: `spaced`)."""
+    breaks = 0
+    pen = x
+    for glyph, at_x, _ in order:
+        jump = (at_x - pen) / size
+        breaks += abs(jump) > _MUPDF_LINE or (jump >= _MUPDF_SPACE and not spaced)
+        pen = at_x + _advance(font, glyph) * size / 1000
+        spaced = False
+    return breaks + ((end - pen) / size >= _MUPDF_SPACE)
+
+
+def _draws(cluster: Cluster, text: str, head: str, x: float, y: float, font: Any, spaced: bool) -> list[_Draw]:
+    """A cluster's glyphs in drawing order, each with its text (so that their texts in
+    that order are the cluster's). Right to left: in typed order, the base letter first.
+    Left to right: the order (from the left, if it will do) in which MuPDF's pen goes on
+    without a jump that it takes for a space: a vowel sign that ends short of its
+    cluster comes first where a space stands before it (रे, कें, ऊँ). A right-to-left
+    cluster's base glyph stands for its `head`, the first piece of its text (`_pieces`)."""
+    if len(cluster.glyphs) == 1:
+        glyph, _, x_offset, y_offset = cluster.glyphs[0]
+        return [_Draw(glyph, x + x_offset, y + y_offset, text)]
+    placed = []
+    pen = x
+    for glyph, advance, x_offset, y_offset in cluster.glyphs:
+        placed.append((glyph, pen + x_offset, y + y_offset))
+        pen += advance
+    if cluster.level % 2:
+        rank = 0
+        ranked = []
+        for glyph, at_x, at_y in reversed(placed):
+            own = _own(font.face, glyph)
+            rank = next((index for index, char in enumerate(text) if char in own), rank)
+            ranked.append((rank, (glyph, at_x, at_y)))
+        placed = [item for _, item in sorted(ranked, key=lambda pair: pair[0])]
+    elif 1 < len(placed) <= 5 and _pen_breaks(placed, x, x + cluster.width, cluster.size, font, spaced):
+        orders = [list(order) for order in itertools.permutations(placed)]
+        placed = min(orders, key=lambda order: _pen_breaks(order, x, x + cluster.width, cluster.size, font, spaced))
+    owners = [_own(font.face, glyph) for glyph, _, _ in placed]
+    if cluster.level % 2 and len(placed) <= len(text) - len(head) + 1:
+        pieces = [head, *_split(text[len(head) :], owners[1:])]
+    else:
+        pieces = _split(text, owners)
+    return [_Draw(glyph, at_x, at_y, piece) for (glyph, at_x, at_y), piece in zip(placed, pieces)]
+
+
+def _marked(
+    cluster: Cluster, text: str, x: float, y: float, font: Any, pin: str, spaced: bool, floor: float
+) -> tuple[list[_Marked], float]:
+    """The spans that draw one cluster at pen position x, `pin` a direction mark that
+    poppler must find just left of it (`_pinned`). A right-to-left cluster's pieces
+    start left of `floor`, where the pieces typed before them start, each further left
+    (poppler puts a line's pieces in order by where they start): an extent runs back
+    from its glyph where it must. Returns the spans and the new floor."""
+    typed = text[cluster.start : cluster.end]
+    rtl = cluster.level % 2 and not cluster.space
+    pieces = _pieces(typed) if rtl else [typed]
+    draws = _draws(cluster, typed, pieces[0], x, y, font, spaced)
+    first = draws[0]
+    if not rtl:
+        end, start = None if cluster.space else x + cluster.width, first.x
+    else:
+        if cluster.width > 2 * _REACH and first.x < floor - _REACH / 2:
+            start, end = first.x, x + cluster.width + _REACH  # over the left neighbour's start
+        else:
+            start = end = min(first.x, floor) - _REACH
+    if pin and not cluster.level % 2 and not cluster.space and len(first.text) == 1:
+        # Before a left-to-right cluster (a number's first digit): MuPDF, which reads
+        # glyphs, drops the glyph after its copy, and newer MuPDF, which reads the spans,
+        # takes the mark before the number, not inside it.
+        return [_Marked(pin, [first._replace(visible=False)], first.x - _REACH), _Marked(typed, draws, end)], floor
+    further = pieces[1:] + ([pin] if pin else [])
+    if not further:
+        return [_Marked(typed, draws, end)], start if rtl else floor
+    marked = [_Marked(pieces[0], [first], end)]
+    copy = first._replace(text=first.text[-1], visible=False)
+    for piece in further:
+        start -= _REACH
+        marked.append(_Marked(piece, [copy], start))
+    if len(draws) > 1:
+        marked.append(_Marked("", draws[1:], None))
+    return marked, start if rtl else floor
+
+
+def _utf16(text: str) -> str:
+    return text.encode("utf-16-be").hex().upper()
 
 
 def _rgb(colour: Color) -> str:
@@ -296,83 +533,87 @@ def _rgb(colour: Color) -> str:
 
 
 def _counted_with_numbers(text: str) -> bool:
-    """Separators and signs of numbers typed in ASCII (, . - + % / : and the like),
-    which poppler takes for part of a number wherever they stand."""
-    return any(char < "\x80" and unicodedata.bidirectional(char) in ("ES", "CS", "ET") for char in text)
+    """Separators and signs of numbers (, . - + % / : ، ٪ and the like), which poppler
+    takes for part of a number wherever they stand."""
+    return any(unicodedata.bidirectional(char) in ("ES", "CS", "ET") for char in text)
 
 
-def _pinned(text: str, ordered: list[tuple[float, Cluster]], rtl: bool) -> dict[int, tuple[str, str]]:
-    """Direction marks (before, after) for the logical text of some clusters of a line,
-    for extractors that reorder lines themselves, as poppler's `pdftotext` does. It
-    hangs the space beside a run of the other direction on that run, on the side away
-    from the paragraph's start ("12 مارس" came out "12مارس", "(IAEA) " as "( )IAEA"), and
-    it cuts a right-to-left run at a comma or a hyphen, which it counts with numbers
-    ("שני, 8" came out "שני8 ,"). A mark of the paragraph's direction (RLM, or LRM) at the
-    run's end on that side, and around such punctuation set right to left, keeps each
-    character where it was typed; marks are invisible, and glyphs and words stay as
-    they are."""
-    mark = "\u200f" if rtl else "\u200e"
-    pinned: dict[int, tuple[str, str]] = {}
+def _pinned(text: str, ordered: list[tuple[float, Cluster]], rtl: bool) -> set[int]:
+    """The clusters of a line (by place in visual order) that poppler must find a
+    direction mark of the paragraph's direction (RLM, or LRM) just left of. It reorders
+    lines itself: it hangs the space beside a run of the other direction on that run, on
+    the side away from the paragraph's start ("12 مارس" came out "12مارس", "(IAEA) " as
+    "( )IAEA"), and it cuts a right-to-left run at a comma or a hyphen, which it counts
+    with numbers ("שני, 8" came out "שני8 ,"). A mark at the run's end on that side, and
+    around such punctuation set right to left, keeps each character where it was typed.
+    Marks are invisible, and not in any glyph's text: MuPDF takes none of them."""
+    pinned: set[int] = set()
     if rtl:
         for index, (_, cluster) in enumerate(ordered):
             if cluster.level % 2 and _counted_with_numbers(text[cluster.start : cluster.end]):
-                pinned[index] = (mark, mark)
+                pinned.update((index, index + 1))
     for index in range(len(ordered) - 1):
         if ordered[index][1].level % 2 and not ordered[index + 1][1].level % 2:
             side = index + 1 if rtl else index  # a left-to-right run's left end, or a right-to-left run's right end
             if not ordered[side][1].space:
-                before, after = pinned.get(side, ("", ""))
-                pinned[side] = (mark, after) if rtl else (before, mark)
+                pinned.add(index + 1)
+    pinned.discard(len(ordered))  # the line's right end: nothing follows there
     return pinned
 
 
 def draw_clusters(
     canvas: Any, text: str, ordered: list[tuple[float, Cluster]], y: float, default: Color | None, rtl: bool
 ) -> None:
-    """Draw clusters at their x positions on baseline `y`, each inside a marked-content
-    span whose /ActualText is its logical text (`default` None: the canvas's colour).
-
-    A space draws nothing but leaves an empty span with a space as its ActualText, so a
-    reader of the spans (`publish check`) knows where the words of the line end."""
+    """Draw a line's clusters, at their x positions on baseline `y`, in typed order
+    (`default` None: the canvas's colour); each piece of text in a marked-content span
+    whose /ActualText it is. A space draws the font's space glyph, which paints nothing:
+    MuPDF takes it for the space it is, and `publish check` knows where words end."""
     document = canvas._doc
     code = ["BT"]
     current: tuple[str, int, float] | None = None
     colour = None
+    invisible = False
     pinned = _pinned(text, ordered, rtl)
-    for index, (x, cluster) in enumerate(ordered):
-        if cluster.space:
-            code.append(f"/Span <</ActualText {_actual_text(' ')}>> BDC EMC")
-            continue
+    direction = "\u200f" if rtl else "\u200e"
+    spaced = True  # the line starts as after a space
+    floor = math.inf
+    for index, (x, cluster) in sorted(enumerate(ordered), key=lambda item: item[1][1].start):
         wanted = HexColor(cluster.colour) if cluster.colour else default
-        if wanted is not None and wanted != colour:
+        if not cluster.space and wanted is not None and wanted != colour:
             code.append(_rgb(wanted))
             colour = wanted
         font = pdfmetrics.getFont(cluster.font)
-        before, after = pinned.get(index, ("", ""))
-        actual = before + text[cluster.start : cluster.end] + after
-        code.append(f"/Span <</ActualText {_actual_text(actual)}>> BDC")
-        pen = x
-        last = len(cluster.glyphs) - 1
-        for number, (glyph, advance, x_offset, y_offset) in enumerate(cluster.glyphs):
-            char = _code(font, glyph)
-            # Extractors take a span's extent from its first glyph's start to its last
-            # glyph's end; a last glyph that is a mark (a Devanagari vowel sign) ends
-            # short of the cluster, the gap reads as a space ("रे पो"). Character
-            # spacing, which moves nothing here (every glyph is placed by Tm), makes
-            # the last glyph end where the cluster does.
-            spacing = x + cluster.width - (pen + x_offset) - font.stringWidth(char, cluster.size)
-            stretch = number == last and abs(spacing) > 0.001
-            if stretch:
-                code.append(f"{spacing:.3f} Tc")
-            for subset, encoded in font.splitString(char, document):
-                if current != (cluster.font, subset, cluster.size):
-                    code.append(f"{font.getSubsetInternalName(subset, document)} {cluster.size:g} Tf")
-                    current = (cluster.font, subset, cluster.size)
-                code.append(f"1 0 0 1 {pen + x_offset:.3f} {y + y_offset:.3f} Tm ({canvas._escape(encoded)}) Tj")
-            if stretch:
-                code.append("0 Tc")
-            pen += advance
-        code.append("EMC")
+        if not cluster.level % 2:
+            floor = math.inf  # a left-to-right run: the next right-to-left one starts afresh
+        marked, floor = _marked(cluster, text, x, y, font, direction if index in pinned else "", spaced, floor)
+        spaced = cluster.space
+        for span in marked:
+            code.append(f"/Span <</ActualText <FEFF{_utf16(span.actual)}>>> BDC")
+            for number, draw in enumerate(span.draws):
+                if draw.visible == invisible:
+                    invisible = not draw.visible
+                    code.append("3 Tr" if invisible else "0 Tr")
+                char = _code(font, draw)
+                # Extractors take a span's extent from its first glyph's start to its last
+                # glyph's end: character spacing, which moves nothing here (every glyph is
+                # placed by Tm), makes the last glyph end where the span should (a vowel
+                # sign ends short of its cluster: the gap read as a space, "रे पो").
+                spacing = 0.0
+                if number == len(span.draws) - 1 and span.end is not None:
+                    spacing = span.end - draw.x - font.stringWidth(char, cluster.size)
+                stretch = abs(spacing) > 0.001
+                if stretch:
+                    code.append(f"{spacing:.3f} Tc")
+                for subset, encoded in font.splitString(char, document):
+                    if current != (cluster.font, subset, cluster.size):
+                        code.append(f"{font.getSubsetInternalName(subset, document)} {cluster.size:g} Tf")
+                        current = (cluster.font, subset, cluster.size)
+                    code.append(f"1 0 0 1 {draw.x:.3f} {draw.y:.3f} Tm ({canvas._escape(encoded)}) Tj")
+                if stretch:
+                    code.append("0 Tc")
+            code.append("EMC")
+    if invisible:
+        code.append("0 Tr")
     code.append("ET")
     canvas.addLiteral("\n".join(code))
 
@@ -530,7 +771,7 @@ class ShapedParagraph(Flowable):  # type: ignore[misc]
         x = self.width - style.bulletIndent - width if rtl else style.bulletIndent
         self.canv.setFont(style.bulletFontName, style.bulletFontSize)
         self.canv.setFillColor(style.textColor)
-        self.canv.drawString(x, y, bullet)
+        self.canv.drawString(x, y, bullet + " ")  # the space paints nothing: MuPDF reads it
 
 
 def line_width(text: str, palette: Palette, face: str, size: float, language: str, base: str | None) -> float:
