@@ -76,6 +76,8 @@ class ArticleResult:
     trace: str | None = None
     #: True when the editions were up to date and nothing was rendered.
     skipped: bool = False
+    #: An older version's files this build moved to `versions/`: (from, to).
+    moved: tuple[tuple[Path, Path], ...] = ()
     #: What happened instead of editions, (kind, words): ("held", ...) an embargo not
     #: over, ("withdrawn", ...) a kill, ("same", ...) an article published already.
     notice: tuple[str, str] | None = None
@@ -164,6 +166,8 @@ class Rendered:
     #: ("held": embargoed; "withdrawn": killed), with the words to say.
     item: ItemVersion | None = None
     notice: tuple[str, str] | None = None
+    #: The article's content identifier (the same article from two files is published once).
+    identifier: str | None = None
 
 
 @dataclass(frozen=True)
@@ -184,6 +188,7 @@ class Staged:
     input_stat: Stat | None = None
     item: ItemVersion | None = None
     notice: tuple[str, str] | None = None
+    identifier: str | None = None
 
 
 def render_task(task: Task) -> Rendered:
@@ -232,6 +237,7 @@ def render_task(task: Task) -> Rendered:
         digests=digests,
         input_digest=hashlib.sha256(data).hexdigest(),
         item=item,
+        identifier=article.identifier,
     )
 
 
@@ -251,7 +257,7 @@ def _feed_facts(article: Article, task: Task) -> tuple[ItemVersion | None, tuple
     if task.now is not None and not task.ignore_embargo and embargoed(article.item, task.now):
         return item, (
             "held",
-            f"held: item {item.id} is embargoed until {article.item.embargo}; the next build after that publishes it",
+            f"item {item.id} is embargoed until {article.item.embargo}; the next build after that publishes it",
         )
     return item, None
 
@@ -300,6 +306,7 @@ def stage_task(task: Task, staging: Path, sync: bool = True) -> Staged:
         input_digest=rendered.input_digest,
         input_stat=input_stat,
         item=rendered.item,
+        identifier=rendered.identifier,
     )
 
 
@@ -623,7 +630,15 @@ def _install(answers: list[Staged], state: BuildState, touched: set[str]) -> lis
             kinds = tuple(edition for edition, _, _, _ in done.editions)
             sets.append(
                 NewSet(
-                    done.source, done.slug, done.date, done.input_digest, done.input_stat, editions, kinds, done.item
+                    done.source,
+                    done.slug,
+                    done.date,
+                    done.input_digest,
+                    done.input_stat,
+                    editions,
+                    kinds,
+                    done.item,
+                    identifier=done.identifier,
                 )
             )
     installed = iter(state.install(sets))
@@ -648,7 +663,10 @@ def _install(answers: list[Staged], state: BuildState, touched: set[str]) -> lis
             notice = ("same", f"the same article as {outcome.duplicate}: published once")
             results.append(ArticleResult(done.source, warnings=warnings, notice=notice))
         else:  # (with an error: an edition that alone could not be made; the others are written)
-            results.append(ArticleResult(done.source, outcome.name, done.date, outcome.written, warnings, done.error))
+            moved = tuple((state.folder / old, state.folder / new) for old, new in outcome.moved)
+            results.append(
+                ArticleResult(done.source, outcome.name, done.date, outcome.written, warnings, done.error, moved=moved)
+            )
     return results
 
 
@@ -664,8 +682,10 @@ def _notice(done: Staged, state: BuildState, touched: set[str]) -> ArticleResult
     except PublishError as error:
         return ArticleResult(done.source, warnings=done.warnings, error=error.located(str(done.source)))
     touched.update(outcome.touched)
-    moved = "".join(f"; moved {old} to {new}" for old, new in outcome.moved)
-    return ArticleResult(done.source, warnings=done.warnings, notice=("withdrawn", "; ".join(outcome.notes) + moved))
+    moved = tuple((state.folder / old, state.folder / new) for old, new in outcome.moved)
+    return ArticleResult(
+        done.source, warnings=done.warnings, notice=("withdrawn", "; ".join(outcome.notes)), moved=moved
+    )
 
 
 #: Articles planned at a time: a build holds one segment's names and plan (and the next

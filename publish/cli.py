@@ -236,9 +236,11 @@ def build(
             if verbose and result.trace:
                 progress.echo(result.trace.rstrip())
             progress.echo(f"error: {result.error}")
-        elif result.notice is not None and not quiet:
+        if result.notice is not None and not quiet and result.error is None:
             progress.echo(f"{result.notice[0]}: {result.source}: {result.notice[1]}")
-        elif not quiet and not progress.enabled:
+        if not quiet and not progress.enabled:
+            for old, new in result.moved:
+                say(f"moved {old} to {new}")
             for path in result.written:
                 say(f"wrote {path}")
 

@@ -68,7 +68,8 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     source TEXT PRIMARY KEY, settings TEXT NOT NULL, input TEXT NOT NULL, slug TEXT NOT NULL, date TEXT,
-    size INTEGER, mtime_ns INTEGER, inode INTEGER, item TEXT, version TEXT, label TEXT, name TEXT);
+    size INTEGER, mtime_ns INTEGER, inode INTEGER, item TEXT, version TEXT, label TEXT, name TEXT,
+    identifier TEXT);
 CREATE INDEX IF NOT EXISTS articles_item ON articles (item);
 CREATE TABLE IF NOT EXISTS items (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, current TEXT, version TEXT, killed TEXT);
@@ -91,6 +92,7 @@ CREATE TABLE IF NOT EXISTS dirty (folder TEXT PRIMARY KEY);
 #: story's, for an older version kept in `versions/`); `item`, `version`, `label`: the
 #: agency item it is a version of (see `publish.feed`). `items`: each story of a feed, its
 #: name, its current version (the source that has it, and its key) and the key of a kill.
+#: `articles.identifier`: the article's content identifier (the same article in two files).
 
 #: (size, mtime_ns, inode): what decides "unchanged" without reading a file.
 Stat = tuple[int, int, int]
@@ -386,14 +388,16 @@ class BuildState:
             self.db.execute("INSERT INTO items VALUES (?, ?, ?, ?, NULL)", (item.id, name, me, item.key))
             return self._named(new, name)
         name, current, current_key, killed = row
+        held = self.db.execute("SELECT slug FROM articles WHERE source = ?", (me,)).fetchone()
+        kept_before = held is not None and held[0] == version_name(name, item.label)  # (said when it came)
         if killed is not None and item.key <= killed:
-            outcome.notes.append(
-                f"{item.label} of item {item.id} is not newer than its kill: kept in {VERSIONS_FOLDER}/"
-            )
+            if not kept_before:
+                outcome.notes.append(
+                    f"{item.label} of item {item.id} is not newer than its kill: kept in {VERSIONS_FOLDER}/"
+                )
             return self._as_version(new, name)
         if current is not None and item.key == current_key and current != me:
-            other = self.db.execute("SELECT input FROM articles WHERE source = ?", (current,)).fetchone()
-            if other is not None and other[0] == new.input_digest:
+            if self._same_article(current, new):
                 raise Duplicate(path_of(current))
             raise InputError(
                 f"{path_of(current)} gives {item.label} of item {item.id} too, with other content",
@@ -401,16 +405,17 @@ class BuildState:
             )
         if current is None or item.key >= current_key:
             if current is not None and item.key > current_key:
-                self._retire(current, name, outcome)
+                self._retire(current, name, outcome, me)
             self.db.execute(
                 "UPDATE items SET current = ?, version = ?, killed = NULL WHERE id = ?", (me, item.key, item.id)
             )
             return self._named(new, name)
         label = self.db.execute("SELECT label FROM articles WHERE source = ?", (current,)).fetchone()
         newer = label[0] if label else "a newer version"
-        outcome.notes.append(
-            f"{item.label} of item {item.id} is older than the published {newer}: kept in {VERSIONS_FOLDER}/"
-        )
+        if not kept_before:
+            outcome.notes.append(
+                f"{item.label} of item {item.id} is older than the published {newer}: kept in {VERSIONS_FOLDER}/"
+            )
         return self._as_version(new, name)
 
     def withdraw(self, source: Path, item: ItemVersion, slug: str) -> Installed:
@@ -432,7 +437,7 @@ class BuildState:
                 outcome.notes.append(f"item {item.id} is {item.status}: its editions are in {VERSIONS_FOLDER}/")
             else:
                 if current is not None:
-                    self._retire(current, name, outcome)
+                    self._retire(current, name, outcome, _name(source))
                 self.db.execute("UPDATE items SET current = NULL, killed = ? WHERE id = ?", (item.key, item.id))
                 outcome.notes.append(
                     f"item {item.id} is {item.status}: {name} withdrawn, its editions kept in {VERSIONS_FOLDER}/"
@@ -441,19 +446,24 @@ class BuildState:
         self._move_out(outcome)
         return outcome
 
-    def _retire(self, source: str, name: str, outcome: Installed) -> None:
+    def _retire(self, source: str, name: str, outcome: Installed, arriving: str) -> None:
         """Record (and journal) the move of the version `source` holds into `versions/`:
-        its files renamed `<name>.<label>.<suffix>` there, its record kept, under a key of
-        its own when its input file now holds another version."""
+        its files renamed `<name>.<label>.<suffix>` there, its record kept (under a key of
+        its own when `arriving`, the input now read, is that same file: it holds another
+        version now, and its record is the new one's)."""
         label_row = self.db.execute("SELECT label FROM articles WHERE source = ?", (source,)).fetchone()
         label = label_row[0] if label_row and label_row[0] else "v0"
-        stored = f"{source}\0{label}"  # the record of a version whose file now holds another
-        self.db.execute("DELETE FROM articles WHERE source = ?", (stored,))
-        self.db.execute("DELETE FROM editions WHERE source = ?", (stored,))
+        stored = f"{source}\0{label}" if source == arriving else source
+        if stored != source:
+            self.db.execute("DELETE FROM articles WHERE source = ?", (stored,))
+            self.db.execute("DELETE FROM editions WHERE source = ?", (stored,))
+            self.db.execute(
+                "INSERT INTO articles SELECT ?, settings, input, slug, date, NULL, NULL, NULL, item, version, label, "
+                "name, identifier FROM articles WHERE source = ?",
+                (stored, source),
+            )
         self.db.execute(
-            "INSERT INTO articles SELECT ?, settings, input, ?, date, NULL, NULL, NULL, item, version, label, ? "
-            "FROM articles WHERE source = ?",
-            (stored, version_name(name, label), name, source),
+            "UPDATE articles SET slug = ?, name = ? WHERE source = ?", (version_name(name, label), name, stored)
         )
         for old, digest, size, mtime, inode in self.db.execute(
             "SELECT name, digest, size, mtime_ns, inode FROM editions WHERE source = ?", (source,)
@@ -474,7 +484,8 @@ class BuildState:
             outcome.moved.append((old, moved))
             outcome.touched.update({old.rpartition("/")[0], VERSIONS_FOLDER})
         self.db.execute("INSERT OR IGNORE INTO dirty VALUES (?)", (VERSIONS_FOLDER,))
-        self.db.execute("DELETE FROM articles WHERE source = ?", (source,))
+        if stored != source:
+            self.db.execute("DELETE FROM articles WHERE source = ?", (source,))
 
     def _move_out(self, outcome: Installed) -> None:
         """Move the older version's files that `outcome` journaled into `versions/`."""
@@ -507,13 +518,19 @@ class BuildState:
             ).fetchone()
             if owner is None and item is None:
                 return name
-            if owner is not None and new.item is None:
-                other = self.db.execute("SELECT input FROM articles WHERE source = ?", (owner,)).fetchone()
-                if other is not None and other[0] == new.input_digest:
-                    raise Duplicate(path_of(owner))
+            if owner is not None and new.item is None and self._same_article(owner, new):
+                raise Duplicate(path_of(owner))
         raise InputError(
             f"no free name for {slug!r}: other stories hold it and the one made from this item's id",
             hint="give the item a slugline of its own",
+        )
+
+    def _same_article(self, other: str, new: NewSet) -> bool:
+        """Whether the record `other` is of the article `new` is (the same bytes, or the
+        same content: one story filed with other line ends, say)."""
+        row = self.db.execute("SELECT input, identifier FROM articles WHERE source = ?", (other,)).fetchone()
+        return row is not None and (
+            row[0] == new.input_digest or (new.identifier is not None and row[1] == new.identifier)
         )
 
     def _named(self, new: NewSet, name: str) -> NewSet:
@@ -585,6 +602,7 @@ class BuildState:
             new.input_stat,
             new.item,
             new.story,
+            new.identifier,
         )
         self.db.executemany(
             "INSERT OR REPLACE INTO pending VALUES (?, ?, ?, NULL, ?, ?, ?)",
@@ -658,6 +676,7 @@ class BuildState:
         input_stat: Stat | None = None,
         item: ItemVersion | None = None,
         story: str | None = None,
+        identifier: str | None = None,
     ) -> None:
         """Remember what `source` produced from the input with `input_digest` (the bytes
         actually rendered, not the file as it may be now): edition name -> SHA-256, with
@@ -668,7 +687,7 @@ class BuildState:
             input_stat = _stat_or_none(str(source))
         self.db.execute("DELETE FROM editions WHERE source = ?", (name,))
         self.db.execute(
-            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 name,
                 self.settings,
@@ -680,6 +699,7 @@ class BuildState:
                 item.key if item else None,
                 item.label if item else None,
                 story,
+                identifier,
             ),
         )
         self.db.executemany(
@@ -916,7 +936,7 @@ def _migrate_json(folder: Path, db: sqlite3.Connection) -> None:
             # The old key mixed settings and input; it cannot be split, so the article is
             # rebuilt once, but its slug still holds its claim until then.
             db.execute(
-                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
+                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)",
                 (source, "migrated", raw["key"], raw["slug"], raw.get("date")),
             )
             db.executemany(
@@ -1006,6 +1026,8 @@ class NewSet:
     item: ItemVersion | None = None
     #: The story's name when the files are named otherwise (an older version's, in `versions/`).
     story: str | None = None
+    #: The article's content identifier: the same article from another file is published once.
+    identifier: str | None = None
 
 
 class Duplicate(Exception):

@@ -130,7 +130,7 @@ def test_a_story_embargoed_published_corrected_and_killed(kind, tmp_path):
     held = publish(feed, "--out", out, now="2026-12-07T09:00:00Z")
     assert held.returncode == 0, held.stderr
     assert (
-        f"held: {feed / f'strike-1{suffix}'}: held: item urn:newsml:example.com:20261207:rail-strike is embargoed "
+        f"held: {feed / f'strike-1{suffix}'}: item urn:newsml:example.com:20261207:rail-strike is embargoed "
         "until 2026-12-07T10:00:00Z; the next build after that publishes it"
     ) in held.stderr
     assert "1 held" in held.stdout
@@ -171,7 +171,7 @@ def test_a_story_embargoed_published_corrected_and_killed(kind, tmp_path):
     assert f"withdrawn: {feed / f'strike-3{suffix}'}: item urn:newsml:example.com:20261207:rail-strike is" in (
         killed.stderr
     )
-    assert f"moved {NAME}.txt to versions/{NAME}.v2.txt" in killed.stderr
+    assert f"moved {out / NAME}.txt to {out / 'versions' / NAME}.v2.txt" in killed.stdout
     assert not list(out.glob(f"{NAME}.*"))
     assert sorted(path.name for path in (out / "versions").glob(f"{NAME}.*.txt")) == [
         f"{NAME}.v1.txt",

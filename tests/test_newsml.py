@@ -399,3 +399,19 @@ def test_the_subtitle_stands_under_the_headline_and_editorial_notes_are_never_pr
 def test_a_first_version_says_nothing_of_updates():
     article = read_article(NEWSML / "de_dpa_nitf.xml").article
     assert _chapter(article).findall(".//x:p[@class='notice']", XHTML) == []
+
+
+def test_the_readme_documents_the_xml_paths_as_the_module_reads_them():
+    from publish.metadata import FIELDS
+    from publish.readers.newsml import ITEM_PATHS
+
+    section = (ROOT / "README.md").read_text(encoding="utf-8").split("## Agency feeds", 1)[1].split("\n## ", 1)[0]
+    table = section.split("| fact | NewsML-G2", 1)[1].split("\n\n", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ")][1:]
+
+    def cell(paths: tuple[str, ...]) -> str:
+        return ", ".join(f"`{path}`" for path in paths)
+
+    expected = [f"| {f.name} | {cell(f.newsml)} | {cell(f.nitf)} |" for f in FIELDS if f.newsml or f.nitf]
+    expected += [f"| item {name} | {cell(g2)} | {cell(nitf)} |" for name, (g2, nitf) in ITEM_PATHS.items()]
+    assert rows == [row.replace("|  |", "| |") for row in expected]

@@ -8,6 +8,7 @@ tests/corpus/ninjs/ are realistic 1.x, 2.x and 3.x documents.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import shutil
 import subprocess
@@ -543,3 +544,20 @@ def test_own_ninjs_keeps_whether_the_slug_was_chosen(tmp_path):
         again = read_article(edition).article
         assert again.slug == article.slug and again.slug_given == article.slug_given
         assert (b"\nSlug: " in render_text(again)) == (b"\nSlug: " in render_text(article)) == article.slug_given
+
+
+def test_the_text_edition_of_a_ninjs_item_carries_provenance_and_the_item():
+    """The same Source-File, Source-SHA256, encoding and version lines as a text input's,
+    and the item's id and version: and read back, it is the same article with them."""
+    from publish.render.text import render_text
+
+    path = NINJS / "de_dpa_2x.json"
+    article = read_article(path).article
+    header = render_text(article).decode().split("\n\n", 1)[0]
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert f"Source-File: {path}" in header
+    assert hashlib.sha256(path.read_bytes()).hexdigest() in header
+    assert "Source-Encoding: utf-8 (detected)" in header and "Publish-Version: " in header
+    assert f"Item: {document['uri']}" in header
+    back = read_bytes(render_text(article), Path("edition.txt")).article
+    assert (back.item, back.provenance) == (article.item, article.provenance)

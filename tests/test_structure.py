@@ -262,6 +262,28 @@ def test_ninjs_html_structure_and_inline_markup_map_onto_the_model():
     assert again == article  # emphasis and links in the archival notation read back
 
 
+_DATED = {"versioncreated": "2024-03-01T09:00:00Z"}
+
+
+@pytest.mark.parametrize("tag", ["svg", "figure", "iframe", "object", "math", "noscript", "template"])
+def test_an_unclosed_element_never_swallows_the_rest_of_the_body(tag):
+    """Issue 29, point 28: the rest of the article was dropped with no warning."""
+    html = f"<p>One para.</p><{tag}><p>Two para inside.</p><p>Three para.</p>"
+    parsed = read_bytes(_ninjs(headlines=[{"role": "main", "value": "Bill"}], body_html=html, **_DATED), Path("x.json"))
+    assert tuple(parsed.article.body_texts()) == ("One para.", "Two para inside.", "Three para.")
+    assert len(parsed.warnings) == 1
+    assert f"a <{tag}> holds" in parsed.warnings[0] and "(is it closed?)" in parsed.warnings[0]
+
+
+def test_unclosed_iframes_by_the_thousand_are_read_in_linear_work():
+    html = "<p>One.</p>" + "<iframe><p>x</p>" * 4000
+    parsed = read_bytes(_ninjs(headlines=[{"role": "main", "value": "Bill"}], body_html=html, **_DATED), Path("x.json"))
+    texts = tuple(parsed.article.body_texts())
+    assert texts[:9] == ("One.",) + ("x",) * 8  # eight re-read as the body they were
+    assert texts[9].count("<iframe>") == 4000 - 9  # the rest kept as its text, tags and all
+    assert parsed.warnings == ("a <iframe> holds the rest of the body (is it closed?): it is read as text",) * 9
+
+
 def test_the_richer_ninjs_body_wins_and_descriptions_are_a_body_when_there_is_no_other():
     plain = "One paragraph holding everything the HTML body splits into four."
     html = "<p>One.</p><p>Two.</p><p>Three.</p><p>Four.</p>"

@@ -98,6 +98,13 @@ NITF = Dialect(
 )
 #: ...unless an element that should hold none holds paragraphs: an unclosed one swallowed
 #: the rest of the body. Then its paragraphs are read, with a warning.
+#: Elements whose content an HTML parser reads as raw text, not tags (`script` and
+#: `style` hold no story); an unclosed one holds the rest of the body. Each is parsed
+#: again at most `_RAW_BODIES` times in a body (`<iframe>` x N stays linear), beyond
+#: that its text is read with its tags as they are.
+_RAW_TEXT = frozenset({"iframe", "noembed", "noframes", "xmp", "textarea", "title", "noscript"})
+_RAW_BODIES = 8
+_MARKUP_OF_BODY = re.compile(r"<(?:p|h[1-6]|li|blockquote|div)\b", re.IGNORECASE)
 _BODY_INSIDE = (
     ".//*[self::p or self::h1 or self::h2 or self::h3 or self::h4 or self::h5 or self::h6 or self::li"
     " or self::blockquote][not(ancestor::figcaption)]"
@@ -131,6 +138,7 @@ class MarkupBody:
         self._quote: DraftBlock | None = None
         self._heading = 0
         self._dateline_start: int | None = None
+        self._raw_bodies = 0
         if root is not None:
             self._walk(root)
         self._flush()
@@ -147,6 +155,21 @@ class MarkupBody:
             if event == "start":
                 if tag in self.dialect.skipped or tag is None:
                     swallowed = element.xpath(_BODY_INSIDE) if tag is not None else []
+                    if not swallowed and tag in _RAW_TEXT and _MARKUP_OF_BODY.search(element.text or ""):
+                        # An unclosed <iframe> holds the rest of the body as raw text (HTML
+                        # parsers read no tags inside it): read it as the body it was.
+                        self.warnings.append(
+                            f"a <{tag}> holds the rest of the body (is it closed?): it is read as text"
+                        )
+                        skipping = element
+                        self._raw_bodies += 1
+                        if self._raw_bodies <= _RAW_BODIES:
+                            inner = _parse_html(element.text)
+                            if inner is not None:
+                                self._walk(inner)
+                        else:
+                            self._add(element.text_content())
+                        continue
                     if not swallowed:
                         skipping = element
                         continue

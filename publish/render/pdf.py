@@ -555,7 +555,7 @@ def preflight(article: Article, options: RenderOptions = RenderOptions()) -> tup
     missing = sorted(ch for ch in outside_main if fonts.font_for(ch) is None)
     if not missing:
         return ()
-    unprintable = _scripts_without_font(missing, outside_main, fonts)
+    unprintable = _scripts_without_font(article, missing, outside_main, fonts)
     if unprintable:
         raise EditionError(
             f"no font of the PDF has the {' or '.join(unprintable)} script: this article's PDF cannot be "
@@ -573,15 +573,28 @@ def preflight(article: Article, options: RenderOptions = RenderOptions()) -> tup
     return (message,)
 
 
-def _scripts_without_font(missing: list[str], outside_main: set[str], fonts: FontSet) -> list[str]:
-    """The scripts (by name) whose letters the article has and no font of the chain has
-    any of: an article in such a script would print as gaps. A few letters missing from a
-    script that prints (an astral ideograph in Chinese) or symbols (emoji) are not that."""
+#: An article is written in a script when at least this share of its letters are in it.
+WRITTEN_IN_SHARE = 0.1
+
+
+def _scripts_without_font(article: Article, missing: list[str], outside_main: set[str], fonts: FontSet) -> list[str]:
+    """The scripts (by name) the article is written in (`WRITTEN_IN_SHARE` of its letters)
+    that no font of the chain has any letter of: its PDF would print as gaps. A few letters
+    of another script (a Gothic word in an English text), letters missing from a script
+    that prints (an astral ideograph in Chinese), symbols (emoji) are named in a warning."""
     from fontTools.unicodedata import script, script_name
 
     lacking = {script(ch) for ch in missing if unicodedata.category(ch).startswith("L")}
-    printed = {script(ch) for ch in outside_main if fonts.font_for(ch) is not None}
-    return [script_name(code) for code in sorted(lacking - printed - {"Zyyy", "Zinh", "Zzzz"})]
+    lacking -= {script(ch) for ch in outside_main if fonts.font_for(ch) is not None} | {"Zyyy", "Zinh", "Zzzz"}
+    if not lacking:
+        return []
+    letters = [ch for text in (article.title, *article.body_texts()) for ch in text if ch.isalpha()]
+    counts: dict[str, int] = {}
+    for ch in letters:
+        if ch in outside_main:
+            code = script(ch)
+            counts[code] = counts.get(code, 0) + 1
+    return [script_name(code) for code in sorted(lacking) if counts.get(code, 0) >= WRITTEN_IN_SHARE * len(letters)]
 
 
 #: A warning names at most this many missing characters, then counts the rest.
