@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import stat
+import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -186,7 +187,7 @@ def _inputs_below(root: Path, excluded: _Excluded) -> Iterator[tuple[str, str, s
     """Input files below `root` as (name, absolute name, identity), in the order `Path`
     objects sort (each folder's entries by name, a subfolder's files at its place: `a/x`
     before `a-b/x` before `a.txt`), hidden files and folders left out, nothing under an
-    excluded folder. Each folder is resolved and sorted once, and a file resolved only
+    excluded folder. Each folder is sorted once (an excluded one known by its identity), a file resolved only
     when it is a link: an archive of a million files is listed without a stat, a resolve,
     a `Path` or a sort key per file."""
     top = str(root)
@@ -329,6 +330,10 @@ def _unreadable(error: ValueError | RecursionError, path: Path, encoding: str | 
         )
     if isinstance(error, RecursionError):
         return InputError("nested too deeply to read", path=str(path))
+    if "integer string conversion" in str(error):  # Python's own limit, whose advice is for programmers
+        return InputError(
+            f"cannot be read: it holds a number of more than {sys.get_int_max_str_digits():,} digits", path=str(path)
+        )
     return InputError(f"cannot be read: {error}", path=str(path))
 
 
