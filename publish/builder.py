@@ -35,7 +35,7 @@ from publish.language import DEFAULT
 from publish.model import Article
 from publish.options import ZIP_EPOCH, RenderOptions
 from publish.output import clear_leftovers, folder_lock, fsync_file, make_staging, prepare_output, stage
-from publish.processes import die_with_parent, usable_workers
+from publish.processes import Interrupts, die_with_parent, usable_workers
 from publish.state import BuildState, Entry, NewSet, Stat, stat_of
 
 #: Most articles sent to a local pool worker in one message.
@@ -48,8 +48,11 @@ SYNC_THREADS = 8
 #: Up-to-date articles (whose refreshed stats are recorded) per state transaction; the
 #: articles built are committed a chunk at a time, before their editions are renamed in.
 COMMIT_EVERY = 256
-#: Times an article of a chunk whose worker was lost is tried again, alone.
+#: Times an article of a chunk whose worker was lost is tried again, alone (on a cluster,
+#: once: Dask itself tries a task on other workers before it gives up).
 LOST_RETRIES = 2
+#: Seconds between two looks at whether a worker has answered.
+WAIT_SECONDS = 0.01
 
 R = TypeVar("R")
 
@@ -313,7 +316,7 @@ def stage_task(task: Task, staging: Path, sync: bool = True) -> Staged:
 def stage_chunk(tasks: list[Task], staging: str) -> list[Staged]:
     """A chunk of articles, one worker call: the unit a pool or cluster schedules. Its
     files are written first and flushed to disk together, from a few threads."""
-    answers = [stage_task(task, Path(staging), sync=len(tasks) == 1) for task in tasks]
+    answers = [_staged_or_bug(task, Path(staging), sync=len(tasks) == 1) for task in tasks]
     if len(tasks) == 1:
         return answers
     with ThreadPoolExecutor(max_workers=SYNC_THREADS) as threads:
@@ -321,6 +324,21 @@ def stage_chunk(tasks: list[Task], staging: str) -> list[Staged]:
             [threads.submit(fsync_file, temporary) for _, temporary, _, _ in answer.editions] for answer in answers
         ]
         return [_flushed(answer, futures) for answer, futures in zip(answers, flushed)]
+
+
+def _staged_or_bug(task: Task, staging: Path, sync: bool) -> Staged:
+    """`stage_task`, where a bug of publish's is that article's error, with its traceback as
+    text: no exception leaves a worker (Dask cannot even send back one whose traceback is
+    too deep to pickle, and its future then never ends)."""
+    try:
+        return stage_task(task, staging, sync)
+    except Exception as error:  # noqa: BLE001 - the worker's last boundary: a bug, said for its article
+        bug = InternalError(
+            f"could not build this article: {type(error).__name__}: {error}",
+            path=str(task.source),
+            hint="this is a bug in publish; run with --verbose and report it",
+        )
+        return Staged(task.source, error=bug, trace="".join(traceback.format_exception(error)))
 
 
 def _flushed(answer: Staged, futures: list[Future[None]]) -> Staged:
@@ -381,7 +399,7 @@ def staged_in_order(tasks: Iterable[Task], engine: _Engine) -> Iterator[list[Sta
 
     def answers(chunk: list[Task], future: FutureLike[list[Staged]]) -> list[Staged]:
         try:
-            return future.result()
+            return engine.wait(future)
         except KeyboardInterrupt:
             raise
         except Exception as error:  # noqa: BLE001 - whatever ended the chunk, each article says so
@@ -407,10 +425,11 @@ def failed_chunk(chunk: list[Task], error: BaseException) -> list[Staged]:
     return [Staged(task.source, error=bug.located(str(task.source))) for task in chunk]
 
 
-def lost_worker(source: Path, attempts: int) -> Staged:
+def lost_worker(source: Path) -> Staged:
     """The answer for an article whose worker was lost on every attempt."""
     error = ResourceError(
-        f"the worker rendering this article was lost {attempts} times (killed, perhaps for lack of memory)",
+        "the worker rendering this article was lost each time it was tried, alone too "
+        "(killed, perhaps for lack of memory)",
         path=str(source),
         hint="build it alone with --jobs 1, or on a machine with more memory",
     )
@@ -475,7 +494,7 @@ def build(
         on_start(total)
     # One build at a time changes a folder: its editions, manifest and record always
     # agree, and two builds' editions never mix.
-    with folder_lock(folder):
+    with folder_lock(folder), Interrupts() as interrupts:
         state = BuildState.load(folder, formats, options, f"{encoding}|{default_language}|{keep_breaks}", layout)
         try:
             touched = set(state.recover())  # what a killed build began is finished first
@@ -496,10 +515,13 @@ def build(
                     Task(Path(source), formats, options, encoding, default_language, keep_breaks, now, ignore_embargo)
                     for source in planned.todo()
                 )
-                with _Engine(workers, cluster, cluster_workers, staging, planned.todo_estimate()) as engine:
+                engine = _Engine(workers, cluster, cluster_workers, staging, planned.todo_estimate(), interrupts)
+                with engine:
                     staged = staged_in_order(todo, engine)
                     try:
-                        _commit_all(planned.in_order(), staged, state, report, touched, on_result, on_skip)
+                        _commit_all(
+                            planned.in_order(), staged, state, report, touched, on_result, on_skip, interrupts.check
+                        )
                     finally:
                         staged.close()
             finally:
@@ -587,12 +609,14 @@ def _commit_all(
     touched: set[str],
     on_result: Callable[[ArticleResult], None] | None,
     on_skip: Callable[[], None] | None = None,
+    check_interrupts: Callable[[], None] = lambda: None,
 ) -> None:
-    """Put each chunk's sets in place and report every article in input order. An
-    up-to-date article costs a count (and a result only when someone keeps or sees it):
-    its slug claim is in the record already."""
+    """Put each chunk's sets in place and report every article in input order (a stopping
+    signal is raised between two articles). An up-to-date article costs a count (and a
+    result only when someone keeps or sees it): its slug claim is in the record already."""
     ready: deque[ArticleResult] = deque()
     for number, item in enumerate(planned, start=1):
+        check_interrupts()
         if isinstance(item, int):  # that many up-to-date articles, without details: counted
             report.articles += item
             report.skipped += item
@@ -778,9 +802,17 @@ class _Engine:
     one article of a lost chunk alone; closing the engine stops the work (a cluster's
     futures are cancelled, a pool's workers end)."""
 
-    def __init__(self, jobs: int, cluster: str | None, local_workers: int | None, staging: Path, count: int) -> None:
+    def __init__(
+        self,
+        jobs: int,
+        cluster: str | None,
+        local_workers: int | None,
+        staging: Path,
+        count: int,
+        interrupts: Interrupts,
+    ) -> None:
         self.jobs, self.cluster, self.local_workers = jobs, cluster, local_workers
-        self.staging, self.count = str(staging), count
+        self.staging, self.count, self.interrupts = str(staging), count, interrupts
         self.size, self.window = 1, 1
         self._close: list[Callable[[], Any]] = []
         self._pool: Any = None
@@ -818,7 +850,8 @@ class _Engine:
         if self._session is not None:
             return self._session.submit(stage_chunk)(chunk)  # type: ignore[no-any-return]
         if self._pool is None:
-            return finished(stage_chunk(chunk, self.staging))
+            with self.interrupts.immediate():  # rendering here takes no lock: Ctrl-C stops it at once
+                return finished(stage_chunk(chunk, self.staging))
         from concurrent.futures.process import BrokenProcessPool
 
         try:
@@ -827,6 +860,14 @@ class _Engine:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = self._new_pool(self.jobs)
             return self._pool.submit(stage_chunk, chunk, self.staging)  # type: ignore[no-any-return]
+
+    def wait(self, future: FutureLike[R]) -> R:
+        """The future's result, waited for in short sleeps: a stopping signal is raised
+        between two (never inside the pool's or Dask's own wait, see `Interrupts`)."""
+        while not future.done():
+            self.interrupts.check()
+            time.sleep(WAIT_SECONDS)
+        return future.result()
 
     def lost(self, error: BaseException) -> bool:
         """Whether `error` means the worker was lost (a pool broken by a worker's death, a
@@ -839,20 +880,20 @@ class _Engine:
         """Render `task` again, alone; an answer saying its worker was lost when it is lost every time."""
         from concurrent.futures.process import BrokenProcessPool
 
-        for _ in range(LOST_RETRIES):
+        for _ in range(1 if self._session is not None else LOST_RETRIES):
             try:
                 if self._session is not None:
-                    return self._session.submit(stage_chunk)([task]).result()[0]  # type: ignore[no-any-return]
+                    return self.wait(self._session.submit(stage_chunk)([task]))[0]
                 if self._alone is None:
                     self._alone = self._new_pool(1)
-                return self._alone.submit(stage_chunk, [task], self.staging).result()[0]  # type: ignore[no-any-return]
+                return self.wait(self._alone.submit(stage_chunk, [task], self.staging))[0]
             except BrokenProcessPool:
                 self._alone.shutdown(wait=False, cancel_futures=True)
                 self._alone = None
             except Exception as error:  # noqa: BLE001 - a cluster's lost worker, or the work's own failure
                 if not self.lost(error):
                     return failed_chunk([task], error)[0]
-        return lost_worker(task.source, LOST_RETRIES + 1)
+        return lost_worker(task.source)
 
 
 def batch_time(report: BuildReport, options: RenderOptions) -> datetime.datetime:

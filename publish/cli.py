@@ -11,6 +11,7 @@ import signal
 import sys
 import traceback
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -346,6 +347,14 @@ class _Progress:
             tell(message)
 
 
+def _read_whole(folder: Path) -> AbstractContextManager[None]:
+    """The lock of the build folder `folder` belongs to, held while it is read: a build into
+    it is waited for (and the wait said), since mid-build a manifest is not yet the folder's."""
+    from publish.output import reading_lock
+
+    return reading_lock(folder, on_wait=lambda: tell(f"note: waiting for the build into {folder} to finish"))
+
+
 @main.command()
 @click.argument("folder", default="dist", type=click.Path(path_type=Path, file_okay=False))
 @click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
@@ -353,9 +362,8 @@ class _Progress:
 def check(folder: Path, verbose: bool) -> None:
     """Validate FOLDER (default: dist/): EPUBCheck, PDF fonts and text, text rules, SHA256SUMS."""
     from publish.check import check_folder
-    from publish.output import reading_lock
 
-    with reading_lock(folder, on_wait=lambda: tell(f"note: waiting for the build into {folder} to finish")):
+    with _read_whole(folder):
         report = check_folder(folder)
     for note in report.notes:
         tell(f"note: {note}")
@@ -363,6 +371,7 @@ def check(folder: Path, verbose: bool) -> None:
         tell(f"problem: {problem}")
     say(f"{report.checked} editions checked, {len(report.problems)} problems")
     if not report.ok:
+        _Stdout.check()
         sys.exit(EXIT_BAD_INPUT)
 
 
@@ -470,17 +479,16 @@ def verify(folder: Path, verbose: bool) -> None:
     text edition whose text no longer matches the Identifier it states."""
     from publish.archive import verify_manifest
     from publish.check import text_edition_problems
-    from publish.output import reading_lock
 
-    # A build into the folder is waited for: mid-build, a manifest is not yet the folder's.
-    with reading_lock(folder, on_wait=lambda: tell(f"note: waiting for the build into {folder} to finish")):
+    with _read_whole(folder):
         result = verify_manifest(folder)
-        for name in result.changed:
-            tell(f"changed: {folder / name}")
-        for name in result.missing:
-            tell(f"missing: {folder / name}")
-        for name in result.unlisted:
-            tell(f"not in SHA256SUMS: {folder / name}")
+        for label, names in (
+            ("changed", result.changed),
+            ("missing", result.missing),
+            ("not in SHA256SUMS", result.unlisted),
+        ):
+            for name in names:
+                tell(f"{label}: {folder / name}")
         # A text edition is also its own proof: it states the identifier of its text. (One the
         # manifest already calls changed is not read again.)
         damaged = 0

@@ -130,7 +130,7 @@ def connect(address: str, staging: str, local_workers: int | None = None) -> Ses
                     threads_per_worker=1,
                     processes=True,
                     dashboard_address=None,
-                    silence_logs=logging.ERROR,
+                    silence_logs=logging.CRITICAL,  # a worker losing its scheduler as the build stops logs a traceback
                 )
             finally:
                 signal.signal(signal.SIGINT, previous)

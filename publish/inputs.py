@@ -177,7 +177,7 @@ def _inputs_below(root: Path, excluded: _Excluded) -> Iterator[tuple[str, str, s
     """Input files below `root` as (name, absolute name, identity), in the order `Path`
     objects sort (each folder's entries by name, a subfolder's files at its place: `a/x`
     before `a-b/x` before `a.txt`), hidden files and folders left out, nothing under an
-    excluded folder. Each folder is resolved and sorted once, and a file resolved only
+    excluded folder. Each folder is sorted once (an excluded one known by its identity), a file resolved only
     when it is a link: an archive of a million files is listed without a stat, a resolve,
     a `Path` or a sort key per file."""
     top = str(root)

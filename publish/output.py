@@ -1,11 +1,14 @@
 """Safe output: what reaches an output folder, and how.
 
 Readers of the folder only ever see an old file or a new one: every file is written to
-a temporary file beside it, flushed to disk and renamed into place. An article's
-editions are written as a set (every temporary first, then the renames), so a full disk
-or a name taken by a folder leaves all of the old set, not half of each. One lock per
+a temporary file (in the build's staging folder, on the same file system), flushed to
+disk and renamed into place. An article's editions are written as a set (every
+temporary first, then the renames, journaled by `publish.state`), so a full disk or a
+name taken by a folder leaves all of the old set, not half of each. Nothing is written
+through a symbolic link: a linked folder, record or lock file is refused. One lock per
 output folder (a `filelock` lock file, the same on Linux, macOS and Windows) is held by
-whoever changes the folder's shared files (manifest, state).
+whoever changes or reads the folder's shared files (manifest, state); whatever a killed
+build left (staging folders, publish's own temporaries) is cleared under it.
 """
 
 from __future__ import annotations

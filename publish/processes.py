@@ -1,4 +1,5 @@
-"""The processes a build starts: never more than the machine can hold, never outliving it.
+"""The processes a build starts: never more than the machine can hold, never outliving it,
+and stopped at a safe point when the build is interrupted.
 
 A pool worker holds about 100 MB (fonts, templates, a renderer's state) and one core's
 worth of work, so more workers than cores or memory allow only cost: the number asked
@@ -10,8 +11,12 @@ no process is left holding the caller's pipes.
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
 
 #: Memory one worker needs, about: measured at 95 MB (fonts, templates, HarfBuzz,
 #: reportlab), with room for a long article.
@@ -63,3 +68,51 @@ def die_with_parent() -> None:
         os._exit(1)  # nothing of this worker's is left to save: its build is gone
 
     threading.Thread(target=watch, name="publish-parent-watch", daemon=True).start()
+
+
+#: The signals that stop a build: Ctrl-C, `kill`, a closed terminal.
+STOPPING = tuple(getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name))
+
+
+class Interrupts:
+    """Ctrl-C, SIGTERM and SIGHUP while a build runs its workers, held until a safe point.
+    Raised at once (KeyboardInterrupt) in the middle of a wait on a worker's answer, a
+    signal can leave one of threading's locks taken (the Dask client's, a pool's future's),
+    and the build then hangs for ever as it closes its workers. Held, it is raised by
+    `check` where no lock is taken, or at once inside `immediate()` (an article rendered
+    in this process, which takes none). Only in the main thread: signals go there."""
+
+    def __init__(self) -> None:
+        self.pending: int | None = None
+        self._immediate = False
+        self._previous: dict[int, object] = {}
+
+    def __enter__(self) -> Interrupts:
+        if threading.current_thread() is threading.main_thread():
+            for number in STOPPING:
+                self._previous[number] = signal.signal(number, self._held)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for number, previous in self._previous.items():
+            signal.signal(number, previous)  # type: ignore[arg-type]
+
+    def _held(self, number: int, frame: FrameType | None) -> None:
+        self.pending = number
+        if self._immediate:
+            raise KeyboardInterrupt
+
+    def check(self) -> None:
+        """Raise KeyboardInterrupt when a stopping signal came."""
+        if self.pending is not None:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def immediate(self) -> Iterator[None]:
+        """A stretch of work that takes no lock: a signal stops it at once."""
+        self.check()
+        self._immediate = True
+        try:
+            yield
+        finally:
+            self._immediate = False

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -94,6 +95,23 @@ def words_with_boxes(data: bytes, tmp_path: Path) -> list[tuple[int, float, floa
         for (page, top), pieces in lines.items()
         for start, end, text in joined(sorted(pieces))
     ]
+
+
+def characters_measured(monkeypatch: pytest.MonkeyPatch, owner: object, name: str, work: Callable[[], object]) -> int:
+    """The characters `owner.name` (a function measuring text, its first argument) is given
+    while `work` runs: a cost that grows 4x for 4x the input when the work is linear, 16x
+    when it is quadratic (counted, not timed)."""
+    measured = [0]
+    original = getattr(owner, name)
+
+    def counting(text: str, *args: object, **kwargs: object) -> object:
+        measured[0] += len(text)
+        return original(text, *args, **kwargs)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(owner, name, counting)
+        work()
+    return measured[0]
 
 
 def assert_words_in_order(expected: list[str] | tuple[str, ...], actual_text: str) -> None:

@@ -138,3 +138,40 @@ def test_verify_waits_for_a_build_in_progress(tmp_path):
         edition.write_bytes(original)  # the build ends as it began
     stdout, _ = verify.communicate(timeout=60)
     assert verify.returncode == 0 and stdout.startswith(b"1 editions verified, 0 changed")
+
+
+def test_verify_reads_every_line_sha256sum_reads(tmp_path):
+    """Issue 29, point 29: upper-case digests, `sha256sum -b` lines and escaped names (a
+    manifest an archivist rewrote with sha256sum) are accepted, as `sha256sum -c` does."""
+    out = tmp_path / "out"
+    assert cli("build", str(SEED), "--out", str(out), "--format", "txt,epub").returncode == 0
+    binary = subprocess.run("sha256sum -b *.epub", shell=True, cwd=out, capture_output=True, text=True).stdout
+    text = subprocess.run("sha256sum *.txt", shell=True, cwd=out, capture_output=True, text=True).stdout
+    digest, name = text.rstrip("\n").split("  ", 1)
+    (out / "SHA256SUMS").write_text(binary + f"\\{digest.upper()}  {name}\n")  # an escaped line, upper case
+    assert subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=out, capture_output=True).returncode == 0
+    result = cli("verify", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "2 editions verified, 0 changed, 0 missing, 0 not listed\n"
+
+
+def test_verify_checks_a_huge_text_edition_by_its_digest_without_reading_it_whole(tmp_path):
+    """Issue 29, point 29: a text edition larger than verify reads back (1 GB gave a bare
+    "out of memory") is checked by its digest, and verify says it was not read back."""
+    from publish.check import READ_BACK_LIMIT
+
+    out = tmp_path / "out"
+    assert cli("build", str(SEED), "--out", str(out), "--format", "txt").returncode == 0
+    huge = out / "2024-01-01-huge.txt"
+    with huge.open("wb") as handle:
+        handle.truncate(READ_BACK_LIMIT + 1)
+    sums = subprocess.run("sha256sum *.txt > SHA256SUMS", shell=True, cwd=out, capture_output=True)
+    assert sums.returncode == 0
+    result = subprocess.run(
+        ["prlimit", f"--as={READ_BACK_LIMIT + 600_000_000}", sys.executable, "-m", "publish", "verify", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == f"note: {huge}: not read back (over 64 MB); its digest was checked\n"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import signal
 import subprocess
 import sys
 import zipfile
@@ -267,3 +269,96 @@ def test_a_rebuild_without_results_counts_its_up_to_date_articles_across_segment
     assert (report.articles, report.skipped, len(skipped)) == (len(BATCH), len(BATCH) - 1, len(BATCH) - 1)
     assert [result.source.name for result in seen] == ["georgian.txt"] and seen[0].written
     assert report.results == []
+
+
+# --- Issue 29: lost workers and the machine's limits ----------------------------------------------
+
+
+def many(folder: Path, count: int) -> Path:
+    folder.mkdir()
+    for number in range(count):
+        (folder / f"a{number:02}.txt").write_text(
+            f"title: Story {number}\ndate: 2024-05-01\n\n"
+            + "The council met again to discuss the budget. " * 300
+            + "\n"
+        )
+    return folder
+
+
+def workers_of(pid: int) -> list[int]:
+    """The pool workers of process `pid`: its children running its own command line."""
+    own = Path(f"/proc/{pid}/cmdline").read_bytes()
+    children = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+                if parent == pid and (entry / "cmdline").read_bytes() == own:
+                    children.append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                continue
+    return children
+
+
+def test_a_pool_worker_killed_mid_batch_costs_a_retry_and_the_batch_goes_on(tmp_path):
+    """Point 22: a worker killed as the OOM killer would (SIGKILL) broke the pool: 72
+    articles lost, the rest never built, exit 70. Its work is done again; nothing is lost."""
+    inputs, out = many(tmp_path / "in", 40), tmp_path / "out"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "publish", "build", str(inputs), "--out", str(out), "--format", "pdf", "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith("wrote ")
+    victims = workers_of(process.pid)
+    assert len(victims) == 2
+    os.kill(victims[0], signal.SIGKILL)
+    stdout, stderr = process.communicate(timeout=600)
+    assert process.returncode == 0, stderr
+    assert stderr == ""
+    assert stdout.splitlines()[-1].startswith("40 articles: 40 built (40 editions), 0 up to date, 0 failed")
+    assert len(list(out.glob("*.pdf"))) == 40
+    assert subprocess.run([sys.executable, "-m", "publish", "verify", str(out)]).returncode == 0
+
+
+def test_an_article_that_kills_its_worker_every_time_fails_alone(tmp_path, monkeypatch):
+    """Point 22: tried again alone, it is lost again: that article fails (not a bug of
+    publish's: it needs more than the machine has), and every other is built."""
+    import publish.builder
+
+    inputs = many(tmp_path / "in", 12)
+    real = publish.builder.stage_task
+
+    def greedy(task, *args, **kwargs):
+        if task.source.name == "a05.txt":
+            os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer ends a worker
+        return real(task, *args, **kwargs)
+
+    monkeypatch.setattr(publish.builder, "stage_task", greedy)  # the pool's forked workers have it too
+    report = build([inputs], tmp_path / "out", formats=["txt"], jobs=2)
+    assert [(r.source.name, str(r.error)) for r in report.results if r.error] == [
+        (
+            "a05.txt",
+            f"{inputs / 'a05.txt'}: the worker rendering this article was lost each time it was tried, "
+            "alone too (killed, perhaps for lack of memory) "
+            "(hint: build it alone with --jobs 1, or on a machine with more memory)",
+        )
+    ]
+    assert report.failed == 1 and len(list((tmp_path / "out").glob("*.txt"))) == 11
+
+
+def test_more_workers_than_the_machine_holds_are_not_started(tmp_path):
+    """Point 30: `--jobs 256` on any machine started 256 workers of about 100 MB each; no
+    more than the cores and the memory hold are started, and a note says so."""
+    inputs = many(tmp_path / "in", 4)
+    args = ["build", str(inputs), "--out", str(tmp_path / "out"), "--jobs", "256", "--format", "txt"]
+    result = subprocess.run([sys.executable, "-m", "publish", *args], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    cores = os.cpu_count()
+    assert re.fullmatch(
+        rf"note: 256 workers asked for, {cores} started: this machine has {cores} cores, [\d.]+ GB of memory "
+        r"available, and each worker needs a core and about 128 MB\n",
+        result.stderr,
+    ), result.stderr

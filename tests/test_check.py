@@ -97,3 +97,60 @@ def test_every_edition_of_the_table_is_checked_in_every_folder_of_the_date_layou
     )
     assert damaged.returncode == 1
     assert f"problem: {ninjs}: its text no longer matches its uri" in damaged.stderr
+
+
+def test_a_pdf_over_pypdfs_limits_is_one_problem_and_the_rest_is_checked(tmp_path):
+    """Issue 29, point 26: a stream that inflates beyond pypdf's limit (75 MB) stopped the
+    whole check with exit 70; it is that PDF's problem now, and the others are checked."""
+    import zlib
+
+    assert build([SEED], tmp_path, formats=["pdf", "txt"]).ok
+    content = zlib.compress(b" " * 80_000_000, 9)
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    pdf = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(pdf)
+    pdf += b"xref\n0 5\n0000000000 65535 f \n" + b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    pdf += b"trailer\n<< /Size 5 /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    bomb = tmp_path / "2024-01-01-bomb.pdf"
+    bomb.write_bytes(bytes(pdf))
+    write_manifest(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "publish", "check", str(tmp_path)], capture_output=True, text=True, timeout=300
+    )
+    assert result.returncode == 1
+    problems = [line for line in result.stderr.splitlines() if line.startswith("problem:")]
+    assert len(problems) == 1 and problems[0].startswith(f"problem: {bomb}: not a readable PDF (")
+    assert "limit" in problems[0]
+    assert result.stdout == "2 editions checked, 1 problems\n"  # the seed's PDF and text edition
+
+
+def test_check_without_java_says_so_in_one_note(tmp_path):
+    """Issue 29, point 29: not a truncated traceback."""
+    import os
+
+    assert build([SEED], tmp_path, formats=["epub", "txt"]).ok
+    bare = tmp_path / "bin"
+    bare.mkdir()
+    (bare / "sha256sum").symlink_to("/usr/bin/sha256sum")
+    result = subprocess.run(
+        [sys.executable, "-m", "publish", "check", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PATH": str(bare)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        "note: Java is not installed, and EPUBCheck runs on it: EPUBs not validated "
+        "(install a Java runtime, such as Debian's default-jre-headless)\n"
+    )
+    assert result.stdout == "1 editions checked, 0 problems\n"

@@ -4,6 +4,7 @@ record as `--jobs 1`, and a worker killed mid-batch leaves nothing partial."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 from pathlib import Path
 
@@ -161,3 +162,132 @@ def test_without_dask_the_hint_installs_this_projects_extra_not_another_package(
         "install Dask distributed: pip install --require-hashes -r requirements/cluster.txt "
         "in publish's source folder, or pip install 'distributed>=2024.1'"
     )
+
+
+# --- Issue 29: cluster addresses, workers that keep dying, Ctrl-C in a terminal, the machine's limits --
+
+#: Run in each worker of a cluster as it starts (Dask's preload): rendering `poison.txt`
+#: kills the worker process, as the OOM killer would.
+POISON = """
+import os, signal
+import publish.builder
+
+
+def poisoned(real):
+    def greedy(task, *args, **kwargs):
+        if task.source.name == "poison.txt":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return real(task, *args, **kwargs)
+
+    greedy.poisoned = True
+    return greedy
+
+
+if not hasattr(publish.builder.stage_task, "poisoned"):  # Dask runs a preload twice in a worker
+    publish.builder.stage_task = poisoned(publish.builder.stage_task)
+"""
+
+
+def test_an_article_that_kills_every_cluster_worker_fails_alone_and_the_rest_is_built(sources, tmp_path):
+    """Point 22: the build exited 70 when workers kept dying; now that article fails (exit 1
+    from the command line: the machine lacks what it needs) and the batch goes on."""
+    import logging
+
+    preload = tmp_path / "poison_preload.py"
+    preload.write_text(POISON)
+    shutil.copy(SEED, sources / "poison.txt")
+    (sources / "poison.txt").write_text("slug: poison\n" + SEED.read_text())
+    with distributed.LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        silence_logs=logging.CRITICAL,
+        preload=[str(preload)],
+        scheduler_kwargs={"allowed_failures": 1},  # Dask gives up on a task after two workers died of it
+    ) as local:
+        report = build([sources], tmp_path / "out", formats=["txt"], cluster=local.scheduler_address)
+    assert [(r.source.name, type(r.error).__name__) for r in report.results if r.error] == [
+        ("poison.txt", "ResourceError")
+    ]
+    lost = next(r.error for r in report.results if r.error)
+    assert str(lost) == (
+        f"{sources / 'poison.txt'}: the worker rendering this article was lost each time it was tried, "
+        "alone too (killed, perhaps for lack of memory) "
+        "(hint: build it alone with --jobs 1, or on a machine with more memory)"
+    )
+    assert len(list((tmp_path / "out").glob("*.txt"))) == len(ARTICLES)
+
+
+@pytest.mark.parametrize(
+    "address, message",
+    [
+        ("tcp://", "--cluster 'tcp://' is not a scheduler address"),
+        ("tcp://[::1", "--cluster 'tcp://[::1' is not a scheduler address"),
+        ("tcp://host:99999", "--cluster 'tcp://host:99999' is not a scheduler address"),
+        ("foo://x:1", "--cluster 'foo://x:1': publish reaches a scheduler over tcp:// (or tls://), not foo://"),
+        ("inproc://x", "--cluster 'inproc://x': publish reaches a scheduler over tcp:// (or tls://), not inproc://"),
+        ("ucx://host:1", "--cluster 'ucx://host:1': publish reaches a scheduler over tcp:// (or tls://), not ucx://"),
+    ],
+)
+def test_addresses_publish_cannot_reach_a_scheduler_by_are_refused_at_once(address, message):
+    """Point 24: exit 70, or a wait of 30 s, for addresses that cannot work."""
+    from publish.cluster import parse_address
+
+    with pytest.raises(OptionsError) as refused:
+        parse_address(address)
+    assert refused.value.message == message and refused.value.hint == "give tcp://HOST:8786, local or local:N"
+
+
+def test_an_address_nobody_listens_at_is_refused_without_waiting_for_dask(tmp_path):
+    """Point 24: a refused port answers at once; publish says so instead of waiting 30 s
+    for Dask's own time-out (whose message would be another)."""
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "publish", "build", str(SEED), "--out", str(tmp_path), "--cluster", "tcp://127.0.0.1:1"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "error: cannot reach the Dask scheduler at tcp://127.0.0.1:1: Connection refused "
+        "(hint: start it with `dask scheduler` and workers with `dask worker ADDRESS`)\n"
+    )
+
+
+def test_ctrl_c_in_a_terminal_stops_a_cluster_build_without_tracebacks(sources, tmp_path):
+    """Point 26: a terminal's Ctrl-C goes to every process of the group, the LocalCluster's
+    too: each printed its asyncio tracebacks as it died. They ignore it; the build stops them."""
+    import subprocess
+    import sys
+
+    for index in range(30):
+        (sources / f"copy-{index:02}.txt").write_text(f"slug: copy {index}\n" + (sources / SEED.name).read_text())
+    args = ["build", str(sources), "--out", str(tmp_path / "out"), "--format", "pdf", "--cluster", "local:2"]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "publish", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert process.stdout is not None
+    assert process.stdout.readline().startswith("wrote ")
+    os.killpg(process.pid, signal.SIGINT)
+    _, errors = process.communicate(timeout=120)
+    assert process.returncode == 130
+    assert (
+        errors.splitlines()[-1] == "error: interrupted; editions already written are complete, nothing partial was left"
+    )
+    assert "Traceback" not in errors
+
+
+def test_a_local_cluster_larger_than_the_machine_is_not_started(sources, tmp_path):
+    """Point 30: `local:1024` started 1,024 worker processes on any machine."""
+    report = build([sources], tmp_path / "out", formats=["txt"], cluster="local:1024")
+    cores = os.cpu_count()
+    assert report.ok and len(report.notes) == 1
+    assert report.notes[0].startswith(f"1024 workers asked for, {cores} started: this machine has {cores} cores")

@@ -225,3 +225,19 @@ def test_a_headline_never_ends_a_page(tmp_path):
             if line.startswith("Report number"):
                 # Its byline and the lead's first line follow it on the same page.
                 assert body[position + 1].endswith("· Trend") and position + 2 < len(body), body[position:]
+
+
+def test_an_edition_a_digest_cannot_have_is_named_in_a_warning(tmp_path):
+    """Issue 29, point 29: `collect --format ascii` dropped the ascii edition silently."""
+    args = ["collect", str(SEED), "--title", "Digest", "--format", "txt,ascii", "--out", str(tmp_path)]
+    result = subprocess.run(
+        [sys.executable, "-m", "publish", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == (
+        "warning: a digest has no ascii edition; not written (digests are made as epub, pdf, txt or ninjs)\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name[0] != ".") == ["SHA256SUMS", "undated-digest.txt"]

@@ -86,3 +86,28 @@ def test_readme_api_example_runs(tmp_path):
     assert "Azerbaijan conducted" in result.stdout and "2023-09-21 BAKU, Azerbaijan" in result.stdout
     assert (tmp_path / "story.txt").read_text().startswith("Title: ")
     assert sorted(p.suffix for p in (tmp_path / "dist").glob("*.*") if not p.name.startswith(".")) == [".epub", ".pdf"]
+
+
+def test_a_huge_file_in_a_template_folder_is_hashed_not_held(tmp_path):
+    """Issue 29, point 29: the rebuild key reads template folders in blocks (a 300 MB file
+    there was read whole: "out of memory" on a small machine)."""
+    seeded(tmp_path)
+    (tmp_path / "templates").mkdir()
+    with (tmp_path / "templates" / "video.mp4").open("wb") as huge:
+        huge.truncate(300_000_000)
+    measured = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import resource, subprocess, sys;"
+            "r = subprocess.run([sys.executable, '-m', 'publish', 'build', '--format', 'txt', '--templates',"
+            " 'templates', '-q']); print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=300,
+    )
+    code, peak_kib = measured.stdout.split()
+    assert code == "0", measured.stderr
+    assert int(peak_kib) < 200 * 1024

@@ -121,3 +121,26 @@ def test_an_unreadable_publish_toml(tmp_path):
     result = as_user("build", str(SEED), cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr == "error: publish.toml: cannot read: Permission denied\n"
+
+
+def test_a_read_only_record_stops_the_build_before_anything_changes(tmp_path):
+    """Issue 29, point 10: exit 70 came after the edited article's edition was renamed in and
+    the manifest rewritten from the stale record; now one line, exit 1, nothing changed."""
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    story = inputs / "a.txt"
+    shutil.copy(SEED, story)
+    dist = tmp_path / "dist"
+    assert as_user("build", str(inputs), "--out", str(dist), "--format", "txt").returncode == 0
+    edition = dist / f"{NAME}.txt"
+    before = edition.read_bytes()
+    (dist / ".publish-state.sqlite").chmod(0o444)
+    story.write_text(story.read_text().replace("Azerbaijan conducted", "Azerbaijan, it said, conducted"))
+    result = as_user("build", str(inputs), "--out", str(dist), "--format", "txt")
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"error: {dist / '.publish-state.sqlite'}: cannot use the build record: attempt to write a readonly "
+        f"database (hint: make the record and its folder writable, or choose another --out)\n"
+    )
+    assert edition.read_bytes() == before
+    assert as_user("verify", str(dist)).returncode == 0

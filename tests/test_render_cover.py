@@ -11,6 +11,7 @@ from functools import cache
 import pytest
 import uharfbuzz as hb
 from bidi import get_display
+from conftest import characters_measured
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops, ImageDraw
 
@@ -436,17 +437,7 @@ def test_a_cut_line_never_leaves_a_vowel_sign_without_its_letter():
 
 
 def _measured_characters(text: CoverText, monkeypatch) -> int:
-    measured = [0]
-    original = cover._width
-
-    def counting(line, *args, **kwargs):
-        measured[0] += len(line)
-        return original(line, *args, **kwargs)
-
-    monkeypatch.setattr(cover, "_width", counting)
-    render_cover(text)
-    monkeypatch.undo()
-    return measured[0]
+    return characters_measured(monkeypatch, cover, "_width", lambda: render_cover(text))
 
 
 @pytest.mark.parametrize(

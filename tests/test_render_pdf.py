@@ -7,7 +7,15 @@ from pathlib import Path
 
 import pyphen
 import pytest
-from conftest import CORPUS, ROOT, SEED, article_from, assert_words_in_order, words_with_boxes
+from conftest import (
+    CORPUS,
+    ROOT,
+    SEED,
+    article_from,
+    assert_words_in_order,
+    characters_measured,
+    words_with_boxes,
+)
 from pypdf import PdfReader
 from reportlab.lib.enums import TA_JUSTIFY, TA_LEFT
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -586,17 +594,7 @@ def _measured_characters(article, monkeypatch) -> int:
     """Characters reportlab measured (every word laid out, every running head fitted)."""
     from reportlab.pdfbase import pdfmetrics
 
-    measured = [0]
-    original = pdfmetrics.stringWidth
-
-    def counting(text, *args, **kwargs):
-        measured[0] += len(text)
-        return original(text, *args, **kwargs)
-
-    monkeypatch.setattr(pdfmetrics, "stringWidth", counting)
-    render_pdf(article)
-    monkeypatch.undo()
-    return measured[0]
+    return characters_measured(monkeypatch, pdfmetrics, "stringWidth", lambda: render_pdf(article))
 
 
 def _long_title_article(words: int):

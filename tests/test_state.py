@@ -319,12 +319,11 @@ def test_a_record_locked_by_another_program_stops_the_build_before_anything_chan
     finally:
         holder.execute("ROLLBACK")
         holder.close()
-    assert result.returncode == 1
-    assert result.stderr == (
+    refusal = (
         f"error: {out / STATE_FILE}: cannot use the build record: database is locked "
         f"(hint: another program holds the record open; close it and build again)\n"
     )
-    assert edition.read_bytes() == before
+    assert (result.returncode, result.stderr, edition.read_bytes()) == (1, refusal, before)
     assert cli("verify", str(out)).returncode == 0
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -82,6 +83,10 @@ def _unreadable(error: ValueError | RecursionError, path: Path, encoding: str | 
         )
     if isinstance(error, RecursionError):
         return InputError("nested too deeply to read", path=str(path))
+    if "integer string conversion" in str(error):  # Python's own limit, whose advice is for programmers
+        return InputError(
+            f"cannot be read: it holds a number of more than {sys.get_int_max_str_digits():,} digits", path=str(path)
+        )
     return InputError(f"cannot be read: {error}", path=str(path))
 
 
