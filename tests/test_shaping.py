@@ -25,6 +25,7 @@ from publish.language import Language, of
 from publish.options import RenderOptions
 from publish.render import pdf as pdf_module
 from publish.render import runs, shaping
+from publish.render.pdf import fonts as pdf_fonts
 from publish.render.pdf import render_pdf
 from publish.typography import for_reading
 
@@ -222,7 +223,7 @@ def test_latin_pdfs_are_byte_identical_with_and_without_the_shaping_hooks(monkey
 
 
 def test_glyphs_without_a_character_get_the_same_code_in_every_process():
-    font = pdfmetrics.getFont(pdf_module._palette(pdf_module.font_set("Publish Serif")).font_name(1, "regular"))
+    font = pdfmetrics.getFont(pdf_fonts._palette(pdf_module.font_set("Publish Serif")).font_name(1, "regular"))
     own = next(glyph for glyph in range(1, 2000) if glyph in font.face.glyphToChar)
     bare = next(glyph for glyph in range(1, 2000) if glyph not in font.face.glyphToChar)
     assert shaping._code(font, own) == chr(font.face.glyphToChar[own][0])
