@@ -354,6 +354,9 @@ def draw_clusters(
         pen = x
         last = len(cluster.glyphs) - 1
         for number, (glyph, advance, x_offset, y_offset) in enumerate(cluster.glyphs):
+            if glyph == 0:  # a character no font has: left out, never the .notdef glyph (PDF/A-2)
+                pen += advance
+                continue
             char = _code(font, glyph)
             # Extractors take a span's extent from its first glyph's start to its last
             # glyph's end; a last glyph that is a mark (a Devanagari vowel sign) ends

@@ -11,6 +11,7 @@ The package's rooms: `document` (the two entry points, the page template, the ca
 folio), `fonts`, `hyphenation`, `metadata` (Info and XMP).
 """
 
+from publish.render.pdf import internals  # noqa: F401 (reportlab's behaviour, set once)
 from publish.render.pdf.document import paper_for, render_collection_pdf, render_pdf
 from publish.render.pdf.flowables import Para
 from publish.render.pdf.fonts import MAX_WORD, FontSet, font_set, inline_markup, missing_glyphs_message, preflight

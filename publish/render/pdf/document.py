@@ -15,9 +15,9 @@ from xml.sax.saxutils import escape
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import TimeStamp
-from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFStream
+from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Frame, PageBreak, PageTemplate, Spacer
+from reportlab.platypus import BaseDocTemplate, PageBreak, PageTemplate, Spacer
 from reportlab.platypus.doctemplate import ActionFlowable
 
 from publish.language import of
@@ -30,9 +30,18 @@ from publish.model import (
 from publish.options import RenderOptions
 from publish.render.pdf.flowables import _Contents, _Headline, _ShapedHeadline
 from publish.render.pdf.furniture import _Furniture
-from publish.render.pdf.metadata import _Info, _keywords, _subject, keywords_text, xmp_packet
+from publish.render.pdf.metadata import (
+    MetadataStream,
+    _Info,
+    _keywords,
+    _subject,
+    keywords_text,
+    output_intents,
+    xmp_packet,
+)
 from publish.render.pdf.story import Para, _article_story, _Kit, _reader_date, _shaped, _shaped_headline
-from publish.typography import reading_text
+from publish.render.pdf.tagging import Node, Tagger, TaggingFrame, tag
+from publish.typography import reading_text, smarten
 from publish.version import __version__
 
 PAPER: dict[str, tuple[float, float]] = {"A4": A4, "LETTER": LETTER}
@@ -51,10 +60,12 @@ def paper_for(article: Article, options: RenderOptions) -> tuple[float, float]:
 def render_pdf(article: Article, options: RenderOptions = RenderOptions()) -> bytes:
     """A printable, font-embedded, reproducible PDF of one article."""
     kit = _Kit.make(article.language, options)
-    story = _article_story(article, kit, key="headline")
+    root = Node("Document", lang=article.language)
+    story = _article_story(article, kit, key="headline", parent=root)
     furniture = _Furniture(_reader_date(article.date, article.language), article.source, kit, article.language)
     return _typeset(
         story,
+        root,
         kit,
         furniture,
         options.timestamp(article),
@@ -80,8 +91,21 @@ def render_collection_pdf(collection: Collection, options: RenderOptions = Rende
     with its own headline (an outline entry), byline, dateline and source."""
     kit = _Kit.make(collection.language, options)
     body = kit.style["body"]
+    language = collection.language
+    root = Node("Document", lang=language)
+    title = root.child("H1")
+    dated = root.child("P")
+    contents_heading = root.child("H2")
+    contents_node = root.child("TOC")
     contents = _Contents(
         kit,
+        # One entry a line, "3. Title", each in its article's language.
+        {
+            f"article-{number}": contents_node.child(
+                "TOCI", lang=article.language, describes=f"{number}. {smarten(article.title)}"
+            )
+            for number, article in enumerate(collection.articles, start=1)
+        },
         levelStyles=[
             ParagraphStyle(
                 "toc",
@@ -97,26 +121,37 @@ def render_collection_pdf(collection: Collection, options: RenderOptions = Rende
         tableStyle=[("FONT", (0, 0), (-1, -1), kit.fonts.regular, body["size"]), ("VALIGN", (0, 0), (-1, -1), "TOP")],
     )
     date = _reader_date(collection.date, collection.language)
+    shaped_title = _shaped_headline(collection.title, language, kit, "digest", in_contents=False, article=False)
+    if shaped_title is not None:
+        title.actual_text = collection.title
     story: list[Any] = [
-        _shaped_headline(collection.title, collection.language, kit, "digest", in_contents=False, article=False)
-        or _Headline(
-            kit.markup((Text(reading_text(collection.title, collection.language)),), face="bold"),
-            kit.styles["headline"],
-            collection.title,
-            "digest",
-            in_contents=False,
-            article=False,
+        tag(
+            shaped_title
+            or _Headline(
+                kit.markup((Text(reading_text(collection.title, language)),), face="bold"),
+                kit.styles["headline"],
+                collection.title,
+                "digest",
+                in_contents=False,
+                article=False,
+            ),
+            title,
         )
     ]
     if date:
-        story.append(Para(kit.markup((Text(date),), face="italic"), kit.styles["meta"]))
+        story.append(tag(Para(kit.markup((Text(date),), face="italic"), kit.styles["meta"]), dated))
     # The contents page is labelled, as the text edition's list is, in the digest's language.
-    contents_label = (Text(of(collection.language).label("contents")),)
+    label = of(language).label("contents")
+    shaped_label = _shaped((Text(label),), kit, language, "contents-label", "bold")
+    if shaped_label is not None:
+        contents_heading.actual_text = label
     story += [
         Spacer(1, kit.style["body"]["leading"]),
-        _shaped(contents_label, kit, collection.language, "contents-label", "bold")
-        or Para(kit.markup(contents_label, face="bold"), kit.styles["contents-label"]),
-        contents,
+        tag(
+            shaped_label or Para(kit.markup((Text(label),), face="bold"), kit.styles["contents-label"]),
+            contents_heading,
+        ),
+        tag(contents, contents_node),
         PageBreak(),
     ]
     for number, article in enumerate(collection.articles, start=1):
@@ -126,6 +161,8 @@ def render_collection_pdf(collection: Collection, options: RenderOptions = Rende
             key=f"article-{number}",
             in_contents=True,
             headline_style="headline" if number == 1 else "next-headline",
+            parent=root.child("Art", lang=article.language),
+            level=2,
         )
     stamp = options.timestamp(collection)
     furniture = _Furniture(date, options.publisher, kit, collection.language)
@@ -133,6 +170,7 @@ def render_collection_pdf(collection: Collection, options: RenderOptions = Rende
     sources = sorted({article.source for article in collection.articles if article.source})
     return _typeset(
         story,
+        root,
         kit,
         furniture,
         stamp,
@@ -162,7 +200,7 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
         super().__init__(*args, **kwargs)
         #: Contents entries as paragraph markup (escaped, fallback fonts marked).
         self.entry_markup = entry_markup
-        frame = Frame(
+        frame = TaggingFrame(
             self.leftMargin,
             self.bottomMargin,
             self.width,
@@ -259,6 +297,7 @@ class _Story:
 
 def _typeset(
     story: Iterable[Any],
+    root: Node,
     kit: _Kit,
     furniture: _Furniture,
     stamp: datetime.datetime,
@@ -289,7 +328,7 @@ def _typeset(
         displayDocTitle=1,
         entry_markup=lambda text: kit.markup((Text(text),)),
     )
-    maker = partial(_NumberedCanvas, furniture=furniture, stamp=stamp, info=info)
+    maker = partial(_NumberedCanvas, furniture=furniture, stamp=stamp, info=info, root=root)
     if multi:
         doc.multiBuild(story, canvasmaker=maker)
     else:
@@ -302,9 +341,18 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
     document with the edition's own time instead of the clock or the environment."""
 
     def __init__(
-        self, *args: Any, furniture: _Furniture, stamp: datetime.datetime, info: dict[str, Any], **kwargs: Any
+        self,
+        *args: Any,
+        furniture: _Furniture,
+        stamp: datetime.datetime,
+        info: dict[str, Any],
+        root: Node,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        #: The structure tree, and what this canvas drew for each of its elements.
+        self.root = root
+        self.tagger = Tagger()
         self._furniture = furniture
         self._info = info
         self._stamp = stamp
@@ -322,6 +370,7 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
         fixed.dhh = fixed.dmm = 0
         document = self._doc
         document.info = _Info()
+        document.archival = True  # PDF/A's stream syntax (`internals`)
         document._timeStamp = fixed
         document.signature = md5(b"a reportlab document" + ascii(seconds).encode(), usedforsecurity=False)
 
@@ -339,23 +388,70 @@ class _NumberedCanvas(Canvas):  # type: ignore[misc]
     def showPage(self) -> None:
         self._pages.append(dict(self.__dict__))
         self._startPage()
+        self.tagger.new_page()
         self.page_article, self.page_begun = self.last_article, False
         self._bookmarks = []
 
+    def drawText(self, text: Any) -> None:
+        """A list item's first text is its bullet or number: its label."""
+        if self.tagger.pending is not None:
+            self.tagger.label(self, lambda: super(_NumberedCanvas, self).drawText(text))
+        else:
+            super().drawText(text)
+
+    def drawString(self, *args: Any, **kwargs: Any) -> None:
+        if self.tagger.pending is not None:  # a shaped list item's bullet
+            self.tagger.label(self, lambda: super(_NumberedCanvas, self).drawString(*args, **kwargs))
+        else:
+            super().drawString(*args, **kwargs)
+
+    def _addAnnotation(self, annotation: Any, name: str | None = None, addtopage: int = 1) -> None:
+        """Every annotation publish makes is a link: tagged, described and printable."""
+        node = self.tagger.open
+        contents = (node.describes if node is not None else None) or _link_target(annotation)
+        key = self.tagger.annotation(annotation, contents)
+        super()._addAnnotation(annotation, name, addtopage)
+        self.tagger.linked(key, self._annotationrefs[-1])
+
+    def _setAnnotations(self, page: Any) -> None:
+        """The page being made: it is told its key in the parent tree at `save`."""
+        super()._setAnnotations(page)
+        self._made_page = page
+
     def save(self) -> None:
         total = len(self._pages)
+        page_refs = []
         for number, state in enumerate(self._pages, start=1):
             self.__dict__.update(state)
             self._furniture.draw(self, number, total, self.page_article)
             for args, kwargs in state["_bookmarks"]:
                 super().bookmarkPage(*args, **kwargs)
+            page_refs.append(self._doc.thisPageRef())
             super().showPage()
+            # reportlab writes only the page keys it knows: these two are added to its list.
+            page = self._made_page
+            page.__NoDefault__ = [*page.__NoDefault__, "StructParents", "Tabs"]
+            page.StructParents = self.tagger.next_key + number - 1
+            page.Tabs = PDFName("S")  # links are visited in the order of the structure
         catalog = self._doc.Catalog
+        structure, _ = self.tagger.write(self._doc, self.root, page_refs)
+        catalog.StructTreeRoot = structure
+        catalog.MarkInfo = PDFDictionary({"Marked": "true"})
         if total == 1:
             catalog.setPageMode("UseNone")  # nothing to navigate: open on the page itself
-        catalog.Metadata = PDFStream(
-            PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
-            xmp_packet(self._info, self._stamp, self._doc.info.creator, self._doc.info.producer),
-            filters=[],
+        catalog.Metadata = MetadataStream(
+            xmp_packet(self._info, self._stamp, self._doc.info.creator, self._doc.info.producer)
         )
+        # reportlab writes only the catalog keys it knows: OutputIntents is added to its list.
+        catalog.__NoDefault__ = [*catalog.__NoDefault__, "OutputIntents"]
+        catalog.OutputIntents = output_intents(self._doc)
         super().save()
+
+
+def _link_target(annotation: Any) -> str:
+    """Where a link annotation leads, in words: its URI (a link of the text)."""
+    if isinstance(annotation, PDFDictionary) and "A" in annotation.dict:
+        uri = annotation["A"].dict.get("URI")
+        if uri is not None:
+            return str(uri.s)
+    return "link"

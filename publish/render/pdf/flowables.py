@@ -4,6 +4,8 @@ digest's table of contents."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from reportlab.lib.styles import ParagraphStyle
@@ -16,6 +18,7 @@ from publish.language import of
 from publish.render import linebreak, shaping
 from publish.render.pdf.fonts import _palette
 from publish.render.pdf.hyphenation import _HYPHENS
+from publish.render.pdf.tagging import LineText, Node, TaggedCell
 
 if TYPE_CHECKING:
     from publish.render.pdf.story import _Kit
@@ -49,6 +52,11 @@ class Para(reportlab_paragraph.Paragraph):  # type: ignore[misc]
     hangs only one, so the second of "。”" begins the next line, and it has no rule for
     opening marks, so "“" or "「" may end a line. A line that breaks so is shortened to
     its last break that `linebreak.may_break` allows, and the rest laid out again."""
+
+    def beginText(self, x: float, y: float) -> LineText:
+        text = LineText(self.canv, x, y)
+        text.spaced = self.style.wordWrap != "CJK"
+        return text
 
     def breakLinesCJK(self, maxWidths: Any) -> Any:
         if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
@@ -224,33 +232,63 @@ class _Contents(TableOfContents):  # type: ignore[misc]
     (Arabic, Hebrew, Devanagari...) set as those headlines are: shaped, in their own
     direction, each a link to its article with its page number at the line's end."""
 
-    def __init__(self, kit: _Kit, **kwargs: Any) -> None:
+    def __init__(self, kit: _Kit, items: dict[str, Node], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.kit = kit
+        #: The structure element (TOCI) of each entry, by its headline's key.
+        self.items = items
 
     def notify(self, kind: str, stuff: tuple[Any, ...]) -> None:
         if kind == self._notifyKind:
             self._entries.append(tuple(stuff))
 
     def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
-        shaped = [entry for entry in self._lastEntries if len(entry) == 5]
-        if not shaped:
-            return super().wrap(available_width, available_height)  # type: ignore[no-any-return]
+        """reportlab's table, each entry its own tagged cell: reportlab's paragraph with dot
+        leaders (its callback, set by its `wrap`, draws them and the page number), or,
+        beside a shaped entry, a line with the page number flush at its end."""
+        shaped = any(len(entry) == 5 for entry in self._lastEntries)
+        if not shaped:  # reportlab's table, and its callback for dot leaders and page numbers
+            size: tuple[float, float] = super().wrap(available_width, available_height)
+            if not self._lastEntries:
+                return size  # the first pass of a digest: reportlab's placeholder
+            draw_end = self.canv.getNamedCB("drawTOCEntryEnd")
+            self.canv.setNamedCB("drawTOCEntryEnd", partial(_leaders_as_artifact, draw_end))
         style = self.getLevelStyle(0)
         rows: list[list[Any]] = []
         for entry in self._lastEntries:
             if len(entry) == 5:
                 _, text, page, key, language = entry
-                rows.append([_ShapedEntry(text, page, key, language, style, self.kit)])
-            else:
+                cell: Any = _ShapedEntry(text, page, key, language, style, self.kit)
+            elif shaped:
                 _, text, page, key = entry
-                rows.append([_ContentsEntry(text, page, key, style, self.kit)])
+                cell = _ContentsEntry(text, page, key, style, self.kit)
+            else:  # as reportlab's own `wrap` makes it
+                _, text, page, key = entry
+                label = repr(key).replace(",", "\\x2c").replace('"', "\\x2c")
+                markup = f'<a href="#{key}">{text}</a><onDraw name="drawTOCEntryEnd" label="{page},0,{label}"/>'
+                cell = _EntryPara(markup, style)
+            cell.struct = self.items.get(key)
+            rows.append([cell])
         self._table = Table(rows, colWidths=(available_width,), style=self.tableStyle)
         self.width, self.height = self._table.wrapOn(self.canv, available_width, available_height)
         return self.width, self.height
 
 
-class _ContentsEntry(Flowable):  # type: ignore[misc]
+def _leaders_as_artifact(draw_end: Callable[..., None], canvas: Any, kind: str, label: str) -> None:
+    """reportlab draws an entry's dot leaders and page number before the entry's own text:
+    as an artifact (the entry's link leads to the page), so the entry reads as its title."""
+    tagger = getattr(canvas, "tagger", None)
+    if tagger is None or tagger.open is None:
+        draw_end(canvas, kind, label)
+    else:
+        tagger.interrupt(canvas, lambda: draw_end(canvas, kind, label))
+
+
+class _EntryPara(TaggedCell, Para):  # type: ignore[misc]
+    """A contents entry as reportlab sets it, in its own marked content."""
+
+
+class _ContentsEntry(TaggedCell, Flowable):  # type: ignore[misc]
     """A contents entry not in a shaped script, beside shaped ones: a paragraph, a link
     to its article, the page number flush at the line's end."""
 
@@ -275,7 +313,7 @@ class _ContentsEntry(Flowable):  # type: ignore[misc]
         self.canv.linkRect("", self.key, (0, 0, self.width, self.height), relative=1)
 
 
-class _ShapedEntry(Flowable):  # type: ignore[misc]
+class _ShapedEntry(TaggedCell, Flowable):  # type: ignore[misc]
     """A contents entry in a shaped script: the number and title shaped in the title's
     direction, the page number at the end side of its first line, a link over all."""
 

@@ -240,7 +240,9 @@ def _with_fallbacks(text: str, fonts: FontSet, face: str = "regular") -> str:
         if ch in _INVISIBLE or (current and ord(ch) in _FAMILY_COVERAGE[current]):
             font = current
         else:
-            font = fonts.font_for(ch) or ""
+            font = fonts.font_for(ch)
+            if font is None:
+                continue  # no font has it: left out (`preflight` said so), never a .notdef glyph (PDF/A)
         if font != current:
             flush()
             current = font
@@ -271,6 +273,8 @@ def _font_runs(text: str, fonts: FontSet, italic: bool = False) -> list[tuple[st
     runs: list[tuple[str, str]] = []
     for ch in text:
         fallback = fonts.font_for(ch)
+        if fallback is None:
+            continue  # in no font: left out, as in the text (`_with_fallbacks`)
         font = (f"{fallback}-italic" if italic else fallback) if fallback else main
         if runs and runs[-1][0] == font:
             runs[-1] = (font, runs[-1][1] + ch)

@@ -13,6 +13,7 @@ from reportlab.pdfgen.canvas import Canvas
 from publish.language import of
 from publish.render import linebreak, shaping
 from publish.render.pdf.fonts import FontSet, _font_runs, _palette, _text_width
+from publish.render.pdf.tagging import artifact
 
 if TYPE_CHECKING:
     from publish.render.pdf.story import _Kit
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 class _Furniture:
     """Running head from page 2 (the article's title, or in a digest the article running at
     the top of the page, and the reader's date), source credit and "n of N" on every page,
-    set flush with the text block."""
+    set flush with the text block: pagination artifacts, not content."""
 
     date: str
     credit: str | None
@@ -45,48 +46,50 @@ class _Furniture:
         start, end = (right, left) if rtl else (left, right)
         # The page number, drawn after the page's text (`publish check` finds a page's body
         # before it), in the language's words: "1 of 3", "1 из 3", "1 من 3".
-        folio = of(self.language).label("folio", page=page, total=total)
-        if rtl or not fonts.covers(folio) or shaping.needs_shaping(folio):
-            _draw_text(canvas, end, footer_y, folio, fonts, meta["size"], rtl=rtl, align_right=not rtl)
-        else:
-            canvas.drawRightString(end, footer_y, folio)
-        if self.credit:
-            room = right - left - _text_width(folio, fonts, meta["size"]) - meta["size"]
-            _draw_text(
-                canvas,
-                start,
-                footer_y,
-                _fit(of(self.language).label("source", source=self.credit), fonts, meta["size"], room),
-                fonts,
-                meta["size"],
-                rtl=rtl,
-            )
-        if page > 1:
-            head_y = height - margins["margin_top"] / 2
-            date_width = _text_width(self.date, fonts, meta["size"]) if self.date else 0
-            room = right - left - date_width - (meta["size"] * 2 if self.date else 0)
-            _draw_text(
-                canvas,
-                start,
-                head_y,
-                _fit(title, fonts, meta["size"], room, italic=True),
-                fonts,
-                meta["size"],
-                italic=True,
-                rtl=rtl,
-            )
-            if self.date:
+        with artifact(canvas, "Pagination", "Footer"):
+            folio = of(self.language).label("folio", page=page, total=total)
+            if rtl or not fonts.covers(folio) or shaping.needs_shaping(folio):
+                _draw_text(canvas, end, footer_y, folio, fonts, meta["size"], rtl=rtl, align_right=not rtl)
+            else:
+                canvas.drawRightString(end, footer_y, folio)
+            if self.credit:
+                room = right - left - _text_width(folio, fonts, meta["size"]) - meta["size"]
                 _draw_text(
                     canvas,
-                    left + date_width if rtl else right - date_width,
-                    head_y,
-                    self.date,
+                    start,
+                    footer_y,
+                    _fit(of(self.language).label("source", source=self.credit), fonts, meta["size"], room),
                     fonts,
                     meta["size"],
                     rtl=rtl,
                 )
-            canvas.setLineWidth(0.4)
-            canvas.line(left, head_y - 4, right, head_y - 4)
+        if page > 1:
+            with artifact(canvas, "Pagination", "Header"):
+                head_y = height - margins["margin_top"] / 2
+                date_width = _text_width(self.date, fonts, meta["size"]) if self.date else 0
+                room = right - left - date_width - (meta["size"] * 2 if self.date else 0)
+                _draw_text(
+                    canvas,
+                    start,
+                    head_y,
+                    _fit(title, fonts, meta["size"], room, italic=True),
+                    fonts,
+                    meta["size"],
+                    italic=True,
+                    rtl=rtl,
+                )
+                if self.date:
+                    _draw_text(
+                        canvas,
+                        left + date_width if rtl else right - date_width,
+                        head_y,
+                        self.date,
+                        fonts,
+                        meta["size"],
+                        rtl=rtl,
+                    )
+                canvas.setLineWidth(0.4)
+                canvas.line(left, head_y - 4, right, head_y - 4)
         canvas.restoreState()
 
 

@@ -1,13 +1,28 @@
 """What the PDF says about itself: the Info dictionary and the XMP packet, both from the
-edition's own time, never the clock."""
+edition's own time, never the clock; and what makes it archival (PDF/A-2a): the sRGB
+output intent, the PDF/A and PDF/UA identification in the XMP, with an extension schema
+for the one property no predefined schema has (IPTC Core's Location), and a metadata
+stream written as it is."""
 
 from __future__ import annotations
 
 import datetime
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from reportlab.pdfbase.pdfdoc import PDFDate, PDFDictionary, PDFInfo, PDFName, PDFString
+from reportlab.pdfbase.pdfdoc import (
+    PDFArray,
+    PDFDate,
+    PDFDictionary,
+    PDFInfo,
+    PDFName,
+    PDFStream,
+    PDFString,
+    PDFZCompress,
+)
+from reportlab.pdfbase.pdfdoc import format as pdf_format
 
 from publish.metadata import NAMESPACES, terms
 from publish.model import (
@@ -50,11 +65,20 @@ class _Info(PDFInfo):  # type: ignore[misc]
         return PDFDictionary(entries).format(document)  # type: ignore[no-any-return]
 
 
-#: XMP namespaces (ISO 16684-1; Dublin Core, Adobe PDF, XMP basic).
+#: XMP namespaces (ISO 16684-1; Dublin Core, Adobe PDF, XMP basic; PDF/A and PDF/UA identification).
 _XMP_NAMESPACES = {
     "dc": "http://purl.org/dc/elements/1.1/",
     "pdf": "http://ns.adobe.com/pdf/1.3/",
     "xmp": "http://ns.adobe.com/xap/1.0/",
+    "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+}
+#: PDF/A-2 accepts only the properties of the schemas XMP predefined (Dublin Core, XMP,
+#: Adobe PDF, Photoshop...) and of schemas declared in the packet: PDF/UA's
+#: identification and IPTC Core are declared, each with the property publish writes.
+_EXTENSIONS = {
+    "pdfuaid": ("PDF/UA identification", "part", "Integer", "internal", "The part of ISO 14289 followed"),
+    "Iptc4xmpCore": ("IPTC Core", "Location", "Text", "external", "Where the story was filed from"),
 }
 
 
@@ -86,6 +110,9 @@ def xmp_packet(info: dict[str, Any], stamp: datetime.datetime, creator_tool: str
         ("xmp:CreateDate", when),
         ("xmp:ModifyDate", when),
         ("xmp:MetadataDate", when),
+        ("pdfaid:part", "2"),
+        ("pdfaid:conformance", "A"),
+        ("pdfuaid:part", "1"),
     ]
     # The news facts of the one mapping table (publish.metadata) that the fields above do
     # not already say: where it was filed, its credit, its creation date.
@@ -104,5 +131,76 @@ def xmp_packet(info: dict[str, Any], stamp: datetime.datetime, creator_tool: str
         '<x:xmpmeta xmlns:x="adobe:ns:meta/">\n'
         ' <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
         f'  <rdf:Description rdf:about="" {namespaces}>\n{body}\n  </rdf:Description>\n'
+        f"{_extension_schemas(prefixes)}"
         ' </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="r"?>'
     ).encode()
+
+
+def _extension_schemas(prefixes: set[str]) -> str:
+    """The PDF/A extension schema container declaring the non-predefined schemas used."""
+    schemas = []
+    for prefix, (name, prop, kind, category, description) in _EXTENSIONS.items():
+        if prefix not in prefixes:
+            continue
+        uri = {**_XMP_NAMESPACES, **NAMESPACES}[prefix]
+        schemas.append(
+            '     <rdf:li rdf:parseType="Resource">\n'
+            f"      <pdfaSchema:schema>{name}</pdfaSchema:schema>\n"
+            f"      <pdfaSchema:namespaceURI>{uri}</pdfaSchema:namespaceURI>\n"
+            f"      <pdfaSchema:prefix>{prefix}</pdfaSchema:prefix>\n"
+            '      <pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">\n'
+            f"       <pdfaProperty:name>{prop}</pdfaProperty:name>\n"
+            f"       <pdfaProperty:valueType>{kind}</pdfaProperty:valueType>\n"
+            f"       <pdfaProperty:category>{category}</pdfaProperty:category>\n"
+            f"       <pdfaProperty:description>{description}</pdfaProperty:description>\n"
+            "      </rdf:li></rdf:Seq></pdfaSchema:property>\n"
+            "     </rdf:li>\n"
+        )
+    return (
+        '  <rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"'
+        ' xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"'
+        ' xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">\n'
+        "   <pdfaExtension:schemas><rdf:Bag>\n"
+        f"{''.join(schemas)}"
+        "   </rdf:Bag></pdfaExtension:schemas>\n"
+        "  </rdf:Description>\n"
+    )
+
+
+class MetadataStream(PDFStream):  # type: ignore[misc]
+    """The XMP packet as a stream written as it is, without a /Filter key (PDF/A-2,
+    6.6.2.1: reportlab writes `/Filter []` for a stream it is told not to filter)."""
+
+    def __init__(self, packet: bytes) -> None:
+        super().__init__(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}), packet)
+
+    def format(self, document: Any) -> bytes:
+        dictionary = PDFDictionary({**self.dictionary.dict, "Length": len(self.content)})
+        return pdf_format(dictionary, document) + b"\nstream\n" + self.content + b"\nendstream\n"  # type: ignore[no-any-return]
+
+
+#: The output intent's profile: Little CMS's sRGB (ICC v4), its bytes fixed by
+#: tools/srgb_profile.py (see the README's "Licences").
+SRGB = Path(__file__).resolve().parents[2] / "data" / "sRGB.icc"
+
+
+@lru_cache(maxsize=1)
+def _srgb() -> bytes:
+    return SRGB.read_bytes()
+
+
+def output_intents(document: Any) -> PDFArray:
+    """The catalog's /OutputIntents: colours are sRGB (PDF/A: device colour spaces are
+    allowed only with an output intent)."""
+    profile = PDFStream(PDFDictionary({"N": 3}), _srgb(), filters=[PDFZCompress])
+    intent = PDFDictionary(
+        {
+            "Type": PDFName("OutputIntent"),
+            "S": PDFName("GTS_PDFA1"),
+            "OutputConditionIdentifier": PDFString("sRGB IEC61966-2.1"),
+            "RegistryName": PDFString("http://www.color.org"),
+            "Info": PDFString("sRGB IEC61966-2.1"),
+            "DestOutputProfile": document.Reference(profile, "OutputProfile"),
+        }
+    )
+    return PDFArray([document.Reference(intent, "OutputIntent")])

@@ -33,6 +33,7 @@ from publish.render import shaping
 from publish.render.pdf.flowables import Para, _BodyPara, _Headline, _Separator, _ShapedHeadline
 from publish.render.pdf.fonts import FontSet, _palette, font_set, inline_markup
 from publish.render.pdf.hyphenation import hyphenator
+from publish.render.pdf.tagging import ARTIFACT, Node, tag
 from publish.templates import load_style, pdf_font_family
 from publish.typography import block_for_reading, reader_notices, reading_text, smarten
 
@@ -83,61 +84,92 @@ class _Kit:
 
 
 def _article_story(
-    article: Article, kit: _Kit, key: str, in_contents: bool = False, headline_style: str = "headline"
+    article: Article,
+    kit: _Kit,
+    key: str,
+    in_contents: bool = False,
+    headline_style: str = "headline",
+    parent: Node | None = None,
+    level: int = 1,
 ) -> Iterator[Any]:
     """The article's flowables, made as they are asked for: a story of a million
-    paragraphs is typeset without holding a million paragraphs at once."""
+    paragraphs is typeset without holding a million paragraphs at once. Each carries its
+    structure element under `parent` (the document, or a digest's article), the headline
+    a heading of `level`, its subheadings one level below."""
     kit = kit.for_language(article.language)  # a digest's article is set by its own language's rules
     markup, language = kit.markup, article.language
+    parent = parent if parent is not None else Node("Document", lang=language)
     title = reading_text(article.title, language)
     plain = smarten(article.title)  # for the outline and the contents: quotes, not no-break spaces
+    heading = parent.child(f"H{level}")
     shaped = _shaped_headline(title, language, kit, key, in_contents, plain=plain)
     if shaped is not None:
-        yield shaped
+        heading.actual_text = title
+        yield tag(shaped, heading)
     else:
         # A runaway title is set in pieces, as a long paragraph is: one paragraph split at
         # every page is laid out again whole on each (a 16,000-word title took minutes).
         pieces = _layout_chunks((Text(title),))
         style = kit.styles[headline_style]
-        yield _Headline(markup(pieces[0], face="bold"), style, plain, key, in_contents)
-        yield from (Para(markup(piece, face="bold"), style) for piece in pieces[1:])
+        yield tag(_Headline(markup(pieces[0], face="bold"), style, plain, key, in_contents), heading)
+        yield from (tag(Para(markup(piece, face="bold"), style), heading) for piece in pieces[1:])
     if article.subtitle:
-        yield _furniture(reading_text(article.subtitle, language), kit, language, "subtitle", "regular")
+        subtitle = reading_text(article.subtitle, language)
+        yield _furniture(subtitle, kit, language, "subtitle", "regular", parent)
     writers = of(language).join([creator.name for creator in article.creators])
     byline = " · ".join(part for part in (writers, _reader_date(article.date, language), article.source) if part)
     if byline:
-        yield _furniture(reading_text(byline, language), kit, language, "byline", "italic")
+        yield _furniture(reading_text(byline, language), kit, language, "byline", "italic", parent)
     for notice in reader_notices(article):
-        yield _furniture(notice, kit, language, "byline", "italic")
+        yield _furniture(notice, kit, language, "byline", "italic", parent)
     lead_in = reading_text(article.lead_in, language) if article.lead_in else None
     for index, block in enumerate(article.blocks):
         # The first paragraph after a subheading, a list, a quotation or a break starts flush.
         flush = index > 0 and not isinstance(article.blocks[index - 1], Paragraph)
-        yield from _block_story(block_for_reading(block, language), kit, language, index == 0, lead_in, flush)
+        yield from _block_story(
+            block_for_reading(block, language), kit, language, index == 0, lead_in, flush, parent, level + 1
+        )
 
 
 def _block_story(
-    block: Block, kit: _Kit, language: str, lead: bool, lead_in: str | None, flush: bool = False
+    block: Block,
+    kit: _Kit,
+    language: str,
+    lead: bool,
+    lead_in: str | None,
+    flush: bool = False,
+    parent: Node | None = None,
+    subheading: int = 2,
 ) -> list[Any]:
     """The flowables of one block: a paragraph (the `lead` with its dateline), a subheading
     kept with what follows, a list's items with hanging bullets or numbers, a quotation
-    set in, a separator as a short centred rule."""
+    set in, a separator as a short centred rule (an artifact); each with its element
+    under `parent`: P, H`subheading`, L of LI (Lbl and LBody), BlockQuote of P."""
+    parent = parent if parent is not None else Node("Document", lang=language)
     if isinstance(block, Heading):
-        return [_paragraph(block.runs, kit, language, "subheading", face="bold")]
+        return [_paragraph(block.runs, kit, language, "subheading", parent.child(f"H{subheading}"), face="bold")]
     if isinstance(block, ListBlock):
         bullets = [f"{index + block.start}{block.marker}" for index in range(len(block.items))] if block.ordered else []
-        return [
-            _paragraph(item.runs, kit, language, "item", bullet=bullets[index] if bullets else "\u2022")
-            for index, item in enumerate(block.items)
-        ]
+        items = parent.child("L", attributes={"O": "List", "ListNumbering": "Decimal" if bullets else "Disc"})
+        story = []
+        for index, item in enumerate(block.items):
+            entry = items.child("LI")
+            body = entry.child("LBody", label=entry.child("Lbl"))
+            bullet = bullets[index] if bullets else "\u2022"
+            story.append(_paragraph(item.runs, kit, language, "item", body, bullet=bullet))
+        return story
     if isinstance(block, BlockQuote):
-        return [_paragraph(paragraph.runs, kit, language, "quote") for paragraph in block.paragraphs]
+        quotation = parent.child("BlockQuote")
+        return [
+            _paragraph(paragraph.runs, kit, language, "quote", quotation.child("P")) for paragraph in block.paragraphs
+        ]
     if isinstance(block, Separator):
-        return [_Separator(kit.style["body"]["leading"])]
-    story: list[Any] = []
+        return [tag(_Separator(kit.style["body"]["leading"]), ARTIFACT)]
+    story = []
+    node = parent.child("P")  # one element, however many pieces a long paragraph is laid out in
     for part, runs in enumerate(_layout_chunks(block.runs)):
         style_name = "continued" if part or flush else "lead" if lead else "body"
-        story.append(_paragraph(runs, kit, language, style_name, lead_in=lead_in if lead and part == 0 else None))
+        story.append(_paragraph(runs, kit, language, style_name, node, lead_in=lead_in if lead and part == 0 else None))
     return story
 
 
@@ -146,19 +178,29 @@ def _paragraph(
     kit: _Kit,
     language: str,
     style_name: str,
+    node: Node,
     *,
     lead_in: str | None = None,
     bullet: str | None = None,
     face: str = "regular",
 ) -> Any:
-    """One paragraph flowable: shaped where the script needs it, else reportlab's own."""
+    """One paragraph flowable, the content of `node`: shaped where the script needs it,
+    else reportlab's own."""
     shaped = _shaped(runs, kit, language, style_name, face, lead_in=lead_in, bullet=bullet)
     if shaped is not None:
-        return shaped
+        return _tag_shaped(shaped, node)
     text = kit.markup(runs)
     if lead_in:
         text = f"<b>{kit.markup((Text(lead_in),), face='bold')}</b> {text}"
-    return _BodyPara(text, kit.styles[style_name], bulletText=bullet)
+    return tag(_BodyPara(text, kit.styles[style_name], bulletText=bullet), node)
+
+
+def _tag_shaped(paragraph: shaping.ShapedParagraph, node: Node) -> shaping.ShapedParagraph:
+    """A shaped paragraph is drawn glyph by glyph in visual order: its element carries the
+    logical text (all of it, however many pieces a long paragraph is cut into)."""
+    text = "".join(span.text for span in paragraph.text_spans)
+    node.actual_text = (node.actual_text or "") + text
+    return tag(paragraph, node)
 
 
 def _reader_date(date: datetime.date | None, language: str) -> str:
@@ -166,10 +208,15 @@ def _reader_date(date: datetime.date | None, language: str) -> str:
     return of(language).date(date) if date is not None else ""
 
 
-def _furniture(text: str, kit: _Kit, language: str, style_name: str, face: str) -> Any:
-    """A line over the story (subtitle, byline, notice), shaped where its script needs it."""
+def _furniture(text: str, kit: _Kit, language: str, style_name: str, face: str, parent: Node) -> Any:
+    """A line over the story (subtitle, byline, notice), shaped where its script needs it:
+    a paragraph of `parent`."""
     runs = (Text(text),)
-    return _shaped(runs, kit, language, style_name, face) or Para(kit.markup(runs, face=face), kit.styles[style_name])
+    node = parent.child("P")
+    shaped = _shaped(runs, kit, language, style_name, face)
+    if shaped is not None:
+        return _tag_shaped(shaped, node)
+    return tag(Para(kit.markup(runs, face=face), kit.styles[style_name]), node)
 
 
 def _shaped(
