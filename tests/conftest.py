@@ -92,28 +92,30 @@ def every_pdf_is_tagged_and_archival(request: pytest.FixtureRequest) -> Iterator
     """After each test, every PDF publish made during it (rendered in this process, or
     written by any process into the test's tmp_path) passes both checkers: the test
     errors at teardown otherwise. Files publish did not make (a user's own PDF, bytes a
-    test wrote) are not publish's to check; a test that edits a PDF publish made on
-    purpose says so (`@pytest.mark.edits_pdfs`)."""
+    test wrote) are not publish's to check."""
     start = len(_RENDERED)
     yield
     made = _RENDERED[start:]
     del _RENDERED[start:]
-    if request.node.get_closest_marker("edits_pdfs"):
-        return
     folder = request.node.funcargs.get("tmp_path")
     if isinstance(folder, Path) and folder.is_dir():
         made += [path.read_bytes() for path in sorted(folder.rglob("*.pdf")) if path.is_file()]
-    failing = {
-        hashlib.sha256(data).hexdigest()[:12]: verdict
-        for data in made
-        if PUBLISH_PRODUCER in data and (verdict := pdf_verdict(data))
-    }
+    failing = unsound_pdfs(made)
     if failing:
         pytest.fail(f"PDFs that are not tagged PDF/UA-1 and PDF/A-2a: {failing}", pytrace=False)
 
 
+def unsound_pdfs(made: list[bytes]) -> dict[str, list[str]]:
+    """The PDFs publish made among `made` that either checker rejects: digest -> why."""
+    return {
+        hashlib.sha256(data).hexdigest()[:12]: verdict
+        for data in made
+        if PUBLISH_PRODUCER in data and (verdict := pdf_verdict(data))
+    }
+
+
 #: The Info dictionary's /Producer of every PDF publish writes.
-PUBLISH_PRODUCER = b"/Producer (publish (reportlab))"
+PUBLISH_PRODUCER = rb"/Producer (publish \(reportlab\))"
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:

@@ -259,6 +259,17 @@ def test_the_checker_rejects_a_stream_without_an_end_of_line_and_so_does_page_va
     assert validate(broken)  # page-validation refuses to read it
 
 
+def test_the_check_after_each_test_sees_publishs_pdfs_and_rejects_a_broken_one():
+    from conftest import unsound_pdfs
+
+    data = render_pdf(article_from(SEED))
+    broken = data.replace(b"\nendstream", b"endstream", 1)
+    user_file = b"%PDF-1.4 a PDF publish did not make"
+    assert unsound_pdfs([data, user_file]) == {}
+    (verdict,) = unsound_pdfs([data, broken]).values()
+    assert verdict[0].startswith("eol:")
+
+
 def test_page_validation_rejects_untagged_text_too():
     data = _edited(BROKEN["text outside tagged content"][0])
     assert any("PDFUA1-CONTENT-TAGGING" in failure for failure in validate(data))
