@@ -8,7 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -47,6 +47,83 @@ def pytest_configure(config: pytest.Config) -> None:
             f"the tests need {needs}: install {them} (Debian, Ubuntu: apt-get install {debian}; "
             f"macOS: {brew}), or run .ci/run, which does",
             returncode=pytest.ExitCode.USAGE_ERROR,
+        )
+
+
+#: Every PDF publish renders in this process during a test (the renderer's one exit is
+#: wrapped below), checked when the test ends with the PDFs it wrote to its tmp_path.
+_RENDERED: list[bytes] = []
+#: The two checkers' verdicts in this test run, by the SHA-256 of the file: many tests
+#: build the same PDF.
+_PDF_VERDICTS: dict[str, list[str]] = {}
+
+
+def _capture_rendered_pdfs() -> None:
+    from publish.render.pdf import document
+
+    typeset = document._typeset
+
+    def capturing(*args: object, **kwargs: object) -> bytes:
+        data = typeset(*args, **kwargs)
+        _RENDERED.append(data)
+        return data
+
+    document._typeset = capturing
+
+
+_capture_rendered_pdfs()
+
+
+def pdf_verdict(data: bytes) -> list[str]:
+    """publish's structural checker and page-validation (PDF/UA-1, PDF/A-2a) on one PDF;
+    [] means sound."""
+    from tagged_pdf import problems, validate
+
+    key = hashlib.sha256(data).hexdigest()
+    if key not in _PDF_VERDICTS:
+        try:
+            _PDF_VERDICTS[key] = problems(data) + validate(data)
+        except Exception as error:  # noqa: BLE001 (a PDF the checker cannot read is a verdict)
+            _PDF_VERDICTS[key] = [f"unreadable: {error!r}"]
+    return _PDF_VERDICTS[key]
+
+
+@pytest.fixture(autouse=True)
+def every_pdf_is_tagged_and_archival(request: pytest.FixtureRequest) -> Iterator[None]:
+    """After each test, every PDF publish made during it (rendered in this process, or
+    written by any process into the test's tmp_path) passes both checkers: the test
+    errors at teardown otherwise. Files publish did not make (a user's own PDF, bytes a
+    test wrote) are not publish's to check."""
+    start = len(_RENDERED)
+    yield
+    made = _RENDERED[start:]
+    del _RENDERED[start:]
+    folder = request.node.funcargs.get("tmp_path")
+    if isinstance(folder, Path) and folder.is_dir():
+        made += [path.read_bytes() for path in sorted(folder.rglob("*.pdf")) if path.is_file()]
+    failing = unsound_pdfs(made)
+    if failing:
+        pytest.fail(f"PDFs that are not tagged PDF/UA-1 and PDF/A-2a: {failing}", pytrace=False)
+
+
+def unsound_pdfs(made: list[bytes]) -> dict[str, list[str]]:
+    """The PDFs publish made among `made` that either checker rejects: digest -> why."""
+    return {
+        hashlib.sha256(data).hexdigest()[:12]: verdict
+        for data in made
+        if PUBLISH_PRODUCER in data and (verdict := pdf_verdict(data))
+    }
+
+
+#: The Info dictionary's /Producer of every PDF publish writes.
+PUBLISH_PRODUCER = rb"/Producer (publish \(reportlab\))"
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _PDF_VERDICTS:
+        sound = sum(not verdict for verdict in _PDF_VERDICTS.values())
+        terminalreporter.write_line(
+            f"PDF/UA-1 and PDF/A-2a: {sound} of {len(_PDF_VERDICTS)} distinct PDFs publish made pass both checkers"
         )
 
 

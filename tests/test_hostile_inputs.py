@@ -73,7 +73,7 @@ def test_a_ten_megabyte_adversarial_article_parses_in_under_five_seconds():
 
 def test_a_paragraph_of_tiny_words_is_laid_out_in_shorter_pieces_cut_in_one_walk():
     from publish.model import plain_text
-    from publish.render.pdf import _Kit, _layout_chunks
+    from publish.render.pdf.story import _Kit, _layout_chunks
 
     body = "[[" + "a " * 20_000 + "end]]"
     paragraph = parse(f"title: Tiny\ndate: 2024-01-01\nlanguage: en\n\n{body}\n").article.blocks[0]

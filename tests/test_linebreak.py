@@ -16,6 +16,7 @@ from publish.options import RenderOptions
 from publish.readers import parse
 from publish.render import pdf
 from publish.render.linebreak import may_break, parts
+from publish.render.pdf import hyphenation, story
 
 #: What may not begin a line and what may not end one, written out here (not taken from
 #: the module under test): the marks of JIS X 4051 and GB/T 15834 that the wires use.
@@ -42,7 +43,7 @@ def broken_against_kinsoku(lines: list[str]) -> list[str]:
 
 def reportlab_lines(paragraph_class: type, text: str, width: float = 407.0) -> list[str]:
     """The lines of `text` as a body paragraph of a Chinese PDF, broken by `paragraph_class`."""
-    kit = pdf._Kit.make("zh", RenderOptions())
+    kit = story._Kit.make("zh", RenderOptions())
     paragraph = paragraph_class(kit.markup((Text(text),)), kit.styles["continued"])
     paragraph.wrap(width, 100_000)
     return [
@@ -162,6 +163,6 @@ def test_the_reportlab_internals_the_cjk_breaker_relies_on_are_there():
     parameters = list(inspect.signature(paragraph.cjkFragSplit).parameters)
     assert parameters == ["frags", "maxWidths", "calcBounds", "encoding"]
     assert "ALL_CANNOT_START" in inspect.getsource(paragraph.cjkFragSplit)
-    assert isinstance(paragraph.ALL_CANNOT_START, pdf._NoStart)
+    assert isinstance(paragraph.ALL_CANNOT_START, hyphenation._NoStart)
     assert callable(paragraph._handleBulletWidth) and callable(paragraph.ParaLines)
     assert "_split_blParaHard" in inspect.getsource(Paragraph._get_split_blParaFunc)

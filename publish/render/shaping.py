@@ -590,6 +590,8 @@ def draw_clusters(
         for span in marked:
             code.append(f"/Span <</ActualText <FEFF{_utf16(span.actual)}>>> BDC")
             for number, draw in enumerate(span.draws):
+                if draw.glyph == 0:  # a character no font has: left out, never the .notdef glyph (PDF/A-2)
+                    continue
                 if draw.visible == invisible:
                     invisible = not draw.visible
                     code.append("3 Tr" if invisible else "0 Tr")
