@@ -90,10 +90,11 @@ def test_reportlab_internals_the_shaping_module_relies_on_are_there():
     [(subset, encoded)] = font.splitString("A", canvas._doc)
     assert isinstance(encoded, bytes) and font.getSubsetInternalName(subset, canvas._doc).startswith("/F")
     # A subset's ToUnicode map is written by this function, a line "<code> <character>"
-    # each: shaping wraps it to write each private code's text instead.
-    assert ttfonts.makeToUnicodeCMap is shaping._to_unicode_cmap
+    # each: publish's own (pdf/internals.py) writes each private code's text instead.
     assert "makeToUnicodeCMap(baseFontName, subset)" in inspect.getsource(ttfonts.TTFont.addObjects)
-    assert "\n<02> <100000>\n" in shaping._reportlab_to_unicode_cmap("F", [0, 0x41, 0x100000])
+    code = ord(shaping._code(font, shaping._Draw(glyph=5, x=0, y=0, text="\u0628\u064e")))
+    assert "\n<02> <0628064E>\n" in ttfonts.makeToUnicodeCMap("F", [0, 0x41, code])
+    assert "\n<01> <D835DC00>\n" in ttfonts.makeToUnicodeCMap("F", [0, 0x1D400])  # 𝐀 as its surrogate pair
 
 
 def test_bidi_levels_come_back_per_character():

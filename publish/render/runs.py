@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import NamedTuple, TypeVar
 
@@ -72,6 +72,18 @@ def hb_font(path: Path) -> tuple[hb.Font, int]:
     return hb.Font(face), face.upem
 
 
+@cache
+def _invisible_glyph(path: Path) -> int:
+    """The glyph HarfBuzz should draw for a character it hides (a zero-width non-joiner, a
+    direction mark): the font's own zero-width glyph for U+200C, else 0 (HarfBuzz's
+    default, the space glyph with its advance taken away). A PDF/A file may draw no glyph
+    whose width in the file differs from its advance in the font: a space glyph with no
+    width does."""
+    font, _ = hb_font(path)
+    glyph = font.get_nominal_glyph(0x200C)
+    return glyph if glyph and font.get_glyph_h_advance(glyph) == 0 else 0
+
+
 class Glyph(NamedTuple):
     """One shaped glyph in font units: its id, the index in the text of the cluster it
     belongs to, its advance and its offsets from the pen."""
@@ -93,6 +105,9 @@ def shape_run(path: Path, text: str, start: int, end: int, rtl: bool, language: 
     if language:
         buffer.language = language
     buffer.guess_segment_properties()
+    invisible = _invisible_glyph(path)
+    if invisible:
+        buffer.invisible_glyph = invisible
     hb.shape(font, buffer, {})
     return [
         Glyph(info.codepoint, info.cluster, position.x_advance, position.x_offset, position.y_offset)

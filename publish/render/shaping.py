@@ -44,7 +44,7 @@ from typing import Any, NamedTuple
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus.flowables import Flowable
 
 from publish.fonts import FontFamily
@@ -346,19 +346,10 @@ def _code(font: Any, draw: _Draw) -> str:
     return chr(code)
 
 
-def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
-    """reportlab's ToUnicode map of a font subset, with each private code's text in place
-    of its number (a subset without one stays as reportlab writes it)."""
-    cmap = _reportlab_to_unicode_cmap(fontname, subset)
-    for index, code in enumerate(subset):
-        if code in _TEXT_OF:
-            cmap = cmap.replace(f"\n<{index:02X}> <{code:04X}>\n", f"\n<{index:02X}> <{_utf16(_TEXT_OF[code])}>\n")
-    return cmap
-
-
-_reportlab_to_unicode_cmap = getattr(ttfonts.makeToUnicodeCMap, "reportlab", ttfonts.makeToUnicodeCMap)
-_to_unicode_cmap.reportlab = _reportlab_to_unicode_cmap  # type: ignore[attr-defined]
-ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+def text_of_code(code: int) -> str:
+    """The text a code of a font's subset stands for in its ToUnicode map: the character
+    itself, or the text a private code was handed out for (`_code`)."""
+    return _TEXT_OF.get(code, chr(code))
 
 
 def _advance(font: Any, glyph: int) -> int:

@@ -23,6 +23,8 @@ from typing import Any
 
 from reportlab.pdfbase import pdfdoc, ttfonts
 
+from publish.render.shaping import text_of_code
+
 #: (module, dotted attribute, what publish does with it).
 RELIED_ON: tuple[tuple[str, str, str], ...] = (
     ("reportlab.platypus.paragraph", "_hy_pfx_pat", "hyphenation: widened to guillemets and low quotes"),
@@ -88,7 +90,9 @@ def _stream_format(self: Any, document: Any) -> bytes:
 
 def _to_unicode(fontname: str, subset: list[int]) -> str:
     """reportlab's ToUnicode map of a subset, without code 0: no text shows it (a
-    character no font has is left out), and PDF/UA forbids mapping it to U+0000."""
+    character no font has is left out), and PDF/UA forbids mapping it to U+0000; each
+    code says its text in UTF-16 (a glyph drawn by the shaper for a joined form or a
+    conjunct, a character beyond the BMP as its surrogate pair)."""
     mapped = [(code, value) for code, value in enumerate(subset) if value]
     return "\n".join(
         [
@@ -106,7 +110,7 @@ def _to_unicode(fontname: str, subset: list[int]) -> str:
             f"<00> <{len(subset) - 1:02X}>",
             "endcodespacerange",
             f"{len(mapped)} beginbfchar",
-            *(f"<{code:02X}> <{value:04X}>" for code, value in mapped),
+            *(f"<{code:02X}> <{text_of_code(value).encode('utf-16-be').hex().upper()}>" for code, value in mapped),
             "endbfchar",
             "endcmap",
             "CMapName currentdict /CMap defineresource pop",
