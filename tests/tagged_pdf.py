@@ -40,7 +40,7 @@ FORBIDDEN_UNICODE = frozenset({0x0000, 0xFEFF, 0xFFFE})
 def problems(data: bytes) -> list[str]:
     """What keeps `data` from being a tagged, archival PDF as publish promises it."""
     found: list[str] = []
-    if re.search(rb"[^\r\n]endstream", data):
+    if re.search(rb"[^\r\n]endstream\s+endobj", data):  # the keyword, not a word of a title
         found.append("eol: a stream's data runs into `endstream` with no end-of-line between")
     reader = PdfReader(io.BytesIO(data))
     root = reader.trailer["/Root"]

@@ -301,6 +301,10 @@ def test_the_reportlab_changes_are_made_as_said():
     archival = PDFStream(content="abc", filters=[]).format(document)
     assert plain.endswith(b"abcendstream\n") and archival.endswith(b"abc\nendstream\n")
     assert b"/Length 3" in archival
+    # Data ending in CR (compressed bytes, found by the fuzz test): CR LF, or a reader takes
+    # the CR for half of the end-of-line and the data for one byte short of /Length.
+    ending_in_cr = PDFStream(content="ab\r", filters=[]).format(document)
+    assert ending_in_cr.endswith(b"ab\r\r\nendstream\n") and b"/Length 3" in ending_in_cr
 
 
 def test_the_srgb_profile_is_the_pinned_one():
@@ -336,3 +340,14 @@ def _elements(reader: PdfReader) -> list[dict]:
 
     visit(reader.trailer["/Root"]["/StructTreeRoot"]["/K"])
     return found
+
+
+def test_the_word_endstream_in_the_metadata_leaves_the_packet_whole():
+    """Found by the fuzz test: a title "endstream" cut the unfiltered XMP packet for a
+    reader that ends a stream at its keyword (page-validation: "cannot be parsed")."""
+    text = b"title: endstream\nauthor: endstream\ndate: 2024-03-01\n\nThe stream ends: endstream."
+    data = render_pdf(read_bytes(text, Path("t.txt")).article)
+    assert validate(data) == []
+    assert problems(data) == []
+    xmp = PdfReader(io.BytesIO(data)).xmp_metadata
+    assert (xmp.dc_title, xmp.dc_creator) == ({"x-default": "endstream"}, ["endstream"])

@@ -81,10 +81,13 @@ _STREAM_FORMAT = pdfdoc.PDFStream.format
 
 def _stream_format(self: Any, document: Any) -> bytes:
     """reportlab's stream, with an end-of-line before `endstream` in a publish document
-    (PDF/A-2, 6.1.7.1); /Length still counts the data alone."""
+    (PDF/A-2, 6.1.7.1); /Length still counts the data alone. Data that ends in a carriage
+    return (compressed bytes may) gets CR LF: a lone LF after it would read as one CR LF
+    marker, and the data one byte short of its /Length."""
     out: bytes = _STREAM_FORMAT(self, document)
     if getattr(document, "archival", False) and out.endswith(b"endstream\n"):
-        out = out[: -len(b"endstream\n")] + b"\nendstream\n"
+        data = out[: -len(b"endstream\n")]
+        out = data + (b"\r\n" if data.endswith(b"\r") else b"\n") + b"endstream\n"
     return out
 
 

@@ -82,6 +82,14 @@ _EXTENSIONS = {
 }
 
 
+def _xml_text(value: str) -> str:
+    """A value as XML text for the XMP packet, whose stream PDF/A keeps unfiltered: the
+    keyword `endstream` in an article's words is written with a character reference
+    (`&#x65;ndstream`, the same text to an XML reader), since readers that look for the
+    end of a stream by its keyword, not its /Length, cut the packet there."""
+    return escape(value).replace("endstream", "&#x65;ndstream")
+
+
 def xmp_packet(info: dict[str, Any], stamp: datetime.datetime, creator_tool: str, producer: str) -> bytes:
     """A Dublin Core XMP packet saying what the Info dictionary says (title, creator,
     description, keywords, dates) plus language, identifier, date and publisher; built from
@@ -89,10 +97,10 @@ def xmp_packet(info: dict[str, Any], stamp: datetime.datetime, creator_tool: str
     when = stamp.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def alt(value: str) -> str:
-        return f'<rdf:Alt><rdf:li xml:lang="x-default">{escape(value)}</rdf:li></rdf:Alt>'
+        return f'<rdf:Alt><rdf:li xml:lang="x-default">{_xml_text(value)}</rdf:li></rdf:Alt>'
 
     def listed(kind: str, values: list[str]) -> str:
-        return f"<rdf:{kind}>" + "".join(f"<rdf:li>{escape(v)}</rdf:li>" for v in values) + f"</rdf:{kind}>"
+        return f"<rdf:{kind}>" + "".join(f"<rdf:li>{_xml_text(v)}</rdf:li>" for v in values) + f"</rdf:{kind}>"
 
     fields = [
         ("dc:format", "application/pdf"),
@@ -101,12 +109,12 @@ def xmp_packet(info: dict[str, Any], stamp: datetime.datetime, creator_tool: str
         ("dc:description", alt(info["subject"]) if info["subject"] else ""),
         ("dc:date", listed("Seq", [info["date"]]) if info["date"] else ""),
         ("dc:language", listed("Bag", [info["lang"]])),
-        ("dc:identifier", escape(info["identifier"])),
+        ("dc:identifier", _xml_text(info["identifier"])),
         ("dc:publisher", listed("Bag", [info["publisher"]]) if info["publisher"] else ""),
-        ("dc:source", escape(info["source"]) if info["source"] else ""),
-        ("pdf:Keywords", escape(keywords_text(info["keywords"])) if info["keywords"] else ""),
-        ("pdf:Producer", escape(producer)),
-        ("xmp:CreatorTool", escape(creator_tool)),
+        ("dc:source", _xml_text(info["source"]) if info["source"] else ""),
+        ("pdf:Keywords", _xml_text(keywords_text(info["keywords"])) if info["keywords"] else ""),
+        ("pdf:Producer", _xml_text(producer)),
+        ("xmp:CreatorTool", _xml_text(creator_tool)),
         ("xmp:CreateDate", when),
         ("xmp:ModifyDate", when),
         ("xmp:MetadataDate", when),
@@ -119,7 +127,9 @@ def xmp_packet(info: dict[str, Any], stamp: datetime.datetime, creator_tool: str
     said = {name for name, _ in fields}
     facts = info.get("facts", {})
     fields += [
-        (term, escape(str(facts[item.name]))) for item, term in terms("xmp") if term not in said and item.name in facts
+        (term, _xml_text(str(facts[item.name])))
+        for item, term in terms("xmp")
+        if term not in said and item.name in facts
     ]
     prefixes = {name.split(":")[0] for name, value in fields if value}
     namespaces = " ".join(
