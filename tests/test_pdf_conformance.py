@@ -305,6 +305,14 @@ def test_the_reportlab_changes_are_made_as_said():
     # the CR for half of the end-of-line and the data for one byte short of /Length.
     ending_in_cr = PDFStream(content="ab\r", filters=[]).format(document)
     assert ending_in_cr.endswith(b"ab\r\r\nendstream\n") and b"/Length 3" in ending_in_cr
+    # A glyph past the CJK face's numberOfHMetrics (〈, 256 units of 256) embeds its advance
+    # in font units, as the font stores it (reportlab gave 1,000: its scaled width).
+    from fontTools.ttLib import TTFont
+
+    path = ROOT / "publish" / "data" / "fonts" / "PublishSansCJK.ttf"
+    font, glyph = TTFont(path), TTFont(path).getGlyphID("uni3008")
+    assert glyph >= font["hhea"].numberOfHMetrics
+    assert ttfonts.TTFontFile(str(path)).hmetrics[glyph] == tuple(font["hmtx"]["uni3008"]) == (256, 128)
 
 
 def test_the_srgb_profile_is_the_pinned_one():

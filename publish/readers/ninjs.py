@@ -20,6 +20,7 @@ import codecs
 import datetime
 import json
 import re
+import sys
 from dataclasses import replace
 from typing import Any
 
@@ -153,8 +154,10 @@ def _load(text: str, path: str | None) -> dict[str, Any]:
         raise InputError(f"not valid JSON: {error.msg} (column {error.colno})", path=path, line=error.lineno) from None
     except RecursionError:
         raise InputError("not a ninjs document: the JSON is nested too deeply", path=path) from None
-    except ValueError as error:  # a number of thousands of digits: Python refuses to convert it
-        raise InputError(f"not a ninjs document: {error}", path=path) from None
+    except ValueError:  # a number of thousands of digits: Python refuses to convert it
+        raise InputError(
+            f"cannot be read: it holds a number of more than {sys.get_int_max_str_digits():,} digits", path=path
+        ) from None
     if not isinstance(document, dict):
         raise InputError(f"not a ninjs document: the JSON is {_kind(document)}, not an object", path=path, line=1)
     if "uri" not in document and "guid" not in document:

@@ -18,6 +18,7 @@ from publish.language import of
 from publish.render import linebreak, shaping
 from publish.render.pdf.fonts import _palette
 from publish.render.pdf.hyphenation import _HYPHENS
+from publish.render.pdf.metadata import fitting_string
 from publish.render.pdf.tagging import LineText, Node, TaggedCell
 
 if TYPE_CHECKING:
@@ -191,7 +192,7 @@ class _Headline(Para):  # type: ignore[misc]
         canvas = self.canv
         if self.article:
             canvas.bookmarkPage(self.key)
-            canvas.addOutlineEntry(self.plain, self.key, level=0, closed=False)
+            canvas.addOutlineEntry(fitting_string(self.plain), self.key, level=0, closed=False)
             canvas.showOutline()
             canvas.begin_article(self.plain)
         super().draw()
@@ -357,7 +358,7 @@ class _ShapedHeadline(shaping.ShapedParagraph):
         canvas = self.canv
         if self.article:  # as `_Headline`: an outline entry, and the digest's running heads
             canvas.bookmarkPage(self.key)
-            canvas.addOutlineEntry(self.plain, self.key, level=0, closed=False)
+            canvas.addOutlineEntry(fitting_string(self.plain), self.key, level=0, closed=False)
             canvas.showOutline()
             canvas.begin_article(self.plain)
         super().draw()

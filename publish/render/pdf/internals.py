@@ -9,7 +9,10 @@ makes to reportlab's own behaviour are made here, once, at import:
 - kinsoku: its table of characters a line may not begin with (`hyphenation._NoStart`);
 - PDF/A: an end-of-line before every `endstream` of a publish document (reportlab
   writes `...~>endstream`), and ToUnicode maps without the unused code 0 (reportlab maps
-  it to U+0000, which PDF/UA and PDF/A forbid).
+  it to U+0000, which PDF/UA and PDF/A forbid), and the advance of a glyph past a
+  font's `numberOfHMetrics` in font units (reportlab kept it in thousandths of an em,
+  so the CJK face, of 256 units an em, embedded 1,000 for 256: PDF/A forbids an
+  embedded width that differs from /Widths).
 
 The complex-script shaper's own internals (a font's glyph maps, `splitString`,
 `getSubsetInternalName`) are listed in `publish.render.shaping` and checked by
@@ -56,6 +59,7 @@ RELIED_ON: tuple[tuple[str, str, str], ...] = (
     ("reportlab.pdfbase.pdfdoc", "LinkAnnotation.permitted", "tagging: StructParent permitted"),
     ("reportlab.pdfbase.pdfdoc", "PDFInfo", "metadata: Info without empty entries"),
     ("reportlab.pdfbase.ttfonts", "makeToUnicodeCMap", "PDF/A: no code 0 in ToUnicode"),
+    ("reportlab.pdfbase.ttfonts", "TTFontFile.extractInfo", "PDF/A: trailing advances in font units"),
     ("reportlab.lib.utils", "TimeStamp", "reproducible dates: the edition's own time"),
 )
 
@@ -123,5 +127,23 @@ def _to_unicode(fontname: str, subset: list[int]) -> str:
     )
 
 
+_EXTRACT_INFO = ttfonts.TTFontFile.extractInfo
+
+
+def _extract_info(self: Any, *args: Any, **kwargs: Any) -> None:
+    """reportlab's reading of a font, with each glyph past `numberOfHMetrics` given the
+    last advance as the font stores it (an int, font units), not reportlab's scaled float;
+    its subsets embed these advances."""
+    _EXTRACT_INFO(self, *args, **kwargs)
+    stored: int | None = None
+    metrics = []
+    for advance, bearing in self.hmetrics:
+        if isinstance(advance, int):
+            stored = advance
+        metrics.append((advance if stored is None else stored, bearing))
+    self.hmetrics = metrics
+
+
 pdfdoc.PDFStream.format = _stream_format
+ttfonts.TTFontFile.extractInfo = _extract_info
 ttfonts.makeToUnicodeCMap = _to_unicode

@@ -47,14 +47,37 @@ def keywords_text(keywords: list[str]) -> str:
     return "; ".join(keywords)
 
 
+#: PDF/A-2 (6.1.8) allows a string of at most 32,767 bytes; a character may take up to
+#: 16 of them in the file (UTF-16, escaped), so a text of more characters than this is
+#: cut where it goes into a string: an outline entry, the Info title. The XMP packet,
+#: which has no such limit, keeps the headline whole.
+STRING_CHARACTERS = 2000
+
+
+def fitting_string(text: str) -> str:
+    """`text`, cut at a space before `STRING_CHARACTERS` and ended with an ellipsis when
+    longer (a runaway headline of thousands of words), so PDF/A accepts its string."""
+    if len(text) <= STRING_CHARACTERS:
+        return text
+    cut = text[: STRING_CHARACTERS - 1]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut) + "\u2026"
+
+
 class _Info(PDFInfo):  # type: ignore[misc]
     """The Info dictionary without empty entries: an article with no source or place has
     no Keywords at all rather than an empty one (reportlab writes every key)."""
 
     def format(self, document: Any) -> bytes:
-        entries: dict[str, Any] = {"Title": PDFString(self.title)}
-        for key, value in (("Author", self.author), ("Subject", self.subject), ("Keywords", self.keywords)):
-            if value:
+        # A text too long for a PDF/A string (a runaway headline) is left to the XMP
+        # packet, whole: an Info entry must say what the XMP says, not a part of it.
+        entries: dict[str, Any] = {}
+        for key, value in (
+            ("Title", self.title),
+            ("Author", self.author),
+            ("Subject", self.subject),
+            ("Keywords", self.keywords),
+        ):
+            if value and fitting_string(value) == value:
                 entries[key] = PDFString(value)
         entries["ModDate"] = entries["CreationDate"] = PDFDate(
             ts=document._timeStamp, dateFormatter=self._dateFormatter
