@@ -20,6 +20,12 @@ from typing import Any
 
 from publish.model import Article
 
+#: ninjs `profile` of an article written by publish: such a document is read back as a
+#: complete record (nothing guessed from the body), as the text edition with an Identifier is.
+NINJS_PROFILE = "publish-article"
+#: ninjs `altids` role of the agency item's id (the document's `uri` is the article's identifier).
+NINJS_ITEM_ID_ROLE = "agency-item"
+
 
 @dataclass(frozen=True, slots=True)
 class MetadataField:

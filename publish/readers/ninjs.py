@@ -26,6 +26,8 @@ from typing import Any
 
 from publish.errors import InputError, OptionsError
 from publish.language import normalise_tag
+from publish.metadata import NINJS_ITEM_ID_ROLE as ITEM_ID_ROLE
+from publish.metadata import NINJS_PROFILE as PROFILE
 from publish.metadata import field, ninjs_lookup
 from publish.model import ITEM_STATUSES, Creator, Item, Note, Provenance, make_slug
 from publish.readers.agencies import ROLE_NAMES, is_correction
@@ -34,7 +36,6 @@ from publish.readers.lexing import iso_time, parse_date
 from publish.readers.markup import html_blocks
 from publish.readers.source import clean_text
 from publish.readers.wire import plain_body
-from publish.render.ninjs import ITEM_ID_ROLE, PROFILE
 from publish.version import __version__
 
 #: Top-level properties and list items whose keys are compared in lower case (3.x camelCase).

@@ -21,6 +21,8 @@ import json
 from html import escape
 from typing import Any
 
+from publish.metadata import NINJS_ITEM_ID_ROLE as ITEM_ID_ROLE
+from publish.metadata import NINJS_PROFILE as PROFILE
 from publish.metadata import article_metadata, field
 from publish.model import (
     Article,
@@ -47,9 +49,6 @@ STANDARD: dict[str, str] = {
     "version": "2.2",
     "schema": "http://www.iptc.org/std/ninjs/ninjs-schema_2.2.json#",
 }
-#: `profile` of an article written by publish: such a document is read back as a complete
-#: record (nothing guessed from the body), as the text edition with an Identifier is.
-PROFILE = "publish-article"
 #: `profile` of a digest: a `composite` item whose `associations` are the articles.
 DIGEST_PROFILE = "publish-digest"
 #: `class` of the HTML spans, as in the EPUB.
@@ -199,10 +198,6 @@ def _dates(date_iso: str | int | None, item: Item | None = None) -> dict[str, st
     if item is not None and item.updated:
         stamps["versioncreated"] = item.updated
     return stamps
-
-
-#: `altids` role of the agency item's id (the document's `uri` is the article's identifier).
-ITEM_ID_ROLE = "agency-item"
 
 
 def _item(item: Item | None) -> dict[str, Any]:
