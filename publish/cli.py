@@ -528,10 +528,11 @@ def _count(number: int, noun: str) -> str:
 
 
 class _Progress:
-    """A rich progress bar (articles, rate, ETA) on a terminal; nothing otherwise."""
+    """A rich progress bar (items done, rate, ETA) on a terminal; nothing otherwise."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, label: str = "building", unit: str = "articles") -> None:
         self.enabled = enabled
+        self.label, self.unit = label, unit
         self._bar: Any = None
         self._task: Any = None
 
@@ -550,10 +551,10 @@ class _Progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         self._bar = Progress(
-            TextColumn("building"),
+            TextColumn(self.label),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]} articles/s"),
+            TextColumn("{task.fields[rate]} " + self.unit + "/s"),
             TimeRemainingColumn(),
             console=Console(stderr=True),
             transient=True,
@@ -605,8 +606,9 @@ def check(folder: Path, as_json: bool, verbose: bool) -> None:
     """Validate FOLDER (default: dist/): EPUBCheck, PDF fonts and text, text rules, SHA256SUMS."""
     from publish.check import check_folder
 
-    with _read_whole(folder):
-        report = check_folder(folder)
+    progress = _Progress(enabled=not as_json and sys.stderr.isatty(), label="checking", unit="files")
+    with _read_whole(folder), progress:
+        report = check_folder(folder, on_start=progress.start, on_file=progress.advance)
     code = 0 if report.ok else EXIT_BAD_INPUT
     if as_json:
         for note in report.notes:
@@ -642,6 +644,8 @@ def check(folder: Path, as_json: bool, verbose: bool) -> None:
 @click.option("--keep-order", is_flag=True, help="Keep the order given instead of sorting by date, then title.")
 @setting_options(digest=True)
 @click.option("--force", is_flag=True, help="Rebuild the digest even when it is up to date.")
+@dry_run_option
+@json_option
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
 @click.pass_obj
@@ -653,6 +657,8 @@ def collect(
     date_text: str | None,
     keep_order: bool,
     force: bool,
+    dry_run: bool,
+    as_json: bool,
     quiet: bool,
     verbose: bool,
     **given: Any,
@@ -667,28 +673,86 @@ def collect(
         date = parse_date(date_text) if date_text else None
     except PublishError as error:
         raise OptionsError(f"--date: {error.message}", hint="give the digest's date as YYYY-MM-DD") from None
-    result = run_collect(
-        paths or [Path("seeds")],
-        Path(values["out"]),
-        title,
-        date=date,
-        keep_order=keep_order,
-        formats=values["formats"],
-        options=render_options(values, source_date_epoch()),
-        encoding=values["encoding"] or None,
-        default_language=values["language"],
-        keep_breaks=values["keep_breaks"],
-        force=force,
-        now=now_of(values),
-        ignore_embargo=values["ignore_embargo"],
-    )
-    if not quiet:
-        for warning in result.warnings:
-            tell(f"warning: {warning}")
-        for path in result.written:
-            say(f"wrote {path}")
+    progress = _Progress(enabled=not quiet and not as_json and sys.stderr.isatty(), label="reading")
+    with progress:
+        result = run_collect(
+            paths or [Path("seeds")],
+            Path(values["out"]),
+            title,
+            date=date,
+            keep_order=keep_order,
+            formats=values["formats"],
+            options=render_options(values, source_date_epoch()),
+            encoding=values["encoding"] or None,
+            default_language=values["language"],
+            keep_breaks=values["keep_breaks"],
+            force=force,
+            now=now_of(values),
+            ignore_embargo=values["ignore_embargo"],
+            dry_run=dry_run,
+            on_start=progress.start,
+            on_read=progress.advance,
+        )
+    built = 0 if result.skipped else 1
+    if as_json:
+        status = "up-to-date" if result.skipped else "would-build" if dry_run else "built"
+        emit(
+            {
+                "event": "digest",
+                "command": "collect",
+                "dry_run": dry_run,
+                "slug": result.slug,
+                "status": status,
+                "articles": result.articles,
+                "left_out": result.left_out,
+                "written": [str(path) for path in result.written],
+                "warnings": warning_objects(None, result.warnings),
+                "reason": result.reason,
+                **({"would_write": [str(path) for path in result.planned]} if dry_run else {}),
+            }
+        )
+        emit(
+            {
+                "event": "summary",
+                "command": "collect",
+                "dry_run": dry_run,
+                "articles": result.articles,
+                "left_out": result.left_out,
+                "built": built,
+                "editions": len(result.planned if dry_run else result.written),
+                "up_to_date": 1 - built,
+                "seconds": round(result.seconds, 3),
+                "exit_code": 0,
+            }
+        )
+        return
+    if quiet:
+        return
+    for warning in result.warnings:
+        tell(f"warning: {warning}")
+    if dry_run:
         if result.skipped:
-            say(f"digest {result.slug} is up to date")
+            say(f"up to date: digest {result.slug}")
+        else:
+            say(f"would build digest {result.slug} ({result.reason})")
+            for path in result.planned:
+                say(f"would write {path}")
+        say(
+            f"dry run, nothing written: {_count(result.articles, 'article')}: {built} digest to build "
+            f"({_count(len(result.planned), 'edition')}), {1 - built} up to date"
+            + (f", {result.left_out} left out" if result.left_out else "")
+        )
+        return
+    for path in result.written:
+        say(f"wrote {path}")
+    if result.skipped:
+        say(f"digest {result.slug} is up to date")
+    say(
+        f"{_count(result.articles, 'article')}: 1 digest, {built} built ({_count(len(result.written), 'edition')}), "
+        f"{1 - built} up to date"
+        + (f", {result.left_out} left out" if result.left_out else "")
+        + f", in {result.seconds:.2f} s"
+    )
 
 
 @main.command("config")
@@ -758,54 +822,66 @@ def inspect(file: Path, encoding: str | None, output: str, as_json: bool, verbos
 def verify(folder: Path, as_json: bool, verbose: bool) -> None:
     """Check FOLDER/SHA256SUMS (default: dist/); name what changed or is missing, and every
     text edition whose text no longer matches the Identifier it states."""
-    from publish.archive import verify_manifest
+    from publish.archive import editions_in, manifest_folders, verify_manifest
     from publish.check import text_edition_problems
 
+    shown = not as_json and sys.stderr.isatty()
     with _read_whole(folder):
-        result = verify_manifest(folder)
-        for label, status, names in (
-            ("changed", "changed", result.changed),
-            ("missing", "missing", result.missing),
-            ("not in SHA256SUMS", "not-listed", result.unlisted),
-        ):
-            for name in names:
-                if as_json and status != "not-listed":  # (an unlisted text edition is read back below)
+        with _Progress(enabled=shown, label="verifying", unit="files") as progress:
+            if shown and folder.is_dir():
+                progress.start(sum(len(editions_in(here)) for here in manifest_folders(folder)))
+            result = verify_manifest(folder, on_file=progress.advance)
+        texts = [
+            name
+            for name in result.checked + result.unlisted
+            if name.endswith(".txt") and not name.endswith(".ascii.txt")
+        ]
+        with _Progress(enabled=shown, label="reading back", unit="files") as reading:
+            reading.start(len(texts))
+            for label, status, names in (
+                ("changed", "changed", result.changed),
+                ("missing", "missing", result.missing),
+                ("not in SHA256SUMS", "not-listed", result.unlisted),
+            ):
+                for name in names:
+                    if as_json and status != "not-listed":  # (an unlisted text edition is read back below)
+                        emit(
+                            {
+                                "event": "edition",
+                                "command": "verify",
+                                "file": str(folder / name),
+                                "status": status,
+                                "problems": [],
+                            }
+                        )
+                    elif not as_json:
+                        reading.echo(f"{label}: {folder / name}")
+            # A text edition is also its own proof: it states the identifier of its text. (One the
+            # manifest already calls changed is not read again.)
+            damaged = 0
+            for name in result.checked + result.unlisted:
+                problems: list[str] = []
+                if name.endswith(".txt") and not name.endswith(".ascii.txt"):
+                    problems, note = text_edition_problems(folder / name)
+                    reading.advance()
+                    if note and as_json:
+                        emit({"event": "note", "command": "verify", "file": str(folder / name), "message": note})
+                    elif note:
+                        reading.echo(f"note: {folder / name}: {note}")
+                    for problem in problems if not as_json else ():
+                        reading.echo(f"damaged: {folder / name}: {problem}")
+                    damaged += len(problems)
+                if as_json:
+                    status = "damaged" if problems else "verified" if name in result.checked else "not-listed"
                     emit(
                         {
                             "event": "edition",
                             "command": "verify",
                             "file": str(folder / name),
                             "status": status,
-                            "problems": [],
+                            "problems": problems,
                         }
                     )
-                elif not as_json:
-                    tell(f"{label}: {folder / name}")
-        # A text edition is also its own proof: it states the identifier of its text. (One the
-        # manifest already calls changed is not read again.)
-        damaged = 0
-        for name in result.checked + result.unlisted:
-            problems: list[str] = []
-            if name.endswith(".txt") and not name.endswith(".ascii.txt"):
-                problems, note = text_edition_problems(folder / name)
-                if note and as_json:
-                    emit({"event": "note", "command": "verify", "file": str(folder / name), "message": note})
-                elif note:
-                    tell(f"note: {folder / name}: {note}")
-                for problem in problems if not as_json else ():
-                    tell(f"damaged: {folder / name}: {problem}")
-                damaged += len(problems)
-            if as_json:
-                status = "damaged" if problems else "verified" if name in result.checked else "not-listed"
-                emit(
-                    {
-                        "event": "edition",
-                        "command": "verify",
-                        "file": str(folder / name),
-                        "status": status,
-                        "problems": problems,
-                    }
-                )
     code = 0 if result.ok and not damaged else EXIT_BAD_INPUT
     if as_json:
         emit(
