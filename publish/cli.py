@@ -157,8 +157,15 @@ def guarded(command: F) -> F:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="publish")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Read the settings from this TOML file (default: $PUBLISH_CONFIG, else ./publish.toml, else pyproject.toml).",
+)
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, config_file: Path | None) -> None:
     """Publish plain-text news articles as EPUB, PDF and archival plain text.
 
     \b
@@ -169,8 +176,9 @@ def main(ctx: click.Context) -> None:
       publish verify dist                check dist/SHA256SUMS
       publish config                     the effective settings
 
-    Defaults come from publish.toml (or [tool.publish] in pyproject.toml) in the
-    working folder; options given here override them.
+    Defaults come from --config FILE, else the file $PUBLISH_CONFIG names, else
+    publish.toml (or [tool.publish] in pyproject.toml) in the working folder;
+    options given here override them (`publish config` says where each came from).
     """
     for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 is shown as its bytes
         if isinstance(stream, io.TextIOWrapper):
@@ -180,8 +188,16 @@ def main(ctx: click.Context) -> None:
     except FileNotFoundError:
         _say_error(OptionsError("the working folder no longer exists", hint="change to a folder that exists"), False)
         sys.exit(EXIT_USAGE)
+    from publish.settings import CONFIG_VARIABLE
+
+    named = os.environ.get(CONFIG_VARIABLE, "")
     try:
-        ctx.obj = load_config(Path("."))
+        if config_file is not None:
+            ctx.obj = load_config(Path("."), config_file, "--config")
+        elif named:
+            ctx.obj = load_config(Path("."), Path(named), CONFIG_VARIABLE)
+        else:
+            ctx.obj = load_config(Path("."))
     except PublishError as error:
         _say_error(error, False)
         sys.exit(EXIT_USAGE)

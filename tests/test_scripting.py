@@ -310,3 +310,44 @@ def test_progress_on_a_terminal_and_none_when_piped(command, tmp_path):
     assert code == 0 and label in seen and b"/s" in seen
     piped = run(*args)
     assert piped.returncode == 0 and piped.stderr == ""
+
+
+# --- Point 4: --config FILE and PUBLISH_CONFIG ---------------------------------------------------------------
+
+
+def test_config_file_from_the_command_line_or_the_environment_and_where_each_value_came_from(tmp_path):
+    inputs = two_articles(tmp_path / "in")
+    (tmp_path / "publish.toml").write_text('out = "found"\n')
+    house = tmp_path / "house"
+    house.mkdir()
+    (house / "house.toml").write_text('formats = ["txt"]\nwidth = 50\n')
+    shown = run("config", cwd=tmp_path).stdout
+    assert 'out = "found"  # folder the editions are written to [publish.toml:1]' in shown
+    assert "width = 72  # column width of the text edition [default]" in shown
+    given = run("--config", str(house / "house.toml"), "config", cwd=tmp_path).stdout
+    assert given.startswith(f"# effective settings (from {house / 'house.toml'})\n")
+    assert (
+        f'formats = ["txt"]  # editions to build: epub, pdf, txt, ascii, ninjs [{house / "house.toml"}:1, from --con'
+        in (given)
+    )
+    assert 'out = "dist"  # folder the editions are written to [default]' in given  # publish.toml is not read then
+    environ = subprocess.run(
+        [sys.executable, "-m", "publish", "config"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "PUBLISH_CONFIG": str(house / "house.toml")},
+        timeout=300,
+    )
+    assert f"width = 50  # column width of the text edition [{house / 'house.toml'}:2, from PUBLISH_CONFIG]" in (
+        environ.stdout
+    )
+    built = run("--config", str(house / "house.toml"), "build", str(inputs), "--out", "out", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    assert sorted(path.suffix for path in (tmp_path / "out").glob("2024*")) == [".txt", ".txt"]
+    missing = run("--config", "nowhere.toml", "config", cwd=tmp_path)
+    assert missing.returncode == 2
+    assert (
+        missing.stderr
+        == "error: nowhere.toml: --config: no such configuration file (hint: give a TOML file of settings)\n"
+    )
