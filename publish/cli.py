@@ -802,10 +802,18 @@ def show_config(config: Any, verbose: bool) -> None:
 @click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
 @guarded
 def inspect(file: Path, encoding: str | None, output: str, as_json: bool, verbose: bool) -> None:
-    """Print the parsed article of FILE as JSON: publish's model, or ninjs."""
-    from publish.readers import read_article
+    """Print the parsed article of FILE (- for standard input) as JSON: publish's model, or ninjs."""
+    from publish.builder import STDIN, STDIN_NAME
+    from publish.readers import read_article, read_bytes
 
-    parsed = read_article(file, checked("encoding", encoding, where="--encoding") if encoding else None)
+    encoding = checked("encoding", encoding, where="--encoding") if encoding else None
+    if str(file) == STDIN:
+        from publish.inputs import read_stdin
+
+        file = Path(STDIN_NAME)
+        parsed = read_bytes(read_stdin(), file, encoding)
+    else:
+        parsed = read_article(file, encoding)
     if as_json:
         from publish.render.ninjs import render_ninjs
 

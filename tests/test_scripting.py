@@ -351,3 +351,37 @@ def test_config_file_from_the_command_line_or_the_environment_and_where_each_val
         missing.stderr
         == "error: nowhere.toml: --config: no such configuration file (hint: give a TOML file of settings)\n"
     )
+
+
+def test_inspect_reads_standard_input():
+    result = run("inspect", "-", "--json", stdin=PIPED)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    VALIDATOR.validate(document)
+    assert document["source"] == "<stdin>" and document["article"]["title"] == "Piped story"
+
+
+# --- Point 7: --bag after an up-to-date build ------------------------------------------------------------------
+
+
+def test_bag_after_an_up_to_date_build_is_written_and_said(tmp_path):
+    """The bag holds the folder's current editions even when nothing was built (also
+    `tests/test_hostile_output.py::test_a_bag_lost_to_a_kill_is_written_again_and_an_up_to_date_build_writes_one`)."""
+    import bagit
+
+    inputs, out = two_articles(tmp_path / "in"), tmp_path / "out"
+    assert run("build", str(inputs), "--out", str(out), "--format", "txt").returncode == 0
+    found = events(
+        run("build", str(inputs), "--out", str(out), "--format", "txt", "--bag", str(tmp_path / "bag"), "--json")
+    )
+    assert found[-1]["up_to_date"] == 2 and found[-1]["built"] == 0
+    assert found[-1]["bag"] == {"path": str(tmp_path / "bag"), "written": True}
+    bag = bagit.Bag(str(tmp_path / "bag"))
+    bag.validate()
+    assert sorted(bag.payload_files()) == ["data/2024-03-01-story-1.txt", "data/2024-03-02-story-2.txt"]
+    same = events(
+        run("build", str(inputs), "--out", str(out), "--format", "txt", "--bag", str(tmp_path / "bag"), "--json")
+    )
+    assert same[-1]["bag"] == {"path": str(tmp_path / "bag"), "written": False}
+    refused = run("build", str(inputs), "--out", str(out), "--bag", str(tmp_path / "bag"), "--dry-run")
+    assert refused.returncode == 2 and "a dry run writes no bag" in refused.stderr
