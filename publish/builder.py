@@ -692,12 +692,11 @@ def preview(
             if entry is not None:
                 result = ArticleResult(Path(source), entry.slug, entry.date, skipped=True, reason="unchanged")
             else:
-                task = Task(
-                    Path(source), formats, options, encoding, default_language, keep_breaks, now, ignore_embargo
-                )
-                if piped is not None and source == piped.source:
-                    task = piped.task(formats, options, encoding, default_language, keep_breaks, now, ignore_embargo)
+                settings = (formats, options, encoding, default_language, keep_breaks, now, ignore_embargo)
+                task = Task(Path(source), *settings)
                 why = "--force" if force else state.why_out_of_date(absolute) if state is not None else "no build yet"
+                if piped is not None and source == piped.source:
+                    task, why = piped.task(*settings), "read from standard input: built every time"
                 result = _previewed(task, out, layout, why)
             report.add(result)
             if on_result is not None:

@@ -259,7 +259,7 @@ def test_standard_input_beside_files_and_its_errors(tmp_path):
     )
     piped = run("build", "-", "--out", str(out), "--format", "txt", "--dry-run", stdin=ninjs.encode())
     assert piped.returncode == 0, piped.stderr
-    assert "would build <stdin>/undated-from-json (" in piped.stdout
+    assert "would build <stdin>/undated-from-json (read from standard input: built every time)" in piped.stdout
 
 
 # --- Point 8: progress on a terminal only ------------------------------------------------------------------------
