@@ -157,29 +157,39 @@ class BuildState:
         cls, folder: Path, formats: tuple[str, ...], options: RenderOptions, encoding: str | None, layout: str = "flat"
     ) -> BuildState | None:
         """The folder's record opened to read only (a dry run: nothing in the folder is
-        made or changed, not even SQLite's journal files), or None when it has none. It is
-        read as it is on disk, without the folder's lock: what a build would do now."""
+        made or changed, not even SQLite's journal files), or None when it has none, or one a
+        build would set aside (not a database, another schema). It is read as it is on disk,
+        without the folder's lock: what a build would do now."""
         path = folder / STATE_FILE
         if not path.is_file():
             return None
         state = cls.__new__(cls)
         state.folder, state.formats, state.layout = folder, formats, layout
         state.settings = hashlib.sha256(_settings_key(formats, options, encoding, layout).encode()).hexdigest()
-        state._prefix, state._manifests, state._created, state._planners = (
-            os.path.join(str(folder), ""),
-            {},
-            False,
-            None,
-        )
-        state._vacating, state.read_only = set(), True
+        state._prefix, state._manifests, state._vacating = os.path.join(str(folder), ""), {}, set()
+        state._created, state._planners, state.read_only = False, None, True
         try:
-            uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
-            state.db = sqlite3.connect(uri, uri=True, factory=_Record)
-            state.db.execute("SELECT count(*) FROM articles WHERE rowid = 1").fetchone()
-        except sqlite3.DatabaseError as error:
+            state.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, factory=_Record)
+        except sqlite3.OperationalError as error:
             raise OutputError(
                 f"cannot read the build record: {error}", path=str(path), hint=_record_hint(str(error))
             ) from None
+        try:
+            version = state.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            state.db.execute("SELECT count(*) FROM articles WHERE rowid = 1").fetchone()
+        except sqlite3.OperationalError as error:
+            state.db.close()
+            if "no such table" in str(error):
+                return None  # an empty or foreign database: a build would set it aside
+            raise OutputError(
+                f"cannot read the build record: {error}", path=str(path), hint=_record_hint(str(error))
+            ) from None
+        except sqlite3.DatabaseError:
+            state.db.close()
+            return None  # not a database: a build sets it aside and builds everything
+        if version is None or version[0] != str(SCHEMA_VERSION):
+            state.db.close()
+            return None
         state.db.path = str(path)
         return state
 

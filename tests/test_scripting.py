@@ -384,3 +384,15 @@ def test_bag_after_an_up_to_date_build_is_written_and_said(tmp_path):
     assert same[-1]["bag"] == {"path": str(tmp_path / "bag"), "written": False}
     refused = run("build", str(inputs), "--out", str(out), "--bag", str(tmp_path / "bag"), "--dry-run")
     assert refused.returncode == 2 and "a dry run writes no bag" in refused.stderr
+
+
+def test_dry_run_over_a_damaged_record_says_everything_would_be_built_and_keeps_it(tmp_path):
+    """A build sets a record that is not a database aside and builds everything: so says a dry run, touching nothing."""
+    inputs, out = two_articles(tmp_path / "in"), tmp_path / "out"
+    assert run("build", str(inputs), "--out", str(out), "--format", "txt").returncode == 0
+    (out / ".publish-state.sqlite").write_bytes(b"not a database at all" * 100)
+    before = tree(out)
+    result = run("build", str(inputs), "--out", str(out), "--format", "txt", "--dry-run")
+    assert result.returncode == 0, result.stderr
+    assert tree(out) == before
+    assert result.stdout.splitlines()[-1].startswith("dry run, nothing written: 2 articles: 2 to build")
