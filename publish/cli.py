@@ -14,13 +14,16 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from publish.errors import InternalError, OptionsError, OutputError, PublishError
 from publish.settings import SETTINGS, Config, Setting, checked, load_config
 from publish.version import __version__
+
+if TYPE_CHECKING:
+    from publish.builder import ArticleResult
 
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
@@ -84,6 +87,7 @@ def error_object(error: PublishError) -> dict[str, Any]:
 
 
 def warning_objects(source: Path | str | None, warnings: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
+    """Warnings as `--json` gives them, each naming its file (the line: where one is known)."""
     return [{"file": None if source is None else str(source), "line": None, "message": w} for w in warnings]
 
 
@@ -97,6 +101,12 @@ def _say_error(error: BaseException, verbose: bool) -> None:
     if verbose:
         tell("".join(traceback.format_exception(error)).rstrip())
     tell(f"error: {error}")
+
+
+def _emit_error(command: str, error: PublishError) -> None:
+    """The last `--json` event of a command that could not run or stopped."""
+    with contextlib.suppress(OSError):
+        emit({"event": "error", "command": command, "error": error_object(error), "exit_code": exit_code(error)})
 
 
 def _terminated(signum: int, frame: object) -> None:
@@ -128,14 +138,7 @@ def guarded(command: F) -> F:
         except PublishError as error:
             _say_error(error, verbose)
             if as_json:  # a script reading the events learns why they stopped
-                emit(
-                    {
-                        "event": "error",
-                        "command": command.__name__.replace("show_", ""),
-                        "error": error_object(error),
-                        "exit_code": exit_code(error),
-                    }
-                )
+                _emit_error(command.__name__, error)
             sys.exit(exit_code(error))
         except KeyboardInterrupt:
             tell("error: interrupted; editions already written are complete, nothing partial was left")
@@ -150,6 +153,12 @@ def guarded(command: F) -> F:
                 f"error: internal error: {type(error).__name__}: {error} "
                 f"(this is a bug in publish; run with --verbose for the traceback and report it)"
             )
+            if as_json:
+                bug = InternalError(
+                    f"internal error: {type(error).__name__}: {error}",
+                    hint="this is a bug in publish; run with --verbose for the traceback and report it",
+                )
+                _emit_error(command.__name__, bug)
             sys.exit(EXIT_BUG)
 
     return run  # type: ignore[return-value]
@@ -272,7 +281,7 @@ STATUS_OF_NOTICE = {"held": "held", "withdrawn": "withdrawn", "same": "published
 WOULD = {"built": "would-build", "failed": "would-fail", "withdrawn": "would-withdraw"}
 
 
-def article_event(result: Any, dry_run: bool = False) -> dict[str, Any]:
+def article_event(result: ArticleResult, dry_run: bool = False) -> dict[str, Any]:
     """An `ArticleResult` as a `--json` event."""
     if result.error is not None:
         status = "failed"
@@ -313,7 +322,7 @@ def _dry_build(
     quiet: bool,
 ) -> None:
     """`build --dry-run`: each article's fate and why, then a summary; exit 1 when one would fail to read."""
-    from publish.builder import ArticleResult, preview
+    from publish.builder import preview
     from publish.settings import now_of
 
     def report(result: ArticleResult) -> None:
@@ -390,7 +399,7 @@ def _dry_build(
         sys.exit(code)
 
 
-def build_exit_code(results: list[Any], ok: bool) -> int:
+def build_exit_code(results: list[ArticleResult], ok: bool) -> int:
     """A build's exit code: 0, or the worst of its failed articles' (a bug, a usage error, bad input)."""
     if ok:
         return 0
@@ -434,7 +443,7 @@ def build(
     **given: Any,
 ) -> None:
     """Build editions of PATHS (files or folders, - for one article on standard input; default: seeds/)."""
-    from publish.builder import STDIN, ArticleResult
+    from publish.builder import STDIN
     from publish.builder import build as run_build
     from publish.inputs import read_stdin
     from publish.settings import now_of, render_options, source_date_epoch

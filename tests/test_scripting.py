@@ -396,3 +396,26 @@ def test_dry_run_over_a_damaged_record_says_everything_would_be_built_and_keeps_
     assert result.returncode == 0, result.stderr
     assert tree(out) == before
     assert result.stdout.splitlines()[-1].startswith("dry run, nothing written: 2 articles: 2 to build")
+
+
+@pytest.mark.parametrize("case, code", [("built", 0), ("bad input", 1), ("bad usage", 2), ("a bug of publish", 70)])
+def test_json_exit_codes_are_those_without_it(tmp_path, case, code):
+    """The summary (or error event) repeats the exit code, which --json does not change."""
+    from test_cli import BUG
+
+    out = str(tmp_path / "out")
+    if case == "a bug of publish":
+        completed = subprocess.run(
+            [sys.executable, "-c", BUG, "build", str(SEED), "--out", out, "--format", "txt", "--json"],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    else:
+        source = str(BAD / "empty.txt") if case == "bad input" else str(SEED)
+        completed = run("build", source, "--out", out, "--format", "txt", "--json", *(["--width", "5"] * (code == 2)))
+    assert completed.returncode == code
+    last = events(completed)[-1]
+    assert last["exit_code"] == code and last["event"] == ("error" if code == 2 else "summary")
+    if code == 70:
+        assert events(completed)[0]["error"]["kind"] == "InternalError"
