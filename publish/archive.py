@@ -183,9 +183,10 @@ class Verification:
         return not self.changed and not self.missing and not self.unlisted
 
 
-def verify_manifest(folder: Path) -> Verification:
+def verify_manifest(folder: Path, on_file: Callable[[], None] | None = None) -> Verification:
     """Check every line of `folder/SHA256SUMS` (and of each day folder's, with the date
-    layout); name what changed, is missing or unlisted, relative to `folder`."""
+    layout); name what changed, is missing or unlisted, relative to `folder`. `on_file()`
+    is told after each listed file (a progress bar)."""
     folders = manifest_folders(folder)
     if not any((here / MANIFEST).is_file() for here in folders):
         raise OutputError(f"no {MANIFEST} in this folder", path=str(folder), hint="run `publish build` into it first")
@@ -193,7 +194,7 @@ def verify_manifest(folder: Path) -> Verification:
     for here in folders:
         prefix = here.relative_to(folder).as_posix() + "/" if here != folder else ""
         part = (
-            _verify_one(here)
+            _verify_one(here, on_file)
             if (here / MANIFEST).is_file()
             else Verification(unlisted=[p.name for p in editions_in(here)])
         )
@@ -207,11 +208,13 @@ def verify_manifest(folder: Path) -> Verification:
     return result
 
 
-def _verify_one(folder: Path) -> Verification:
+def _verify_one(folder: Path, on_file: Callable[[], None] | None = None) -> Verification:
     """Check one folder's SHA256SUMS."""
     result = Verification()
     listed = read_manifest(folder)
     for name, digest in listed.items():
+        if on_file is not None:
+            on_file()
         path = folder / name
         if not path.is_file():
             result.missing.append(name)

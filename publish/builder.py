@@ -84,6 +84,9 @@ class ArticleResult:
     #: What happened instead of editions, (kind, words): ("held", ...) an embargo not
     #: over, ("withdrawn", ...) a kill, ("same", ...) an article published already.
     notice: tuple[str, str] | None = None
+    #: A dry run's (`preview`): the editions a build would write, and why it would.
+    planned: tuple[Path, ...] = ()
+    reason: str | None = None
 
 
 #: What a report keeps of its results: every one (the default), those that rendered
@@ -148,6 +151,58 @@ class Task:
     #: The build's clock (an embargo ends by it) and whether embargoes are kept at all.
     now: datetime.datetime | None = None
     ignore_embargo: bool = False
+    #: The article's bytes when they came on standard input (`source` is then its name,
+    #: `<stdin>/NAME`), and the slug its editions are named by (`--name`), if given.
+    data: bytes | None = None
+    slug: str | None = None
+
+
+#: The path that stands for standard input among a build's inputs, and how its article's
+#: provenance (the text edition's Source-File line) and its messages name it.
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+
+
+def read_task(task: Task) -> tuple[bytes, Any]:
+    """A task's input bytes and what the readers make of them (a `Parsed`): from its file,
+    or the bytes it carries from standard input, then named as `--name` says."""
+    from publish.readers import read_bytes
+
+    if task.data is None:
+        data = read_input(task.source)
+        return data, read_bytes(data, task.source, task.encoding, task.default_language, task.keep_breaks)
+    parsed = read_bytes(task.data, Path(STDIN_NAME), task.encoding, task.default_language, task.keep_breaks)
+    if task.slug is not None:
+        from dataclasses import replace
+
+        parsed = replace(parsed, article=replace(parsed.article, slug=task.slug, slug_given=True))
+    return task.data, parsed
+
+
+def stdin_source(data: bytes, name: str | None, encoding: str | None, default_language: str, keep_breaks: bool) -> str:
+    """The name an article read from standard input goes by in messages and in the folder's
+    record, `<stdin>/NAME`: `name` (the editions' name), else the slug of its headline
+    (unreadable: plain `<stdin>`, and its build says why). Two articles piped in one after
+    the other are two articles, each rebuilt whenever it is piped again."""
+    if name is not None:
+        return f"{STDIN_NAME}/{name}"
+    from publish.readers import read_bytes
+
+    try:
+        return (
+            f"{STDIN_NAME}/{read_bytes(data, Path(STDIN_NAME), encoding, default_language, keep_breaks).article.slug}"
+        )
+    except (PublishError, RecursionError):
+        return STDIN_NAME
+
+
+def slug_of_name(name: str) -> str:
+    """`--name`: the editions' name, made a slug as a `slug:` header's is; refused when nothing of it is left."""
+    from publish.model import make_slug
+
+    if not name.strip():
+        raise OptionsError("--name: expected a name for the editions, not an empty one", hint="give --name story")
+    return make_slug(name, None, undated_prefix=False)
 
 
 @dataclass(frozen=True)
@@ -198,12 +253,9 @@ def render_task(task: Task) -> Rendered:
     """Read and render one article; pure, so it can run in any process."""
     # The readers are imported here, not above: a build that finds every article up to
     # date never compiles their expressions (a third of its start-up).
-    from publish.readers import read_bytes
-
     warnings: list[str] = []
     try:
-        data = read_input(task.source)
-        parsed = read_bytes(data, task.source, task.encoding, task.default_language, task.keep_breaks)
+        data, parsed = read_task(task)
         warnings.extend(parsed.warnings)
         article = parsed.article
         item, notice = _feed_facts(article, task)
@@ -456,6 +508,8 @@ def build(
     on_skip: Callable[[], None] | None = None,
     now: datetime.datetime | None = None,
     ignore_embargo: bool = False,
+    stdin: bytes | None = None,
+    name: str | None = None,
 ) -> BuildReport:
     """Build every edition of every article; one bad article does not stop the batch.
 
@@ -470,7 +524,8 @@ def build(
     article only calls `on_skip()` (no result is made: a progress bar over an archive).
     Agency items follow their feed (`publish.feed`): an older version is kept in
     `versions/`, a kill takes its story there, an item embargoed past `now` (the build's
-    clock, the system's unless given) is held unless `ignore_embargo`.
+    clock, the system's unless given) is held unless `ignore_embargo`. The path `-` is the
+    article `stdin` holds (its editions named `name`, else by its headline).
     """
     started = time.perf_counter()
     now = now or datetime.datetime.now(datetime.UTC)
@@ -485,8 +540,9 @@ def build(
     workers, cluster_workers = _workers(jobs, cluster, report)
     # Neither the output folder nor the bag is read back as input.
     exclude = [Path(out_dir), *([bag_dir] if bag_dir is not None else [])]
+    piped = _piped(paths, stdin, name, encoding, default_language, keep_breaks)
     # A missing path or an unreadable folder is found before anything, the output folder included, is made.
-    total = count_source_names(paths, exclude=exclude)
+    total = count_source_names(_files(paths), exclude=exclude) + (piped is not None)
     if total == 0:
         return report  # nothing to build: nothing is made, not even the output folder
     folder = prepare_output(Path(out_dir))
@@ -504,7 +560,7 @@ def build(
                 # Up-to-date articles' slugs and dates only when a result is made for them.
                 details = report.keep == "all" or (on_result is not None and on_skip is None)
                 planned = _Planned(
-                    stream_source_names(paths, exclude=[folder, *exclude[1:]]),
+                    _input_names(paths, [folder, *exclude[1:]], piped),
                     state,
                     force,
                     details,
@@ -513,6 +569,8 @@ def build(
                 # Made as they are sent (a list of a million tasks would be most of a build's memory).
                 todo = (
                     Task(Path(source), formats, options, encoding, default_language, keep_breaks, now, ignore_embargo)
+                    if piped is None or source != piped.source
+                    else piped.task(formats, options, encoding, default_language, keep_breaks, now, ignore_embargo)
                     for source in planned.todo()
                 )
                 engine = _Engine(workers, cluster, cluster_workers, staging, planned.todo_estimate(), interrupts)
@@ -537,6 +595,138 @@ def build(
             state.close()
             report.seconds = time.perf_counter() - started
     return report
+
+
+@dataclass(frozen=True)
+class _Piped:
+    """The article read from standard input: its name as a source, its bytes, its `--name`."""
+
+    source: str
+    data: bytes
+    slug: str | None
+
+    def task(self, *settings: Any) -> Task:
+        return Task(Path(self.source), *settings, data=self.data, slug=self.slug)
+
+
+def _piped(
+    paths: list[str | Path],
+    stdin: bytes | None,
+    name: str | None,
+    encoding: str | None,
+    default_language: str,
+    keep_breaks: bool,
+) -> _Piped | None:
+    """The article of standard input when `-` is among the paths (once at most)."""
+    given = sum(str(path) == STDIN for path in paths)
+    if given == 0:
+        if name is not None:
+            raise OptionsError("--name names the article read from standard input", hint="give - as a path")
+        return None
+    if given > 1:
+        raise OptionsError("- (standard input) is given more than once", hint="give - once")
+    if stdin is None:
+        raise OptionsError("- (standard input) was given, but nothing was read from it")
+    slug = slug_of_name(name) if name is not None else None
+    return _Piped(stdin_source(stdin, slug, encoding, default_language, keep_breaks), stdin, slug)
+
+
+def _files(paths: list[str | Path]) -> list[str | Path]:
+    return [path for path in paths if str(path) != STDIN]
+
+
+def _input_names(paths: list[str | Path], exclude: list[Path], piped: _Piped | None) -> Iterator[tuple[str, str]]:
+    """The inputs' (name, absolute name) in order, standard input's article where `-` stands."""
+    if piped is None:
+        yield from stream_source_names(paths, exclude=exclude)
+        return
+    at = [str(path) for path in paths].index(STDIN)
+    if paths[:at]:
+        yield from stream_source_names(paths[:at], exclude=exclude)
+    yield piped.source, os.path.abspath(piped.source)
+    if paths[at + 1 :]:
+        yield from stream_source_names(paths[at + 1 :], exclude=exclude)
+
+
+def preview(
+    paths: Iterable[str | Path],
+    out_dir: str | Path = "dist",
+    formats: Sequence[str] = DEFAULT_FORMATS,
+    options: RenderOptions = RenderOptions(),
+    *,
+    encoding: str | None = None,
+    force: bool = False,
+    default_language: str = DEFAULT,
+    keep_breaks: bool = False,
+    layout: str = "flat",
+    on_result: Callable[[ArticleResult], None] | None = None,
+    now: datetime.datetime | None = None,
+    ignore_embargo: bool = False,
+    stdin: bytes | None = None,
+    name: str | None = None,
+) -> BuildReport:
+    """What `build` would do with the same arguments, and why, doing none of it (a dry run):
+    nothing is written, not the output folder, its lock or its record. Each article is an
+    `ArticleResult`: up to date (`skipped`), held or withdrawn (`notice`), failing to read
+    (`error`), or to be built (`planned`: the editions it would write, `reason`: why). An
+    article is read, not rendered: an edition that cannot be made is found only by a build;
+    a name another story has is resolved by a build too (it may take `slug-2`)."""
+    started = time.perf_counter()
+    now = now or datetime.datetime.now(datetime.UTC)
+    formats = parse_formats(formats)
+    paths = list(paths)
+    out = Path(out_dir)
+    _check_places(paths, out, None)
+    piped = _piped(paths, stdin, name, encoding, default_language, keep_breaks)
+    report = BuildReport()
+    if count_source_names(_files(paths), exclude=[out]) + (piped is not None) == 0:
+        return report
+    state = (
+        BuildState.peek(out, formats, options, f"{encoding}|{default_language}|{keep_breaks}", layout)
+        if out.is_dir()
+        else None
+    )
+    try:
+        for source, absolute in _input_names(paths, [out], piped):
+            entry = None if force or state is None else next(state.plan([absolute]))
+            if entry is not None:
+                result = ArticleResult(Path(source), entry.slug, entry.date, skipped=True, reason="unchanged")
+            else:
+                settings = (formats, options, encoding, default_language, keep_breaks, now, ignore_embargo)
+                task = Task(Path(source), *settings)
+                why = "--force" if force else state.why_out_of_date(absolute) if state is not None else "no build yet"
+                if piped is not None and source == piped.source:
+                    task, why = piped.task(*settings), "read from standard input: built every time"
+                result = _previewed(task, out, layout, why)
+            report.add(result)
+            if on_result is not None:
+                on_result(result)
+    finally:
+        if state is not None:
+            state.close()
+        report.seconds = time.perf_counter() - started
+    return report
+
+
+def _previewed(task: Task, out: Path, layout: str, why: str) -> ArticleResult:
+    """What a build would do with an article that is not up to date: read it (not render it)."""
+    from publish.output import layout_folder
+
+    try:
+        _, parsed = read_task(task)
+        article = parsed.article
+        _, notice = _feed_facts(article, task)
+    except PublishError as error:
+        return ArticleResult(task.source, error=error.located(str(task.source)), reason=why)
+    except RecursionError:
+        error = InputError("the text is nested too deeply to read", path=str(task.source))
+        return ArticleResult(task.source, error=error, reason=why)
+    warnings = tuple(parsed.warnings)
+    if notice is not None:
+        return ArticleResult(task.source, article.slug, article.date, warnings=warnings, notice=notice, reason=why)
+    folder = layout_folder(article.date, layout)
+    planned = tuple(out / (folder + file_name(article.slug, edition)) for edition in task.formats)
+    return ArticleResult(task.source, article.slug, article.date, warnings=warnings, planned=planned, reason=why)
 
 
 def _bag_folder(bag: str | Path | None) -> Path | None:

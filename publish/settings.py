@@ -19,7 +19,7 @@ import os
 import re
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -284,50 +284,77 @@ def _kind_name(kind: type) -> str:
 
 @dataclass(frozen=True)
 class Config:
-    """The effective settings and the file they came from."""
+    """The effective settings, the file they came from, and where each value came from
+    (`origins`: "default", or the file and line, and how the file was chosen)."""
 
     values: dict[str, Any]
     source: Path | None
+    origins: dict[str, str] = field(default_factory=dict)
 
     def __getitem__(self, key: str) -> Any:
         return self.values[key]
 
+    def origin(self, name: str) -> str:
+        return self.origins.get(name, "default")
 
-def load_config(folder: Path = Path(".")) -> Config:
-    """`publish.toml` if present, else `[tool.publish]` of `pyproject.toml`, else defaults."""
-    values = defaults()
+
+#: The environment variable that names a configuration file (`--config FILE` wins over it).
+CONFIG_VARIABLE = "PUBLISH_CONFIG"
+
+
+def load_config(folder: Path = Path("."), file: Path | None = None, chosen_by: str = "--config") -> Config:
+    """The settings of `file` when given (named by `chosen_by`: `--config` or PUBLISH_CONFIG;
+    a `pyproject.toml` gives its `[tool.publish]` table, any other file all of itself), else
+    of `publish.toml` in `folder`, else of `[tool.publish]` in its `pyproject.toml`, else
+    the defaults."""
+    if file is not None:
+        if not file.is_file():
+            raise OptionsError(
+                f"{chosen_by}: no such configuration file", path=str(file), hint="give a TOML file of settings"
+            )
+        table = ("tool", "publish") if file.name == "pyproject.toml" else ()
+        return _load_file(file, table, defaults(), f"from {chosen_by}") or Config(defaults(), None)
     for name, table_path in CONFIG_FILES:
         path = folder / name
-        if not path.is_file():
-            continue
-        try:
-            text = path.read_bytes().decode("utf-8")
-        except OSError as error:
-            raise OptionsError(f"cannot read: {error.strerror}", path=str(path)) from None
-        except UnicodeDecodeError as error:
-            raise OptionsError(f"not UTF-8 (byte offset {error.start})", path=str(path)) from None
-        try:
-            data: Any = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as error:
-            raise OptionsError(f"not valid TOML: {error}", path=str(path)) from None
-        except RecursionError:
-            raise OptionsError("nested too deeply to be a configuration", path=str(path)) from None
-        except ValueError as error:  # a number of thousands of digits, beyond Python's limit
-            raise OptionsError(f"not a configuration publish can read: {error}", path=str(path)) from None
-        for part in table_path:
-            if not isinstance(data, dict):
-                break
-            data = data.get(part, {})
+        if path.is_file() and (config := _load_file(path, table_path, defaults(), "")) is not None:
+            return config
+    return Config(defaults(), None)
+
+
+def _load_file(path: Path, table_path: tuple[str, ...], values: dict[str, Any], how: str) -> Config | None:
+    """The settings `path` holds (in the table `table_path`) over `values`; None for a
+    pyproject.toml without a [tool.publish] table."""
+    name = path.name
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as error:
+        raise OptionsError(f"cannot read: {error.strerror}", path=str(path)) from None
+    except UnicodeDecodeError as error:
+        raise OptionsError(f"not UTF-8 (byte offset {error.start})", path=str(path)) from None
+    try:
+        data: Any = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise OptionsError(f"not valid TOML: {error}", path=str(path)) from None
+    except RecursionError:
+        raise OptionsError("nested too deeply to be a configuration", path=str(path)) from None
+    except ValueError as error:  # a number of thousands of digits, beyond Python's limit
+        raise OptionsError(f"not a configuration publish can read: {error}", path=str(path)) from None
+    for part in table_path:
         if not isinstance(data, dict):
-            raise OptionsError(
-                f"[{'.'.join(table_path)}] must be a table", path=str(path), line=_line_of(table_path[-1], text)
-            )
-        if name == "pyproject.toml" and not data:
-            continue
-        for key, value in data.items():
-            values[key] = checked(key, value, str(path), _line_of(key, text))
-        return Config(values, path)
-    return Config(values, None)
+            break
+        data = data.get(part, {})
+    if not isinstance(data, dict):
+        raise OptionsError(
+            f"[{'.'.join(table_path)}] must be a table", path=str(path), line=_line_of(table_path[-1], text)
+        )
+    if name == "pyproject.toml" and not data:
+        return None
+    origins: dict[str, str] = {}
+    for key, value in data.items():
+        line = _line_of(key, text)
+        values[key] = checked(key, value, str(path), line)
+        origins[key] = f"{path}{f':{line}' if line else ''}{f', {how}' if how else ''}"
+    return Config(values, path, origins)
 
 
 def _line_of(key: str, text: str) -> int | None:
@@ -339,7 +366,8 @@ def render_config(config: Config) -> str:
     """The effective settings as TOML, ready to paste into publish.toml."""
     lines = [f"# effective settings{f' (from {config.source})' if config.source else ' (built-in defaults)'}"]
     for setting in SETTINGS:
-        lines.append(f"{setting.name} = {_toml(config.values[setting.name])}  # {setting.help}")
+        value = _toml(config.values[setting.name])
+        lines.append(f"{setting.name} = {value}  # {setting.help} [{config.origin(setting.name)}]")
     return "\n".join(lines) + "\n"
 
 

@@ -143,11 +143,74 @@ class BuildState:
         self.db = _open(folder)
         _migrate_json(folder, self.db)
 
+    #: A record opened by `peek`: read, never written (a stat found changed is not remembered).
+    read_only = False
+
     @classmethod
     def load(
         cls, folder: Path, formats: tuple[str, ...], options: RenderOptions, encoding: str | None, layout: str = "flat"
     ) -> BuildState:
         return cls(folder, _settings_key(formats, options, encoding, layout), formats, layout)
+
+    @classmethod
+    def peek(
+        cls, folder: Path, formats: tuple[str, ...], options: RenderOptions, encoding: str | None, layout: str = "flat"
+    ) -> BuildState | None:
+        """The folder's record opened to read only (a dry run: nothing in the folder is
+        made or changed, not even SQLite's journal files), or None when it has none, or one a
+        build would set aside (not a database, another schema). It is read as it is on disk,
+        without the folder's lock: what a build would do now."""
+        path = folder / STATE_FILE
+        if not path.is_file():
+            return None
+        state = cls.__new__(cls)
+        state.folder, state.formats, state.layout = folder, formats, layout
+        state.settings = hashlib.sha256(_settings_key(formats, options, encoding, layout).encode()).hexdigest()
+        state._prefix, state._manifests, state._vacating = os.path.join(str(folder), ""), {}, set()
+        state._created, state._planners, state.read_only = False, None, True
+        try:
+            state.db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro&immutable=1", uri=True, factory=_Record)
+        except sqlite3.OperationalError as error:
+            raise OutputError(
+                f"cannot read the build record: {error}", path=str(path), hint=_record_hint(str(error))
+            ) from None
+        try:
+            version = state.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            state.db.execute("SELECT count(*) FROM articles WHERE rowid = 1").fetchone()
+        except sqlite3.OperationalError as error:
+            state.db.close()
+            if "no such table" in str(error):
+                return None  # an empty or foreign database: a build would set it aside
+            raise OutputError(
+                f"cannot read the build record: {error}", path=str(path), hint=_record_hint(str(error))
+            ) from None
+        except sqlite3.DatabaseError:
+            state.db.close()
+            return None  # not a database: a build sets it aside and builds everything
+        if version is None or version[0] != str(SCHEMA_VERSION):
+            state.db.close()
+            return None
+        state.db.path = str(path)
+        return state
+
+    def recorded(self, source: str | Path) -> bool:
+        """Whether the record holds `source` (built into this folder before, with any settings)."""
+        return self.db.execute("SELECT 1 FROM articles WHERE source = ?", (_name(Path(source)),)).fetchone() is not None
+
+    def why_out_of_date(self, source: str | Path) -> str:
+        """Why a build would make `source`'s editions again (a dry run says it)."""
+        key = _name(Path(source))
+        row = self.db.execute("SELECT settings, input FROM articles WHERE source = ?", (key,)).fetchone()
+        if row is None:
+            return "not built into this folder before"
+        if row[0] != self.settings:
+            return "built before with other options, templates, fonts or publish version"
+        try:
+            if sha256(Path(source)) != row[1]:
+                return "its input changed since it was built"
+        except OSError:
+            return "its input cannot be read"
+        return "an edition of it is missing or was changed since it was built"
 
     # Deciding what is up to date ------------------------------------------------------
 
@@ -281,6 +344,8 @@ class BuildState:
                 return False
         except OSError:
             return False
+        if self.read_only:
+            return True
         self.db.execute(f"UPDATE {table} SET size = ?, mtime_ns = ?, inode = ? {where}", (*now, key or path))
         return True
 
@@ -780,7 +845,7 @@ class BuildState:
         """Commit and close; a record this build created and left empty is not kept (a
         build that wrote nothing leaves the folder as it found it)."""
         self.stop_planning()
-        if self.db.failed:  # what it holds is not to be trusted, nor committed
+        if self.db.failed or self.read_only:  # what it holds is not to be trusted, nor committed
             self.db.close()
             return
         self.db.commit()

@@ -39,6 +39,7 @@ def test_wheel_ships_templates_fonts_and_entry_point(tmp_path):
         assert any(name.endswith(f".dist-info/licenses/publish/data/fonts/{licence}") for name in names)
     assert any(name.endswith(".dist-info/licenses/LICENSE") for name in names)
     assert "publish/data/EpubCheckServer.java" in names  # `publish check` runs EPUBCheck through it
+    assert "publish/data/schemas/cli-events.schema.json" in names  # what `--json` prints (issue 32)
     # "A few MB, not tens": the fonts are most of it (1.5 MB, and 1.7 MB the CJK face).
     assert wheel.stat().st_size < 3_500_000
 

@@ -55,10 +55,13 @@ def read_bytes(
     keep_breaks: bool = False,
 ) -> Parsed:
     """Bytes read from `path` -> article, with every warning from decoding and reading, and
-    where it came from (file name, digest of the bytes, encoding: the archive's provenance)."""
+    where it came from (file name, digest of the bytes, encoding: the archive's provenance).
+    The format is the file ending's; without one, XML or (for `<stdin>`) a JSON object tells."""
     module = FORMATS.get(path.suffix.lower())
     if module is None and _opens_as_xml(data):
         module = FORMATS[".xml"]
+    elif module is None and path.name == "<stdin>" and data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        module = FORMATS[".json"]  # standard input has no file ending: a JSON object is ninjs
     with _no_cycle_collection():
         try:
             if module is not None:
