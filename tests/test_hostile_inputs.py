@@ -73,7 +73,8 @@ def test_a_ten_megabyte_adversarial_article_parses_in_under_five_seconds():
 
 def test_a_paragraph_of_tiny_words_is_laid_out_in_shorter_pieces_cut_in_one_walk():
     from publish.model import plain_text
-    from publish.render.pdf.story import _Kit, _layout_chunks
+    from publish.render.pdf.kit import Kit
+    from publish.render.pdf.story import _layout_chunks
 
     body = "[[" + "a " * 20_000 + "end]]"
     paragraph = parse(f"title: Tiny\ndate: 2024-01-01\nlanguage: en\n\n{body}\n").article.blocks[0]
@@ -83,7 +84,7 @@ def test_a_paragraph_of_tiny_words_is_laid_out_in_shorter_pieces_cut_in_one_walk
     assert len(pieces) == 30 and len(plain_text(pieces[-1])) == 1379
     assert "".join(plain_text(piece) for piece in pieces) == body
     assert pieces[1] == (Editorial((Editorial((Text("a " * 666),)),)),)  # the nesting kept in every piece
-    markup = _Kit.make("en", RenderOptions()).markup(pieces[1])
+    markup = Kit.make("en", RenderOptions()).markup(pieces[1])
     assert markup.count("<font") == 1 and markup.count("<i>") == 1  # an insertion in an insertion: no new markup
 
 

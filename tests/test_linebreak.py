@@ -16,7 +16,8 @@ from publish.options import RenderOptions
 from publish.readers import parse
 from publish.render import pdf
 from publish.render.linebreak import may_break, parts
-from publish.render.pdf import hyphenation, story
+from publish.render.pdf import hyphenation
+from publish.render.pdf import kit as kit_module
 
 #: What may not begin a line and what may not end one, written out here (not taken from
 #: the module under test): the marks of JIS X 4051 and GB/T 15834 that the wires use.
@@ -43,7 +44,7 @@ def broken_against_kinsoku(lines: list[str]) -> list[str]:
 
 def reportlab_lines(paragraph_class: type, text: str, width: float = 407.0) -> list[str]:
     """The lines of `text` as a body paragraph of a Chinese PDF, broken by `paragraph_class`."""
-    kit = story._Kit.make("zh", RenderOptions())
+    kit = kit_module.Kit.make("zh", RenderOptions())
     paragraph = paragraph_class(kit.markup((Text(text),)), kit.styles["continued"])
     paragraph.wrap(width, 100_000)
     return [

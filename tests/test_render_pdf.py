@@ -28,7 +28,8 @@ from publish.options import RenderOptions
 from publish.readers import parse
 from publish.render.pdf import preflight, render_collection_pdf, render_pdf
 from publish.render.pdf.flowables import _BodyPara, _Headline
-from publish.render.pdf.story import _article_story, _Kit
+from publish.render.pdf.kit import Kit
+from publish.render.pdf.story import _article_story
 from publish.typography import reading_text, reading_words
 
 
@@ -218,7 +219,7 @@ def test_very_long_paragraph_is_laid_out_in_pieces_without_losing_text():
 
 
 def test_headlines_never_break_across_pages_and_runaway_titles_still_render():
-    kit = _Kit.make("en", RenderOptions())
+    kit = Kit.make("en", RenderOptions())
     headline = _Headline(
         "A headline of ordinary length for a news story", kit.styles["headline"], "A headline", "k", in_contents=True
     )
@@ -259,7 +260,7 @@ NEWS = (
 
 def laid_out(article, width=MEASURE):
     """Every body paragraph of an article as reportlab lays it out: a list of lines of words."""
-    kit = _Kit.make(article.language, RenderOptions())
+    kit = Kit.make(article.language, RenderOptions())
     paragraphs = []
     for flowable in _article_story(article, kit, key="h"):
         if isinstance(flowable, _BodyPara):
@@ -314,13 +315,13 @@ def test_hyphenation_follows_the_language_and_the_house_minimums(language, patte
 
 
 def test_american_breaks_for_plain_english():
-    kit = _Kit.make("en", RenderOptions())
+    kit = Kit.make("en", RenderOptions())
     hyphenate = kit.styles["body"].hyphenationLang
     assert [h for h, _ in hyphenate("results")] == ["re"]
     assert [h for h, _ in hyphenate("revenue")] == ["rev"]
     assert list(hyphenate("smaller")) == [] and list(hyphenate("small")) == []
     assert list(hyphenate("anti-terrorist")) == []  # reportlab then breaks at the hyphen only
-    british = _Kit.make("en-GB", RenderOptions()).styles["body"].hyphenationLang
+    british = Kit.make("en-GB", RenderOptions()).styles["body"].hyphenationLang
     assert [h for h, _ in british("visitors")] != [h for h, _ in hyphenate("visitors")]
 
 
@@ -440,7 +441,7 @@ def test_dashes_and_no_break_spaces_reach_the_page():
 
 
 def test_headlines_are_balanced():
-    kit = _Kit.make("en", RenderOptions())
+    kit = Kit.make("en", RenderOptions())
     title = "World leaders and business chiefs gather in the Swiss resort as trade and"
     plain = Para(title, kit.styles["headline"])
     plain.wrap(MEASURE, 1000)

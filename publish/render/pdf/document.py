@@ -30,6 +30,7 @@ from publish.model import (
 from publish.options import RenderOptions
 from publish.render.pdf.flowables import _Contents, _Headline, _ShapedHeadline
 from publish.render.pdf.furniture import _Furniture
+from publish.render.pdf.kit import Kit
 from publish.render.pdf.metadata import (
     MetadataStream,
     _Info,
@@ -39,7 +40,7 @@ from publish.render.pdf.metadata import (
     output_intents,
     xmp_packet,
 )
-from publish.render.pdf.story import Para, _article_story, _Kit, _reader_date, _shaped, _shaped_headline
+from publish.render.pdf.story import Para, _article_story, _reader_date, _shaped, _shaped_headline
 from publish.render.pdf.tagging import Node, Tagger, TaggingFrame, tag
 from publish.typography import reading_text, smarten
 from publish.version import __version__
@@ -59,7 +60,7 @@ def paper_for(article: Article, options: RenderOptions) -> tuple[float, float]:
 
 def render_pdf(article: Article, options: RenderOptions = RenderOptions()) -> bytes:
     """A printable, font-embedded, reproducible PDF of one article."""
-    kit = _Kit.make(article.language, options)
+    kit = Kit.make(article.language, options)
     root = Node("Document", lang=article.language)
     story = _article_story(article, kit, key="headline", parent=root)
     furniture = _Furniture(_reader_date(article.date, article.language), article.source, kit, article.language)
@@ -89,7 +90,7 @@ def render_pdf(article: Article, options: RenderOptions = RenderOptions()) -> by
 def render_collection_pdf(collection: Collection, options: RenderOptions = RenderOptions()) -> bytes:
     """A digest: title, a table of contents with page numbers, then every article, each
     with its own headline (an outline entry), byline, dateline and source."""
-    kit = _Kit.make(collection.language, options)
+    kit = Kit.make(collection.language, options)
     body = kit.style["body"]
     language = collection.language
     root = Node("Document", lang=language)
@@ -298,7 +299,7 @@ class _Story:
 def _typeset(
     story: Iterable[Any],
     root: Node,
-    kit: _Kit,
+    kit: Kit,
     furniture: _Furniture,
     stamp: datetime.datetime,
     paper: tuple[float, float],

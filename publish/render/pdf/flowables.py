@@ -22,7 +22,7 @@ from publish.render.pdf.metadata import fitting_string
 from publish.render.pdf.tagging import LineText, Node, TaggedCell
 
 if TYPE_CHECKING:
-    from publish.render.pdf.story import _Kit
+    from publish.render.pdf.kit import Kit
 
 
 #: A headline up to this tall (points) is kept whole on one page.
@@ -233,7 +233,7 @@ class _Contents(TableOfContents):  # type: ignore[misc]
     (Arabic, Hebrew, Devanagari...) set as those headlines are: shaped, in their own
     direction, each a link to its article with its page number at the line's end."""
 
-    def __init__(self, kit: _Kit, items: dict[str, Node], **kwargs: Any) -> None:
+    def __init__(self, kit: Kit, items: dict[str, Node], **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.kit = kit
         #: The structure element (TOCI) of each entry, by its headline's key.
@@ -293,7 +293,7 @@ class _ContentsEntry(TaggedCell, Flowable):  # type: ignore[misc]
     """A contents entry not in a shaped script, beside shaped ones: a paragraph, a link
     to its article, the page number flush at the line's end."""
 
-    def __init__(self, markup: str, page: int, key: str, style: ParagraphStyle, kit: _Kit) -> None:
+    def __init__(self, markup: str, page: int, key: str, style: ParagraphStyle, kit: Kit) -> None:
         super().__init__()
         self.page, self.key, self.style, self.kit = page, key, style, kit
         self.para = Para(markup, style)
@@ -318,7 +318,7 @@ class _ShapedEntry(TaggedCell, Flowable):  # type: ignore[misc]
     """A contents entry in a shaped script: the number and title shaped in the title's
     direction, the page number at the end side of its first line, a link over all."""
 
-    def __init__(self, text: str, page: int, key: str, language: str, style: ParagraphStyle, kit: _Kit) -> None:
+    def __init__(self, text: str, page: int, key: str, language: str, style: ParagraphStyle, kit: Kit) -> None:
         super().__init__()
         self.page, self.key, self.style, self.kit, self.rtl = page, key, style, kit, of(language).rtl
         self.para = shaping.ShapedParagraph(

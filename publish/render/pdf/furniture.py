@@ -16,7 +16,7 @@ from publish.render.pdf.fonts import FontSet, _font_runs, _palette, _text_width
 from publish.render.pdf.tagging import artifact
 
 if TYPE_CHECKING:
-    from publish.render.pdf.story import _Kit
+    from publish.render.pdf.kit import Kit
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class _Furniture:
 
     date: str
     credit: str | None
-    kit: _Kit
+    kit: Kit
     language: str = ""
 
     def draw(self, canvas: Canvas, page: int, total: int, title: str) -> None:
