@@ -22,7 +22,7 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -36,7 +36,7 @@ from publish.model import Article
 from publish.options import ZIP_EPOCH, RenderOptions
 from publish.output import clear_leftovers, folder_lock, fsync_file, make_staging, prepare_output, stage
 from publish.processes import Interrupts, die_with_parent, usable_workers
-from publish.state import BuildState, Entry, NewSet, Stat, stat_of
+from publish.state import BuildState, Entry, NewSet, Plan, Rebuild, Stat, stat_of
 
 #: Most articles sent to a local pool worker in one message.
 CHUNK_MAX = 8
@@ -148,6 +148,8 @@ class Task:
     #: The build's clock (an embargo ends by it) and whether embargoes are kept at all.
     now: datetime.datetime | None = None
     ignore_embargo: bool = False
+    #: Editions asked for that are up to date and stay as they are (only `formats` are made).
+    keep: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -192,6 +194,8 @@ class Staged:
     item: ItemVersion | None = None
     notice: tuple[str, str] | None = None
     identifier: str | None = None
+    #: The task's editions that were up to date and were not made again.
+    keep: tuple[str, ...] = ()
 
 
 def render_task(task: Task) -> Rendered:
@@ -310,6 +314,7 @@ def stage_task(task: Task, staging: Path, sync: bool = True) -> Staged:
         input_stat=input_stat,
         item=rendered.item,
         identifier=rendered.identifier,
+        keep=task.keep,
     )
 
 
@@ -511,10 +516,8 @@ def build(
                     1 if cluster else workers,
                 )
                 # Made as they are sent (a list of a million tasks would be most of a build's memory).
-                todo = (
-                    Task(Path(source), formats, options, encoding, default_language, keep_breaks, now, ignore_embargo)
-                    for source in planned.todo()
-                )
+                base = Task(Path(), formats, options, encoding, default_language, keep_breaks, now, ignore_embargo)
+                todo = (task_of(source, rebuild, base) for source, rebuild in planned.todo())
                 engine = _Engine(workers, cluster, cluster_workers, staging, planned.todo_estimate(), interrupts)
                 with engine:
                     staged = staged_in_order(todo, engine)
@@ -537,6 +540,15 @@ def build(
             state.close()
             report.seconds = time.perf_counter() - started
     return report
+
+
+def task_of(source: str, rebuild: Rebuild | None, base: Task) -> Task:
+    """`base` for one article: every edition, or (`rebuild`) only those out of date, the
+    others kept as they are."""
+    if rebuild is None:
+        return replace(base, source=Path(source))
+    keep = tuple(kind for kind in base.formats if kind not in rebuild.formats)
+    return replace(base, source=Path(source), formats=rebuild.formats, keep=keep)
 
 
 def _bag_folder(bag: str | Path | None) -> Path | None:
@@ -663,6 +675,7 @@ def _install(answers: list[Staged], state: BuildState, touched: set[str]) -> lis
                     kinds,
                     done.item,
                     identifier=done.identifier,
+                    keep=done.keep,
                 )
             )
     installed = iter(state.install(sets))
@@ -731,7 +744,8 @@ class _Planned:
         self._processes = processes
         #: Articles in order; without details a run of up-to-date ones is only its length.
         self._order: deque[tuple[str, Entry | None] | int] = deque()
-        self._todo: deque[str] = deque()
+        #: Articles to build, each with the editions to make when only some are out of date.
+        self._todo: deque[tuple[str, Rebuild | None]] = deque()
         self._working = False
         #: The next segment, listed, its plan under way in the planning processes.
         self._ahead = self._start_next()
@@ -742,7 +756,7 @@ class _Planned:
         while self._more and not details and len(self._todo) < 2:
             self._more = self._plan_next()
 
-    def _start_next(self) -> tuple[list[tuple[str, str]], Callable[[], list[Entry | None]]] | None:
+    def _start_next(self) -> tuple[list[tuple[str, str]], Callable[[], list[Plan]]] | None:
         """List the next segment and set its planning going; None when no input is left."""
         segment = list(islice(self._sources, SEGMENT))
         if not segment:
@@ -761,8 +775,9 @@ class _Planned:
         self._ahead = self._start_next() if len(segment) == SEGMENT else None
         order, todo, details = self._order, self._todo, self._details
         for (name, _), entry in zip(segment, plan()):
-            if entry is None:
-                todo.append(name)
+            if not isinstance(entry, Entry):
+                todo.append((name, entry))
+                entry = None
             elif not details:
                 if order and isinstance(order[-1], int):
                     order[-1] += 1
@@ -776,7 +791,7 @@ class _Planned:
         """The articles to build as far as known: exact when one segment held every input."""
         return len(self._todo) + (SEGMENT if self._more else 0)
 
-    def todo(self) -> Iterator[str]:
+    def todo(self) -> Iterator[tuple[str, Rebuild | None]]:
         while True:
             while self._todo:
                 if not self._working:
