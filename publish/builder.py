@@ -34,7 +34,7 @@ from publish.inputs import count_source_names, read_input, stream_source_names
 from publish.language import DEFAULT
 from publish.model import Article
 from publish.options import ZIP_EPOCH, RenderOptions
-from publish.output import clear_leftovers, folder_lock, fsync_file, make_staging, prepare_output, stage
+from publish.output import clear_leftovers, folder_lock, fsync_file, fsync_folder, make_staging, prepare_output, stage
 from publish.processes import Interrupts, die_with_parent, usable_workers
 from publish.state import BuildState, Entry, NewSet, Plan, Rebuild, Stat, stat_of
 
@@ -51,6 +51,8 @@ COMMIT_EVERY = 256
 #: Times an article of a chunk whose worker was lost is tried again, alone (on a cluster,
 #: once: Dask itself tries a task on other workers before it gives up).
 LOST_RETRIES = 2
+#: Chunks rendered in this process ahead of the one whose files are still being made durable.
+LOCAL_AHEAD = 4
 #: Seconds between two looks at whether a worker has answered.
 WAIT_SECONDS = 0.01
 
@@ -320,15 +322,31 @@ def stage_task(task: Task, staging: Path, sync: bool = True) -> Staged:
 
 def stage_chunk(tasks: list[Task], staging: str) -> list[Staged]:
     """A chunk of articles, one worker call: the unit a pool or cluster schedules. Its
-    files are written first and flushed to disk together, from a few threads."""
-    answers = [_staged_or_bug(task, Path(staging), sync=len(tasks) == 1) for task in tasks]
-    if len(tasks) == 1:
-        return answers
+    files are written first and made durable together (group commit): an fsync per file
+    from a few threads, so the file system's journal commits are shared, never one
+    waited for after another (a lone article's editions too)."""
+    answers = [_staged_or_bug(task, Path(staging), sync=False) for task in tasks]
     with ThreadPoolExecutor(max_workers=SYNC_THREADS) as threads:
-        flushed = [
+        return Flushing(answers, threads).result()
+
+
+class Flushing:
+    """A chunk's answers whose temporaries are being flushed to disk by `threads`: done
+    when every file is durable, and only then are the answers (naming them) given out,
+    so nothing is renamed in, recorded or listed before it is durable. (In this process
+    the next article renders meanwhile: the disk's wait overlaps the work.)"""
+
+    def __init__(self, answers: list[Staged], threads: ThreadPoolExecutor) -> None:
+        self._answers = answers
+        self._futures = [
             [threads.submit(fsync_file, temporary) for _, temporary, _, _ in answer.editions] for answer in answers
         ]
-        return [_flushed(answer, futures) for answer, futures in zip(answers, flushed)]
+
+    def done(self) -> bool:
+        return all(future.done() for futures in self._futures for future in futures)
+
+    def result(self) -> list[Staged]:
+        return [_flushed(answer, futures) for answer, futures in zip(self._answers, self._futures)]
 
 
 def _staged_or_bug(task: Task, staging: Path, sync: bool) -> Staged:
@@ -531,6 +549,9 @@ def build(
                 if not state.db.failed:  # a record that failed cannot say what the manifests list
                     from publish.archive import write_manifests
 
+                    # The renames into these folders are durable before a manifest lists them.
+                    for relative in sorted(touched):
+                        fsync_folder(folder / relative)
                     write_manifests(folder, sorted(touched), state.digests_in, staging)
                     state.manifests_written(sorted(touched))
                 shutil.rmtree(staging, ignore_errors=True)
@@ -831,6 +852,8 @@ class _Engine:
         self.size, self.window = 1, 1
         self._close: list[Callable[[], Any]] = []
         self._pool: Any = None
+        #: Threads flushing the files of chunks rendered in this process.
+        self._threads: ThreadPoolExecutor | None = None
         #: A one-worker pool for articles tried again alone, so that one which kills its
         #: worker takes no other article with it.
         self._alone: Any = None
@@ -849,6 +872,11 @@ class _Engine:
             self._close.append(lambda: self._pool.shutdown(wait=True, cancel_futures=True))
             self._close.append(lambda: self._alone and self._alone.shutdown(wait=True, cancel_futures=True))
             self.size, self.window = chunk_size(self.count, self.jobs, CHUNK_MAX), self.jobs * 4
+        else:
+            self._threads = ThreadPoolExecutor(max_workers=SYNC_THREADS)
+            self._close.append(lambda: self._threads and self._threads.shutdown(wait=True))
+            # A few articles rendered ahead while the disk makes the last ones durable.
+            self.window = LOCAL_AHEAD
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -866,7 +894,11 @@ class _Engine:
             return self._session.submit(stage_chunk)(chunk)  # type: ignore[no-any-return]
         if self._pool is None:
             with self.interrupts.immediate():  # rendering here takes no lock: Ctrl-C stops it at once
-                return finished(stage_chunk(chunk, self.staging))
+                answers = [_staged_or_bug(task, Path(self.staging), sync=False) for task in chunk]
+            if self._threads is None:  # (an engine used without entering it)
+                with ThreadPoolExecutor(max_workers=SYNC_THREADS) as threads:
+                    return finished(Flushing(answers, threads).result())
+            return Flushing(answers, self._threads)
         from concurrent.futures.process import BrokenProcessPool
 
         try:
