@@ -181,3 +181,19 @@ def test_a_record_of_schema_2_gains_edition_keys_and_rebuilds_once(tmp_path):
     assert db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone() == ("3",)
     assert db.execute("SELECT count(*) FROM editions WHERE settings IS NULL").fetchone() == (0,)
     db.close()
+
+
+def test_an_edition_added_is_the_only_one_made(tmp_path):
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(SEED, inputs / SEED.name)
+    out = tmp_path / "out"
+    first = ["build", str(inputs), "--out", str(out), "--format", "txt,epub", "--quiet"]
+    assert CliRunner().invoke(main, first, catch_exceptions=False).exit_code == 0
+    before = stamps(out)
+    assert CliRunner().invoke(main, [*first, "--ascii"], catch_exceptions=False).exit_code == 0
+    after = stamps(out)
+    assert rewritten(before, after) == {"ascii"}
+    db = sqlite3.connect(out / STATE_FILE)
+    assert db.execute("SELECT count(*) FROM editions").fetchone() == (3,)
+    db.close()
