@@ -1,11 +1,12 @@
 """The one table of settings, and everything derived from it.
 
 Each setting is declared once (`SETTINGS`): its name, type, default, help, command-line
-flag, how its value is checked, and whether it shapes editions (and so belongs in
-`RenderOptions` and the rebuild key). From this table come the command-line options of
-`build` and `collect`, the reading and type-checking of `publish.toml` /
-`[tool.publish]`, `publish config`, and the `RenderOptions` a build renders with, as
-Sphinx derives everything from its one table of config values.
+flag, how its value is checked, and which editions it shapes (so a change of it
+rebuilds exactly those: each edition's rebuild key holds the settings that shape it).
+From this table come the command-line options of `build` and `collect`, the reading and
+type-checking of `publish.toml` / `[tool.publish]`, `publish config`, the
+`RenderOptions` a build renders with and each edition's share of the rebuild key
+(`shaping_options`), as Sphinx derives everything from its one table of config values.
 
 Precedence: the command line, then the configuration file, then the defaults here.
 """
