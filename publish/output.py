@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import errno
 import hashlib
 import os
 import re
@@ -109,6 +110,22 @@ def fsync_file(path: str | Path) -> None:
     descriptor = os.open(path, os.O_RDONLY)
     try:
         os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def fsync_folder(path: str | Path) -> None:
+    """Make a folder's entries (the renames into it) durable; a file system that cannot
+    flush a folder (some network ones) is left to its own guarantees."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return  # a folder removed meanwhile has no entries to keep
+    try:
+        os.fsync(descriptor)
+    except OSError as error:
+        if error.errno not in (errno.EINVAL, errno.ENOTSUP, errno.EBADF):
+            raise OutputError(f"cannot write: {error.strerror}", path=str(path)) from None
     finally:
         os.close(descriptor)
 

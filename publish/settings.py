@@ -1,11 +1,12 @@
 """The one table of settings, and everything derived from it.
 
 Each setting is declared once (`SETTINGS`): its name, type, default, help, command-line
-flag, how its value is checked, and whether it shapes editions (and so belongs in
-`RenderOptions` and the rebuild key). From this table come the command-line options of
-`build` and `collect`, the reading and type-checking of `publish.toml` /
-`[tool.publish]`, `publish config`, and the `RenderOptions` a build renders with, as
-Sphinx derives everything from its one table of config values.
+flag, how its value is checked, and which editions it shapes (so a change of it
+rebuilds exactly those: each edition's rebuild key holds the settings that shape it).
+From this table come the command-line options of `build` and `collect`, the reading and
+type-checking of `publish.toml` / `[tool.publish]`, `publish config`, the
+`RenderOptions` a build renders with and each edition's share of the rebuild key
+(`shaping_options`), as Sphinx derives everything from its one table of config values.
 
 Precedence: the command line, then the configuration file, then the defaults here.
 """
@@ -23,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from publish.editions import EDITIONS
 from publish.errors import OptionsError, PublishError
 from publish.language import DEFAULT
 from publish.options import RenderOptions
@@ -161,8 +163,11 @@ class Setting:
     kind: type
     default: Any
     help: str
-    #: Whether it changes the bytes of editions (then it is in RenderOptions and the rebuild key).
-    shapes_editions: bool
+    #: The editions whose bytes (or names) it changes: a change of it rebuilds exactly
+    #: these (each edition's rebuild key holds the settings that shape it). Required, so
+    #: a new setting must say; `()` for one that shapes none (where files go, how many
+    #: processes, which editions are built: each edition has its own key).
+    shapes_editions: tuple[str, ...]
     #: Command-line flags (`--out`, `-j`); `build` and `collect` share them.
     flags: tuple[str, ...]
     #: Checks and normalises a value of the right type; raises ValueError saying what was expected.
@@ -171,36 +176,52 @@ class Setting:
     for_digests: bool = True
 
 
+#: Every edition (a setting that changes how inputs are read shapes them all).
+ALL: tuple[str, ...] = tuple(edition.name for edition in EDITIONS)
+#: The editions made from templates (`<folder>/<edition>/...` in a template folder).
+TEMPLATED: tuple[str, ...] = ("epub", "pdf")
+
 SETTINGS: tuple[Setting, ...] = (
-    Setting("out", str, "dist", "folder the editions are written to", False, ("--out",), _out),
+    Setting("out", str, "dist", "folder the editions are written to", (), ("--out",), _out),
     Setting(
         "formats",
         list,
         ["epub", "pdf", "txt"],
         "editions to build: epub, pdf, txt, ascii, ninjs",
-        False,
+        (),
         ("--format",),
         _formats,
     ),
-    Setting("ascii", bool, False, "also write the 7-bit text edition", False, ("--ascii",), for_digests=False),
-    Setting("width", int, 72, "column width of the text edition", True, ("--width",), _width),
-    Setting("paper", str, "auto", "PDF paper: auto, A4 or Letter", True, ("--paper",), _paper),
+    Setting("ascii", bool, False, "also write the 7-bit text edition", (), ("--ascii",), for_digests=False),
+    Setting("width", int, 72, "column width of the text edition", ("txt", "ascii"), ("--width",), _width),
+    Setting("paper", str, "auto", "PDF paper: auto, A4 or Letter", ("pdf",), ("--paper",), _paper),
     Setting(
-        "font", str, "", "PDF body font family or .ttf file (empty: the style file's, Publish Serif)", True, ("--font",)
+        "font",
+        str,
+        "",
+        "PDF body font family or .ttf file (empty: the style file's, Publish Serif)",
+        ("pdf",),
+        ("--font",),
     ),
-    Setting("publisher", str, "", "publisher credited in the editions", True, ("--publisher",), single_line),
-    Setting("language", str, DEFAULT, "language of articles that do not say", False, ("--language",), _language),
+    Setting("publisher", str, "", "publisher credited in the editions", ("epub", "pdf"), ("--publisher",), single_line),
+    Setting("language", str, DEFAULT, "language of articles that do not say", ALL, ("--language",), _language),
     Setting(
-        "templates", list, [], "template folders searched before the built-in ones", True, ("--templates",), _folders
+        "templates",
+        list,
+        [],
+        "template folders searched before the built-in ones",
+        TEMPLATED,
+        ("--templates",),
+        _folders,
     ),
-    Setting("encoding", str, "", "encoding of the inputs (empty: detect)", False, ("--encoding",), _encoding),
-    Setting("strict", bool, False, "warnings that mean lost text become errors", True, ("--strict",)),
+    Setting("encoding", str, "", "encoding of the inputs (empty: detect)", ALL, ("--encoding",), _encoding),
+    Setting("strict", bool, False, "warnings that mean lost text become errors", ("pdf",), ("--strict",)),
     Setting(
         "keep_breaks",
         bool,
         False,
         "keep paragraph breaks as written (no joining of a sentence split by a stray blank line)",
-        False,
+        ALL,
         ("--keep-breaks",),
     ),
     Setting(
@@ -208,7 +229,7 @@ SETTINGS: tuple[Setting, ...] = (
         bool,
         False,
         "publish agency items still under embargo (for proofs: into a folder of their own)",
-        False,
+        (),
         ("--ignore-embargo",),
     ),
     Setting(
@@ -216,19 +237,17 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "",
         "the time the build publishes at, which embargoes are held against (ISO 8601; empty: the clock)",
-        False,
+        (),
         ("--now",),
         _now,
     ),
-    Setting(
-        "jobs", int, 0, "articles rendered at once (0: all cores)", False, ("-j", "--jobs"), _jobs, for_digests=False
-    ),
+    Setting("jobs", int, 0, "articles rendered at once (0: all cores)", (), ("-j", "--jobs"), _jobs, for_digests=False),
     Setting(
         "layout",
         str,
         "flat",
         "where editions go: flat (all in the output folder) or date (YYYY/MM/DD/ folders, undated/)",
-        False,
+        ALL,
         ("--layout",),
         _layout,
         for_digests=False,
@@ -238,13 +257,19 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "",
         "run the work on a Dask cluster: tcp://HOST:8786, local or local:N (empty: a process pool of --jobs)",
-        False,
+        (),
         ("--cluster",),
         _cluster,
         for_digests=False,
     ),
 )
 BY_NAME: dict[str, Setting] = {setting.name: setting for setting in SETTINGS}
+#: Settings that shape every edition without being render options: they change how an
+#: input is read (so every edition's text) or how every file is named. They are in the
+#: key all editions share; the others are each in the keys of the editions they shape.
+READING_SETTINGS: tuple[str, ...] = ("language", "encoding", "keep_breaks", "layout")
+#: The RenderOptions field each render option is held in (where the names differ).
+OPTION_FIELDS: dict[str, str] = {"templates": "template_dirs"}
 CONFIG_FILES: tuple[tuple[str, tuple[str, ...]], ...] = (("publish.toml", ()), ("pyproject.toml", ("tool", "publish")))
 
 
@@ -398,9 +423,27 @@ def source_date_epoch(environ: dict[str, str] | None = None) -> int | None:
     return int(value)
 
 
+#: The editions that carry SOURCE_DATE_EPOCH (their time); an environment variable, not a setting.
+EPOCH_SHAPES: tuple[str, ...] = ("epub", "pdf")
+
+
+def shaping_options(edition: str, options: RenderOptions) -> dict[str, Any]:
+    """The render options that shape `edition`, by setting name: its share of the rebuild
+    key, so changing any other option leaves it up to date. (The template folders are
+    keyed by what they hold for each edition, see `publish.state`, not by their paths.)"""
+    values: dict[str, Any] = {}
+    for setting in SETTINGS:
+        if edition in setting.shapes_editions and setting.name not in READING_SETTINGS and setting.name != "templates":
+            values[setting.name] = getattr(options, OPTION_FIELDS.get(setting.name, setting.name))
+    if edition in EPOCH_SHAPES:
+        values["source_date_epoch"] = options.source_date_epoch
+    return values
+
+
 def render_options(values: dict[str, Any], epoch: int | None = None) -> RenderOptions:
-    """The RenderOptions a build renders with: the settings that shape editions (a test
-    holds this list and the table's `shapes_editions` together)."""
+    """The RenderOptions a build renders with: the settings that shape editions and are
+    not about reading the inputs (a test holds this list and the table's
+    `shapes_editions` together)."""
     return RenderOptions(
         width=values["width"],
         paper=values["paper"],

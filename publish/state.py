@@ -35,6 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from publish.editions import edition as edition_by_name
 from publish.editions import edition_of, file_name
 from publish.errors import InputError, OptionsError, OutputError, PublishError
 from publish.feed import VERSIONS_FOLDER, ItemVersion, version_name
@@ -52,7 +53,9 @@ STATE_FILE = ".publish-state.sqlite"
 #: The record of publish before 0.2: read once, migrated, then removed.
 OLD_STATE_FILE = ".publish-state.json"
 #: 2: the agency items of a feed (their names, versions and kills) and each article's place.
-SCHEMA_VERSION = 2
+#: 3: each edition's own rebuild key (`editions.settings`); a record of 2 gains the column,
+#: empty, so each article is rebuilt once (its slug keeping its claim meanwhile).
+SCHEMA_VERSION = 3
 #: Articles looked up in one query when planning a build.
 LOOKUP_BATCH = 500
 #: Fewest articles worth planning in several processes: below this a fork costs more than
@@ -77,7 +80,7 @@ CREATE INDEX IF NOT EXISTS items_name ON items (name);
 CREATE INDEX IF NOT EXISTS articles_slug ON articles (slug);
 CREATE TABLE IF NOT EXISTS editions (
     name TEXT PRIMARY KEY, source TEXT NOT NULL, digest TEXT NOT NULL,
-    size INTEGER, mtime_ns INTEGER, inode INTEGER);
+    size INTEGER, mtime_ns INTEGER, inode INTEGER, settings TEXT);
 CREATE INDEX IF NOT EXISTS editions_source ON editions (source);
 CREATE TABLE IF NOT EXISTS pending (
     name TEXT PRIMARY KEY, source TEXT NOT NULL, temporary TEXT, digest TEXT,
@@ -120,16 +123,41 @@ class Entry(NamedTuple):
 NO_DETAILS = Entry("", None)
 
 
+@dataclass(frozen=True)
+class Rebuild:
+    """An article whose input is unchanged and only some of whose editions are out of
+    date (a setting or template that shapes only them changed, or one was lost): only
+    `formats` are rendered again, the others stay as they are, not rewritten."""
+
+    formats: tuple[str, ...]
+
+
+#: What planning says of an article: up to date (`Entry`), some editions to make again
+#: (`Rebuild`), or None: build it whole.
+Plan = Entry | Rebuild | None
+
+
 class BuildState:
     """The folder's record of built articles; open for the length of a build (under the
     folder lock), changes committed in batches by `save`."""
 
-    def __init__(self, folder: Path, settings: str, formats: tuple[str, ...] = (), layout: str = "flat") -> None:
+    def __init__(
+        self,
+        folder: Path,
+        settings: str,
+        formats: tuple[str, ...] = (),
+        layout: str = "flat",
+        edition_settings: dict[str, str] | None = None,
+    ) -> None:
         self.folder = folder
         self.formats = formats
         self.layout = layout
-        #: Digest of everything besides the input that shapes the editions.
+        #: Digest of everything besides the input that shapes every edition (the article's key).
         self.settings = hashlib.sha256(settings.encode()).hexdigest()
+        #: Per edition, the digest of what shapes it alone (the edition's key).
+        self.edition_keys = _edition_keys(formats, edition_settings or {})
+        #: Which edition an edition's key is the key of.
+        self._kinds = {key: kind for kind, key in self.edition_keys.items()}
         #: The output folder as a path prefix.
         self._prefix = os.path.join(str(folder), "")
         #: Manifests read this build to tell publish's files from others' (one folder's).
@@ -150,7 +178,8 @@ class BuildState:
     def load(
         cls, folder: Path, formats: tuple[str, ...], options: RenderOptions, encoding: str | None, layout: str = "flat"
     ) -> BuildState:
-        return cls(folder, _settings_key(formats, options, encoding, layout), formats, layout)
+        common, editions = _settings_keys(formats, options, encoding, layout)
+        return cls(folder, common, formats, layout, editions)
 
     @classmethod
     def peek(
@@ -165,7 +194,10 @@ class BuildState:
             return None
         state = cls.__new__(cls)
         state.folder, state.formats, state.layout = folder, formats, layout
-        state.settings = hashlib.sha256(_settings_key(formats, options, encoding, layout).encode()).hexdigest()
+        common, editions = _settings_keys(formats, options, encoding, layout)
+        state.settings = hashlib.sha256(common.encode()).hexdigest()
+        state.edition_keys = _edition_keys(formats, editions)
+        state._kinds = {key: kind for kind, key in state.edition_keys.items()}
         state._prefix, state._manifests, state._vacating = os.path.join(str(folder), ""), {}, set()
         state._created, state._planners, state.read_only = False, None, True
         try:
@@ -214,14 +246,16 @@ class BuildState:
 
     # Deciding what is up to date ------------------------------------------------------
 
-    def plan(self, sources: Sequence[str], details: bool = True) -> Iterator[Entry | None]:
+    def plan(self, sources: Sequence[str], details: bool = True) -> Iterator[Plan]:
         """For each source (absolute path), in order, its record if its editions are up to
-        date, else None: one query per batch of sources, and per article a stat of its
-        input and of each edition (the no-op rebuild of an archive is this loop, so its
-        common case is written out here). Without `details` an entry's slug and date are
-        left empty (not fetched)."""
+        date, `Rebuild` naming the editions that are not when only some are (a setting that
+        shapes only those changed, or one was lost), else None (build it all): one query
+        per batch of sources, and per article a stat of its input and of each edition (the
+        no-op rebuild of an archive is this loop, so its common case is written out here).
+        Without `details` an entry's slug and date are left empty (not fetched)."""
         editions = len(self.formats)
         prefix = self._prefix
+        kinds = self._kinds
         for start in range(0, len(sources), LOOKUP_BATCH):
             batch = sources[start : start + LOOKUP_BATCH]
             keys = [_key(name) for name in batch]
@@ -231,7 +265,7 @@ class BuildState:
                 if found is None:
                     yield None
                     continue
-                if len(found) == editions:
+                if len(found) == editions and all(row[8] in kinds for row in found):
                     try:
                         same = _stat(name) == found[0][1:4] and all(
                             (now := os.stat(prefix + row[4])) and _stat(now) == row[5:8] and _readable(now)
@@ -240,18 +274,16 @@ class BuildState:
                     except OSError:
                         same = False
                     if same:
-                        yield Entry(*found[0][8:10]) if details else NO_DETAILS
+                        yield Entry(*found[0][9:11]) if details else NO_DETAILS
                         continue
                 yield self._check(name, found, input_stat=True, details=details, key=key)
 
-    def plan_all(self, sources: Sequence[str], details: bool = True, processes: int = 1) -> list[Entry | None]:
+    def plan_all(self, sources: Sequence[str], details: bool = True, processes: int = 1) -> list[Plan]:
         """`plan` for every source, in `processes` forked processes for a large archive (each
         with its own connection; a stat it refreshes is committed there), else here."""
         return self.plan_later(sources, details, processes)()
 
-    def plan_later(
-        self, sources: Sequence[str], details: bool = True, processes: int = 1
-    ) -> Callable[[], list[Entry | None]]:
+    def plan_later(self, sources: Sequence[str], details: bool = True, processes: int = 1) -> Callable[[], list[Plan]]:
         """`plan_all`, its forked processes set to work now and their answer asked for
         later (by calling what this returns), so the caller can list the next inputs
         meanwhile. Planned here, it all happens when asked for."""
@@ -268,7 +300,9 @@ class BuildState:
             )
         size = -(-len(sources) // processes)
         planned = [
-            self._planners.submit(_plan_part, self.folder, self.settings, self.formats, self.layout, part, details)
+            self._planners.submit(
+                _plan_part, self.folder, self.settings, self.edition_keys, self.formats, self.layout, part, details
+            )
             for part in (sources[start : start + size] for start in range(0, len(sources), size))
         ]
         return lambda: [entry for future in planned for entry in future.result()]
@@ -288,16 +322,17 @@ class BuildState:
         recorded = self.db.execute("SELECT input FROM articles WHERE source = ?", (name,)).fetchone()
         if found is None or recorded is None or recorded[0] != input_digest:
             return None
-        return self._check(name, found, input_stat=False)
+        checked = self._check(name, found, input_stat=False)
+        return checked if isinstance(checked, Entry) else None
 
     def _rows(self, names: Sequence[str], details: bool = True) -> dict[str, list[tuple]]:
-        """The records of `names` made with this build's settings: per source, one row per
-        edition, (source, input stat, edition, edition stat[, slug, date]); one query, and
-        no digests (only a file whose stat changed needs one). Every column costs: the
-        slug and date only when asked for."""
+        """The records of `names` made with this build's shared settings: per source, one
+        row per edition, (source, input stat, edition, edition stat, edition key[, slug,
+        date]); one query, and no digests (only a file whose stat changed needs one).
+        Every column costs: the slug and date only when asked for."""
         rows: dict[str, list[tuple]] = {}
         for row in self.db.execute(
-            "SELECT a.source, a.size, a.mtime_ns, a.inode, e.name, e.size, e.mtime_ns, e.inode"
+            "SELECT a.source, a.size, a.mtime_ns, a.inode, e.name, e.size, e.mtime_ns, e.inode, e.settings"
             + (", a.slug, a.date " if details else " ")
             + "FROM articles a JOIN editions e ON e.source = a.source "
             f"WHERE a.settings = ? AND a.source IN ({','.join('?' * len(names))})",
@@ -311,18 +346,23 @@ class BuildState:
 
     def _check(
         self, name: str, rows: list[tuple], input_stat: bool, details: bool = True, key: str | None = None
-    ) -> Entry | None:
-        """The article's entry when its input (with `input_stat`) and every edition are
-        unchanged, reading a file whose stat changed. (The settings name the editions and
-        the layout, so a record with as many editions as editions asked for has them all.)"""
+    ) -> Plan:
+        """The article's entry when its input (with `input_stat`) and every edition asked
+        for are unchanged and made with their edition's key, reading a file whose stat
+        changed; `Rebuild` naming the editions that are not when the input is unchanged;
+        None when it must be built whole."""
         if input_stat and not self._unchanged(name, rows[0][1:4], "articles", "source", "input", key):
             return None
-        if len(rows) != len(self.formats):
-            return None  # a record that lost editions proves nothing
-        for row in rows:
-            if not self._unchanged(self._prefix + row[4], row[5:8], "editions", "name", "digest", row[4]):
-                return None
-        return Entry(*rows[0][8:10]) if details else NO_DETAILS
+        current = {
+            self._kinds[row[8]]
+            for row in rows
+            if row[8] in self._kinds
+            and self._unchanged(self._prefix + row[4], row[5:8], "editions", "name", "digest", row[4])
+        }
+        stale = tuple(kind for kind in self.formats if kind not in current)
+        if not stale:
+            return Entry(*rows[0][9:11]) if details else NO_DETAILS
+        return Rebuild(stale) if current else None
 
     def _unchanged(
         self, path: str, recorded: tuple, table: str, column: str, digest: str, key: str | None = None
@@ -530,15 +570,16 @@ class BuildState:
         self.db.execute(
             "UPDATE articles SET slug = ?, name = ? WHERE source = ?", (version_name(name, label), name, stored)
         )
-        for old, digest, size, mtime, inode in self.db.execute(
-            "SELECT name, digest, size, mtime_ns, inode FROM editions WHERE source = ?", (source,)
+        for old, digest, size, mtime, inode, settings in self.db.execute(
+            "SELECT name, digest, size, mtime_ns, inode, settings FROM editions WHERE source = ?", (source,)
         ).fetchall():
             kind = edition_of(old.rpartition("/")[2])
             assert kind is not None  # a recorded edition's name is an edition's
             moved = f"{VERSIONS_FOLDER}/{file_name(version_name(name, label), kind.name)}"
             self.db.execute("DELETE FROM editions WHERE name = ?", (old,))
             self.db.execute(
-                "INSERT OR REPLACE INTO editions VALUES (?, ?, ?, ?, ?, ?)", (moved, stored, digest, size, mtime, inode)
+                "INSERT OR REPLACE INTO editions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (moved, stored, digest, size, mtime, inode, settings),
             )
             self.db.execute(
                 "INSERT OR REPLACE INTO pending VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -650,12 +691,13 @@ class BuildState:
         remove); the old copies, as (name, digest, stat recorded), are returned."""
         key = _name(new.source)
         names = {name for name, *_ in new.editions}
+        kept = _kept_names(new)
         old = [
             (name, digest, (size, mtime, inode))
             for name, digest, size, mtime, inode in self.db.execute(
                 "SELECT name, digest, size, mtime_ns, inode FROM editions WHERE source = ?", (key,)
             )
-            if name not in names
+            if name not in names and name not in kept
         ]
         self.record(
             new.source,
@@ -668,6 +710,7 @@ class BuildState:
             new.item,
             new.story,
             new.identifier,
+            kept,
         )
         self.db.executemany(
             "INSERT OR REPLACE INTO pending VALUES (?, ?, ?, NULL, ?, ?, ?)",
@@ -742,15 +785,20 @@ class BuildState:
         item: ItemVersion | None = None,
         story: str | None = None,
         identifier: str | None = None,
+        keep: set[str] | frozenset[str] = frozenset(),
     ) -> None:
         """Remember what `source` produced from the input with `input_digest` (the bytes
         actually rendered, not the file as it may be now): edition name -> SHA-256, with
-        the stats the files had when written (taken here when not given); the agency item
-        it is a version of, and the story's name (when its files are named otherwise)."""
+        the stats the files had when written (taken here when not given) and the key of
+        the edition each is; the agency item it is a version of, and the story's name
+        (when its files are named otherwise). The recorded editions named in `keep` (up to
+        date, not made again) stay recorded as they were."""
         name = _name(source)
         if input_stat is None:
             input_stat = _stat_or_none(str(source))
-        self.db.execute("DELETE FROM editions WHERE source = ?", (name,))
+        self.db.execute(
+            f"DELETE FROM editions WHERE source = ? AND name NOT IN ({','.join('?' * len(keep))})", (name, *keep)
+        )
         self.db.execute(
             "INSERT OR REPLACE INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
@@ -768,17 +816,23 @@ class BuildState:
             ),
         )
         self.db.executemany(
-            "INSERT OR REPLACE INTO editions VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO editions VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     edition,
                     name,
                     digest,
                     *((stats or {}).get(edition) or _stat_or_none(str(self.folder / edition)) or (None, None, None)),
+                    self._edition_key(edition),
                 )
                 for edition, digest in digests.items()
             ],
         )
+
+    def _edition_key(self, name: str) -> str | None:
+        """The key of the edition a file `name` is (None for one this build does not make)."""
+        kind = edition_of(name.rpartition("/")[2])
+        return self.edition_keys.get(kind.name) if kind is not None else None
 
     def forget(self, source: Path) -> None:
         name = _name(source)
@@ -857,12 +911,19 @@ class BuildState:
 
 
 def _plan_part(
-    folder: Path, settings: str, formats: tuple[str, ...], layout: str, sources: Sequence[str], details: bool
-) -> list[Entry | None]:
+    folder: Path,
+    settings: str,
+    edition_keys: dict[str, str],
+    formats: tuple[str, ...],
+    layout: str,
+    sources: Sequence[str],
+    details: bool,
+) -> list[Plan]:
     """One process's share of `BuildState.plan_all`: a state object on a connection of
     its own (never the parent's), committing the stats it refreshed."""
     state = BuildState.__new__(BuildState)
     state.folder, state.formats, state.layout, state.settings = folder, formats, layout, settings
+    state.edition_keys, state._kinds = edition_keys, {key: kind for kind, key in edition_keys.items()}
     state._prefix, state._manifests, state._created, state._planners = os.path.join(str(folder), ""), {}, False, None
     state.db = sqlite3.connect(folder / STATE_FILE, timeout=BUSY_SECONDS, isolation_level="DEFERRED", factory=_Record)
     state.db.path = str(folder / STATE_FILE)
@@ -949,6 +1010,9 @@ def _open(folder: Path) -> _Record:
             db.execute("PRAGMA synchronous=NORMAL")
             db.executescript(SCHEMA)
             version = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+            if version is not None and version[0] == "2":  # no edition keys yet: each rebuilt once
+                db.execute("ALTER TABLE editions ADD COLUMN settings TEXT")
+                version = (str(SCHEMA_VERSION),)
             if version is not None and version[0] != str(SCHEMA_VERSION):
                 raise sqlite3.DatabaseError(f"schema {version[0]}")
             db.execute("SELECT count(*) FROM articles WHERE rowid = 1").fetchone()
@@ -1005,7 +1069,7 @@ def _migrate_json(folder: Path, db: sqlite3.Connection) -> None:
                 (source, "migrated", raw["key"], raw["slug"], raw.get("date")),
             )
             db.executemany(
-                "INSERT OR IGNORE INTO editions VALUES (?, ?, ?, NULL, NULL, NULL)",
+                "INSERT OR IGNORE INTO editions VALUES (?, ?, ?, NULL, NULL, NULL, NULL)",
                 [(name, source, digest) for name, digest in dict(raw["editions"]).items()],
             )
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
@@ -1093,6 +1157,8 @@ class NewSet:
     story: str | None = None
     #: The article's content identifier: the same article from another file is published once.
     identifier: str | None = None
+    #: Editions asked for that were up to date and not made again: their files and records stay.
+    keep: tuple[str, ...] = ()
 
 
 class Duplicate(Exception):
@@ -1101,6 +1167,16 @@ class Duplicate(Exception):
     def __init__(self, owner: str) -> None:
         super().__init__(owner)
         self.owner = owner
+
+
+def _kept_names(new: NewSet) -> set[str]:
+    """The names the editions `new` keeps (up to date, not made again) have beside its
+    new ones: the same folder and stem, their own suffix."""
+    if not new.keep or not new.editions or not new.kinds:
+        return set()
+    first = new.editions[0][0]
+    stem = first[: -len(edition_by_name(new.kinds[0]).suffix) - 1]
+    return {f"{stem}.{edition_by_name(kind).suffix}" for kind in new.keep}
 
 
 def _renamed(
@@ -1132,33 +1208,74 @@ class Installed:
     duplicate: str | None = None
 
 
-def _settings_key(formats: tuple[str, ...], options: RenderOptions, encoding: str | None, layout: str = "flat") -> str:
-    """Everything besides the input that shapes the editions and names their files, as
-    one string."""
-    templates = hashlib.sha256()
-    for folder in search_path(options.template_dirs):
-        for path in _files_below(Path(folder)):
-            templates.update(os.fsencode(path.relative_to(folder)) + b"\0")
-            try:
-                with path.open("rb") as handle:  # in blocks: a huge file there is hashed, not held
-                    for block in iter(lambda: handle.read(1 << 20), b""):
-                        templates.update(block)
-            except OSError as error:
-                raise OptionsError(f"cannot read the template: {error.strerror}", path=str(path)) from None
-    fonts = fonts_digest(pdf_font_family(options.template_dirs, options.font)) if "pdf" in formats else None
-    return json.dumps(
-        {
-            "version": __version__,
-            "formats": formats,
-            "layout": layout,
-            "options": options.key(),
-            "encoding": encoding,
-            "templates": templates.hexdigest(),
-            "fonts": fonts,
-            "libraries": library_versions(),
-        },
+def _edition_keys(formats: tuple[str, ...], edition_settings: dict[str, str]) -> dict[str, str]:
+    """Per edition, the digest of what shapes it alone (the edition's key)."""
+    return {kind: hashlib.sha256(f"{kind}\0{edition_settings.get(kind, '')}".encode()).hexdigest() for kind in formats}
+
+
+def _settings_keys(
+    formats: tuple[str, ...], options: RenderOptions, encoding: str | None, layout: str = "flat"
+) -> tuple[str, dict[str, str]]:
+    """The rebuild keys, as text: the one every edition shares (publish and library
+    versions, how inputs are read, how files are named) and one per edition (the render
+    options that shape it, by the settings table's `shapes_editions`, what the template
+    folders hold for it, its fonts), so a change rebuilds only the editions it shapes."""
+    from publish.settings import shaping_options
+
+    common = json.dumps(
+        {"version": __version__, "layout": layout, "encoding": encoding, "libraries": library_versions()},
         sort_keys=True,
     )
+    templates = _template_digests(options.template_dirs, formats)
+    keys = {
+        kind: json.dumps(
+            {
+                "edition": kind,
+                "options": shaping_options(kind, options),
+                "templates": templates[kind],
+                "fonts": fonts_digest(pdf_font_family(options.template_dirs, options.font)) if kind == "pdf" else None,
+            },
+            sort_keys=True,
+            default=str,
+        )
+        for kind in formats
+    }
+    return common, keys
+
+
+def _template_digests(user_dirs: tuple[Path, ...], formats: tuple[str, ...]) -> dict[str, str]:
+    """Per edition, a digest of what the template search path holds for it: the files in
+    each folder's `<edition>/` folder, and for an edition made from templates (the
+    `templates` setting's `shapes_editions`) every file not in another edition's folder.
+    A folder that holds nothing for an edition leaves its digest as it was; each file is
+    read once, in blocks (a huge file there is hashed, not held)."""
+    from publish.editions import BY_NAME as EDITIONS_BY_NAME
+    from publish.settings import BY_NAME as SETTINGS_BY_NAME
+
+    templated = [kind for kind in formats if kind in SETTINGS_BY_NAME["templates"].shapes_editions]
+    found: dict[str, list[list[str]]] = {kind: [] for kind in formats}
+    for folder in search_path(user_dirs):
+        held: dict[str, list[str]] = {kind: [] for kind in formats}
+        for path in _files_below(Path(folder)):
+            relative = path.relative_to(folder)
+            first = relative.parts[0] if len(relative.parts) > 1 else ""
+            targets = [first] if first in EDITIONS_BY_NAME else templated
+            targets = [kind for kind in targets if kind in held]
+            if not targets:
+                continue
+            digest = hashlib.sha256()
+            try:
+                with path.open("rb") as handle:
+                    for block in iter(lambda: handle.read(1 << 20), b""):
+                        digest.update(block)
+            except OSError as error:
+                raise OptionsError(f"cannot read the template: {error.strerror}", path=str(path)) from None
+            for kind in targets:
+                held[kind].append(f"{relative.as_posix()}\0{digest.hexdigest()}")
+        for kind, files in held.items():
+            if files:
+                found[kind].append(files)
+    return {kind: hashlib.sha256(json.dumps(folders).encode()).hexdigest() for kind, folders in found.items()}
 
 
 def _files_below(top: Path) -> list[Path]:

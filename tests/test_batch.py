@@ -71,7 +71,7 @@ def test_incremental_rebuilds_only_what_changed(sources, tmp_path):
     assert build([sources], out, options=RenderOptions(width=60), force=True).skipped == 0
 
 
-def test_a_changed_template_rebuilds_everything(sources, tmp_path):
+def test_a_changed_template_rebuilds_its_edition_of_every_article(sources, tmp_path):
     out = tmp_path / "out"
     theme = tmp_path / "theme"
     (theme / "epub").mkdir(parents=True)
@@ -83,6 +83,7 @@ def test_a_changed_template_rebuilds_everything(sources, tmp_path):
         css.write("\nh1 { color: maroon; }\n")
     rebuilt = build([sources], out, options=options)
     assert rebuilt.skipped == 0
+    assert sorted(path.suffix for path in rebuilt.written) == [".epub"] * len(ARTICLES)  # only the EPUBs
     epub = next(path for path in rebuilt.written if path.suffix == ".epub")
     with zipfile.ZipFile(epub) as book:  # the new stylesheet, not one cached in this process
         assert b"maroon" in book.read("EPUB/css/article.css")

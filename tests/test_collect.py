@@ -241,3 +241,28 @@ def test_an_edition_a_digest_cannot_have_is_named_in_a_warning(tmp_path):
         "warning: a digest has no ascii edition; not written (digests are made as epub, pdf, txt or ninjs)\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir() if p.name[0] != ".") == ["SHA256SUMS", "undated-digest.txt"]
+
+
+def test_collect_lists_the_folder_from_the_record_without_reading_its_editions(tmp_path, monkeypatch):
+    """Issue 31, point 5: the manifest a digest rewrites takes the record's digests of the
+    editions already in the folder; none of them is read again."""
+    from publish import archive, output, state
+    from publish.builder import build
+
+    out = tmp_path / "out"
+    assert build([SEED, CORPUS / "russian.txt"], out, formats=["txt", "epub"]).ok
+    read: list[str] = []
+
+    def counted(original):
+        def digest(path):
+            read.append(str(path))
+            return original(path)
+
+        return digest
+
+    monkeypatch.setattr(archive, "_digest", counted(archive._digest))
+    monkeypatch.setattr(state, "sha256", counted(output.sha256))
+    result = collect([SEED, CORPUS / "russian.txt"], title="Week", out_dir=out, formats=["txt", "epub"])
+    assert len(result.written) == 2 and read == []
+    listed = (out / "SHA256SUMS").read_text()
+    assert all(path.name in listed for path in out.iterdir() if path.suffix in (".txt", ".epub"))
