@@ -536,6 +536,12 @@ class Article:
         return self.located or (self.dateline.place if self.dateline else None)
 
     @property
+    def writers(self) -> list[str]:
+        """The byline's names: the creators who wrote it (an editor or a photographer is a
+        creator, named in the metadata, not in the byline)."""
+        return [creator.name for creator in self.creators if creator.role == "writer"]
+
+    @property
     def author(self) -> str | None:
         """The writers' names as one phrase for metadata that holds one ("A; B"), else None."""
         names = [creator.name for creator in self.creators]

@@ -396,6 +396,19 @@ def test_the_subtitle_stands_under_the_headline_and_editorial_notes_are_never_pr
     assert "Note: Hinweis für Redaktionen: Der Bericht wird fortgeschrieben." in render_text(article).decode()
 
 
+def test_the_byline_names_the_writers_alone_in_the_epub_and_the_pdf(tmp_path):
+    """An editor (a G2 contributor) is a creator of the metadata, not of the byline: the
+    PDF printed "Christian Hollmann und Anna Becker" where the EPUB said the writer alone."""
+    article = read_article(NEWSML / "de_dpa_nitf.xml").article
+    assert [(creator.name, creator.role) for creator in article.creators] == [
+        ("Christian Hollmann", "writer"),
+        ("Anna Becker", "editor"),
+    ]
+    assert _chapter(article).find(".//x:p[@class='byline']", XHTML).text == "Christian Hollmann"
+    byline = next(line for line in _pdf_text(article, tmp_path).splitlines() if "Hollmann" in line)
+    assert " ".join(byline.split()) == "Christian Hollmann · 7. Dezember 2026 · dpa"
+
+
 def test_a_first_version_says_nothing_of_updates():
     article = read_article(NEWSML / "de_dpa_nitf.xml").article
     assert _chapter(article).findall(".//x:p[@class='notice']", XHTML) == []

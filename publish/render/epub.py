@@ -206,7 +206,7 @@ def _package(
                 headline=reading_text(article.title, article.language),
                 subtitle=reading_text(article.subtitle, article.language) if article.subtitle else "",
                 notices=reader_notices(article),
-                byline=of(article.language).join([c.name for c in article.creators if c.role == "writer"]),
+                byline=of(article.language).join(article.writers),
                 lead_in=reading_text(article.lead_in or "", article.language),
                 blocks=[block_for_reading(block, article.language) for block in article.blocks],
                 date_text=of(article.language).date(article.date) if article.date else "",

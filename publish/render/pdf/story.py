@@ -70,7 +70,7 @@ def _article_story(
     if article.subtitle:
         subtitle = reading_text(article.subtitle, language)
         yield _furniture(subtitle, kit, language, "subtitle", "regular", parent)
-    writers = of(language).join([creator.name for creator in article.creators])
+    writers = of(language).join(article.writers)
     byline = " · ".join(part for part in (writers, _reader_date(article.date, language), article.source) if part)
     if byline:
         yield _furniture(reading_text(byline, language), kit, language, "byline", "italic", parent)
