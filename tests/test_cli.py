@@ -1,3 +1,4 @@
+import os
 import subprocess
 import sys
 import sysconfig
@@ -242,3 +243,27 @@ def test_exit_codes_mean_what_the_readme_says(tmp_path, case, code, last_line):
     assert result.returncode == code
     lines = (result.stdout if code == 0 else result.stderr).splitlines()
     assert last_line in lines[-1]
+
+
+@pytest.mark.parametrize("shell, marker", [("bash", "_publish_completion()"), ("zsh", "#compdef publish")])
+def test_shell_completion_as_the_readme_says(shell, marker):
+    """The quick start's line, `eval "$(_PUBLISH_COMPLETE=bash_source publish)"`, gives a
+    completion script; and completing `publish bu` offers `build`."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert 'eval "$(_PUBLISH_COMPLETE=bash_source publish)"' in readme
+    script = subprocess.run(
+        [sys.executable, "-m", "publish"],
+        env={**os.environ, "_PUBLISH_COMPLETE": f"{shell}_source"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert marker in script.stdout
+    offered = subprocess.run(
+        [sys.executable, "-m", "publish"],
+        env={**os.environ, "_PUBLISH_COMPLETE": "bash_complete", "COMP_WORDS": "publish bu", "COMP_CWORD": "1"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "plain,build" in offered.stdout.splitlines()
