@@ -288,6 +288,14 @@ class Creator:
 #: What an agency says of an item's state (ninjs `pubstatus`, NewsML-G2 `pubStatus`): usable,
 #: withheld (not to be published now), canceled (killed: withdrawn from publication).
 ITEM_STATUSES: tuple[str, ...] = ("usable", "withheld", "canceled")
+#: The words feeds use for them (lower case; ninjs `pubstatus`, G2 `stat:` codes, NITF
+#: `management-status`): British "cancelled", and "withdrawn", which some ninjs feeds send
+#: for a kill.
+ITEM_STATUS_WORDS: dict[str, str] = {
+    **{status: status for status in ITEM_STATUSES},
+    "cancelled": "canceled",
+    "withdrawn": "canceled",
+}
 #: How the archival text header writes the item, in order: (header key, `Item` attribute).
 ITEM_FIELDS: tuple[tuple[str, str], ...] = (
     ("Item", "id"),

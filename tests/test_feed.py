@@ -318,3 +318,30 @@ def test_a_digest_of_a_feed_holds_each_story_once_and_none_killed_or_embargoed(t
     late = digest("2026-12-08T07:00:00Z")  # the embargo is over: the digest is made again, with it
     assert late.returncode == 0, late.stderr
     assert "Bus drivers" in (tmp_path / "out" / "undated-desk.txt").read_text()
+
+
+@pytest.mark.parametrize(
+    "make, word, status",
+    [
+        (ninjs, "withdrawn", "canceled"),
+        (ninjs, "Cancelled", "canceled"),
+        (ninjs, "withheld", "withheld"),
+        (newsml, "cancelled", "canceled"),
+        (newsml, "withdrawn", "canceled"),
+    ],
+)
+def test_the_words_feeds_use_for_a_kill_are_read_as_one(make, word, status):
+    """ninjs feeds send "withdrawn" for a kill too (the issue names it), British ones "Cancelled"."""
+    from publish.readers import read_bytes
+
+    suffix = ".json" if make is ninjs else ".xml"
+    item = read_bytes(make(2, status=word, body="Withdrawn."), Path(f"story{suffix}")).article.item
+    assert item is not None and item.status == status
+
+
+def test_a_status_no_feed_uses_is_refused_naming_the_property():
+    from publish.errors import InputError
+    from publish.readers import read_bytes
+
+    with pytest.raises(InputError, match="'spiked' is not a status"):
+        read_bytes(ninjs(1, status="spiked", body="Text."), Path("story.json"))

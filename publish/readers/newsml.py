@@ -28,7 +28,7 @@ from lxml import etree
 from publish.errors import InputError, OptionsError
 from publish.language import normalise_tag
 from publish.metadata import field
-from publish.model import Creator, Item, Note, Provenance
+from publish.model import ITEM_STATUS_WORDS, Creator, Item, Note, Provenance
 from publish.readers.agencies import ROLE_NAMES, is_correction
 from publish.readers.draft import Draft, DraftBlock, Given
 from publish.readers.lexing import iso_time, parse_date
@@ -49,8 +49,6 @@ ITEM_PATHS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "status": (("nar:itemMeta/nar:pubStatus/@qcode",), ("nitf:head/nitf:docdata/@management-status",)),
     "embargo": (("nar:itemMeta/nar:embargoed",), ("nitf:head/nitf:docdata/nitf:date.release/@norm",)),
 }
-#: Publication statuses as G2 QCodes (`stat:`, or the scheme's URI) and NITF words name them.
-_STATUSES = {"usable": "usable", "withheld": "withheld", "canceled": "canceled", "cancelled": "canceled"}
 #: `itemClass` QCodes of a text item (ninat: NewsML-G2's nature of the item).
 _TEXT_CLASSES = ("text", "composite")
 #: `headline` roles of a second headline.
@@ -294,7 +292,7 @@ class _Reader:
         embargo = stated["embargo"][0] if stated["embargo"] else None
         if code == "embargoed":  # NITF: embargoed until date.release; with no time, held
             code = "usable" if embargo else "withheld"
-        if code not in _STATUSES:
+        if code not in ITEM_STATUS_WORDS:
             raise InputError(
                 f"the item's status {status[0] if status else code!r} is not usable, withheld or canceled",
                 path=self.path,
@@ -305,7 +303,7 @@ class _Reader:
             version=int(version[0]) if version else None,
             created=stated["created"][0] if stated["created"] else None,
             updated=stated["updated"][0] if stated["updated"] else None,
-            status=_STATUSES[code],
+            status=ITEM_STATUS_WORDS[code],
             embargo=embargo,
         )
 

@@ -29,7 +29,7 @@ from publish.language import normalise_tag
 from publish.metadata import NINJS_ITEM_ID_ROLE as ITEM_ID_ROLE
 from publish.metadata import NINJS_PROFILE as PROFILE
 from publish.metadata import field, ninjs_lookup
-from publish.model import ITEM_STATUSES, Creator, Item, Note, Provenance, make_slug
+from publish.model import ITEM_STATUS_WORDS, ITEM_STATUSES, Creator, Item, Note, Provenance, make_slug
 from publish.readers.agencies import ROLE_NAMES, is_correction
 from publish.readers.draft import Draft, DraftBlock, Given
 from publish.readers.lexing import iso_time, parse_date
@@ -244,9 +244,10 @@ class _Facts:
             version = str(version)
         if version is not None and not (isinstance(version, str) and version.strip().isdigit()):
             raise self.error("version", f"must be a whole number, not {version!r}")
-        status = self.string("pubstatus") or "usable"
-        if status not in ITEM_STATUSES:
-            raise self.error("pubstatus", f"{status!r} is not a status", f"use one of {', '.join(ITEM_STATUSES)}")
+        stated = self.string("pubstatus") or "usable"
+        status = ITEM_STATUS_WORDS.get(stated.lower())
+        if status is None:
+            raise self.error("pubstatus", f"{stated!r} is not a status", f"use one of {', '.join(ITEM_STATUSES)}")
         return Item(
             id=self.string("uri") or self.string("guid") or "",
             version=int(version) if version is not None else None,
