@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from publish.version import __version__
 
 if TYPE_CHECKING:
+    from publish.api import convert, read, write
     from publish.builder import build
     from publish.digest import collect
     from publish.errors import PublishError
@@ -27,6 +28,9 @@ _EXPORTS = {
     "PublishError": "publish.errors",
     "RenderOptions": "publish.options",
     "build": "publish.builder",
+    "convert": "publish.api",
+    "read": "publish.api",
+    "write": "publish.api",
     "collect": "publish.digest",
     "parse_article": "publish.readers",
     "render_epub": "publish.render.epub",

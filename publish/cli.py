@@ -812,39 +812,36 @@ def show_config(config: Any, verbose: bool) -> None:
 @guarded
 def inspect(file: Path, encoding: str | None, output: str, as_json: bool, verbose: bool) -> None:
     """Print the parsed article of FILE (- for standard input) as JSON: publish's model, or ninjs."""
+    from publish.api import read, write
     from publish.builder import STDIN, STDIN_NAME
-    from publish.readers import read_article, read_bytes
 
     encoding = checked("encoding", encoding, where="--encoding") if encoding else None
+    warnings: list[str] = []
     if str(file) == STDIN:
         from publish.inputs import read_stdin
 
         file = Path(STDIN_NAME)
-        parsed = read_bytes(read_stdin(), file, encoding)
+        article = read(read_stdin(), name=STDIN_NAME, encoding=encoding, warnings=warnings)
     else:
-        parsed = read_article(file, encoding)
+        article = read(file, encoding=encoding, warnings=warnings)
+    ninjs = output.lower() == "ninjs"
     if as_json:
-        from publish.render.ninjs import render_ninjs
-
-        ninjs = output.lower() == "ninjs"
         document = {
             "event": "inspect",
             "command": "inspect",
             "source": str(file),
             "format": "ninjs" if ninjs else "model",
-            "warnings": warning_objects(file, parsed.warnings),
-            "article": json.loads(render_ninjs(parsed.article)) if ninjs else parsed.article.to_dict(),
+            "warnings": warning_objects(file, warnings),
+            "article": json.loads(write(article, "ninjs")) if ninjs else article.to_dict(),
         }
         say(json.dumps(document, ensure_ascii=False, indent=2))
         return
-    for warning in parsed.warnings:
+    for warning in warnings:
         tell(f"warning: {file}: {warning}")
-    if output.lower() == "ninjs":
-        from publish.render.ninjs import render_ninjs
-
-        say(render_ninjs(parsed.article).decode("utf-8"), nl=False)
+    if ninjs:
+        say(write(article, "ninjs").decode("utf-8"), nl=False)
         return
-    say(json.dumps(parsed.article.to_dict(), ensure_ascii=False, indent=2))
+    say(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
 
 
 @main.command()

@@ -276,7 +276,7 @@ def test_check_falls_back_to_one_epubcheck_per_book_when_its_jvm_cannot_start(tm
     monkeypatch.setattr(publish.check, "EPUBCHECK_SERVER", tmp_path / "missing" / "EpubCheckServer.java")
     monkeypatch.setattr(publish.check, "_epubcheck_one_by_one", one_by_one)
     report = publish.check.CheckReport()
-    publish.check._check_epubs(books, report)
+    publish.check.check_epubs(books, report)
     assert asked == [books]
     assert (report.checked, report.problems) == (2, [f"{book}: ERROR(RSC-001): it is broken" for book in books])
 
