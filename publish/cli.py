@@ -780,6 +780,32 @@ def collect(
     )
 
 
+@main.command("templates")
+@click.option(
+    "--copy",
+    "copy_to",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Copy the built-in templates into DIR (new or empty) to edit them; then build with --templates DIR.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
+@click.pass_obj
+@guarded
+def templates(config: Config, copy_to: Path | None, verbose: bool) -> None:
+    """Print where templates are looked for, first match first: the configuration's
+    template folders, then the built-in ones; --copy DIR copies the built-in ones out."""
+    from publish.templates import copy_templates, default_template_dir
+
+    if copy_to is None:
+        for folder in config.values.get("templates", []):
+            say(str(folder))
+        say(f"{default_template_dir()} (built-in)")
+        return
+    written = copy_templates(copy_to)
+    say(f"copied {_count(len(written), 'template')} to {copy_to}; build with --templates {copy_to}")
+
+
 @main.command("config")
 @click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
 @click.pass_obj

@@ -212,7 +212,8 @@ def test_style_file_values_are_checked(tmp_path, old, new, message):
         "build", str(SEED), "--out", str(tmp_path / "dist"), "--format", "pdf", "--templates", str(tmp_path / "tpl")
     )
     assert result.returncode == 2
-    assert errors(result) == [f"error: {folder / 'style.toml'}:{message} (hint: compare with templates/pdf/style.toml)"]
+    hint = "compare with the built-in pdf/style.toml, which publish templates --copy DIR copies out"
+    assert errors(result) == [f"error: {folder / 'style.toml'}:{message} (hint: {hint})"]
     assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").glob("*.pdf"))
 
 
