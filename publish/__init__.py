@@ -1,5 +1,9 @@
 """publish: plain-text news articles -> EPUB, PDF and archival plain text.
 
+`read` (a path, bytes or text -> Article, cleaned as a file is), `write` (Article ->
+one edition's bytes) and `convert` (files -> editions in a folder, through the builder)
+are the API; `build`, `collect` and the renderers are there for finer control.
+
 The public API is imported lazily: importing `publish`, the model or a renderer loads
 neither the builder nor the CLI, and `publish --help` and text-only builds never load
 reportlab, ebooklib or jinja2.

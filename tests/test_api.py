@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -171,3 +173,13 @@ def test_check_calls_the_checker_each_edition_registers(monkeypatch, tmp_path):
     report = publish.check.check_folder(out)
     assert seen == [sorted(out.glob("*.txt"))]
     assert report.ok and report.checked == 1
+
+
+def test_reading_and_writing_text_loads_no_builder_cli_or_pdf_library():
+    script = (
+        "import sys, publish; publish.write(publish.read('title: A\\ndate: 2024-01-01\\n\\nBody.\\n'), 'txt'); "
+        "print(sorted(m for m in sys.modules if m in ('publish.builder', 'publish.cli', 'publish.digest', "
+        "'reportlab', 'ebooklib', 'jinja2')))"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert (result.returncode, result.stdout.strip()) == (0, "[]"), result.stderr
