@@ -324,13 +324,13 @@ def check_ninjs(paths: list[Path], report: CheckReport) -> None:
     """A ninjs edition is a JSON object that reads back as the article its `uri` names."""
     import json
 
-    from publish.readers import read_bytes
+    from publish.readers import read_from
 
     for path in paths:
         try:
             data = path.read_bytes()
             uri = json.loads(data).get("uri")
-            article = read_bytes(data, path).article
+            article = read_from(data, name=str(path)).article
         except OSError as error:
             report.problems.append(f"{path}: cannot read: {error.strerror}")
         except (ValueError, AttributeError) as error:

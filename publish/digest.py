@@ -25,7 +25,7 @@ from publish.language import DEFAULT
 from publish.model import Article, Collection, make_slug
 from publish.options import RenderOptions
 from publish.output import clear_leftovers, folder_lock, make_staging, prepare_output, stage
-from publish.readers import read_bytes
+from publish.readers import read_from
 from publish.settings import single_line
 from publish.state import BuildState, NewSet, stat_of
 
@@ -102,7 +102,9 @@ def collect(
     inputs = hashlib.sha256(repr((title, date, keep_order, keep_breaks)).encode())
     for source in sources:
         data = read_input(source)
-        parsed = read_bytes(data, source, encoding, default_language, keep_breaks)
+        parsed = read_from(
+            data, name=str(source), encoding=encoding, default_language=default_language, keep_breaks=keep_breaks
+        )
         warnings += [f"{source}: {warning}" for warning in parsed.warnings]
         articles.append(parsed.article)
         inputs.update(hashlib.sha256(data).digest())
