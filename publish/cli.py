@@ -595,9 +595,10 @@ class _Progress:
                 self._bar.update(self._task, rate=f"{task.speed:.1f}")
 
     def echo(self, message: str) -> None:
-        """A line on standard error, above the bar while there is one."""
+        """A line on standard error, above the bar while there is one: one line whatever
+        the terminal's width (rich would wrap it; editors and CI read messages by line)."""
         if self._bar is not None:
-            self._bar.console.print(message, markup=False, highlight=False)
+            self._bar.console.print(message, markup=False, highlight=False, soft_wrap=True)
         else:
             tell(message)
 

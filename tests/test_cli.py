@@ -242,3 +242,15 @@ def test_exit_codes_mean_what_the_readme_says(tmp_path, case, code, last_line):
     assert result.returncode == code
     lines = (result.stdout if code == 0 else result.stderr).splitlines()
     assert last_line in lines[-1]
+
+
+def test_a_message_above_the_progress_bar_is_one_line_however_narrow_the_terminal(capsys, monkeypatch):
+    from publish.cli import _Progress
+
+    monkeypatch.setenv("COLUMNS", "40")
+    message = f"{'/very/long/folder/' * 8}story.txt:3: a message much longer than forty columns, never wrapped"
+    with _Progress(enabled=True, label="checking", unit="files") as progress:
+        progress.start(3)
+        assert progress._bar is not None and progress._bar.console.width == 40
+        progress.echo(message)
+    assert message in capsys.readouterr().err.splitlines()
