@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import signal
 import sys
 import traceback
@@ -88,7 +89,36 @@ def error_object(error: PublishError) -> dict[str, Any]:
 
 def warning_objects(source: Path | str | None, warnings: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
     """Warnings as `--json` gives them, each naming its file (the line: where one is known)."""
-    return [{"file": None if source is None else str(source), "line": None, "message": w} for w in warnings]
+    objects = []
+    for warning in warnings:
+        line, message = _line_of(warning)
+        objects.append({"file": None if source is None else str(source), "line": line, "message": message})
+    return objects
+
+
+#: A reader's warning about one line starts `line N: ` (the message format puts N after the file).
+_LINE_FIRST = re.compile(r"line (\d+): (.*)", re.DOTALL)
+
+
+def _line_of(message: str) -> tuple[int | None, str]:
+    found = _LINE_FIRST.fullmatch(message)
+    return (int(found[1]), found[2]) if found else (None, message)
+
+
+def message_line(
+    severity: str, message: str, path: Path | str | None = None, line: int | None = None, hint: str | None = None
+) -> str:
+    """The one shape of every message: `FILE:LINE: severity: message (hint: ...)`, the file
+    and line left out where unknown (as editors and CI annotators read them). A message that
+    starts `line N: ` gives its line."""
+    if line is None:
+        line, message = _line_of(message)
+    place = "" if not path else f"{path}:{line}: " if line is not None else f"{path}: "
+    return f"{place}{severity}: {message}" + (f" (hint: {hint})" if hint else "")
+
+
+def error_line(error: PublishError) -> str:
+    return message_line("error", error.message, error.path, error.line, error.hint)
 
 
 def tell(message: str) -> None:
@@ -97,10 +127,10 @@ def tell(message: str) -> None:
         click.echo(message, err=True)
 
 
-def _say_error(error: BaseException, verbose: bool) -> None:
+def _say_error(error: PublishError, verbose: bool) -> None:
     if verbose:
         tell("".join(traceback.format_exception(error)).rstrip())
-    tell(f"error: {error}")
+    tell(error_line(error))
 
 
 def _emit_error(command: str, error: PublishError) -> None:
@@ -150,8 +180,11 @@ def guarded(command: F) -> F:
             if verbose:
                 tell("".join(traceback.format_exception(error)).rstrip())
             tell(
-                f"error: internal error: {type(error).__name__}: {error} "
-                f"(this is a bug in publish; run with --verbose for the traceback and report it)"
+                message_line(
+                    "error",
+                    f"internal error: {type(error).__name__}: {error}",
+                    hint="this is a bug in publish; run with --verbose for the traceback and report it",
+                )
             )
             if as_json:
                 bug = InternalError(
@@ -329,7 +362,7 @@ def _dry_build(
         if as_json:
             emit(article_event(result, dry_run=True))
         elif result.error is not None:
-            tell(f"error: {result.error}")
+            tell(error_line(result.error))
         elif quiet:
             return
         elif result.skipped:
@@ -466,13 +499,13 @@ def build(
             return
         for warning in result.warnings:
             if not quiet:
-                progress.echo(f"warning: {result.source}: {warning}")
+                progress.echo(message_line("warning", warning, result.source))
         if result.error is not None:
             if verbose and result.trace:
                 progress.echo(result.trace.rstrip())
-            progress.echo(f"error: {result.error}")
+            progress.echo(error_line(result.error))
         if result.notice is not None and not quiet and result.error is None:
-            progress.echo(f"{result.notice[0]}: {result.source}: {result.notice[1]}")
+            progress.echo(message_line("note", f"{result.notice[0]}: {result.notice[1]}", result.source))
         if not quiet and not progress.enabled:
             for old, new in result.moved:
                 say(f"moved {old} to {new}")
@@ -613,8 +646,6 @@ def _read_whole(folder: Path) -> AbstractContextManager[None]:
 
 def located(text: str, folder: Path) -> tuple[str | None, int | None, str]:
     """A `check` message, `FILE[:LINE]: message` with FILE in `folder`, as (file, line, message)."""
-    import re
-
     prefix = str(folder)
     if text.startswith(prefix):
         found = re.match(r"([^:]*?)(?::(\d+))?: (.*)", text[len(prefix) :], re.DOTALL)
@@ -654,9 +685,11 @@ def check(folder: Path, as_json: bool, verbose: bool) -> None:
         )
     else:
         for note in report.notes:
-            tell(f"note: {note}")
+            file, line, message = located(note, folder)
+            tell(message_line("note", message, file, line))
         for problem in report.problems:
-            tell(f"problem: {problem}")
+            file, line, message = located(problem, folder)
+            tell(message_line("error", message, file, line))
         say(f"{report.checked} editions checked, {len(report.problems)} problems")
     if code:
         _Stdout.check()
@@ -732,7 +765,7 @@ def collect(
                 "articles": result.articles,
                 "left_out": result.left_out,
                 "written": [str(path) for path in result.written],
-                "warnings": warning_objects(None, result.warnings),
+                "warnings": [warning_objects(file, [warning])[0] for file, warning in result.warnings],
                 "reason": result.reason,
                 **({"would_write": [str(path) for path in result.planned]} if dry_run else {}),
             }
@@ -754,8 +787,8 @@ def collect(
         return
     if quiet:
         return
-    for warning in result.warnings:
-        tell(f"warning: {warning}")
+    for file, warning in result.warnings:
+        tell(message_line("warning", warning, file))
     if dry_run:
         if result.skipped:
             say(f"up to date: digest {result.slug}")
@@ -864,7 +897,7 @@ def inspect(file: Path, encoding: str | None, output: str, as_json: bool, verbos
         say(json.dumps(document, ensure_ascii=False, indent=2))
         return
     for warning in warnings:
-        tell(f"warning: {file}: {warning}")
+        tell(message_line("warning", warning, file))
     if ninjs:
         say(write(article, "ninjs").decode("utf-8"), nl=False)
         return
@@ -896,8 +929,8 @@ def verify(folder: Path, as_json: bool, verbose: bool) -> None:
         with _Progress(enabled=shown, label="reading back", unit="files") as reading:
             reading.start(len(texts))
             for label, status, names in (
-                ("changed", "changed", result.changed),
-                ("missing", "missing", result.missing),
+                ("changed since SHA256SUMS was written", "changed", result.changed),
+                ("listed in SHA256SUMS but missing", "missing", result.missing),
                 ("not in SHA256SUMS", "not-listed", result.unlisted),
             ):
                 for name in names:
@@ -912,7 +945,7 @@ def verify(folder: Path, as_json: bool, verbose: bool) -> None:
                             }
                         )
                     elif not as_json:
-                        reading.echo(f"{label}: {folder / name}")
+                        reading.echo(message_line("error", label, folder / name))
             # A text edition is also its own proof: it states the identifier of its text. (One the
             # manifest already calls changed is not read again.)
             damaged = 0
@@ -924,9 +957,9 @@ def verify(folder: Path, as_json: bool, verbose: bool) -> None:
                     if note and as_json:
                         emit({"event": "note", "command": "verify", "file": str(folder / name), "message": note})
                     elif note:
-                        reading.echo(f"note: {folder / name}: {note}")
+                        reading.echo(message_line("note", note, folder / name))
                     for problem in problems if not as_json else ():
-                        reading.echo(f"damaged: {folder / name}: {problem}")
+                        reading.echo(message_line("error", f"damaged: {problem}", folder / name))
                     damaged += len(problems)
                 if as_json:
                     status = "damaged" if problems else "verified" if name in result.checked else "not-listed"

@@ -51,7 +51,7 @@ def test_unknown_key_is_an_error_naming_it(tmp_path):
     (tmp_path / "publish.toml").write_text('width = 60\npaper_size = "A4"\n')
     result = cli("build", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.startswith("error: publish.toml:2: unknown setting 'paper_size'")
+    assert result.stderr.startswith("publish.toml:2: error: unknown setting 'paper_size'")
     assert not (tmp_path / "dist").exists()
 
 

@@ -188,14 +188,14 @@ def test_inspect_a_device_is_bounded_and_one_line(device):
         timeout=60,
     )
     assert result.returncode == 1
-    assert result.stderr == f"error: {device}: {LIMIT_LINE}\n"
+    assert result.stderr == f"{device}: error: {LIMIT_LINE}\n"
 
 
 def test_build_from_a_device_fails_that_article_only(tmp_path):
     result = cli("build", "/dev/urandom", str(SEED), "--out", str(tmp_path / "dist"), "--format", "txt")
     assert result.returncode == 1
-    assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == [
-        f"error: /dev/urandom: {LIMIT_LINE}"
+    assert [line for line in result.stderr.splitlines() if ": error: " in line] == [
+        f"/dev/urandom: error: {LIMIT_LINE}"
     ]
     assert len(list((tmp_path / "dist").glob("*.txt"))) == 1
     assert cli("verify", str(tmp_path / "dist")).returncode == 0
@@ -204,7 +204,7 @@ def test_build_from_a_device_fails_that_article_only(tmp_path):
 def test_a_twelve_megabyte_pipe_is_bounded():
     result = cli("inspect", "/dev/stdin", input="a" * 12_000_000)
     assert result.returncode == 1
-    assert result.stderr == f"error: /dev/stdin: {LIMIT_LINE}\n"
+    assert result.stderr == f"/dev/stdin: error: {LIMIT_LINE}\n"
 
 
 # --- 12. publish check does not lie ------------------------------------------------------------
@@ -314,6 +314,6 @@ def test_astral_letters_in_the_pdf_are_named_in_a_warning(tmp_path):
     result = cli("build", str(tmp_path / "a.txt"), "--out", str(tmp_path / "dist"), "--format", "pdf")
     assert result.returncode == 0
     assert result.stderr == (
-        f"warning: {tmp_path / 'a.txt'}: 3 characters in no font of the PDF (\U00010330 "
+        f"{tmp_path / 'a.txt'}: warning: 3 characters in no font of the PDF (\U00010330 "
         f"U+10330, \U0001d11e U+1D11E, \U0001d400 U+1D400): the PDF leaves them out\n"
     )

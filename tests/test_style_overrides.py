@@ -96,7 +96,8 @@ def test_what_the_style_table_does_not_know_is_refused_naming_the_file_and_line(
     folder = house(tmp_path, text)
     result = cli("build", str(SEED), "--out", str(tmp_path / "dist"), "--format", "pdf", "--templates", str(folder))
     assert result.returncode == 2, result.stderr
-    assert result.stderr.strip().splitlines() == [f"error: {folder / 'pdf' / 'style.toml'}:{message}"]
+    line, text = message.split(": ", 1)
+    assert result.stderr.strip().splitlines() == [f"{folder / 'pdf' / 'style.toml'}:{line}: error: {text}"]
     assert not list(tmp_path.glob("dist/*.pdf"))
 
 
@@ -121,14 +122,14 @@ def test_templates_copy_refuses_a_folder_with_something_in_it(tmp_path):
     result = cli("templates", "--copy", str(target))
     assert result.returncode == 2
     assert result.stderr == (
-        f"error: {target}: the folder is not empty (hint: name a new or empty folder: nothing is overwritten)\n"
+        f"{target}: error: the folder is not empty (hint: name a new or empty folder: nothing is overwritten)\n"
     )
     assert [path.name for path in target.iterdir()] == ["notes.txt"]
     (tmp_path / "file").write_text("mine\n")
     result = cli("templates", "--copy", str(tmp_path / "file"))
     assert (result.returncode, result.stderr) == (
         2,
-        f"error: {tmp_path / 'file'}: not a folder (hint: name a new or empty folder)\n",
+        f"{tmp_path / 'file'}: error: not a folder (hint: name a new or empty folder)\n",
     )
 
 
@@ -136,7 +137,7 @@ def test_templates_copy_that_cannot_write_is_one_line_exit_1(tmp_path):
     (tmp_path / "file").write_text("mine\n")
     result = cli("templates", "--copy", str(tmp_path / "file" / "house"))
     assert result.returncode == 1
-    assert re.fullmatch(r"error: \S+: cannot copy the templates: Not a directory\n", result.stderr), result.stderr
+    assert re.fullmatch(r"\S+: error: cannot copy the templates: Not a directory\n", result.stderr), result.stderr
 
 
 def test_templates_says_where_the_templates_are_looked_for(tmp_path):
