@@ -217,6 +217,7 @@ def main(ctx: click.Context, config_file: Path | None) -> None:
       publish inspect story.txt          the parsed article as JSON
       publish verify dist                check dist/SHA256SUMS
       publish config                     the effective settings
+      publish templates --copy house     the built-in templates, to edit
 
     Defaults come from --config FILE, else the file $PUBLISH_CONFIG names, else
     publish.toml (or [tool.publish] in pyproject.toml) in the working folder;
