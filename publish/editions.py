@@ -14,9 +14,34 @@ import importlib
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from publish.errors import EditionError, InputError, InternalError, OptionsError, PublishError
+
+
+@dataclass(frozen=True)
+class Lazy:
+    """A function of a module imported on its first call: the table names its checkers as
+    callables without importing them (`publish check` alone needs pypdf or EPUBCheck).
+    Equal and hashable by what it names, so editions sharing a checker are checked together."""
+
+    module: str
+    name: str
+
+    def function(self) -> Callable[..., Any]:
+        return getattr(importlib.import_module(self.module), self.name)  # type: ignore[no-any-return]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.function()(*args, **kwargs)
+
+
+def lazy(module: str, name: str) -> Lazy:
+    return Lazy(module, name)
+
+
+#: A checker: an edition's files and the report to add problems and notes to.
+Checker = Callable[[list[Path], Any], None]
 
 
 @dataclass(frozen=True)
@@ -36,8 +61,9 @@ class Edition:
     default: bool
     #: What it is, for help texts.
     description: str
-    #: The function of `publish.check` that validates files of this edition (`publish check`).
-    checker: str
+    #: What validates files of this edition (`publish check`): called with the edition's
+    #: files and the `publish.check.CheckReport` to add to.
+    checker: Checker
 
 
 EDITIONS: tuple[Edition, ...] = (
@@ -49,7 +75,7 @@ EDITIONS: tuple[Edition, ...] = (
         "render_collection_epub",
         True,
         "EPUB 3 for e-readers",
-        "_check_epubs",
+        lazy("publish.check", "check_epubs"),
     ),
     Edition(
         "pdf",
@@ -59,7 +85,7 @@ EDITIONS: tuple[Edition, ...] = (
         "render_collection_pdf",
         True,
         "PDF for printing",
-        "_check_pdfs",
+        lazy("publish.check", "check_pdfs"),
     ),
     Edition(
         "txt",
@@ -69,7 +95,7 @@ EDITIONS: tuple[Edition, ...] = (
         "render_collection_text",
         True,
         "archival plain text (UTF-8)",
-        "_check_texts",
+        lazy("publish.check", "check_texts"),
     ),
     Edition(
         "ascii",
@@ -79,7 +105,7 @@ EDITIONS: tuple[Edition, ...] = (
         None,
         False,
         "7-bit transliteration of the text edition, beside it (--ascii)",
-        "_check_texts",
+        lazy("publish.check", "check_texts"),
     ),
     Edition(
         "ninjs",
@@ -89,7 +115,7 @@ EDITIONS: tuple[Edition, ...] = (
         "render_collection_ninjs",
         False,
         "IPTC ninjs 2.2 JSON",
-        "_check_ninjs",
+        lazy("publish.check", "check_ninjs"),
     ),
 )
 BY_NAME: dict[str, Edition] = {edition.name: edition for edition in EDITIONS}

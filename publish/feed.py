@@ -77,27 +77,28 @@ def _moment(value: str) -> datetime.datetime | None:
 
 def standing(
     articles: list[Article], now: datetime.datetime, ignore_embargo: bool = False
-) -> tuple[list[Article], list[str]]:
+) -> tuple[list[Article], list[tuple[str | None, str]]]:
     """The articles a digest of a feed holds, in their order: of each agency item only its
     newest version, none of a killed item, none still under embargo (unless
-    `ignore_embargo`); and a line for each left out."""
+    `ignore_embargo`); and for each left out, its file and why."""
     newest: dict[str, tuple[str, Article]] = {}
     for article in articles:
         if article.item is not None:
             key = item_version(article.item).key
             if article.item.id not in newest or key > newest[article.item.id][0]:
                 newest[article.item.id] = (key, article)
-    kept, notes = [], []
+    kept: list[Article] = []
+    notes: list[tuple[str | None, str]] = []
     for article in articles:
         item = article.item
         if item is None:
             kept.append(article)
         elif newest[item.id][1] is not article:
-            notes.append(f"{article.source_path}: an older version of item {item.id}: left out")
+            notes.append((article.source_path, f"an older version of item {item.id}: left out"))
         elif item.status != "usable":
-            notes.append(f"{article.source_path}: item {item.id} is {item.status}: left out")
+            notes.append((article.source_path, f"item {item.id} is {item.status}: left out"))
         elif not ignore_embargo and embargoed(item, now):
-            notes.append(f"{article.source_path}: item {item.id} is embargoed until {item.embargo}: left out")
+            notes.append((article.source_path, f"item {item.id} is embargoed until {item.embargo}: left out"))
         else:
             kept.append(article)
     return kept, notes

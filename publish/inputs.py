@@ -126,8 +126,10 @@ def _is_folder(raw: str | Path) -> bool:
         return False
     if path.is_socket() or path.is_block_device():
         kind = "a socket" if path.is_socket() else "a block device"
-        raise OptionsError(f"{raw}: {kind}, not an article file or folder", hint="give files or folders of articles")
-    raise OptionsError(f"{raw}: no such file or folder")
+        raise OptionsError(
+            f"{kind}, not an article file or folder", path=str(raw), hint="give files or folders of articles"
+        )
+    raise OptionsError("no such file or folder", path=str(raw))
 
 
 def _is_input_name(name: str) -> bool:

@@ -88,8 +88,8 @@ def read_bytes(name: str, user_dirs: tuple[Path, ...] = ()) -> bytes:
 
 
 #: What the PDF style file holds: section -> key -> (kind, lowest, highest). Numbers are
-#: points; the margin limits keep a text block on the smallest paper (A4's 595 pt width),
-#: and every key is required (a style file replaces the built-in one whole).
+#: points; the margin limits keep a text block on the smallest paper (A4's 595 pt width).
+#: The built-in file has every key; a house style's file only those it changes.
 STYLE_KEYS: dict[str, dict[str, tuple[str, float, float]]] = {
     "page": {
         "margin_top": ("number", 0, 250),
@@ -106,15 +106,31 @@ STYLE_KEYS: dict[str, dict[str, tuple[str, float, float]]] = {
 }
 _COLOUR = re.compile(r"#[0-9A-Fa-f]{6}")
 _EXPECTED = {"number": "a number of points", "text": "text", "colour": 'a colour such as "#333333"'}
+#: Where a style file's error sends the user: the built-in file has every key and its range.
+_STYLE_HINT = "compare with the built-in pdf/style.toml, which publish templates --copy DIR copies out"
 
 
 @lru_cache(maxsize=8)
 def load_style(template_dirs: tuple[Path, ...] = ()) -> dict[str, Any]:
-    """The PDF style file (`pdf/style.toml`), first match on the search path, checked
-    against `STYLE_KEYS`: one error naming the file, line, key and what was expected."""
+    """The PDF style: the built-in `pdf/style.toml`, with each `pdf/style.toml` of the
+    template folders merged over it, table by table and key by key (the first folder wins),
+    so a house style holds only what it changes. Every file is checked against
+    `STYLE_KEYS`: one error naming the file, line, key and what was expected."""
+    builtin = default_template_dir() / "pdf" / "style.toml"
+    style = _style_file(builtin, complete=True)
+    for folder in reversed(template_dirs):
+        path = folder / "pdf" / "style.toml"
+        if path.is_file():
+            for section, table in _style_file(path, complete=False).items():
+                style[section] = {**style[section], **table}
+    return style
+
+
+def _style_file(path: Path, complete: bool) -> dict[str, dict[str, Any]]:
+    """One style file, checked: no table or key `STYLE_KEYS` does not know, every value of
+    its kind and range, and (`complete`: the built-in file) every key there."""
     from publish.errors import OptionsError
 
-    path = style_path(template_dirs)
     try:
         text = path.read_bytes().decode("utf-8")
         style = tomllib.loads(text)
@@ -124,15 +140,34 @@ def load_style(template_dirs: tuple[Path, ...] = ()) -> dict[str, Any]:
         raise OptionsError(f"the style file is not UTF-8 (byte offset {error.start})", path=str(path)) from None
     except tomllib.TOMLDecodeError as error:
         raise OptionsError(f"the style file is not valid TOML: {error}", path=str(path)) from None
-    for section, keys in STYLE_KEYS.items():
-        table = style.get(section)
+    for section, table in style.items():
+        if section not in STYLE_KEYS:
+            raise OptionsError(
+                f"the style file has no table [{section}]",
+                path=str(path),
+                line=_line(text, rf"^\s*\[\s*{re.escape(section)}\s*\]") or _line(text, rf"^\s*{re.escape(section)}\b"),
+                hint=f"its tables are {', '.join(f'[{name}]' for name in STYLE_KEYS)}",
+            )
         if not isinstance(table, dict):
             raise OptionsError(
-                f"the style file needs a [{section}] table", path=str(path), line=_line(text, rf"\[{section}\]")
+                f"[{section}] must be a table, not {table!r}", path=str(path), line=_line(text, rf"^\s*{section}\s*=")
             )
+        for key in table:
+            if key not in STYLE_KEYS[section]:
+                raise OptionsError(
+                    f"[{section}] has no key {key!r}",
+                    path=str(path),
+                    line=_key_line(text, section, re.escape(key)),
+                    hint=f"the keys of [{section}] are {', '.join(STYLE_KEYS[section])}",
+                )
+    for section, keys in STYLE_KEYS.items():
+        table = style.get(section)
+        if table is None and complete:
+            raise OptionsError(f"the style file needs a [{section}] table", path=str(path))
         for key, (kind, low, high) in keys.items():
+            if table is None or (key not in table and not complete):
+                continue
             value = table.get(key)
-            line = _line(text, rf"{key}\s*=", after=rf"\[{section}\]")
             if kind == "number":
                 good = isinstance(value, (int, float)) and not isinstance(value, bool) and low <= value <= high
                 expected = f"{_EXPECTED[kind]} from {low:g} to {high:g}"
@@ -146,26 +181,56 @@ def load_style(template_dirs: tuple[Path, ...] = ()) -> dict[str, Any]:
                 raise OptionsError(
                     f"[{section}] {key} must be {expected}, not {found}",
                     path=str(path),
-                    line=line,
-                    hint="compare with templates/pdf/style.toml",
+                    line=_key_line(text, section, key),
+                    hint=_STYLE_HINT,
                 )
     return style
 
 
-def style_path(template_dirs: tuple[Path, ...] = ()) -> Path:
-    """The style file in use: the first `pdf/style.toml` on the search path."""
-    for folder in search_path(template_dirs):
-        candidate = folder / "pdf" / "style.toml"
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError("pdf/style.toml")
+def _key_line(text: str, section: str, key: str) -> int | None:
+    """The line of `key = ` in `[section]`, or of a dotted `section.key = `."""
+    return _line(text, rf"^\s*{key}\s*=", after=rf"^\s*\[\s*{section}\s*\]") or _line(
+        text, rf"^\s*{section}\s*\.\s*{key}\s*="
+    )
+
+
+def copy_templates(destination: Path) -> list[Path]:
+    """Copy the built-in templates into `destination` (made if missing, else it must be an
+    empty folder: nothing of the user's is overwritten), to be edited and then given to
+    `--templates`. Returns the files written."""
+    import shutil
+
+    from publish.errors import OptionsError, OutputError
+
+    if destination.is_symlink() or (destination.exists() and not destination.is_dir()):
+        raise OptionsError("not a folder", path=str(destination), hint="name a new or empty folder")
+    try:
+        if destination.is_dir() and any(destination.iterdir()):
+            raise OptionsError(
+                "the folder is not empty",
+                path=str(destination),
+                hint="name a new or empty folder: nothing is overwritten",
+            )
+        source = default_template_dir()
+        written = []
+        for file in sorted(source.rglob("*")):
+            if file.is_file() and not any(part.startswith((".", "__")) for part in file.relative_to(source).parts):
+                target = destination / file.relative_to(source)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(file, target)
+                written.append(target)
+    except OSError as error:
+        raise OutputError(
+            f"cannot copy the templates: {error.strerror}", path=str(error.filename or destination)
+        ) from None
+    return written
 
 
 def _line(text: str, pattern: str, after: str | None = None) -> int | None:
     """The line of the first match of `pattern` (after the first match of `after`)."""
     start = 0
     if after is not None:
-        anchor = re.search(after, text)
+        anchor = re.compile(after, re.MULTILINE).search(text)
         if anchor is None:
             return None
         start = anchor.end()

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -260,3 +261,29 @@ def sources(tmp_path: Path, request: pytest.FixtureRequest) -> Path:
 @pytest.fixture(scope="session")
 def seed_article() -> Article:
     return article_from(SEED)
+
+
+#: What every `python -m publish` the tests run printed on standard error: (its arguments,
+#: its standard error). tests/test_messages.py, run last, checks every message's one format.
+CLI_RUNS: list[tuple[list[str], str]] = []
+_SUBPROCESS_RUN = subprocess.run
+
+
+def _recording_run(*args: Any, **kwargs: Any) -> subprocess.CompletedProcess[Any]:
+    result = _SUBPROCESS_RUN(*args, **kwargs)
+    argv = args[0] if args else kwargs.get("args")
+    if isinstance(argv, (list, tuple)) and [str(part) for part in argv[1:3]] == ["-m", "publish"]:
+        stderr = result.stderr
+        if isinstance(stderr, bytes):
+            stderr = stderr.decode("utf-8", "surrogateescape")
+        if isinstance(stderr, str):
+            CLI_RUNS.append(([str(part) for part in argv[3:]], stderr))
+    return result
+
+
+subprocess.run = _recording_run  # type: ignore[assignment]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """tests/test_messages.py runs last: it reads the messages every test before it provoked."""
+    items.sort(key=lambda item: item.path.name == "test_messages.py")

@@ -49,14 +49,17 @@ def test_verify_names_changed_and_missing_files(built):
     gone.unlink()
     result = cli("verify", str(built))
     assert result.returncode == 1
-    assert f"changed: {victim}" in result.stderr and f"missing: {gone}" in result.stderr
+    assert (
+        f"{victim}: error: changed since SHA256SUMS was written" in result.stderr
+        and f"{gone}: error: listed in SHA256SUMS but missing" in result.stderr
+    )
     report = verify_manifest(built)
     assert report.changed == [victim.name] and report.missing == [gone.name]
 
 
 def test_verify_without_manifest_is_a_clear_error(tmp_path):
     result = cli("verify", str(tmp_path))
-    assert result.returncode == 1 and result.stderr.startswith(f"error: {tmp_path}: no SHA256SUMS")
+    assert result.returncode == 1 and result.stderr.startswith(f"{tmp_path}: error: no SHA256SUMS")
 
 
 def test_bag_is_valid_and_reproducible(tmp_path):
@@ -110,7 +113,7 @@ def test_verify_also_reads_each_text_edition_back_against_its_identifier(tmp_pat
     (built / "SHA256SUMS").write_text(f"{digest}  {edition.name}\n", encoding="utf-8")
     result = cli("verify", str(built))
     assert result.returncode == 1
-    assert result.stderr.startswith(f"damaged: {edition}: the text of ")
+    assert result.stderr.startswith(f"{edition}: error: damaged: the text of ")
     assert result.stdout.strip() == "1 editions verified, 0 changed, 0 missing, 0 not listed, 1 damaged"
 
 
@@ -174,4 +177,4 @@ def test_verify_checks_a_huge_text_edition_by_its_digest_without_reading_it_whol
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stderr == f"note: {huge}: not read back (over 64 MB); its digest was checked\n"
+    assert result.stderr == f"{huge}: note: not read back (over 64 MB); its digest was checked\n"

@@ -114,8 +114,8 @@ def test_a_script_no_font_has_fails_the_pdf_alone(tmp_path):
     story.write_text("title: Addis Ababa\ndate: 2024-05-02\n\nየከተማው ምክር ቤት ዛሬ ተሰብስቧል።\n")
     result = cli("build", str(story.parent), "--out", "out", cwd=tmp_path)
     assert result.returncode == 1
-    assert [line for line in result.stderr.splitlines() if line.startswith("error: ")] == [
-        f"error: {story}: no font of the PDF has the Ethiopic script: this article's PDF cannot be made "
+    assert [line for line in result.stderr.splitlines() if ": error: " in line] == [
+        f"{story}: error: no font of the PDF has the Ethiopic script: this article's PDF cannot be made "
         "(its other editions are written) (hint: give --font a .ttf file that has the script)"
     ]
     assert sorted(path.name for path in (tmp_path / "out").glob("2024-05-02-addis-ababa.*")) == [

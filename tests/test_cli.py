@@ -29,7 +29,7 @@ def test_bad_input_one_line_exit_1_nothing_written(name, tmp_path):
     result = run("build", str(BAD / name), "--out", str(tmp_path / "dist"))
     assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith(f"error: {BAD / name}:"), result.stderr
+    assert len(lines) == 1 and lines[0].startswith(f"{BAD / name}:") and ": error: " in lines[0], result.stderr
     assert "Traceback" not in result.stderr
     assert [p.name for p in (tmp_path / "dist").iterdir()] == [".publish.lock"]  # no edition, no temporary
 
@@ -37,7 +37,7 @@ def test_bad_input_one_line_exit_1_nothing_written(name, tmp_path):
 def test_usage_errors_exit_2(tmp_path):
     assert run("build", str(SEED), "--format", "docx", "--out", str(tmp_path)).returncode == 2
     missing = run("build", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "out"))
-    assert (missing.returncode, missing.stderr) == (2, f"error: {tmp_path / 'missing.txt'}: no such file or folder\n")
+    assert (missing.returncode, missing.stderr) == (2, f"{tmp_path / 'missing.txt'}: error: no such file or folder\n")
     assert not (tmp_path / "out").exists()  # nothing made for a build that cannot start
     assert run("build", "--bogus").returncode == 2
 
@@ -155,7 +155,7 @@ def test_a_full_disk_under_the_record_is_one_line_and_leaves_the_folder_true(tmp
     )
     assert result.returncode == 1
     assert result.stderr.splitlines()[-1] == (
-        f"error: {out / '.publish-state.sqlite'}: cannot use the build record: database or disk is full "
+        f"{out / '.publish-state.sqlite'}: error: cannot use the build record: database or disk is full "
         f"(hint: free some space on its disk and build again)"
     )
     again = run("build", str(inputs), "--out", str(out), "--format", "txt")
@@ -194,8 +194,11 @@ def test_a_digest_title_with_a_control_character_is_a_usage_error(tmp_path):
 @pytest.mark.parametrize(
     "content, message",
     [
-        ('publisher = "Daily\\u0085News"\n', f"publish.toml:1: setting 'publisher' = 'Daily\\x85News': {CONTROLS}"),
-        ("x = " + "[" * 100_000 + "]" * 100_000 + "\n", "publish.toml: nested too deeply to be a configuration"),
+        (
+            'publisher = "Daily\\u0085News"\n',
+            f"publish.toml:1: error: setting 'publisher' = 'Daily\\x85News': {CONTROLS}",
+        ),
+        ("x = " + "[" * 100_000 + "]" * 100_000 + "\n", "publish.toml: error: nested too deeply to be a configuration"),
     ],
     ids=["NEL", "deep"],
 )
@@ -203,7 +206,7 @@ def test_a_configuration_with_a_control_or_nested_too_deep_is_a_usage_error(tmp_
     (tmp_path / "publish.toml").write_text(content)
     result = run("config", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr == f"error: {message}\n"
+    assert result.stderr == f"{message}\n"
 
 
 BUG = (
@@ -221,7 +224,7 @@ BUG = (
     "case, code, last_line",
     [
         ("built", 0, "1 article: 1 built (1 edition), 0 up to date, 0 failed"),
-        ("bad input", 1, f"error: {BAD / 'empty.txt'}:1: empty article: the file has no text"),
+        ("bad input", 1, f"{BAD / 'empty.txt'}:1: error: empty article: the file has no text"),
         ("bad usage", 2, "error: --width = 5: expected a whole number from 20 to 400"),
         ("a bug of publish", 70, "could not render the txt edition: TypeError: a bug of publish"),
     ],
@@ -267,3 +270,15 @@ def test_shell_completion_as_the_readme_says(shell, marker):
         timeout=60,
     )
     assert "plain,build" in offered.stdout.splitlines()
+
+
+def test_a_message_above_the_progress_bar_is_one_line_however_narrow_the_terminal(capsys, monkeypatch):
+    from publish.cli import _Progress
+
+    monkeypatch.setenv("COLUMNS", "40")
+    message = f"{'/very/long/folder/' * 8}story.txt:3: a message much longer than forty columns, never wrapped"
+    with _Progress(enabled=True, label="checking", unit="files") as progress:
+        progress.start(3)
+        assert progress._bar is not None and progress._bar.console.width == 40
+        progress.echo(message)
+    assert message in capsys.readouterr().err.splitlines()

@@ -51,7 +51,7 @@ def test_unknown_key_is_an_error_naming_it(tmp_path):
     (tmp_path / "publish.toml").write_text('width = 60\npaper_size = "A4"\n')
     result = cli("build", cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr.startswith("error: publish.toml:2: unknown setting 'paper_size'")
+    assert result.stderr.startswith("publish.toml:2: error: unknown setting 'paper_size'")
     assert not (tmp_path / "dist").exists()
 
 
@@ -86,6 +86,9 @@ def test_readme_api_example_runs(tmp_path):
     assert "Azerbaijan conducted" in result.stdout and "2023-09-21 BAKU, Azerbaijan" in result.stdout
     assert (tmp_path / "story.txt").read_text().startswith("Title: ")
     assert sorted(p.suffix for p in (tmp_path / "dist").glob("*.*") if not p.name.startswith(".")) == [".epub", ".pdf"]
+    assert sorted(result.stdout.splitlines()[1:]) == sorted(
+        f"dist/{p.name}" for p in (tmp_path / "dist").glob("*.*") if not p.name.startswith(".")
+    )
 
 
 def test_a_huge_file_in_a_template_folder_is_hashed_not_held(tmp_path):

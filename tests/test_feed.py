@@ -130,7 +130,7 @@ def test_a_story_embargoed_published_corrected_and_killed(kind, tmp_path):
     held = publish(feed, "--out", out, now="2026-12-07T09:00:00Z")
     assert held.returncode == 0, held.stderr
     assert (
-        f"held: {feed / f'strike-1{suffix}'}: item urn:newsml:example.com:20261207:rail-strike is embargoed "
+        f"{feed / f'strike-1{suffix}'}: note: held: item urn:newsml:example.com:20261207:rail-strike is embargoed "
         "until 2026-12-07T10:00:00Z; the next build after that publishes it"
     ) in held.stderr
     assert "1 held" in held.stdout
@@ -168,7 +168,7 @@ def test_a_story_embargoed_published_corrected_and_killed(kind, tmp_path):
     (feed / f"strike-3{suffix}").write_bytes(make(3, status="canceled", body="Withdrawn."))
     killed = publish(feed, "--out", out, now="2026-12-07T12:30:00Z")
     assert killed.returncode == 0, killed.stderr
-    assert f"withdrawn: {feed / f'strike-3{suffix}'}: item urn:newsml:example.com:20261207:rail-strike is" in (
+    assert f"{feed / f'strike-3{suffix}'}: note: withdrawn: item urn:newsml:example.com:20261207:rail-strike is" in (
         killed.stderr
     )
     assert f"moved {out / NAME}.txt to {out / 'versions' / NAME}.v2.txt" in killed.stdout
@@ -210,7 +210,7 @@ def test_an_older_version_arriving_late_is_reported_and_kept_aside(tmp_path):
     late = publish(feed, "--out", out, now="2026-12-07T12:00:00Z")
     assert late.returncode == 0, late.stderr
     assert (
-        f"warning: {feed / 'c.json'}: v1 of item urn:newsml:example.com:20261207:rail-strike is older than "
+        f"{feed / 'c.json'}: warning: v1 of item urn:newsml:example.com:20261207:rail-strike is older than "
         "the published v2: kept in versions/"
     ) in late.stderr
     assert (out / f"{NAME}.txt").read_bytes() == current
@@ -250,7 +250,7 @@ def test_the_same_item_twice_is_one_article(tmp_path):
     (feed / "b.json").write_bytes(ninjs(1, body="Rail workers walked out."))
     result = publish(feed, "--out", out, now="2026-12-07T12:00:00Z")
     assert result.returncode == 0, result.stderr
-    assert f"same: {feed / 'b.json'}: the same article as {feed / 'a.json'}: published once" in result.stderr
+    assert f"{feed / 'b.json'}: note: same: the same article as {feed / 'a.json'}: published once" in result.stderr
     assert sorted(path.name for path in out.glob("*.txt")) == [f"{NAME}.txt"]
 
 
@@ -262,7 +262,7 @@ def test_two_files_giving_one_version_with_other_words_are_refused(tmp_path):
     result = publish(feed, "--out", out, now="2026-12-07T12:00:00Z")
     assert result.returncode == 1
     assert (
-        f"error: {feed / 'b.json'}: {feed / 'a.json'} gives v1 of item urn:newsml:example.com:20261207:rail-strike "
+        f"{feed / 'b.json'}: error: {feed / 'a.json'} gives v1 of item urn:newsml:example.com:20261207:rail-strike "
         "too, with other content (hint: keep one file per version of an item)"
     ) in result.stderr
 
@@ -312,7 +312,7 @@ def test_a_digest_of_a_feed_holds_each_story_once_and_none_killed_or_embargoed(t
     assert early.returncode == 0, early.stderr
     text = (tmp_path / "out" / "undated-desk.txt").read_text()
     assert "Tuesday" in text and "Monday" not in text and "Withdrawn" not in text and "Bus drivers" not in text
-    assert f"warning: {feed / 'a1.json'}: an older version of item urn:newsml:example.com:20261207:rail-strike" in (
+    assert f"{feed / 'a1.json'}: warning: an older version of item urn:newsml:example.com:20261207:rail-strike" in (
         early.stderr
     )
     late = digest("2026-12-08T07:00:00Z")  # the embargo is over: the digest is made again, with it

@@ -189,14 +189,14 @@ def test_inspect_a_device_is_bounded_and_one_line(device):
         timeout=60,
     )
     assert result.returncode == 1
-    assert result.stderr == f"error: {device}: {LIMIT_LINE}\n"
+    assert result.stderr == f"{device}: error: {LIMIT_LINE}\n"
 
 
 def test_build_from_a_device_fails_that_article_only(tmp_path):
     result = cli("build", "/dev/urandom", str(SEED), "--out", str(tmp_path / "dist"), "--format", "txt")
     assert result.returncode == 1
-    assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == [
-        f"error: /dev/urandom: {LIMIT_LINE}"
+    assert [line for line in result.stderr.splitlines() if ": error: " in line] == [
+        f"/dev/urandom: error: {LIMIT_LINE}"
     ]
     assert len(list((tmp_path / "dist").glob("*.txt"))) == 1
     assert cli("verify", str(tmp_path / "dist")).returncode == 0
@@ -205,7 +205,7 @@ def test_build_from_a_device_fails_that_article_only(tmp_path):
 def test_a_twelve_megabyte_pipe_is_bounded():
     result = cli("inspect", "/dev/stdin", input="a" * 12_000_000)
     assert result.returncode == 1
-    assert result.stderr == f"error: /dev/stdin: {LIMIT_LINE}\n"
+    assert result.stderr == f"/dev/stdin: error: {LIMIT_LINE}\n"
 
 
 # --- 12. publish check does not lie ------------------------------------------------------------
@@ -277,7 +277,7 @@ def test_check_falls_back_to_one_epubcheck_per_book_when_its_jvm_cannot_start(tm
     monkeypatch.setattr(publish.check, "EPUBCHECK_SERVER", tmp_path / "missing" / "EpubCheckServer.java")
     monkeypatch.setattr(publish.check, "_epubcheck_one_by_one", one_by_one)
     report = publish.check.CheckReport()
-    publish.check._check_epubs(books, report)
+    publish.check.check_epubs(books, report)
     assert asked == [books]
     assert (report.checked, report.problems) == (2, [f"{book}: ERROR(RSC-001): it is broken" for book in books])
 
@@ -315,6 +315,6 @@ def test_astral_letters_in_the_pdf_are_named_in_a_warning(tmp_path):
     result = cli("build", str(tmp_path / "a.txt"), "--out", str(tmp_path / "dist"), "--format", "pdf")
     assert result.returncode == 0
     assert result.stderr == (
-        f"warning: {tmp_path / 'a.txt'}: 3 characters in no font of the PDF (\U00010330 "
+        f"{tmp_path / 'a.txt'}: warning: 3 characters in no font of the PDF (\U00010330 "
         f"U+10330, \U0001d11e U+1D11E, \U0001d400 U+1D400): the PDF leaves them out\n"
     )

@@ -15,7 +15,7 @@ TEMPLATES = ROOT / "templates"
 
 
 def errors(result: subprocess.CompletedProcess[str]) -> list[str]:
-    return [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    return [line for line in result.stderr.splitlines() if line.startswith("error: ") or ": error: " in line]
 
 
 @pytest.mark.parametrize(
@@ -67,7 +67,7 @@ def test_a_garbage_font_file_is_named(tmp_path):
     result = cli("build", str(SEED), "--out", str(tmp_path / "dist"), "--format", "pdf", "--font", str(font))
     assert result.returncode == 2
     assert errors(result) == [
-        f"error: {font}: not a usable TrueType font (TTLibError: Not a TrueType or OpenType "
+        f"{font}: error: not a usable TrueType font (TTLibError: Not a TrueType or OpenType "
         f"font (bad sfntVersion)) (hint: give --font a .ttf file with TrueType outlines)"
     ]
     assert not list((tmp_path / "dist").glob("*.pdf"))
@@ -104,14 +104,14 @@ def test_a_date_after_2107_makes_a_valid_epub(tmp_path, how):
     [
         (
             b"formats = [1, 2]\n",
-            "publish.toml:1: setting 'formats': format 1 is not a name (hint: choose from epub, pdf, "
+            "publish.toml:1: error: setting 'formats': format 1 is not a name (hint: choose from epub, pdf, "
             "txt, ascii, ninjs)",
         ),
-        (b"templates = [1]\n", "publish.toml:1: setting 'templates' = [1]: expected folder names, not int"),
-        (b'out = "\xff"\n', "publish.toml: not UTF-8 (byte offset 7)"),
+        (b"templates = [1]\n", "publish.toml:1: error: setting 'templates' = [1]: expected folder names, not int"),
+        (b'out = "\xff"\n', "publish.toml: error: not UTF-8 (byte offset 7)"),
         (
             b'out = ""\n',
-            "publish.toml:1: setting 'out' = '': expected a folder name (an empty one would write into the "
+            "publish.toml:1: error: setting 'out' = '': expected a folder name (an empty one would write into the "
             "working folder)",
         ),
     ],
@@ -120,7 +120,7 @@ def test_bad_configuration_values_are_usage_errors(tmp_path, content, message):
     (tmp_path / "publish.toml").write_bytes(content)
     result = cli("build", str(SEED), "--format", "txt", cwd=tmp_path)
     assert result.returncode == 2
-    assert errors(result) == [f"error: {message}"]
+    assert errors(result) == [message]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["publish.toml"]
 
 
@@ -128,7 +128,7 @@ def test_tool_publish_that_is_not_a_table(tmp_path):
     (tmp_path / "pyproject.toml").write_text("[tool]\npublish = 5\n")
     result = cli("build", str(SEED), cwd=tmp_path)
     assert result.returncode == 2
-    assert errors(result) == ["error: pyproject.toml:2: [tool.publish] must be a table"]
+    assert errors(result) == ["pyproject.toml:2: error: [tool.publish] must be a table"]
 
 
 def test_an_empty_out_is_a_usage_error(tmp_path):
@@ -181,7 +181,7 @@ def test_template_errors_name_the_template_and_line(tmp_path, line, message):
         str(tmp_path / "tpl"),
     )
     assert result.returncode == 2
-    expected = f"error: {template}:{number}: {message} (hint: fix the template in your --templates folder)"
+    expected = f"{template}:{number}: error: {message} (hint: fix the template in your --templates folder)"
     assert errors(result) == [expected, expected]  # every article is tried: the batch is not aborted
     assert "Traceback" not in result.stderr
 
@@ -212,7 +212,9 @@ def test_style_file_values_are_checked(tmp_path, old, new, message):
         "build", str(SEED), "--out", str(tmp_path / "dist"), "--format", "pdf", "--templates", str(tmp_path / "tpl")
     )
     assert result.returncode == 2
-    assert errors(result) == [f"error: {folder / 'style.toml'}:{message} (hint: compare with templates/pdf/style.toml)"]
+    hint = "compare with the built-in pdf/style.toml, which publish templates --copy DIR copies out"
+    line, text = message.split(": ", 1)
+    assert errors(result) == [f"{folder / 'style.toml'}:{line}: error: {text} (hint: {hint})"]
     assert not (tmp_path / "dist").exists() or not list((tmp_path / "dist").glob("*.pdf"))
 
 
@@ -225,7 +227,7 @@ def test_a_style_file_that_is_not_toml(tmp_path):
     )
     assert result.returncode == 2
     assert errors(result) == [
-        f"error: {folder / 'style.toml'}: the style file is not valid TOML: Expected ']' at "
+        f"{folder / 'style.toml'}: error: the style file is not valid TOML: Expected ']' at "
         f"the end of a table declaration (at line 1, column 6)"
     ]
 

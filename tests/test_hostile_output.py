@@ -32,7 +32,7 @@ def article(
 
 
 def error_lines(result: subprocess.CompletedProcess[str]) -> list[str]:
-    return [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    return [line for line in result.stderr.splitlines() if line.startswith("error: ") or ": error: " in line]
 
 
 def assert_verified(folder: Path) -> None:
@@ -54,7 +54,7 @@ def test_bag_refuses_a_folder_with_a_bagit_txt_and_the_users_files(tmp_path):
     result = cli("build", str(SEED), "--out", str(tmp_path / "dist"), "--format", "txt", "--bag", str(thesis))
     assert result.returncode == 1
     assert error_lines(result) == [
-        f"error: {thesis}: the bag folder exists and is not a bag publish wrote; "
+        f"{thesis}: error: the bag folder exists and is not a bag publish wrote; "
         f"publish replaces only a bag it wrote itself "
         f"(hint: choose an empty or new folder for --bag)"
     ]
@@ -71,7 +71,7 @@ def test_bag_refuses_its_own_bag_once_a_user_file_was_added(tmp_path):
     again = cli("build", str(SEED), "--out", str(tmp_path / "dist"), "--format", "txt", "--bag", str(bag), "--force")
     assert again.returncode == 1
     assert error_lines(again) == [
-        f"error: {bag}: the bag's data folder holds 'notes.odt', which is not in the bag's manifest; "
+        f"{bag}: error: the bag's data folder holds 'notes.odt', which is not in the bag's manifest; "
         f"publish replaces only a bag it wrote itself "
         f"(hint: choose an empty or new folder for --bag)"
     ]
@@ -161,7 +161,7 @@ def test_an_edition_name_taken_by_a_folder_leaves_the_old_set_whole(tmp_path):
     result = cli("build", str(source), "--out", "dist", "--format", "txt,epub", cwd=tmp_path)
     assert result.returncode == 1
     assert error_lines(result) == [
-        "error: dist/2024-03-01-council-agrees-the-budget.txt: 2024-03-01-council-agrees"
+        "dist/2024-03-01-council-agrees-the-budget.txt: error: 2024-03-01-council-agrees"
         "-the-budget.txt is a folder, not an edition (hint: move the folder away; "
         "publish never deletes what it did not write)"
     ]
@@ -205,7 +205,7 @@ def test_a_state_path_that_is_a_folder_is_one_line(tmp_path):
     result = cli("build", str(source), "--out", str(dist), "--format", "txt")
     assert result.returncode == 1
     assert error_lines(result) == [
-        f"error: {dist / '.publish-state.sqlite'}: .publish-state.sqlite is a folder, "
+        f"{dist / '.publish-state.sqlite'}: error: .publish-state.sqlite is a folder, "
         f"not publish's build record (hint: move the folder away; publish never deletes "
         f"what it did not write)"
     ]
@@ -237,7 +237,7 @@ def test_verify_fails_on_an_emptied_manifest(tmp_path):
     result = cli("verify", str(dist))
     name = next(dist.glob("*.txt"))
     assert result.returncode == 1
-    assert result.stderr.splitlines() == [f"not in SHA256SUMS: {name}"]
+    assert result.stderr.splitlines() == [f"{name}: error: not in SHA256SUMS"]
     assert result.stdout == "0 editions verified, 0 changed, 0 missing, 1 not listed\n"
 
 
@@ -293,7 +293,7 @@ def test_never_written_through_a_symlinked_day_folder(tmp_path, link):
     assert result.returncode == 1
     refused = ["a.txt"] if link == "undated" else ["a.txt", "b.txt"]  # both are of March 2024
     assert error_lines(result) == [
-        f"error: {inputs / name}: {out / link} is a symbolic link; publish never writes through one "
+        f"{inputs / name}: error: {out / link} is a symbolic link; publish never writes through one "
         f"(hint: replace it with a real folder)"
         for name in refused
     ]
@@ -317,7 +317,7 @@ def test_never_written_through_a_symlinked_record(tmp_path):
     result = cli("build", str(two_articles(tmp_path)), "--out", str(out), "--format", "txt")
     assert result.returncode == 1
     assert error_lines(result) == [
-        f"error: {out / '.publish-state.sqlite'}: the build record is a symbolic link; publish never writes "
+        f"{out / '.publish-state.sqlite'}: error: the build record is a symbolic link; publish never writes "
         f"through one (hint: remove the link; publish keeps its record in the output folder itself)"
     ]
     assert other.read_bytes() == before
@@ -334,7 +334,7 @@ def test_nothing_of_yours_is_deleted_from_a_bag_data_folder(tmp_path):
     result = cli("build", str(inputs), "--out", str(out), "--format", "txt", "--bag", str(bag))
     assert result.returncode == 1
     assert error_lines(result) == [
-        f"error: {bag}: the bag's data folder holds 'my-thesis.pdf', which is not in the bag's manifest; "
+        f"{bag}: error: the bag's data folder holds 'my-thesis.pdf', which is not in the bag's manifest; "
         f"publish replaces only a bag it wrote itself (hint: choose an empty or new folder for --bag)"
     ]
     assert (bag / "data" / "my-thesis.pdf").read_bytes() == b"%PDF years of work"
@@ -350,7 +350,7 @@ def test_nothing_of_yours_is_overwritten_by_an_edition_of_the_same_name(tmp_path
     result = cli("build", str(two_articles(tmp_path)), "--out", str(out), "--format", "txt")
     assert result.returncode == 1
     assert error_lines(result) == [
-        f"error: {tmp_path / 'in' / 'a.txt'}: {mine} is in the way: publish did not write it "
+        f"{tmp_path / 'in' / 'a.txt'}: error: {mine} is in the way: publish did not write it "
         f"(hint: move it away; publish never overwrites a file it did not write)"
     ]
     assert mine.read_text() == "my own notes\n"
@@ -450,7 +450,7 @@ def test_an_edited_old_copy_is_kept_with_a_warning(tmp_path):
     edited.write_text(edited.read_text() + "my note\n")
     result = cli("build", str(inputs), "--out", str(out), "--format", "txt", "--layout", "date")
     assert result.returncode == 0, result.stderr
-    assert f"warning: {inputs / 'a.txt'}: kept {edited}: it was changed since publish wrote it" in result.stderr
+    assert f"{inputs / 'a.txt'}: warning: kept {edited}: it was changed since publish wrote it" in result.stderr
     assert edited.read_text().endswith("my note\n")
 
 
@@ -460,7 +460,7 @@ def test_out_equal_to_an_input_folder_is_refused_before_anything_is_made(tmp_pat
     result = cli("build", str(inputs), "--out", str(inputs), "--format", "txt")
     assert result.returncode == 2
     assert result.stderr == (
-        f"error: {inputs}: the output folder is one of the input folders "
+        f"{inputs}: error: the output folder is one of the input folders "
         f"(hint: give --out a folder of its own, such as dist)\n"
     )
     assert sorted(p.name for p in inputs.iterdir()) == ["a.txt", "b.txt"]  # no lock file left

@@ -64,7 +64,7 @@ def test_an_unreadable_subfolder_is_an_error(tmp_path):
     result = as_user("build", str(inputs), "--out", str(tmp_path / "dist"))
     assert result.returncode == 1
     assert (
-        result.stderr == f"error: {inputs / 'sub'}: cannot read this folder: Permission denied "
+        result.stderr == f"{inputs / 'sub'}: error: cannot read this folder: Permission denied "
         f"(hint: fix its permissions, or leave it out)\n"
     )
 
@@ -77,7 +77,7 @@ def test_a_read_only_output_folder(tmp_path):
     dist.chmod(0o755)
     assert result.returncode == 1
     assert (
-        result.stderr == f"error: {dist}: the output folder is not writable "
+        result.stderr == f"{dist}: error: the output folder is not writable "
         f"(hint: fix its permissions, or choose another --out)\n"
     )
     assert {p.name: p.read_bytes() for p in dist.iterdir() if p.is_file()} == before
@@ -90,12 +90,12 @@ def test_an_unreadable_edition_in_verify_check_and_build(tmp_path):
     verify = as_user("verify", str(dist))
     assert verify.returncode == 1
     assert (
-        verify.stderr == f"error: {pdf}: cannot read: Permission denied "
+        verify.stderr == f"{pdf}: error: cannot read: Permission denied "
         f"(hint: an edition that cannot be read cannot be verified)\n"
     )
     check = as_user("check", str(dist))
     assert check.returncode == 1 and "Traceback" not in check.stderr
-    assert f"problem: {pdf}: cannot read: Permission denied" in check.stderr
+    assert f"{pdf}: error: cannot read: Permission denied" in check.stderr
     rebuild = as_user("build", str(SEED), "--out", str(dist), "--format", "txt,pdf")
     assert rebuild.returncode == 0, rebuild.stderr
     # publish wrote it (its state says so): replaced, and only it (the text edition is up to date)
@@ -113,7 +113,7 @@ def test_an_unreadable_template(tmp_path):
         "build", str(SEED), "--out", str(tmp_path / "dist"), "--format", "epub", "--templates", str(tmp_path / "tpl")
     )
     assert result.returncode == 2
-    assert result.stderr == f"error: {template}: cannot read the template: Permission denied\n"
+    assert result.stderr == f"{template}: error: cannot read the template: Permission denied\n"
 
 
 def test_an_unreadable_publish_toml(tmp_path):
@@ -121,7 +121,7 @@ def test_an_unreadable_publish_toml(tmp_path):
     (tmp_path / "publish.toml").chmod(0)
     result = as_user("build", str(SEED), cwd=tmp_path)
     assert result.returncode == 2
-    assert result.stderr == "error: publish.toml: cannot read: Permission denied\n"
+    assert result.stderr == "publish.toml: error: cannot read: Permission denied\n"
 
 
 def test_a_read_only_record_stops_the_build_before_anything_changes(tmp_path):
@@ -140,7 +140,7 @@ def test_a_read_only_record_stops_the_build_before_anything_changes(tmp_path):
     result = as_user("build", str(inputs), "--out", str(dist), "--format", "txt")
     assert result.returncode == 1
     assert result.stderr == (
-        f"error: {dist / '.publish-state.sqlite'}: cannot use the build record: attempt to write a readonly "
+        f"{dist / '.publish-state.sqlite'}: error: cannot use the build record: attempt to write a readonly "
         f"database (hint: make the record and its folder writable, or choose another --out)\n"
     )
     assert edition.read_bytes() == before

@@ -86,8 +86,8 @@ def test_pipes_are_bounded_in_time_too_a_named_pipe_no_one_writes_to(tmp_path):
     result = run("build", str(silent), str(spoken), "--out", str(tmp_path / "out"), "--format", "txt")
     writer.wait(timeout=60)
     assert result.returncode == 1
-    assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == [
-        f"error: {silent}: nothing was written to this pipe for 5 s (hint: start the program that writes to it first)"
+    assert [line for line in result.stderr.splitlines() if ": error: " in line] == [
+        f"{silent}: error: nothing was written to this pipe for 5 s (hint: start the program that writes to it first)"
     ]
     assert len(list((tmp_path / "out").glob("*.txt"))) == 1
 
@@ -106,7 +106,7 @@ def test_a_socket_given_as_an_input_is_named_as_one(tmp_path):
     assert result.returncode == 2
     assert (
         result.stderr
-        == f"error: {path}: a socket, not an article file or folder (hint: give files or folders of articles)\n"
+        == f"{path}: error: a socket, not an article file or folder (hint: give files or folders of articles)\n"
     )
 
 
@@ -189,6 +189,6 @@ def test_a_number_of_5000_digits_in_a_ninjs_file_is_that_files_error(tmp_path):
     story.write_text('{"uri": "urn:x", "type": "text", "headline": "H", "body_text": "B.", "x": ' + "9" * 5000 + "}")
     result = run("build", str(story), str(SEED), "--out", str(tmp_path / "out"), "--format", "txt")
     assert result.returncode == 1
-    assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == [
-        f"error: {story}: cannot be read: it holds a number of more than 4,300 digits"
+    assert [line for line in result.stderr.splitlines() if ": error: " in line] == [
+        f"{story}: error: cannot be read: it holds a number of more than 4,300 digits"
     ]

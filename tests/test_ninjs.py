@@ -345,7 +345,7 @@ def test_bad_ninjs_on_the_command_line_is_one_line_and_exit_1():
     )
     assert (result.returncode, result.stdout) == (1, "")
     assert (
-        result.stderr == f"error: {NINJS / 'bad' / 'syntax.json'}:5: not valid JSON: Expecting ',' delimiter "
+        result.stderr == f"{NINJS / 'bad' / 'syntax.json'}:5: error: not valid JSON: Expecting ',' delimiter "
         "(column 1)\n"
     )
 

@@ -170,7 +170,7 @@ def test_a_twenty_megabyte_article_fails_fast_with_a_clear_error(tmp_path):
     )
     code, message, peak_kib = result.stdout.strip().split("\n")
     assert code == "1"
-    assert message.startswith(f"error: {source}") and "limit" in message
+    assert message.startswith(f"{source}") and ": error: " in message and "limit" in message
     assert int(peak_kib) < 1024 * 1024
     assert [p.name for p in (tmp_path / "out").iterdir()] == [".publish.lock"]  # no edition, no temporary
 
@@ -188,7 +188,7 @@ def test_bad_dates_are_clear_errors(tmp_path, header, message):
     source.write_text(f"title: T\n{header}\n\nBody.\n")
     result = cli("build", str(source), "--out", str(tmp_path / "out"))
     assert result.returncode == 1
-    assert result.stderr.startswith(f"error: {source}:2: ") and message in result.stderr
+    assert result.stderr.startswith(f"{source}:2: error: ") and message in result.stderr
 
 
 def test_time_zone_and_clock_never_change_the_output(tmp_path):
@@ -277,7 +277,7 @@ def test_output_path_that_is_a_file_is_a_usage_error(tmp_path):
     blocker.write_text("x")
     result = cli("build", str(SEED), "--out", str(blocker))
     assert result.returncode == 2
-    assert result.stderr == f"error: {blocker}: the output path is not a folder (hint: give --out a folder)\n"
+    assert result.stderr == f"{blocker}: error: the output path is not a folder (hint: give --out a folder)\n"
 
 
 def test_verbose_adds_the_traceback(tmp_path):

@@ -97,6 +97,6 @@ def test_a_bug_in_publish_is_said_as_one_and_exits_70(tmp_path, monkeypatch):
         + result.output.strip().splitlines()[-1].split(" in ")[-1]
     )
     assert (
-        f"error: {SEED}: could not render the txt edition: ZeroDivisionError: division by zero "
+        f"{SEED}: error: could not render the txt edition: ZeroDivisionError: division by zero "
         "(hint: this is a bug in publish; run with --verbose and report it)"
     ) in result.output

@@ -320,7 +320,7 @@ def test_a_record_locked_by_another_program_stops_the_build_before_anything_chan
         holder.execute("ROLLBACK")
         holder.close()
     refusal = (
-        f"error: {out / STATE_FILE}: cannot use the build record: database is locked "
+        f"{out / STATE_FILE}: error: cannot use the build record: database is locked "
         f"(hint: another program holds the record open; close it and build again)\n"
     )
     assert (result.returncode, result.stderr, edition.read_bytes()) == (1, refusal, before)
@@ -348,7 +348,7 @@ def test_a_moved_or_renamed_input_keeps_its_article(tmp_path):
     copies.mkdir()
     shutil.copy(tmp_path / "in2" / "b.txt", copies / "c.txt")
     copied = cli("build", str(copies), "--out", str(out), "--format", "txt")
-    assert copied.returncode == 0 and f"same: {copies / 'c.txt'}: the same article as" in copied.stderr
+    assert copied.returncode == 0 and f"{copies / 'c.txt'}: note: same: the same article as" in copied.stderr
     assert sorted(p.name for p in out.iterdir() if p.name[0] != ".") == ["2024-03-01-story-1.txt", "SHA256SUMS"]
     assert cli("verify", str(out)).returncode == 0
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gc
 import importlib
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,7 +36,42 @@ _XML_OPENINGS = (b"<?xml", b"<newsMessage", b"<newsItem", b"<nitf")
 #: File endings a folder is searched for (`publish.inputs.INPUT_SUFFIXES` must agree: tested).
 SUFFIXES: tuple[str, ...] = (".txt", *FORMATS)
 
-__all__ = ["DEFAULT_LANGUAGE", "Parsed", "parse", "parse_article", "read_article", "read_bytes"]
+__all__ = ["DEFAULT_LANGUAGE", "Parsed", "parse", "parse_article", "read_article", "read_bytes", "read_from"]
+
+#: What `read_from` (and `publish.read`) take: a file's path, its bytes, or an article's text.
+Source = Path | os.PathLike[str] | bytes | bytearray | memoryview | str
+#: The names in-memory inputs go by when the caller gives none (in messages, in provenance).
+BYTES_NAME = "<bytes>"
+TEXT_NAME = "<text>"
+
+
+def read_from(
+    source: Source,
+    *,
+    name: str | None = None,
+    encoding: str | None = None,
+    default_language: str = DEFAULT_LANGUAGE,
+    keep_breaks: bool = False,
+) -> Parsed:
+    """A path, bytes or text -> article, always the way a file is read: decoded, cleaned
+    (control characters, stray zero-widths), its provenance recorded. A `str` is the
+    article's text, never a path (give a `Path` for a file); bytes and text go by `name`
+    (its file ending picks the reader, as a file's does; else XML and JSON are told by
+    how they open)."""
+    if isinstance(source, os.PathLike):
+        from publish.inputs import read_input
+
+        path = Path(source)
+        return read_bytes(read_input(path), path, encoding, default_language, keep_breaks)
+    if isinstance(source, str):
+        if encoding is not None:
+            raise ValueError("a str is already decoded: give bytes to read them with an encoding")
+        # Lone surrogates stay as they are, for the decoder to refuse at their place.
+        data, encoding = source.encode("utf-8", "surrogatepass"), "utf-8"
+        return read_bytes(data, Path(name or TEXT_NAME), encoding, default_language, keep_breaks)
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return read_bytes(bytes(source), Path(name or BYTES_NAME), encoding, default_language, keep_breaks)
+    raise TypeError(f"cannot read an article from {type(source).__name__}: give a path, bytes or text")
 
 
 def read_article(
@@ -60,8 +96,8 @@ def read_bytes(
     module = FORMATS.get(path.suffix.lower())
     if module is None and _opens_as_xml(data):
         module = FORMATS[".xml"]
-    elif module is None and path.name == "<stdin>" and data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
-        module = FORMATS[".json"]  # standard input has no file ending: a JSON object is ninjs
+    elif module is None and _in_memory(path) and data[:512].lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{"):
+        module = FORMATS[".json"]  # standard input, bytes: no file ending, so a JSON object is ninjs
     with _no_cycle_collection():
         try:
             if module is not None:
@@ -91,6 +127,11 @@ def _unreadable(error: ValueError | RecursionError, path: Path, encoding: str | 
             f"cannot be read: it holds a number of more than {sys.get_int_max_str_digits():,} digits", path=str(path)
         )
     return InputError(f"cannot be read: {error}", path=str(path))
+
+
+def _in_memory(path: Path) -> bool:
+    """A name such as `<stdin>` or `<bytes>`: no file, so no file ending to go by."""
+    return path.name.startswith("<") and path.name.endswith(">")
 
 
 def _opens_as_xml(data: bytes) -> bool:
