@@ -12,7 +12,8 @@ def test_seed_text_edition(seed_article):
     text = data.decode("utf-8")
     assert text.endswith("\n") and not text.endswith("\n\n")
     assert "\r" not in text and "\t" not in text
-    assert all(display_width(line) <= 72 for line in text.split("\n"))
+    # A single word wider than the column (a long Source-File path) stands alone on its line.
+    assert all(display_width(line) <= 72 or len(line.split()) == 1 for line in text.split("\n"))
     assert all(line == line.rstrip() for line in text.split("\n"))
     header, body = text.split("\n\n", 1)
     assert "Date: 2023-09-21" in header and "Source: Trend" in header

@@ -145,7 +145,11 @@ def test_templates_says_where_the_templates_are_looked_for(tmp_path):
     (tmp_path / "publish.toml").write_text('templates = ["house"]\n')
     result = cli("templates", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines() == ["house", f"{default_template_dir()} (built-in)"]
+    # The publish that runs there (installed: its package data; a checkout: templates/).
+    where = "from publish.templates import default_template_dir; print(default_template_dir())"
+    built_in = subprocess.run([sys.executable, "-c", where], capture_output=True, text=True, cwd=tmp_path, check=True)
+    assert result.stdout.splitlines() == ["house", f"{built_in.stdout.strip()} (built-in)"]
+    assert (Path(built_in.stdout.strip()) / "pdf" / "style.toml").is_file()
     assert (default_template_dir() / "pdf" / "style.toml").is_file()
 
 
