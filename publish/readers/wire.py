@@ -341,8 +341,10 @@ def _headings(blocks: list[DraftBlock], one_line: set[int]) -> list[DraftBlock]:
 
 
 def _is_heading(text: str) -> bool:
+    if len(text) > HEADING_MAX[0]:  # most paragraphs: decided before their letters are listed
+        return False
     letters = [char for char in text if char.isalpha()]
-    if not letters or len(text) > HEADING_MAX[0] or len(text.split()) > HEADING_MAX[1]:
+    if not letters or len(text.split()) > HEADING_MAX[1]:
         return False
     if text.startswith(("(", "[", '"', "\u201c", "\u00ab", "\u201e", "'")) or read_byline(text):
         return False
