@@ -24,7 +24,7 @@ from publish.settings import SETTINGS, Config, Setting, checked, load_config
 from publish.version import __version__
 
 if TYPE_CHECKING:
-    from publish.builder import ArticleResult
+    from publish.builder import ArticleResult, BuildReport
 
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
@@ -395,29 +395,10 @@ def _dry_build(
     if not outcome.articles:
         raise OptionsError("no articles found (*.txt, *.json)", path=" ".join(map(str, paths)) or "seeds")
     code = build_exit_code(outcome.results, outcome.ok)
-    noticed = outcome.notices["held"] + outcome.notices["withdrawn"]
-    built = outcome.articles - outcome.skipped - outcome.failed - noticed
-    planned = sum(len(result.planned) for result in outcome.results)
+    summary = _build_summary(outcome, code, dry_run=True)
+    built, planned = summary["built"], summary["editions"]
     if as_json:
-        emit(
-            {
-                "event": "summary",
-                "command": "build",
-                "dry_run": True,
-                "articles": outcome.articles,
-                "built": built,
-                "editions": planned,
-                "up_to_date": outcome.skipped,
-                "held": outcome.notices["held"],
-                "withdrawn": outcome.notices["withdrawn"],
-                "published_already": 0,
-                "failed": outcome.failed,
-                "seconds": round(outcome.seconds, 3),
-                "notes": [],
-                "bag": None,
-                "exit_code": code,
-            }
-        )
+        emit(summary)
     elif not quiet:
         feed = "".join(
             f", {count} {words}"
@@ -431,6 +412,28 @@ def _dry_build(
     _Stdout.check()
     if code:
         sys.exit(code)
+
+
+def _build_summary(outcome: BuildReport, code: int, *, dry_run: bool, bag: str | None = None) -> dict[str, Any]:
+    """A build's (or a dry run's) last `--json` event; its counts are the human summary's too."""
+    return {
+        "event": "summary",
+        "command": "build",
+        "dry_run": dry_run,
+        "articles": outcome.articles,
+        "built": outcome.articles - outcome.skipped - outcome.failed - sum(outcome.notices.values()),
+        # A dry run counts the editions it would write; a build, those it wrote.
+        "editions": sum(len(result.planned) for result in outcome.results) if dry_run else outcome.editions,
+        "up_to_date": outcome.skipped,
+        "held": outcome.notices["held"],
+        "withdrawn": outcome.notices["withdrawn"],
+        "published_already": outcome.notices["same"],
+        "failed": outcome.failed,
+        "seconds": round(outcome.seconds, 3),
+        "notes": list(outcome.notes),
+        "bag": None if outcome.bag_written is None else {"path": bag, "written": outcome.bag_written},
+        "exit_code": code,
+    }
 
 
 def build_exit_code(results: list[ArticleResult], ok: bool) -> int:
@@ -540,28 +543,10 @@ def build(
     if not outcome.articles:
         raise OptionsError("no articles found (*.txt, *.json)", path=" ".join(map(str, paths)) or "seeds")
     code = build_exit_code(outcome.results, outcome.ok)
-    noticed = sum(outcome.notices.values())
-    built = outcome.articles - outcome.skipped - outcome.failed - noticed
+    summary = _build_summary(outcome, code, dry_run=False, bag=bag)
+    built = summary["built"]
     if as_json:
-        emit(
-            {
-                "event": "summary",
-                "command": "build",
-                "dry_run": False,
-                "articles": outcome.articles,
-                "built": built,
-                "editions": outcome.editions,
-                "up_to_date": outcome.skipped,
-                "held": outcome.notices["held"],
-                "withdrawn": outcome.notices["withdrawn"],
-                "published_already": outcome.notices["same"],
-                "failed": outcome.failed,
-                "seconds": round(outcome.seconds, 3),
-                "notes": list(outcome.notes),
-                "bag": None if outcome.bag_written is None else {"path": bag, "written": outcome.bag_written},
-                "exit_code": code,
-            }
-        )
+        emit(summary)
     elif not quiet:
         for note in outcome.notes:
             tell(f"note: {note}")
