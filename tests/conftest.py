@@ -192,6 +192,37 @@ def characters_measured(monkeypatch: pytest.MonkeyPatch, owner: object, name: st
     return measured[0]
 
 
+def on_a_terminal(*args: str) -> tuple[int, bytes, bytes]:
+    """Run publish with standard error on a pseudo-terminal: (exit code, what the terminal showed, stdout)."""
+    import pty
+    import select
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "publish", *args],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=follower,
+        env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "100"},
+    )
+    os.close(follower)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([leader], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        seen += chunk
+    stdout, _ = process.communicate(timeout=120)
+    os.close(leader)
+    return process.returncode, seen, stdout
+
+
 def assert_words_in_order(expected: list[str] | tuple[str, ...], actual_text: str) -> None:
     """Every expected word appears in `actual_text`, in order (other words may surround them)."""
     lost = missing_word(list(expected), actual_text)

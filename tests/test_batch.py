@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import BATCH, SEED
+from conftest import BATCH, SEED, on_a_terminal
 
 from publish.builder import build
 from publish.inputs import collect_source_names
@@ -131,45 +131,9 @@ def test_plain_lines_quiet_and_summary(sources, tmp_path):
 
 
 def test_progress_bar_on_a_terminal(sources, tmp_path):
-    import pty
-    import select
-
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "publish",
-            "build",
-            str(sources),
-            "--format",
-            "txt",
-            "--out",
-            str(tmp_path / "out"),
-            "--jobs",
-            "2",
-        ],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=follower,
-        env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "100"},
-    )
-    os.close(follower)
-    seen = b""
-    while True:
-        ready, _, _ = select.select([leader], [], [], 60)
-        if not ready:
-            break
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    stdout, _ = process.communicate(timeout=120)
-    os.close(leader)
-    assert process.returncode == 0
+    out = str(tmp_path / "out")
+    returncode, seen, stdout = on_a_terminal("build", str(sources), "--format", "txt", "--out", out, "--jobs", "2")
+    assert returncode == 0
     assert b"building" in seen and b"articles/s" in seen
     assert b"wrote " not in stdout and b"articles: 6 built" in stdout
 

@@ -4,7 +4,6 @@ progress on a terminal only, and `collect`'s summary line."""
 
 import json
 import os
-import select
 import subprocess
 import sys
 from importlib.resources import files
@@ -12,7 +11,7 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from conftest import BAD, SEED
+from conftest import BAD, SEED, on_a_terminal
 
 SCHEMA = json.loads(files("publish").joinpath("data/schemas/cli-events.schema.json").read_text(encoding="utf-8"))
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA, format_checker=jsonschema.FormatChecker())
@@ -268,36 +267,6 @@ def test_standard_input_beside_files_and_its_errors(tmp_path):
 
 
 # --- Point 8: progress on a terminal only ------------------------------------------------------------------------
-
-
-def on_a_terminal(*args: str) -> tuple[int, bytes, bytes]:
-    """Run publish with standard error on a pseudo-terminal: (exit code, what the terminal showed, stdout)."""
-    import pty
-
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "publish", *args],
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.PIPE,
-        stderr=follower,
-        env={**os.environ, "TERM": "xterm-256color", "COLUMNS": "100"},
-    )
-    os.close(follower)
-    seen = b""
-    while True:
-        ready, _, _ = select.select([leader], [], [], 60)
-        if not ready:
-            break
-        try:
-            chunk = os.read(leader, 65536)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    stdout, _ = process.communicate(timeout=120)
-    os.close(leader)
-    return process.returncode, seen, stdout
 
 
 @pytest.mark.parametrize("command", ["check", "verify", "collect"])
