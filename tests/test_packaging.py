@@ -2,6 +2,7 @@
 or runs a test is locked, with hashes, and installed as locked."""
 
 import ast
+import re
 import subprocess
 import sys
 import tomllib
@@ -196,3 +197,15 @@ def test_without_java_poppler_or_mupdf_the_suite_stops_at_once_with_one_message(
         "default-jre-headless poppler-utils mupdf-tools chromium; macOS: brew install openjdk; brew install poppler; "
         "brew install mupdf; brew install --cask chromium), or run .ci/run, which does"
     ]
+
+
+def test_every_link_inside_the_readme_leads_to_one_of_its_headings():
+    """The quick start's map of the guide and the reference (GitHub's heading anchors)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    outside_code = re.sub(r"```.*?```", "", readme, flags=re.S)
+    headings = re.findall(r"^#{2,3} (.+)$", outside_code, flags=re.M)
+    anchors = {re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-") for heading in headings}
+    links = re.findall(r"\]\(#([^)]+)\)", readme)
+    assert len(links) >= 14
+    assert sorted(set(links) - anchors) == []
+    assert (ROOT / "bench" / "README.md").is_file() and "](bench/README.md)" in readme
