@@ -90,13 +90,13 @@ def test_a_changed_template_rebuilds_its_edition_of_every_article(sources, tmp_p
 
 
 def test_a_library_upgrade_rebuilds_everything(sources, tmp_path, monkeypatch):
-    from publish import state
+    from publish import keys
 
     out = tmp_path / "out"
     assert build([sources], out).ok
     assert build([sources], out).skipped == len(ARTICLES)
-    upgraded = {**state.library_versions(), "reportlab": "999.0"}
-    monkeypatch.setattr(state, "library_versions", lambda: upgraded)
+    upgraded = {**keys.library_versions(), "reportlab": "999.0"}
+    monkeypatch.setattr(keys, "library_versions", lambda: upgraded)
     assert build([sources], out).skipped == 0
 
 

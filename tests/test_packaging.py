@@ -15,7 +15,7 @@ from conftest import ROOT
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from publish.state import RENDERING_LIBRARIES
+from publish.keys import RENDERING_LIBRARIES
 
 
 def test_wheel_ships_templates_fonts_and_entry_point(tmp_path):

@@ -189,33 +189,6 @@ def test_a_layout_change_rebuilds_and_a_rebuild_rewrites_only_changed_manifests(
     assert changed == ["2024/06/04/SHA256SUMS"]
 
 
-def test_library_versions_read_from_the_folder_names_are_the_installed_ones():
-    import zlib
-    from importlib.metadata import version
-
-    assert state_module.library_versions() == {
-        **{name: version(name) for name in state_module.RENDERING_LIBRARIES},
-        "zlib": zlib.ZLIB_RUNTIME_VERSION,
-    }
-
-
-#: Dependencies that shape no edition's bytes: the command line, locking, checking, bags.
-NOT_RENDERING = {"bagit", "click", "filelock", "pypdf", "rich"}
-#: Dependencies of dependencies that do: jinja2's escaping, py3langid's arithmetic.
-INDIRECTLY_RENDERING = {"markupsafe", "numpy"}
-
-
-def test_every_dependency_that_can_change_an_edition_is_in_the_rebuild_key():
-    import re
-    import tomllib
-
-    from conftest import ROOT
-
-    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
-    names = {re.split(r"[<>=!~ \[;]", requirement, maxsplit=1)[0].lower() for requirement in declared}
-    assert (names - NOT_RENDERING) | INDIRECTLY_RENDERING == {name.lower() for name in state_module.RENDERING_LIBRARIES}
-
-
 def test_a_large_plan_runs_in_processes_that_commit_what_they_refreshed(sources, tmp_path, hashed, monkeypatch):
     out = tmp_path / "out"
     assert build([sources], out, formats=["txt"]).ok
