@@ -430,7 +430,7 @@ EPOCH_SHAPES: tuple[str, ...] = ("epub", "pdf")
 def shaping_options(edition: str, options: RenderOptions) -> dict[str, Any]:
     """The render options that shape `edition`, by setting name: its share of the rebuild
     key, so changing any other option leaves it up to date. (The template folders are
-    keyed by what they hold for each edition, see `publish.state`, not by their paths.)"""
+    keyed by what they hold for each edition, see `publish.keys`, not by their paths.)"""
     values: dict[str, Any] = {}
     for setting in SETTINGS:
         if edition in setting.shapes_editions and setting.name not in READING_SETTINGS and setting.name != "templates":
