@@ -357,7 +357,6 @@ def _dry_build(
 ) -> None:
     """`build --dry-run`: each article's fate and why, then a summary; exit 1 when one would fail to read."""
     from publish.builder import preview
-    from publish.settings import now_of
 
     def report(result: ArticleResult) -> None:
         if as_json:
@@ -381,16 +380,8 @@ def _dry_build(
         Path(values["out"]),
         formats,
         options,
-        encoding=values["encoding"] or None,
-        force=force,
-        default_language=values["language"],
-        keep_breaks=values["keep_breaks"],
-        layout=values["layout"],
         on_result=report,
-        now=now_of(values),
-        ignore_embargo=values["ignore_embargo"],
-        stdin=stdin,
-        name=name,
+        **_batch_arguments(values, force, stdin, name),
     )
     if not outcome.articles:
         raise OptionsError("no articles found (*.txt, *.json)", path=" ".join(map(str, paths)) or "seeds")
@@ -412,6 +403,24 @@ def _dry_build(
     _Stdout.check()
     if code:
         sys.exit(code)
+
+
+def _batch_arguments(values: dict[str, Any], force: bool, stdin: bytes | None, name: str | None) -> dict[str, Any]:
+    """What a build and its dry run are given alike: how inputs are read, where editions go,
+    the clock, standard input's article."""
+    from publish.settings import now_of
+
+    return {
+        "encoding": values["encoding"] or None,
+        "force": force,
+        "default_language": values["language"],
+        "keep_breaks": values["keep_breaks"],
+        "layout": values["layout"],
+        "now": now_of(values),
+        "ignore_embargo": values["ignore_embargo"],
+        "stdin": stdin,
+        "name": name,
+    }
 
 
 def _build_summary(outcome: BuildReport, code: int, *, dry_run: bool, bag: str | None = None) -> dict[str, Any]:
@@ -483,7 +492,7 @@ def build(
     from publish.builder import STDIN
     from publish.builder import build as run_build
     from publish.inputs import read_stdin
-    from publish.settings import now_of, render_options, source_date_epoch
+    from publish.settings import render_options, source_date_epoch
 
     values = effective(config, given)
     options = render_options(values, source_date_epoch())
@@ -522,23 +531,15 @@ def build(
             Path(values["out"]),
             formats,
             options,
-            encoding=values["encoding"] or None,
             bag=bag,
             jobs=values["jobs"] or os.cpu_count() or 1,
-            force=force,
-            default_language=values["language"],
-            keep_breaks=values["keep_breaks"],
-            layout=values["layout"],
             cluster=values["cluster"] or None,
             on_start=progress.start,
             on_result=report,
             # With --json every article is an event (an up-to-date one too); otherwise one is only counted.
             on_skip=None if as_json else progress.advance,
             keep="failed",  # every result is printed as it comes; the report keeps counts
-            now=now_of(values),
-            ignore_embargo=values["ignore_embargo"],
-            stdin=stdin,
-            name=name,
+            **_batch_arguments(values, force, stdin, name),
         )
     if not outcome.articles:
         raise OptionsError("no articles found (*.txt, *.json)", path=" ".join(map(str, paths)) or "seeds")
