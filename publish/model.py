@@ -135,6 +135,8 @@ _WORD_BREAK = re.compile(rf"[^\S{NO_BREAK_SPACES}]+")
 
 def words_of(text: str) -> list[str]:
     """The words of `text`: split at breaking whitespace, so `12\u00a0000` is one word."""
+    if not any(space in text for space in NO_BREAK_SPACES):
+        return text.split()  # the same split (both take `str.isspace`'s whitespace), several times faster
     return [word for word in _WORD_BREAK.split(text) if word]
 
 
