@@ -69,6 +69,13 @@ def test_smarten_touches_only_punctuation():
         ),
         ("az", "BAKI, 28 may. 8 faizdə 2030-cu ilə", "BAKI, 28\u00a0may. 8\u00a0faizdə 2030-cu ilə"),
         ("hy", "12 հուլիսի - նոր", "12\u00a0հուլիսի\u00a0\u2013 նոր"),
+        # Honorifics and months in any case, whole words only, the full stop optional.
+        ("en", "MR. Smith, dr Who, DrX Y, mr. smith", "MR.\u00a0Smith, dr\u00a0Who, DrX Y, mr. smith"),
+        ("en", "Mayday 5 and (May 5) and re-May 5", "Mayday 5\u00a0and (May\u00a05) and re-May 5"),
+        # Initials: one letter alone before its full stop, then a capital.
+        ("en", "J. R. R. Tolkien, Jr. Smith, j. Smith", "J.\u00a0R.\u00a0R.\u00a0Tolkien, Jr. Smith, j. Smith"),
+        # A month name with a space inside (CLDR's Vietnamese "Tháng 9") takes the other pattern.
+        ("vi", "ngày 5 Tháng 9 9 người", "ngày 5\u00a0Tháng 9\u00a09\u00a0người"),
     ],
 )
 def test_for_reading(language, before, after):
