@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from publish.building.install import BuildState, NewSet
+from publish.building.record import stat_of
 from publish.editions import DEFAULT_FORMATS, collection_renderer, file_name, parse_formats, render_all
 from publish.errors import InputError, OptionsError, OutputError
 from publish.feed import standing
@@ -27,7 +29,6 @@ from publish.options import RenderOptions
 from publish.output import clear_leftovers, folder_lock, make_staging, prepare_output, stage
 from publish.readers import read_from
 from publish.settings import single_line
-from publish.state import BuildState, NewSet, stat_of
 
 
 @dataclass(frozen=True)

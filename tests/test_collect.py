@@ -247,7 +247,7 @@ def test_collect_lists_the_folder_from_the_record_without_reading_its_editions(t
     """Issue 31, point 5: the manifest a digest rewrites takes the record's digests of the
     editions already in the folder; none of them is read again."""
     from publish import archive, output, state
-    from publish.builder import build
+    from publish.building.builder import build
 
     out = tmp_path / "out"
     assert build([SEED, CORPUS / "russian.txt"], out, formats=["txt", "epub"]).ok

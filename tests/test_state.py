@@ -17,8 +17,9 @@ import pytest
 from conftest import CORPUS, SEED
 
 from publish import state as state_module
-from publish.builder import build
-from publish.state import OLD_STATE_FILE, STATE_FILE, BuildState
+from publish.building.builder import build
+from publish.building.install import BuildState
+from publish.building.record import OLD_STATE_FILE, STATE_FILE
 
 ARTICLES = [SEED, CORPUS / "header_block.txt", CORPUS / "russian.txt"]
 
