@@ -90,7 +90,7 @@ def test_a_changed_template_rebuilds_its_edition_of_every_article(sources, tmp_p
 
 
 def test_a_library_upgrade_rebuilds_everything(sources, tmp_path, monkeypatch):
-    from publish import keys
+    from publish.building import key as keys
 
     out = tmp_path / "out"
     assert build([sources], out).ok

@@ -5,7 +5,6 @@ in order, a lost worker's articles tried again alone.
 The processes a build starts: never more than the machine can hold, never outliving it,
 and stopped at a safe point when the build is interrupted.
 
-
 A pool worker holds about 100 MB (fonts, templates, a renderer's state) and one core's
 worth of work, so more workers than cores or memory allow only cost: the number asked
 for is capped by both, and the cap is said. A worker whose build was killed (SIGKILL
