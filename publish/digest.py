@@ -187,7 +187,7 @@ def _write_digest(
 ) -> DigestResult:
     """Render the digest and put its editions in place as one set, as a build puts an
     article's (the record's journal, the manifest), unless it is up to date."""
-    from publish.archive import write_manifests
+    from publish.building.collect import write_changed_manifests
 
     folder = state.folder
     touched = set(state.recover())
@@ -219,8 +219,7 @@ def _write_digest(
         if outcome.error is not None:
             raise outcome.error.located(collection.title) if isinstance(outcome.error, InputError) else outcome.error
         touched |= outcome.touched
-        write_manifests(folder, sorted(touched), state.digests_in, staging)
-        state.manifests_written(sorted(touched))
+        write_changed_manifests(state, touched, staging)
     except OSError as error:
         raise OutputError(f"cannot write: {error.strerror}", path=str(folder)) from None
     finally:

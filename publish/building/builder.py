@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from publish.building.collect import collect
+from publish.building.collect import write_changed_manifests
 from publish.building.engines import Engine, Interrupts, staged_in_order, usable_workers
 from publish.building.install import BuildState, NewSet
 from publish.building.plan import Entry, Planned, Rebuild, task_of
@@ -210,7 +210,7 @@ def build(
                         staged.close()
             finally:
                 if not state.db.failed:  # a record that failed cannot say what the manifests list
-                    collect(state, touched, staging, durable=True)
+                    write_changed_manifests(state, touched, staging, durable=True)
                 shutil.rmtree(staging, ignore_errors=True)
             if bag_dir is not None:
                 report.bag_written = write_bag_of(bag_dir, report, options, folder, state)

@@ -18,7 +18,7 @@ from publish.building.record import BuildRecord
 from publish.output import MANIFEST, clear_temporaries, fsync_folder, real_folder
 
 
-def collect(state: BuildRecord, touched: Iterable[str], staging: Path, durable: bool = False) -> None:
+def write_changed_manifests(state: BuildRecord, touched: Iterable[str], staging: Path, durable: bool = False) -> None:
     """Rewrite the manifests of the folders (relative) in `touched` from `state`'s record
     and mark them written; `durable`: the renames into these folders are made durable
     before a manifest lists them (a build's; a digest's are its own set)."""
