@@ -17,7 +17,7 @@ from publish.version import __version__
 
 if TYPE_CHECKING:
     from publish.api import convert, read, write
-    from publish.builder import build
+    from publish.building.builder import build
     from publish.digest import collect
     from publish.errors import PublishError
     from publish.model import Article
@@ -31,7 +31,7 @@ _EXPORTS = {
     "Article": "publish.model",
     "PublishError": "publish.errors",
     "RenderOptions": "publish.options",
-    "build": "publish.builder",
+    "build": "publish.building.builder",
     "convert": "publish.api",
     "read": "publish.api",
     "write": "publish.api",

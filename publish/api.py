@@ -84,7 +84,7 @@ def convert(
     is raised after the others are written. `build_options` are `publish.build`'s
     (`encoding`, `jobs`, `layout`, `bag`, `force`, ...).
     """
-    from publish.builder import build
+    from publish.building.builder import build
 
     paths = [src] if isinstance(src, (str, os.PathLike)) else list(src)
     report = build(paths, out_dir, formats, options or RenderOptions(), **build_options)

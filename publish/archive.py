@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import tempfile
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from pathlib import Path
 
 from publish.editions import is_edition_file
 from publish.errors import OutputError
-from publish.output import MANIFEST, clear_temporaries, folder_lock, real_folder, sha256, write_atomic
+from publish.output import MANIFEST, folder_lock, sha256, write_atomic
 
 __all__ = [
     "MANIFEST",
@@ -31,7 +30,6 @@ __all__ = [
     "read_manifest",
     "verify_manifest",
     "write_bag",
-    "write_manifests",
 ]
 
 
@@ -58,52 +56,6 @@ def write_manifest(
     with nullcontext() if locked else folder_lock(folder):
         lines = [f"{known.get(path.name) or _digest(path)}  {path.name}\n" for path in editions_in(folder)]
         return write_atomic(folder, MANIFEST, "".join(lines).encode("utf-8"), staging)
-
-
-#: Threads writing a build's manifests (each waits on the disk).
-MANIFEST_THREADS = 8
-
-
-def write_manifests(
-    folder: Path, relatives: Iterable[str], digests_in: Callable[[str], Mapping[str, str]], staging: Path
-) -> None:
-    """Rewrite the manifest of each folder (relative to the output `folder`) a build
-    changed, from the record's digests (`digests_in(relative)`), read a few folders ahead
-    of the writers, never all at once (an archive's digests would be most of a build's
-    memory). A folder left without editions loses its manifest and a day folder, when
-    empty, itself (and its empty parents); the caller holds the folder's lock."""
-    from concurrent.futures import Future, ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=MANIFEST_THREADS) as threads:
-        pending: deque[Future[Path]] = deque()
-        for relative in relatives:
-            here = folder / relative
-            if not os.path.lexists(here):
-                continue  # emptied and removed already
-            real_folder(folder, relative, create=False)
-            clear_temporaries(here)  # what a build of an earlier publish left in a day folder
-            if not editions_in(here):
-                _remove_empty(folder, relative)
-                continue
-            if len(pending) >= 2 * MANIFEST_THREADS:
-                pending.popleft().result()
-            pending.append(threads.submit(write_manifest, here, digests_in(relative), locked=True, staging=staging))
-        for future in pending:
-            future.result()
-
-
-def _remove_empty(folder: Path, relative: str) -> None:
-    """A folder publish emptied (the top one too, after a switch to the date layout): its
-    manifest goes, then the folder and each empty parent below `folder` (a folder that is
-    not empty is left: it holds someone's files)."""
-    (folder / relative / MANIFEST).unlink(missing_ok=True)
-    here = folder / relative
-    while here != folder:
-        try:
-            here.rmdir()
-        except OSError:
-            return
-        here = here.parent
 
 
 def _folders_below(top: Path) -> Iterator[tuple[Path, list[str]]]:

@@ -1,4 +1,4 @@
-"""Command line: arguments in, messages out. The work happens in `publish.builder` and
+"""Command line: arguments in, messages out. The work happens in `publish.building.builder` and
 `publish.digest`; the options of `build` and `collect` come from `publish.settings`."""
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from publish.settings import SETTINGS, Config, Setting, checked, load_config
 from publish.version import __version__
 
 if TYPE_CHECKING:
-    from publish.builder import ArticleResult, BuildReport
+    from publish.building.builder import ArticleResult, BuildReport
 
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
@@ -356,7 +356,7 @@ def _dry_build(
     quiet: bool,
 ) -> None:
     """`build --dry-run`: each article's fate and why, then a summary; exit 1 when one would fail to read."""
-    from publish.builder import preview
+    from publish.building.builder import preview
 
     def report(result: ArticleResult) -> None:
         if as_json:
@@ -489,8 +489,8 @@ def build(
     **given: Any,
 ) -> None:
     """Build editions of PATHS (files or folders, - for one article on standard input; default: seeds/)."""
-    from publish.builder import STDIN
-    from publish.builder import build as run_build
+    from publish.building.builder import build as run_build
+    from publish.building.work import STDIN
     from publish.inputs import read_stdin
     from publish.settings import render_options, source_date_epoch
 
@@ -860,7 +860,7 @@ def show_config(config: Any, verbose: bool) -> None:
 def inspect(file: Path, encoding: str | None, output: str, as_json: bool, verbose: bool) -> None:
     """Print the parsed article of FILE (- for standard input) as JSON: publish's model, or ninjs."""
     from publish.api import read, write
-    from publish.builder import STDIN, STDIN_NAME
+    from publish.building.work import STDIN, STDIN_NAME
 
     encoding = checked("encoding", encoding, where="--encoding") if encoding else None
     warnings: list[str] = []

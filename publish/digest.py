@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from publish.building.install import BuildState, NewSet
+from publish.building.record import stat_of
 from publish.editions import DEFAULT_FORMATS, collection_renderer, file_name, parse_formats, render_all
 from publish.errors import InputError, OptionsError, OutputError
 from publish.feed import standing
@@ -27,7 +29,6 @@ from publish.options import RenderOptions
 from publish.output import clear_leftovers, folder_lock, make_staging, prepare_output, stage
 from publish.readers import read_from
 from publish.settings import single_line
-from publish.state import BuildState, NewSet, stat_of
 
 
 @dataclass(frozen=True)
@@ -186,7 +187,7 @@ def _write_digest(
 ) -> DigestResult:
     """Render the digest and put its editions in place as one set, as a build puts an
     article's (the record's journal, the manifest), unless it is up to date."""
-    from publish.archive import write_manifests
+    from publish.building.collect import write_changed_manifests
 
     folder = state.folder
     touched = set(state.recover())
@@ -218,8 +219,7 @@ def _write_digest(
         if outcome.error is not None:
             raise outcome.error.located(collection.title) if isinstance(outcome.error, InputError) else outcome.error
         touched |= outcome.touched
-        write_manifests(folder, sorted(touched), state.digests_in, staging)
-        state.manifests_written(sorted(touched))
+        write_changed_manifests(state, touched, staging)
     except OSError as error:
         raise OutputError(f"cannot write: {error.strerror}", path=str(folder)) from None
     finally:

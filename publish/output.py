@@ -3,7 +3,7 @@
 Readers of the folder only ever see an old file or a new one: every file is written to
 a temporary file (in the build's staging folder, on the same file system), flushed to
 disk and renamed into place. An article's editions are written as a set (every
-temporary first, then the renames, journaled by `publish.state`), so a full disk or a
+temporary first, then the renames, journaled by `publish.building.record`), so a full disk or a
 name taken by a folder leaves all of the old set, not half of each. Nothing is written
 through a symbolic link: a linked folder, record or lock file is refused. One lock per
 output folder (a `filelock` lock file, the same on Linux, macOS and Windows) is held by

@@ -147,10 +147,42 @@ def _layout(value: Any) -> str:
     return str(value)
 
 
+#: Schemes of a scheduler's address publish connects to: TCP, and TLS with the
+#: certificates of Dask's own configuration.
+SCHEMES = ("tcp", "tls")
+#: A scheduler's address: scheme, host (a name, an IPv4 address or [an IPv6 one]), port.
+CLUSTER_ADDRESS = re.compile(
+    r"(?:(?P<scheme>[a-z0-9+.-]+)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[^\[\]:/\s]+):(?P<port>\d{1,5})"
+)
+
+
+def parse_address(address: str) -> tuple[str, int | None]:
+    """`local` / `local:N` -> ("local", N or None); a scheduler address (`tcp://HOST:PORT`,
+    `HOST:PORT`, `tls://HOST:PORT`) as it is, checked: anything else is refused here, not
+    after a wait for a scheduler that cannot be there."""
+    if address == "local":
+        return "local", None
+    if address.startswith("local:"):
+        count = address.partition(":")[2]
+        if not count.isdigit() or not 1 <= int(count) <= 1024:
+            raise OptionsError(f"--cluster {address!r}: expected local:N with N from 1 to 1024")
+        return "local", int(count)
+    found = CLUSTER_ADDRESS.fullmatch(address)
+    scheme = (found["scheme"] if found else address.partition("://")[0] if "://" in address else None) or "tcp"
+    if scheme not in SCHEMES:
+        raise OptionsError(
+            f"--cluster {address!r}: publish reaches a scheduler over tcp:// (or tls://), not {scheme}://",
+            hint="give tcp://HOST:8786, local or local:N",
+        )
+    if found is None or not 1 <= int(found["port"]) <= 65535:
+        raise OptionsError(
+            f"--cluster {address!r} is not a scheduler address", hint="give tcp://HOST:8786, local or local:N"
+        )
+    return address, None
+
+
 def _cluster(value: Any) -> str:
     if value:
-        from publish.cluster import parse_address
-
         parse_address(value)
     return str(value)
 
@@ -430,7 +462,7 @@ EPOCH_SHAPES: tuple[str, ...] = ("epub", "pdf")
 def shaping_options(edition: str, options: RenderOptions) -> dict[str, Any]:
     """The render options that shape `edition`, by setting name: its share of the rebuild
     key, so changing any other option leaves it up to date. (The template folders are
-    keyed by what they hold for each edition, see `publish.keys`, not by their paths.)"""
+    keyed by what they hold for each edition, see `publish.building.key`, not by their paths.)"""
     values: dict[str, Any] = {}
     for setting in SETTINGS:
         if edition in setting.shapes_editions and setting.name not in READING_SETTINGS and setting.name != "templates":

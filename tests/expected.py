@@ -69,7 +69,7 @@ def build_corpus(out: Path) -> list[Path]:
     """Every edition of INPUTS, built as `publish build --format epub,pdf,txt,ninjs` does."""
     from contextlib import chdir
 
-    from publish.builder import build
+    from publish.building.builder import build
 
     with chdir(ROOT):
         report = build(list(INPUTS), out.resolve(), formats=FORMATS)

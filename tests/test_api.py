@@ -178,7 +178,7 @@ def test_check_calls_the_checker_each_edition_registers(monkeypatch, tmp_path):
 def test_reading_and_writing_text_loads_no_builder_cli_or_pdf_library():
     script = (
         "import sys, publish; publish.write(publish.read('title: A\\ndate: 2024-01-01\\n\\nBody.\\n'), 'txt'); "
-        "print(sorted(m for m in sys.modules if m in ('publish.builder', 'publish.cli', 'publish.digest', "
+        "print(sorted(m for m in sys.modules if m in ('publish.building', 'publish.cli', 'publish.digest', "
         "'reportlab', 'ebooklib', 'jinja2')))"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)

@@ -7,7 +7,7 @@ import sys
 from conftest import CORPUS, SEED, article_from
 
 from publish import archival
-from publish.builder import build
+from publish.building.builder import build
 from publish.check import check_folder
 from publish.model import Collection
 from publish.readers import parse
@@ -104,6 +104,6 @@ def test_check_names_a_record_whose_text_no_longer_matches_its_identifier(tmp_pa
 
 
 def test_the_format_module_loads_no_parser():
-    script = "import sys, publish.archival; print('publish.parse' in sys.modules, 'publish.builder' in sys.modules)"
+    script = "import sys, publish.archival; print('publish.parse' in sys.modules, 'publish.building' in sys.modules)"
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
     assert result.stdout.strip() == "False False"

@@ -9,7 +9,7 @@ import pytest
 from conftest import CORPUS, SEED, article_from
 
 from publish.archive import verify_manifest
-from publish.builder import build
+from publish.building.builder import build
 from publish.options import RenderOptions
 from publish.render.text import display_width, render_ascii
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import BATCH, SEED, on_a_terminal
 
-from publish.builder import build
+from publish.building.builder import build
 from publish.inputs import collect_source_names
 from publish.options import RenderOptions
 from publish.templates import default_template_dir
@@ -90,7 +90,7 @@ def test_a_changed_template_rebuilds_its_edition_of_every_article(sources, tmp_p
 
 
 def test_a_library_upgrade_rebuilds_everything(sources, tmp_path, monkeypatch):
-    from publish import keys
+    from publish.building import key as keys
 
     out = tmp_path / "out"
     assert build([sources], out).ok
@@ -201,10 +201,10 @@ def test_a_link_is_one_article_whether_its_target_comes_before_or_after_it(tmp_p
 
 
 def test_a_batch_planned_in_several_segments_builds_and_reports_as_one(tmp_path, sources, monkeypatch):
-    import publish.builder
+    import publish.building.plan
 
     whole = build([sources], tmp_path / "whole", ["txt"])
-    monkeypatch.setattr(publish.builder, "SEGMENT", 2)
+    monkeypatch.setattr(publish.building.plan, "SEGMENT", 2)
     segmented = build([sources], tmp_path / "segmented", ["txt"], jobs=2)
     assert [r.source for r in segmented.results] == [r.source for r in whole.results]
     assert segmented.written == [tmp_path / "segmented" / path.name for path in whole.written]
@@ -216,9 +216,9 @@ def test_a_batch_planned_in_several_segments_builds_and_reports_as_one(tmp_path,
 
 
 def test_a_rebuild_without_results_counts_its_up_to_date_articles_across_segments(tmp_path, sources, monkeypatch):
-    import publish.builder
+    import publish.building.plan
 
-    monkeypatch.setattr(publish.builder, "SEGMENT", 2)
+    monkeypatch.setattr(publish.building.plan, "SEGMENT", 2)
     build([sources], tmp_path / "out", ["txt"])
     (sources / "georgian.txt").write_text((sources / "georgian.txt").read_text() + "\nახალი ხაზი.\n")
     skipped, seen = [], []
@@ -291,17 +291,17 @@ def test_a_pool_worker_killed_mid_batch_costs_a_retry_and_the_batch_goes_on(tmp_
 def test_an_article_that_kills_its_worker_every_time_fails_alone(tmp_path, monkeypatch):
     """Point 22: tried again alone, it is lost again: that article fails (not a bug of
     publish's: it needs more than the machine has), and every other is built."""
-    import publish.builder
+    import publish.building.work
 
     inputs = many(tmp_path / "in", 12)
-    real = publish.builder.stage_task
+    real = publish.building.work.stage_task
 
     def greedy(task, *args, **kwargs):
         if task.source.name == "a05.txt":
             os.kill(os.getpid(), signal.SIGKILL)  # as the OOM killer ends a worker
         return real(task, *args, **kwargs)
 
-    monkeypatch.setattr(publish.builder, "stage_task", greedy)  # the pool's forked workers have it too
+    monkeypatch.setattr(publish.building.work, "stage_task", greedy)  # the pool's forked workers have it too
     report = build([inputs], tmp_path / "out", formats=["txt"], jobs=2)
     assert [(r.source.name, str(r.error)) for r in report.results if r.error] == [
         (

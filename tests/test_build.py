@@ -5,7 +5,7 @@ import sys
 import pytest
 from conftest import BAD, CORPUS, SEED
 
-from publish.builder import build
+from publish.building.builder import build
 from publish.editions import parse_formats
 from publish.errors import OptionsError, OutputError
 from publish.output import write_atomic

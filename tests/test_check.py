@@ -8,7 +8,7 @@ from conftest import CORPUS, SEED
 from reportlab.pdfgen.canvas import Canvas
 
 from publish.archive import write_manifest
-from publish.builder import build
+from publish.building.builder import build
 from publish.check import check_folder
 
 

@@ -15,7 +15,7 @@ import pytest
 from conftest import CORPUS, article_from, epubcheck
 from PIL import Image, ImageChops, ImageDraw
 
-from publish.builder import build
+from publish.building.builder import build
 from publish.fonts import CJK_FAMILY
 from publish.model import Paragraph, plain_text
 from publish.options import RenderOptions

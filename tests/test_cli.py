@@ -136,7 +136,7 @@ def test_a_full_disk_under_the_record_is_one_line_and_leaves_the_folder_true(tmp
             f"title: Story {number}\ndate: 2024-03-01\n\nThe council met. It agreed item {number}.\n"
         )
     code = (
-        "import sys, publish.state as state\n"
+        "import sys, publish.building.record as state\n"
         "opened = state._open\n"
         "def small(folder):\n"
         "    db = opened(folder)\n"

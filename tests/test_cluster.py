@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from conftest import BATCH, SEED
 
-from publish.builder import ArticleResult, build
+from publish.building.builder import ArticleResult, build
+from publish.building.install import BuildState
 from publish.errors import OptionsError
-from publish.state import BuildState
 
 distributed = pytest.importorskip("distributed")
 
@@ -99,7 +99,7 @@ def test_a_worker_killed_mid_batch_costs_a_retry_and_leaves_nothing_partial(clus
 
 
 def test_a_cluster_address_that_is_not_one_is_refused():
-    from publish.cluster import parse_address
+    from publish.settings import parse_address
 
     assert parse_address("local") == ("local", None)
     assert parse_address("local:3") == ("local", 3)
@@ -153,7 +153,7 @@ def test_ctrl_c_during_a_cluster_build_stops_it_cleanly(sources, tmp_path):
 def test_without_dask_the_hint_installs_this_projects_extra_not_another_package(monkeypatch, tmp_path):
     import sys
 
-    from publish.cluster import connect
+    from publish.building.cluster import connect
 
     monkeypatch.setitem(sys.modules, "distributed", None)  # `import distributed` raises ImportError
     with pytest.raises(OptionsError, match="needs Dask distributed") as raised:
@@ -170,7 +170,7 @@ def test_without_dask_the_hint_installs_this_projects_extra_not_another_package(
 #: kills the worker process, as the OOM killer would.
 POISON = """
 import os, signal
-import publish.builder
+import publish.building.work
 
 
 def poisoned(real):
@@ -183,8 +183,8 @@ def poisoned(real):
     return greedy
 
 
-if not hasattr(publish.builder.stage_task, "poisoned"):  # Dask runs a preload twice in a worker
-    publish.builder.stage_task = poisoned(publish.builder.stage_task)
+if not hasattr(publish.building.work.stage_task, "poisoned"):  # Dask runs a preload twice in a worker
+    publish.building.work.stage_task = poisoned(publish.building.work.stage_task)
 """
 
 
@@ -232,7 +232,7 @@ def test_an_article_that_kills_every_cluster_worker_fails_alone_and_the_rest_is_
 )
 def test_addresses_publish_cannot_reach_a_scheduler_by_are_refused_at_once(address, message):
     """Point 24: exit 70, or a wait of 30 s, for addresses that cannot work."""
-    from publish.cluster import parse_address
+    from publish.settings import parse_address
 
     with pytest.raises(OptionsError) as refused:
         parse_address(address)

@@ -246,8 +246,9 @@ def test_an_edition_a_digest_cannot_have_is_named_in_a_warning(tmp_path):
 def test_collect_lists_the_folder_from_the_record_without_reading_its_editions(tmp_path, monkeypatch):
     """Issue 31, point 5: the manifest a digest rewrites takes the record's digests of the
     editions already in the folder; none of them is read again."""
-    from publish import archive, output, state
-    from publish.builder import build
+    from publish import archive, output
+    from publish.building import install, plan
+    from publish.building.builder import build
 
     out = tmp_path / "out"
     assert build([SEED, CORPUS / "russian.txt"], out, formats=["txt", "epub"]).ok
@@ -261,7 +262,8 @@ def test_collect_lists_the_folder_from_the_record_without_reading_its_editions(t
         return digest
 
     monkeypatch.setattr(archive, "_digest", counted(archive._digest))
-    monkeypatch.setattr(state, "sha256", counted(output.sha256))
+    monkeypatch.setattr(plan, "sha256", counted(output.sha256))
+    monkeypatch.setattr(install, "sha256", counted(output.sha256))
     result = collect([SEED, CORPUS / "russian.txt"], title="Week", out_dir=out, formats=["txt", "epub"])
     assert len(result.written) == 2 and read == []
     listed = (out / "SHA256SUMS").read_text()

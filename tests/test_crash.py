@@ -53,8 +53,8 @@ def step(real):
 for name in ("replace", "rename", "unlink", "rmdir", "mkdir", "fsync"):
     setattr(os, name, step(getattr(os, name)))
 shutil.rmtree = step(shutil.rmtree)
-import publish.state
-publish.state._Record.commit = step(publish.state._Record.commit)
+import publish.building.record
+publish.building.record._Record.commit = step(publish.building.record._Record.commit)
 from publish.cli import main as publish
 sys.argv = ["publish", *sys.argv[2:]]
 publish()

@@ -29,7 +29,7 @@ def test_the_content_digest_sees_a_changed_word_but_not_a_recompressed_stream(tm
 
     from conftest import SEED
 
-    from publish.builder import build
+    from publish.building.builder import build
 
     assert build([SEED], tmp_path, formats=["epub", "pdf"]).ok
     epub, pdf = sorted(tmp_path.glob("*.epub")) + sorted(tmp_path.glob("*.pdf"))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from publish.builder import build
+from publish.building.builder import build
 from publish.feed import item_version
 from publish.model import Item
 

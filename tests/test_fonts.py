@@ -12,7 +12,7 @@ from conftest import CORPUS, ROOT, SEED, article_from
 from fontTools.ttLib import TTFont
 
 import publish.fonts as fonts
-from publish.builder import build
+from publish.building.builder import build
 from publish.errors import InputError, OptionsError
 from publish.options import RenderOptions
 from publish.render.pdf import preflight, render_pdf

@@ -10,7 +10,7 @@ import sys
 import pytest
 from conftest import SEED
 
-from publish.builder import build
+from publish.building.builder import build
 from publish.inputs import collect_sources
 from publish.readers import read_article
 

@@ -1,8 +1,8 @@
-"""The rebuild key (publish/keys.py): the libraries it names, and what each edition's key holds."""
+"""The rebuild key (publish/building/key.py): the libraries it names, and what each edition's key holds."""
 
 from __future__ import annotations
 
-from publish import keys
+from publish.building import key as keys
 from publish.options import RenderOptions
 
 

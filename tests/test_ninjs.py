@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from test_properties import article_texts, parse_or_none
 
 from publish.archive import verify_manifest
-from publish.builder import build
+from publish.building.builder import build
 from publish.digest import collect
 from publish.errors import InputError
 from publish.metadata import FIELDS, NAMESPACES, article_metadata, field, ninjs_lookup, terms

@@ -15,7 +15,7 @@ from conftest import ROOT
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from publish.keys import RENDERING_LIBRARIES
+from publish.building.key import RENDERING_LIBRARIES
 
 
 def test_wheel_ships_templates_fonts_and_entry_point(tmp_path):
@@ -48,7 +48,7 @@ def test_wheel_ships_templates_fonts_and_entry_point(tmp_path):
 def test_importing_the_model_or_a_renderer_loads_no_builder_parser_or_cli():
     script = (
         "import sys; import publish.model, publish.render.text, publish.render.epub, publish.render.pdf; "
-        "print(sorted(m for m in sys.modules if m in ('publish.builder', 'publish.cli', 'publish.parse', "
+        "print(sorted(m for m in sys.modules if m in ('publish.building', 'publish.cli', 'publish.parse', "
         "'publish.inputs', 'publish.digest', 'publish.settings')))"
     )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=True)

@@ -13,10 +13,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import SEED
 
+from publish.building.record import STATE_FILE
 from publish.cli import main
 from publish.editions import EDITIONS, edition_of
 from publish.settings import SETTINGS
-from publish.state import STATE_FILE
 from publish.templates import default_template_dir
 
 ALL = tuple(edition.name for edition in EDITIONS)

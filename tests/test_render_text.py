@@ -76,7 +76,7 @@ def test_wrap_is_a_lossless_greedy_fill(words, spaces, width, first_prefix, next
 def test_an_edition_is_read_as_a_complete_record(tmp_path):
     """Nothing is guessed when the text edition is read back: not a date from its file
     name, a dateline or an agency from its lead, nor a title from its first line."""
-    from publish.builder import build
+    from publish.building.builder import build
     from publish.readers import read_article
 
     source = tmp_path / "in.txt"

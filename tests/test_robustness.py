@@ -16,7 +16,7 @@ from conftest import CORPUS, SEED, epubcheck
 from conftest import publish_cli as cli
 from pypdf import PdfReader
 
-from publish.builder import build
+from publish.building.builder import build
 from publish.readers import read_article
 
 HOSTILE = CORPUS / "hostile"

@@ -327,7 +327,7 @@ def test_publish_check_reads_shaped_lines_from_their_actual_text_and_finds_a_los
     from conftest import SEED
 
     from publish.archive import write_manifest
-    from publish.builder import build
+    from publish.building.builder import build
     from publish.check import check_folder
 
     sources = [CORPUS / name for name in sorted(FIXTURES.values())]
@@ -347,7 +347,7 @@ def test_publish_check_reads_shaped_lines_from_their_actual_text_and_finds_a_los
 
 
 def test_publish_check_passes_on_words_with_marks(tmp_path):
-    from publish.builder import build
+    from publish.building.builder import build
     from publish.check import check_folder
 
     assert build([CORPUS / name for name in MARKED.values()], tmp_path, formats=["pdf", "txt"]).ok

@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from conftest import CORPUS, SEED
 
-from publish import state as state_module
-from publish.builder import build
-from publish.state import OLD_STATE_FILE, STATE_FILE, BuildState
+from publish.building import install, plan
+from publish.building.builder import build
+from publish.building.install import BuildState
+from publish.building.record import OLD_STATE_FILE, STATE_FILE
 
 ARTICLES = [SEED, CORPUS / "header_block.txt", CORPUS / "russian.txt"]
 
@@ -27,13 +28,14 @@ ARTICLES = [SEED, CORPUS / "header_block.txt", CORPUS / "russian.txt"]
 def hashed(monkeypatch) -> list[str]:
     """The files the record reads to decide "unchanged"."""
     calls: list[str] = []
-    real = state_module.sha256
+    real = plan.sha256  # (install's is the same function)
 
     def counting(path: Path) -> str:
         calls.append(path.name)
         return real(path)
 
-    monkeypatch.setattr(state_module, "sha256", counting)
+    monkeypatch.setattr(plan, "sha256", counting)
+    monkeypatch.setattr(install, "sha256", counting)
     return calls
 
 
@@ -192,12 +194,12 @@ def test_a_layout_change_rebuilds_and_a_rebuild_rewrites_only_changed_manifests(
 def test_a_large_plan_runs_in_processes_that_commit_what_they_refreshed(sources, tmp_path, hashed, monkeypatch):
     out = tmp_path / "out"
     assert build([sources], out, formats=["txt"]).ok
-    monkeypatch.setattr(state_module, "PARALLEL_PLAN_MIN", 0)
+    monkeypatch.setattr(plan, "PARALLEL_PLAN_MIN", 0)
     os.utime(sources / SEED.name, ns=(1, 1))
     (sources / "russian.txt").write_text((sources / "russian.txt").read_text() + "\nЕщё абзац.\n")
     planned = build([sources], out, formats=["txt"], jobs=2)  # two processes plan, each its own share
     assert (planned.skipped, [r.source.name for r in planned.results if not r.skipped]) == (2, ["russian.txt"])
-    monkeypatch.setattr(state_module, "PARALLEL_PLAN_MIN", 10**9)
+    monkeypatch.setattr(plan, "PARALLEL_PLAN_MIN", 10**9)
     assert build([sources], out, formats=["txt"]).skipped == 3
     assert hashed == []  # the touched file's new stat was committed by the process that read it
 

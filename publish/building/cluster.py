@@ -1,6 +1,6 @@
 """Running a build's per-article work on a Dask `distributed` cluster.
 
-The cluster only runs `publish.builder.stage_chunk`: each task reads a chunk of articles
+The cluster only runs `publish.building.work.stage_chunk`: each task reads a chunk of articles
 from the shared file system, renders them and writes their editions as temporaries into
 the build's staging folder in the output folder; the answer that travels back is small
 (slug, digests, stats, warnings or errors). Deciding slugs, renaming into place, the
@@ -10,7 +10,8 @@ reschedules it; `retries` covers a task that raised); its temporaries are remove
 the staging folder.
 
 `ADDRESS` is a scheduler (`tcp://host:8786`), or `local` / `local:N` for a LocalCluster
-of N single-threaded worker processes on this machine (N: all cores).
+of N single-threaded worker processes on this machine (N: all cores); `parse_address`
+(in `publish.settings`, which checks the setting) reads it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import re
 import signal
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from publish.errors import OptionsError
+from publish.settings import CLUSTER_ADDRESS, parse_address
 from publish.version import __version__
 
 #: Times a chunk is tried again after its task raised (a lost worker is rescheduled by Dask itself).
@@ -63,38 +64,6 @@ class Session:
             with contextlib.suppress(OSError, RuntimeError, TimeoutError):  # already gone: nothing left to stop
                 close()
         self._closers.clear()
-
-
-#: Schemes of a scheduler's address publish connects to: TCP, and TLS with the
-#: certificates of Dask's own configuration.
-SCHEMES = ("tcp", "tls")
-#: A scheduler's address: scheme, host (a name, an IPv4 address or [an IPv6 one]), port.
-_ADDRESS = re.compile(r"(?:(?P<scheme>[a-z0-9+.-]+)://)?(?P<host>\[[0-9A-Fa-f:.]+\]|[^\[\]:/\s]+):(?P<port>\d{1,5})")
-
-
-def parse_address(address: str) -> tuple[str, int | None]:
-    """`local` / `local:N` -> ("local", N or None); a scheduler address (`tcp://HOST:PORT`,
-    `HOST:PORT`, `tls://HOST:PORT`) as it is, checked: anything else is refused here, not
-    after a wait for a scheduler that cannot be there."""
-    if address == "local":
-        return "local", None
-    if address.startswith("local:"):
-        count = address.partition(":")[2]
-        if not count.isdigit() or not 1 <= int(count) <= 1024:
-            raise OptionsError(f"--cluster {address!r}: expected local:N with N from 1 to 1024")
-        return "local", int(count)
-    found = _ADDRESS.fullmatch(address)
-    scheme = (found["scheme"] if found else address.partition("://")[0] if "://" in address else None) or "tcp"
-    if scheme not in SCHEMES:
-        raise OptionsError(
-            f"--cluster {address!r}: publish reaches a scheduler over tcp:// (or tls://), not {scheme}://",
-            hint="give tcp://HOST:8786, local or local:N",
-        )
-    if found is None or not 1 <= int(found["port"]) <= 65535:
-        raise OptionsError(
-            f"--cluster {address!r} is not a scheduler address", hint="give tcp://HOST:8786, local or local:N"
-        )
-    return address, None
 
 
 #: How to install the `cluster` extra: this project's distribution is `publish-editions`
@@ -162,7 +131,7 @@ def _reach(address: str) -> None:
     refused or unknown address is said at once."""
     import socket
 
-    found = _ADDRESS.fullmatch(address)
+    found = CLUSTER_ADDRESS.fullmatch(address)
     assert found is not None  # parse_address let it through
     host = found["host"].strip("[]")
     try:

@@ -3,8 +3,9 @@
 One key every edition of an article shares (the publish and library versions, how inputs
 are read, how files are named) and one per edition (the render options that shape it, by
 the settings table's `shapes_editions`; what the template folders hold for it; its
-fonts), so a change rebuilds only the editions it shapes. `publish.state` records them;
-nothing else computes them.
+fonts), so a change rebuilds only the editions it shapes; their digests, and the key of
+the edition a recorded file is. `publish.building.record` records them; nothing else
+computes them.
 """
 
 from __future__ import annotations
@@ -14,11 +15,28 @@ import json
 import os
 from pathlib import Path
 
+from publish.editions import edition_of
 from publish.errors import OptionsError
 from publish.fonts import fonts_digest
 from publish.options import RenderOptions
 from publish.templates import pdf_font_family, search_path
 from publish.version import __version__
+
+
+def shared_digest(common: str) -> str:
+    """The digest of the key every edition of an article shares (the record's `settings`)."""
+    return hashlib.sha256(common.encode()).hexdigest()
+
+
+def article_key(settings: str, input_digest: str) -> str:
+    """An article's whole key: the shared key's digest (`shared_digest`) with its input's."""
+    return hashlib.sha256(f"{settings}\0{input_digest}".encode()).hexdigest()
+
+
+def edition_key_of(name: str, edition_keys: dict[str, str]) -> str | None:
+    """The key of the edition a file `name` is (None for one this build does not make)."""
+    kind = edition_of(name.rpartition("/")[2])
+    return edition_keys.get(kind.name) if kind is not None else None
 
 
 def edition_digests(formats: tuple[str, ...], edition_settings: dict[str, str]) -> dict[str, str]:
