@@ -28,11 +28,6 @@ def shared_digest(common: str) -> str:
     return hashlib.sha256(common.encode()).hexdigest()
 
 
-def article_key(settings: str, input_digest: str) -> str:
-    """An article's whole key: the shared key's digest (`shared_digest`) with its input's."""
-    return hashlib.sha256(f"{settings}\0{input_digest}".encode()).hexdigest()
-
-
 def edition_key_of(name: str, edition_keys: dict[str, str]) -> str | None:
     """The key of the edition a file `name` is (None for one this build does not make)."""
     kind = edition_of(name.rpartition("/")[2])
