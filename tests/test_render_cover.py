@@ -269,23 +269,19 @@ def test_latin_cyrillic_greek_armenian_georgian_covers_never_reach_the_shaper(na
     assert render_cover(UNSHAPED_COVERS[name]).startswith(b"\xff\xd8")
 
 
-class Recorder:
-    """Stands in for ImageDraw: what `_runs` draws, as (x, y, characters, font)."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[float, float, str, object]] = []
-
-    def text(self, xy, text, font, fill, anchor):
-        assert anchor == "ls"
-        self.calls.append((xy[0], xy[1], text, font))
-
-
 def drawn(text: str, language: str, size: int = 80) -> list[tuple[float, float, int]]:
-    """(x, y, glyph id) of every glyph `_runs` draws for a headline line on baseline 500."""
-    recorder = Recorder()
-    cover._runs(recorder, text, "bold", size, 0, (0, 0, 0), 500, language)
+    """(x, y, glyph id) of every glyph `_runs` draws for a headline line on baseline 500:
+    the pen positions it hands to `_draw_letter`, before they are put on whole pixels."""
+    calls: list[tuple[float, float, str]] = []
+
+    def record(draw: object, x: float, y: float, font: object, char: str, colour: object) -> None:
+        calls.append((x, y, char))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(cover, "_draw_letter", record)
+        cover._runs(None, text, "bold", size, 0, (0, 0, 0), 500, language)
     out = []
-    for x, y, chars, _ in recorder.calls:
+    for x, y, chars in calls:
         assert len(chars) == 1 and ord(chars) >= GLYPH_CODES, "a shaped line is drawn one glyph id at a time"
         out.append((x, y, ord(chars) - GLYPH_CODES))
     return out
@@ -458,3 +454,15 @@ def test_a_cut_huge_author_is_the_same_cut_as_a_short_one():
     assert cover._cut(huge, "regular", cover.MIN_LINE_SIZE, 0, "en") == cover._cut(
         short, "regular", cover.MIN_LINE_SIZE, 0, "en"
     )
+
+
+def test_each_letter_is_rasterised_once_per_process_and_drawn_from_then_on():
+    """A batch's covers draw the same letters at the same few sizes: FreeType rasterises
+    each (font, letter) once, later covers only paste its mask."""
+    first = CoverText(title="Parliament approves the budget", place="BAKU", date="21 September 2024", credit="Trend")
+    again = CoverText(title="Parliament the budget approves", place="BAKU", date="21 September 2024", credit="Trend")
+    render_cover(first)
+    rasterised = cover._letter.cache_info().misses
+    render_cover(again)  # the same letters, in another order
+    assert cover._letter.cache_info().misses == rasterised
+    assert cover._letter.cache_info().hits > 0

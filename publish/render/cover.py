@@ -251,15 +251,13 @@ def _runs(
         glyphs, width = shaped_line(text, face, size, language)
         x = (WIDTH - width) / 2
         for family, glyph, left, rise in glyphs:
-            font = _glyph_font(family, face, size)
-            draw.text((x + left, y - rise), chr(GLYPH_CODES + glyph), font=font, fill=colour, anchor="ls")
+            _draw_letter(draw, x + left, y - rise, _glyph_font(family, face, size), chr(GLYPH_CODES + glyph), colour)
         return
     x = (WIDTH - _width(text, face, size, tracking, language)) / 2
     for family, run in script_runs(text):
+        font = _font(family, face, size)
         for char in run:
-            left, top, mask = _glyph(family, face, size, char)
-            if mask is not None:
-                draw.bitmap((round(x) + left, y + top), mask, fill=colour)
+            _draw_letter(draw, x, y, font, char, colour)
             x += _advance(family, face, size, char) + tracking
 
 
@@ -311,16 +309,25 @@ def _width(text: str, face: str, size: int, tracking: int, language: str = "") -
     ) + tracking * max(len(text) - 1, 0)
 
 
+def _draw_letter(
+    draw: ImageDraw.ImageDraw, x: float, y: float, font: ImageFont.FreeTypeFont, char: str, colour: tuple[int, int, int]
+) -> None:
+    """One letter with its pen at (`x`, `y`) on the baseline, on the whole pixel nearest
+    the pen (at most half a pixel from where a whole-line rendering puts it, at 1000 px
+    across: not visible)."""
+    left, top, mask = _letter(font, char)
+    if mask is not None:
+        draw.bitmap((round(x) + left, round(y) + top), mask, fill=colour)
+
+
 @lru_cache(maxsize=16384)
-def _glyph(family: str, face: str, size: int, char: str) -> tuple[int, int, Image.Image | None]:
-    """One letter's coverage mask and its offset from the pen on the baseline, rasterised
-    by FreeType once per process: a cover draws the same letters at the same few sizes
-    again and again, and rasterising them was a third of its cost. A letter lands on the
-    whole pixel nearest its pen position (at most half a pixel from where a whole-line
-    rendering puts it, at 1000 px across: not visible)."""
+def _letter(font: ImageFont.FreeTypeFont, char: str) -> tuple[int, int, Image.Image | None]:
+    """A letter's coverage mask and its offset from the pen on the baseline, rasterised by
+    FreeType once per process (fonts are made once per process, so each is one key): a
+    cover draws the same letters at the same few sizes again and again, and rasterising
+    them was a third of its cost."""
     from PIL import Image, ImageDraw
 
-    font = _font(family, face, size)
     left, top, right, bottom = font.getbbox(char, anchor="ls")
     if right <= left or bottom <= top:
         return left, top, None  # a space: nothing to draw
