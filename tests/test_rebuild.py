@@ -119,18 +119,25 @@ def test_a_changed_setting_rewrites_exactly_the_editions_it_shapes(setting, tmp_
         assert stamps(out) == settled
 
 
-def test_a_pdf_template_change_rewrites_only_the_pdf(tmp_path):
+@pytest.mark.parametrize(
+    "template, comment, edition",
+    [
+        ("pdf/style.toml", "# a comment changes the file, so the key\n", "pdf"),
+        ("epub/article.css", "/* a comment changes the file, so the key */\n", "epub"),
+    ],
+)
+def test_a_template_change_rewrites_only_its_edition(template, comment, edition, tmp_path):
     inputs = tmp_path / "in"
     inputs.mkdir()
     shutil.copy(SEED, inputs / SEED.name)
     out = tmp_path / "out"
-    theme = _theme(tmp_path, "pdf/style.toml", "\n")
+    theme = _theme(tmp_path, template, "\n")
     run(inputs, out, "--templates", theme)
     before = stamps(out)
-    style = Path(theme) / "pdf" / "style.toml"
-    style.write_text(style.read_text(encoding="utf-8") + "# a comment changes the file, so the key\n")
+    changed = Path(theme) / template
+    changed.write_text(changed.read_text(encoding="utf-8") + comment)
     run(inputs, out, "--templates", theme)
-    assert rewritten(before, stamps(out)) == {"pdf"}
+    assert rewritten(before, stamps(out)) == {edition}
 
 
 def test_source_date_epoch_rewrites_the_editions_that_carry_a_time(tmp_path):
