@@ -59,10 +59,7 @@ def read_from(
     (its file ending picks the reader, as a file's does; else XML and JSON are told by
     how they open)."""
     if isinstance(source, os.PathLike):
-        from publish.inputs import read_input
-
-        path = Path(source)
-        return read_bytes(read_input(path), path, encoding, default_language, keep_breaks)
+        return read_article(Path(source), encoding, default_language, keep_breaks)
     if isinstance(source, str):
         if encoding is not None:
             raise ValueError("a str is already decoded: give bytes to read them with an encoding")
